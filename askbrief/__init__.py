@@ -1,0 +1,73 @@
+"""askbrief: ask questions of a brief, get answers quoted from it with citations.
+
+    >>> import askbrief
+    >>> assistant = askbrief.load()            # the bundled brief, or paths to files/folders
+    >>> answer = assistant.ask("Who took Gharyan?")
+    >>> answer.answer, answer.citations[0].doc
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+
+from .corpus import Brief, load_brief
+from .errors import AskbriefError, CorpusError, UsageError
+from .models import ABSTAIN_TEXT, Answer, Chunk, Citation, Document, Hit, Retrieved, Settings
+
+__all__ = ["ABSTAIN_TEXT", "Answer", "Assistant", "AskbriefError", "Brief", "Chunk", "Citation",
+           "CorpusError", "Document", "Hit", "Retrieved", "Settings", "UsageError",
+           "corpus_paths", "load"]
+
+MAX_QUESTION_CHARS = 2000
+
+
+def corpus_paths(paths: Sequence[str | os.PathLike] | None = None) -> list[str]:
+    """The brief to use: the given paths, else $ASKBRIEF_CORPUS, else the bundled seeds."""
+    if paths:
+        return [str(p) for p in paths]
+    env = os.environ.get("ASKBRIEF_CORPUS", "").strip()
+    if env:
+        return [p for p in env.split(os.pathsep) if p.strip()]
+    from .paths import seeds_dir
+
+    return [str(seeds_dir())]
+
+
+class Assistant:
+    """A loaded brief with its index: ask it questions."""
+
+    def __init__(self, brief: Brief, settings: Settings | None = None):
+        from .index import build_index
+
+        self.brief = brief
+        self.settings = settings or Settings()
+        self.index = build_index(brief)
+
+    def ask(self, question: str, settings: Settings | None = None) -> Answer:
+        from .answer import select
+        from .retrieve import search
+        from .text import tokenize
+
+        settings = settings or self.settings
+        t0 = time.perf_counter()
+        question = check_question(question)
+        hits = search(self.index, tokenize(question), settings.top_k)
+        fields = select(question, self.index, hits, settings)
+        return Answer(question=question, elapsed_ms=round((time.perf_counter() - t0) * 1000, 2),
+                      **fields)
+
+
+def check_question(question: str) -> str:
+    q = " ".join(question.split())
+    if not q:
+        raise UsageError("the question is empty")
+    if len(q) > MAX_QUESTION_CHARS:
+        raise UsageError(f"the question is too long ({len(q)} characters; at most {MAX_QUESTION_CHARS})")
+    return q
+
+
+def load(paths: Sequence[str | os.PathLike] | None = None, settings: Settings | None = None) -> Assistant:
+    """Load a brief (files and folders; default: $ASKBRIEF_CORPUS or the bundled seeds)."""
+    return Assistant(load_brief(corpus_paths(paths)), settings)

@@ -1,0 +1,34 @@
+"""Errors meant for people.
+
+The core raises these with a message a user can act on; ``cli.py`` turns them into one
+line on stderr and an exit code, and the TUI into a notification. Anything else that
+escapes is a bug and is reported as such.
+"""
+
+
+class AskbriefError(Exception):
+    """Base class: the message is shown to the user as it is."""
+
+    exit_code = 1
+
+
+class UsageError(AskbriefError):
+    """The command line or the question is wrong (exit 2)."""
+
+    exit_code = 2
+
+
+class CorpusError(AskbriefError):
+    """A brief cannot be read or holds no usable text."""
+
+
+class QuestionFileError(UsageError):
+    """A question file for ``askbrief eval`` is malformed (names the file and line)."""
+
+
+class HistoryError(AskbriefError):
+    """The history database cannot be used."""
+
+
+class CacheError(AskbriefError):
+    """An index cache file is damaged or foreign; callers rebuild it."""

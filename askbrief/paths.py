@@ -1,0 +1,56 @@
+"""Where askbrief keeps its files.
+
+One function per location, each with an environment override; directories are made
+(owner-only) when a location is asked for, never at import.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP = "askbrief"
+
+
+def _ensure(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.chmod(path, 0o700)
+    except OSError:
+        pass
+    return path
+
+
+def data_dir() -> Path:
+    """User data: the history database. ``ASKBRIEF_DATA_DIR`` overrides."""
+    env = os.environ.get("ASKBRIEF_DATA_DIR")
+    if env:
+        return _ensure(Path(env).expanduser())
+    import platformdirs
+
+    return _ensure(Path(platformdirs.user_data_dir(APP, appauthor=False)))
+
+
+def cache_dir() -> Path:
+    """Index caches, safe to delete. ``ASKBRIEF_CACHE_DIR`` overrides."""
+    env = os.environ.get("ASKBRIEF_CACHE_DIR")
+    if env:
+        return _ensure(Path(env).expanduser())
+    import platformdirs
+
+    return _ensure(Path(platformdirs.user_cache_dir(APP, appauthor=False)))
+
+
+def history_path() -> Path:
+    return data_dir() / "history.db"
+
+
+def seeds_dir() -> Path:
+    """The bundled brief: inside the installed package, or the checkout's ``seeds/``."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "seeds", here.parent / "seeds"):
+        if candidate.is_dir():
+            return candidate
+    from .errors import CorpusError
+
+    raise CorpusError("the bundled brief is missing from this installation (no seeds/ folder)")

@@ -1,0 +1,112 @@
+"""Answer -> terminal text or JSON. Never imports Textual (or Rich: plain ANSI is enough).
+
+Text that comes from documents goes through ``safe()`` first: control characters and
+escape sequences are replaced, so an article cannot move the cursor, ring the bell or
+retitle the terminal. Nothing here interprets markup, so "[bold]" prints as "[bold]".
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from .models import ABSTAIN_TEXT, Answer, Citation
+
+_CONTROL_RE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+QUOTE_MAX = 240
+
+
+def safe(text: str) -> str:
+    """Text with escape sequences and control characters removed; whitespace folded."""
+    text = _CONTROL_RE.sub(" ", text.replace("\t", " "))
+    return " ".join(text.split())
+
+
+class Style:
+    """ANSI styles, or none when the output is not a terminal."""
+
+    def __init__(self, color: bool):
+        self.color = color
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color and text else text
+
+    def bold(self, t: str) -> str:
+        return self._wrap("1", t)
+
+    def dim(self, t: str) -> str:
+        return self._wrap("2", t)
+
+    def mark(self, t: str) -> str:
+        return self._wrap("1;33", t)
+
+    def cyan(self, t: str) -> str:
+        return self._wrap("36", t)
+
+
+def shorten(text: str, limit: int = QUOTE_MAX) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip(" ,;:") + "…"
+
+
+def highlight(sentence: str, answer: str | None, style: Style) -> str:
+    """The sentence (made safe) with the answer's first occurrence marked."""
+    if not answer:
+        return safe(sentence)
+    i = sentence.find(answer)
+    if i < 0:
+        return safe(sentence)
+    before, after = safe(sentence[:i]), safe(sentence[i + len(answer):])
+    sep_b = " " if sentence[:i][-1:].isspace() else ""
+    sep_a = " " if sentence[i + len(answer):][:1].isspace() else ""
+    return f"{before}{sep_b}{style.mark(safe(answer))}{sep_a}{after}".strip()
+
+
+def citation_line(n: int, c: Citation, style: Style, answer: str | None = None) -> str:
+    where = " · ".join(x for x in (f"{safe(c.doc)} ¶{c.paragraph}", c.date) if x)
+    quote = safe(c.quote)
+    short = shorten(quote)
+    if answer and answer in c.quote and safe(answer) in short:
+        shown = highlight(short, safe(answer), style)
+    else:
+        shown = short
+    return f"{style.cyan(f'[{n}]')} {where} · \"{shown}\""
+
+
+def _wrap(text: str, width: int, indent: str = "") -> str:
+    if width <= 0:
+        return indent + text
+    # ANSI codes have no width; wrapping on the plain length is close enough for marks
+    return "\n".join(textwrap.wrap(text, width=width, initial_indent=indent,
+                                   subsequent_indent=indent, break_on_hyphens=False)) or indent
+
+
+def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
+    """The answer first, then its supporting sentence, then numbered sources."""
+    style = Style(color)
+    lines = []
+    if ans.abstained:
+        lines.append(style.bold(ABSTAIN_TEXT))
+        if ans.citations:
+            lines.append("")
+            lines.append(style.dim("Closest passages:"))
+            for n, c in enumerate(ans.citations, 1):
+                lines.append(citation_line(n, c, style))
+        return "\n".join(lines)
+    agree = len(ans.citations)
+    lines.append(f"{style.bold(safe(ans.answer or ''))}  "
+                 + style.dim(f"({agree} source{'s' if agree != 1 else ''}, confidence {ans.confidence:.2f})"))
+    if ans.evidence:
+        lines.append("")
+        lines.append(_wrap(highlight(ans.evidence, ans.answer, style), width, "  "))
+    lines.append("")
+    for n, c in enumerate(ans.citations, 1):
+        lines.append(citation_line(n, c, style, ans.answer))
+    return "\n".join(lines)
+
+
+def render_json(ans: Answer) -> str:
+    return ans.model_dump_json()
