@@ -45,7 +45,10 @@ class Assistant:
         self.settings = settings or Settings()
         self.index = build_index(brief)
 
-    def ask(self, question: str, settings: Settings | None = None) -> Answer:
+    def ask(self, question: str, settings: Settings | None = None,
+            context: Sequence[Answer] = ()) -> Answer:
+        """Answer one question. ``context`` is the conversation so far (earlier answers,
+        oldest first): follow-up questions are resolved against it."""
         from .answer import select
         from .retrieve import search
         from .text import tokenize
