@@ -1,0 +1,98 @@
+"""Files -> documents -> chunks: ids, titles, dates, and exact spans."""
+
+import string
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import askbrief
+from askbrief.corpus import MAX_CHUNK_CHARS, load_brief, make_document, chunk_document
+from askbrief.errors import CorpusError, UsageError
+from askbrief.text import fold, tokenize
+
+import pytest
+
+from conftest import SEEDS, assert_verbatim
+
+
+def test_seed_documents_ids_dates_titles():
+    brief = load_brief([SEEDS])
+    ids = [d.id for d in brief.documents]
+    assert ids == ["000_875f73b95e6a8453", "001_1f37c06d38456ad0", "002_fbb4ad618a715ec0",
+                   "003_7eef6b76f0fb92a0", "004_5c14d97df4b0d61b"]
+    dates = {d.id[:3]: d.date for d in brief.documents}
+    assert dates == {"000": "2019-04-04", "001": "2019-04-04", "002": "2019-04-05", "003": None, "004": None}
+    assert brief.document("001_1f37c06d38456ad0").title == \
+        "Libyan commander Khalifa Haftar orders troops to advance on Tripoli"
+    first = [c for c in brief.chunks if c.doc == "000_875f73b95e6a8453"][0]
+    assert first.paragraph == 0 and first.text.startswith("Libyan army commander Khalifa Haftar")
+
+
+def test_paragraphs_hard_wraps_and_long_paragraphs(tmp_path):
+    long_para = " ".join(f"Sentence number {i} talks about Tripoli and Gharyan." for i in range(80))
+    (tmp_path / "a.md").write_text("# The Title\n\nfirst line\nwrapped line\n\n  \n\n" + long_para + "\n",
+                                   encoding="utf-8")
+    brief = load_brief([tmp_path])
+    doc = brief.documents[0]
+    assert (doc.id, doc.title, doc.date) == ("a", "The Title", None)
+    chunks = brief.chunks
+    assert [c.paragraph for c in chunks[:2]] == [0, 1]
+    assert chunks[1].text == "first line\nwrapped line"
+    long_parts = [c for c in chunks if c.paragraph == 2]
+    assert len(long_parts) > 1 and all(len(c.text) <= MAX_CHUNK_CHARS for c in long_parts)
+    assert all(c.text.endswith(".") for c in long_parts)  # cut at sentence ends
+    assert " ".join(c.text for c in long_parts) == long_para
+
+
+def test_document_ids_relative_paths_and_duplicates(tmp_path):
+    (tmp_path / "x" / "sub").mkdir(parents=True)
+    (tmp_path / "x" / "sub" / "note.txt").write_text("Hello there.", encoding="utf-8")
+    (tmp_path / "x" / "skip.pdf").write_text("not read", encoding="utf-8")
+    (tmp_path / "note.md").write_text("Another.", encoding="utf-8")
+    brief = load_brief([tmp_path / "x", tmp_path / "note.md"])
+    assert [d.id for d in brief.documents] == ["sub/note", "note"]
+
+
+def test_missing_path_and_empty_dir(tmp_path):
+    with pytest.raises(UsageError, match="not found"):
+        load_brief([tmp_path / "nope"])
+    with pytest.raises(CorpusError, match=str(tmp_path)):
+        load_brief([tmp_path])
+
+
+def test_text_analysis_folds_accents_quotes_and_stems():
+    assert tokenize("António Guterres’ forces") == tokenize("Antonio Guterres' force")
+    assert tokenize("Haftar’s forces took Gharyan") == ["haftar", "forc", "took", "gharyan"]
+    assert fold("ＡＢＣ Ünïcode") == "abc unicode"
+    assert tokenize("what is it?") == []
+
+
+_para = st.text(alphabet=string.ascii_letters + "  .,'’é\t" + "ä?!\"[]", min_size=1, max_size=300) \
+    .map(lambda s: s.strip()).filter(lambda s: s.strip() != "")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(paras=st.lists(_para, min_size=1, max_size=8),
+       seps=st.lists(st.sampled_from(["\n\n", "\n \n", "\r\n\r\n", "\n\n\n", "\n\t\n"]), min_size=8, max_size=8),
+       dated=st.booleans())
+def test_every_chunk_is_the_file_text_at_its_span(tmp_path, paras, seps, dated):
+    body = "".join(p + seps[i % len(seps)] for i, p in enumerate(paras))
+    text = (" date 2020-01-02 " if dated else "") + body
+    path = tmp_path / "doc.txt"
+    path.write_bytes(text.encode("utf-8"))
+    brief = load_brief([path])
+    doc = brief.documents[0]
+    assert doc.text == text
+    assert doc.date == ("2020-01-02" if dated else None)
+    for c in brief.chunks:
+        assert doc.text[c.start:c.end] == c.text
+        assert c.para_start <= c.start < c.end <= c.para_end
+        assert c.text == c.text.strip()
+    assert len({c.paragraph for c in brief.chunks}) == len([p for p in paras if p.strip()])
+    assistant = askbrief.Assistant(brief)
+    for question in ("Who is it?", paras[0][:40] + "?"):
+        try:
+            ans = assistant.ask(question)
+        except UsageError:
+            continue
+        assert_verbatim(ans, brief)
