@@ -6,6 +6,8 @@ writes it, the history stores it. Offsets are character offsets into Python stri
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -83,9 +85,48 @@ class Answer(BaseModel):
     citations: list[Citation]
     retrieved: list[Retrieved]
     elapsed_ms: float
+    resolved: dict[str, str] = Field(
+        default_factory=dict,
+        description="follow-up references and what they were taken to mean, e.g. {'it': 'Gharyan'}")
 
 
 ABSTAIN_TEXT = "The brief does not say."
+
+
+class Turn(BaseModel):
+    """One question of a saved conversation, with the full answer it got."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str
+    answer: Answer
+    fingerprint: str = Field(description="the brief's fingerprint when it was asked")
+    time: datetime
+
+
+class ConversationSummary(BaseModel):
+    """A line of ``askbrief history list``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: int
+    title: str
+    turns: int
+    created: datetime
+    updated: datetime
+
+
+class Conversation(BaseModel):
+    """A saved conversation, turns oldest first. ``notes`` says which rows could not be read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: int
+    title: str
+    created: datetime
+    updated: datetime
+    turns: list[Turn]
+    notes: list[str] = Field(default_factory=list)
 
 
 class Settings(BaseModel):
