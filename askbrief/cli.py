@@ -157,6 +157,108 @@ def cmd_paths(args) -> int:
     return 0
 
 
+# --- eval --------------------------------------------------------------------------
+
+def _add_eval(sub) -> None:
+    p = sub.add_parser("eval", help="score the assistant on a question file",
+                       description="Score the assistant on a question file: SQuAD v1.1/v2.0 JSON, or JSONL "
+                                   "with one {\"id\", \"question\" (or \"turns\"), \"answers\"} object a "
+                                   "line. A SQuAD file without --corpus brings its own brief: its contexts.")
+    p.add_argument("questions", metavar="QUESTIONS", help="the question file (SQuAD JSON or JSONL)")
+    _add_corpus(p)
+    p.add_argument("--predictions", metavar="FILE", help="write the SQuAD prediction dict {id: answer or \"\"}")
+    p.add_argument("--details", metavar="FILE",
+                   help="write one JSON line per question: its id and the answer as 'ask --json' prints it")
+    p.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    p.add_argument("--min-f1", type=float, metavar="X", help="exit 1 when the overall F1 (0..100) is below X")
+    _add_engine(p)
+    p.set_defaults(func=cmd_eval)
+
+
+class _Progress:
+    """A one-line progress bar on stderr, shown only on a terminal and once a run takes a while."""
+
+    def __init__(self, total: int, delay: float = 0.5):
+        import time
+
+        self.clock = time.monotonic
+        self.total, self.delay = total, delay
+        self.enabled = total > 1 and sys.stderr is not None and sys.stderr.isatty()
+        self.start = self.last = self.clock()
+        self.width = 0
+
+    def update(self, done: int) -> None:
+        now = self.clock()
+        if not self.enabled or now - self.start < self.delay or (now - self.last < 0.1 and done < self.total):
+            return
+        self.last = now
+        bar = "#" * (30 * done // self.total)
+        left = (self.total - done) * (now - self.start) / max(done, 1)
+        line = f"\r  [{bar:.<30}] {done}/{self.total} questions, {left:.0f} s left "
+        self.width = max(self.width, len(line))
+        sys.stderr.write(line)
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+            sys.stderr.flush()
+
+
+def _open_output(path: str | None):
+    if not path:
+        return None
+    try:
+        return open(path, "w", encoding="utf-8")
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+
+
+def cmd_eval(args) -> int:
+    """Score the assistant on a question file."""
+    import json
+
+    from . import evaluate
+
+    if args.min_f1 is not None and not 0.0 <= args.min_f1 <= 100.0:
+        raise UsageError("--min-f1 must be between 0 and 100 (F1 is on the SQuAD 0..100 scale)")
+    ev = evaluate.prepare(args.questions, args.corpus, _settings(args))
+    warn_all(ev.brief.warnings)
+    predictions, details = _open_output(args.predictions), _open_output(args.details)
+    results, interrupted = [], False
+    progress = _Progress(len(ev))
+    try:
+        try:
+            for result in ev.results():
+                results.append(result)
+                if details:
+                    details.write(evaluate.details_line(result) + "\n")
+                progress.update(len(results))
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            progress.close()
+        report = ev.report(results, interrupted)
+        if predictions:
+            json.dump(evaluate.predictions(results), predictions, ensure_ascii=False, indent=1)
+            predictions.write("\n")
+    finally:
+        for f in (predictions, details):
+            if f:
+                f.close()
+    print(report.model_dump_json(indent=2) if args.json else evaluate.report_table(report), flush=True)
+    if interrupted:
+        err(f"interrupted: {report.evaluated} of {report.questions} questions done; "
+            "the outputs hold those")
+        return 130
+    f1 = report.overall.f1
+    if args.min_f1 is not None and (f1 is None or f1 < args.min_f1):
+        err(f"overall F1 {'n/a (no scored questions)' if f1 is None else f'{f1:.2f}'} "
+            f"is below --min-f1 {args.min_f1:g}")
+        return 1
+    return 0
+
+
 # --- main --------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -171,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _add_ask(sub)
     _add_paths(sub)
+    _add_eval(sub)
     return parser
 
 
