@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from .text import sentence_spans
 
 SUFFIXES = (".txt", ".md")
 MAX_CHUNK_CHARS = 1500
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = 8 * 1024 * 1024  # read at most this much of one file: memory stays bounded
 _DATE_RE = re.compile(r"\A\s*date (\d{4}-\d{2}-\d{2})\s+")
 _PARA_RE = re.compile(r"\S(?:.*\S)?(?:\n[ \t\r\f\v]*\S(?:.*\S)?)*")
 _TITLE_MAX = 120
@@ -126,7 +127,9 @@ def build_brief(documents: list[Document], warnings: list[str] | None = None,
 
 
 def decode(data: bytes, name: str, warnings: list[str]) -> str | None:
-    """UTF-8 text of a file; None (with a warning) for binary files."""
+    """Text of a file: UTF-8 (or UTF-16 with a BOM); None, with a warning, for binary files."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", errors="replace")
     if b"\0" in data[:8192]:
         warnings.append(f"skipped {name}: binary file")
         return None
@@ -185,15 +188,22 @@ def discover(paths: list[str | os.PathLike]) -> tuple[list[tuple[str, Path]], li
 
 
 def read_file(path: Path, warnings: list[str]) -> str | None:
+    """A file's text; at most MAX_FILE_BYTES of it (cut at a line end), with a warning."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            warnings.append(f"skipped {path}: larger than {MAX_FILE_BYTES // 2**20} MB")
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or device would block or never end
+            warnings.append(f"skipped {path}: not a regular file")
             return None
-        data = path.read_bytes()
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
     except OSError as e:
         warnings.append(f"skipped {path}: {e.strerror or e}")
         return None
+    if len(data) > MAX_FILE_BYTES:
+        data = data[:MAX_FILE_BYTES]
+        cut = data.rfind(b"\n")
+        data = data[:cut] if cut > 0 else data
+        warnings.append(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MB, only the first "
+                        f"{MAX_FILE_BYTES // 2**20} MB read")
     return decode(data, str(path), warnings)
 
 
