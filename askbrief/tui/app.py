@@ -1,0 +1,54 @@
+"""The chat application and its factory.
+
+``make_app(assistant, store)`` builds the app from anything with the Assistant and
+HistoryStore methods, so tests drive it with fixture data and a fake store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from .screens import ChatScreen
+
+
+class AskbriefApp(App):
+    """Ask the brief; read the answers next to their sources; keep the conversations."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "askbrief"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(self, assistant, store, conversation_id: int | None = None,
+                 store_error: str | None = None) -> None:
+        super().__init__()
+        self.assistant = assistant
+        self.chat = ChatScreen(assistant, store, conversation_id, store_error)
+
+    def get_default_screen(self) -> Screen:
+        return self.chat
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        chat = self.chat
+        yield SystemCommand("New conversation", "Start an empty conversation", chat.action_new_conversation)
+        yield SystemCommand("Open conversation", "Open a saved conversation to read or continue it",
+                            chat.action_open_conversation)
+        yield SystemCommand("Export to Markdown", "Write this conversation to a .md file",
+                            chat.action_export)
+        yield SystemCommand("Delete conversation", "Delete this conversation from the history",
+                            chat.action_delete_conversation)
+        yield SystemCommand("Toggle sources", "Show or hide the sources pane", chat.action_toggle_sources)
+        yield SystemCommand("Toggle sidebar", "Show or hide the history sidebar", chat.action_toggle_sidebar)
+        yield SystemCommand("Copy answer", "Copy the selected answer and its sources",
+                            chat.action_copy_answer)
+        yield from super().get_system_commands(screen)
+
+
+def make_app(assistant, store, conversation_id: int | None = None,
+             store_error: str | None = None) -> AskbriefApp:
+    """The chat over ``assistant`` (an askbrief.Assistant) saving to ``store`` (a HistoryStore,
+    or None to save nothing; ``store_error`` says why, once). ``conversation_id`` reopens one."""
+    return AskbriefApp(assistant, store, conversation_id, store_error)

@@ -1,0 +1,152 @@
+"""Answers and passages as ``rich.text.Text``.
+
+Everything that comes from a document or a question is built into ``Text`` objects, never
+parsed as markup, and goes through ``askbrief.render.safe`` first: "[bold]", "[/]" or an
+escape sequence in an article shows as the characters it is and cannot restyle the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+
+from rich.text import Text
+
+from askbrief.models import ABSTAIN_TEXT, Answer, Citation
+from askbrief.render import safe
+
+QUESTION_STYLE = "bold"
+ANSWER_STYLE = "bold #ffa62b"
+MARK_STYLE = "bold #000000 on #e5c07b"
+QUOTE_STYLE = "bold"
+DIM_STYLE = "dim"
+MARKER_STYLE = "#5fafd7"
+CURRENT_MARKER_STYLE = "bold reverse #5fafd7"
+
+
+def _piece(raw: str) -> str:
+    """``raw`` made safe, keeping one space at an edge where ``raw`` had whitespace there."""
+    return safe("a" + raw + "a")[1:-1]
+
+
+def join_safe(parts: Sequence[tuple[str, str]]) -> Text:
+    """Pieces of raw document text, each with a style, as one safe Text.
+
+    The pieces are cut at character offsets of the raw text, so each is cleaned on its own
+    and the seams are fixed up: never two spaces in a row, none at the ends.
+    """
+    out = Text()
+    for raw, style in parts:
+        piece = _piece(raw)
+        if not piece:
+            continue
+        if piece.startswith(" ") and (not out.plain or out.plain.endswith(" ")):
+            piece = piece[1:]
+        out.append(piece, style=style or None)
+    out.rstrip()
+    return out
+
+
+def highlighted(text: str, answer: str | None, base: str = "", mark: str = MARK_STYLE) -> Text:
+    """``text`` with the first occurrence of ``answer`` marked."""
+    i = text.find(answer) if answer else -1
+    if i < 0 or not answer:
+        return join_safe([(text, base)])
+    return join_safe([(text[:i], base), (answer, mark), (text[i + len(answer):], base)])
+
+
+def paragraph_text(paragraph: str, citation: Citation, answer: str | None) -> Text:
+    """The cited paragraph with the quote emphasized and the answer marked inside it.
+
+    Falls back to the quote alone when the paragraph does not hold it at the cited offsets
+    (a conversation asked of another version of the brief).
+    """
+    start, end = citation.start, citation.end
+    if not (0 <= start <= end <= len(paragraph)) or paragraph[start:end] != citation.quote:
+        return highlighted(citation.quote, answer, QUOTE_STYLE)
+    quote = paragraph[start:end]
+    i = quote.find(answer) if answer else -1
+    if i < 0 or not answer:
+        inner = [(quote, QUOTE_STYLE)]
+    else:
+        inner = [(quote[:i], QUOTE_STYLE), (answer, MARK_STYLE), (quote[i + len(answer):], QUOTE_STYLE)]
+    return join_safe([(paragraph[:start], ""), *inner, (paragraph[end:], "")])
+
+
+def markers(count: int, current: int | None = None) -> Text:
+    out = Text()
+    for n in range(count):
+        if n:
+            out.append(" ")
+        out.append(f"[{n + 1}]", style=CURRENT_MARKER_STYLE if n == current else MARKER_STYLE)
+    return out
+
+
+def resolved_of(answer: Answer) -> Mapping[str, str]:
+    """What the answer took references to mean (``answer.resolved``, when the model has it)."""
+    resolved = getattr(answer, "resolved", None)
+    return resolved if isinstance(resolved, Mapping) else {}
+
+
+def question_text(question: str) -> Text:
+    out = Text("› ", style=DIM_STYLE)
+    out.append(safe(question), style=QUESTION_STYLE)
+    return out
+
+
+def answer_text(answer: Answer, current: int | None = None) -> Text:
+    """The answer as the conversation shows it: the short answer emphasized, what a
+    reference was taken to mean, the supporting sentence, how many sources agree, and
+    citation markers (the current one reversed)."""
+    out = Text()
+    resolved = resolved_of(answer)
+    note = ", ".join(f"{safe(k)} = {safe(v)}" for k, v in resolved.items())
+    if answer.abstained:
+        out.append(ABSTAIN_TEXT, style="bold")
+        if note:
+            out.append(f"  ({note})", style=DIM_STYLE)
+        if answer.citations:
+            out.append("\nClosest passages:", style=DIM_STYLE)
+            for n, c in enumerate(answer.citations):
+                out.append("\n")
+                out.append(f"[{n + 1}]", style=CURRENT_MARKER_STYLE if n == current else MARKER_STYLE)
+                out.append(" ")
+                out.append(safe(c.title), style="italic")
+                out.append(f" ¶{c.paragraph}", style=DIM_STYLE)
+        return out
+    out.append(safe(answer.answer or ""), style=ANSWER_STYLE)
+    if note:
+        out.append(f"  ({note})", style=DIM_STYLE)
+    if answer.evidence:
+        out.append("\n")
+        out.append_text(highlighted(answer.evidence, answer.answer, mark="bold"))
+    n = len(answer.citations)
+    out.append("\n")
+    out.append(f"{n} source{'s' if n != 1 else ''}{' agree' if n > 1 else ''}", style=DIM_STYLE)
+    out.append(f" · confidence {answer.confidence:.2f}  ", style=DIM_STYLE)
+    out.append_text(markers(n, current))
+    return out
+
+
+def source_header(n: int, citation: Citation) -> Text:
+    out = Text(f"[{n + 1}] ", style=MARKER_STYLE)
+    out.append(safe(citation.title), style="bold")
+    where = " · ".join(x for x in (safe(citation.date or ""), f"¶{citation.paragraph}", safe(citation.doc)) if x)
+    out.append("\n" + where, style=DIM_STYLE)
+    return out
+
+
+def when(value: object) -> str:
+    """A stored time (datetime, epoch seconds or ISO text) as local 'YYYY-MM-DD HH:MM'."""
+    if isinstance(value, (int, float)):
+        value = datetime.fromtimestamp(value, tz=timezone.utc)
+    elif isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return safe(value)[:16]
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone()
+        return value.strftime("%Y-%m-%d %H:%M")
+    return ""

@@ -1,0 +1,4 @@
+from .chat import ChatScreen
+from .dialogs import ConfirmScreen, ExportScreen
+
+__all__ = ["ChatScreen", "ConfirmScreen", "ExportScreen"]

@@ -1,0 +1,312 @@
+"""Pilot tests of the chat (App.run_test): ask, sources, follow-ups, history, export, safety."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("textual")
+
+from askbrief.errors import AskbriefError, HistoryError  # noqa: E402
+from askbrief.models import Answer  # noqa: E402
+from askbrief.tui import make_app  # noqa: E402
+from askbrief.tui.widgets import ConversationView, HistorySidebar, SourcesPane  # noqa: E402
+from askbrief.tui.widgets.sources import SourceCard  # noqa: E402
+
+SIZE = (120, 40)
+
+
+def run_async(fn):
+    """No asyncio pytest plugin here: run the coroutine test in a fresh loop."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(fn(*args, **kwargs))
+    return wrapper
+
+
+@pytest.fixture
+def store(tmp_path):
+    from askbrief.conversation import HistoryStore
+
+    st = HistoryStore(tmp_path / "history.db")
+    yield st
+    st.close()
+
+
+class SpyAssistant:
+    """The real assistant, recording the context each question was asked with."""
+
+    def __init__(self, inner, fail_first: int = 0):
+        self.inner = inner
+        self.brief = inner.brief
+        self.calls: list[tuple[str, list[Answer]]] = []
+        self.fail_first = fail_first
+
+    def ask(self, question, settings=None, context=()):
+        self.calls.append((question, list(context)))
+        if self.fail_first:
+            self.fail_first -= 1
+            raise AskbriefError("the index is on fire")
+        return self.inner.ask(question, settings=settings, context=context)
+
+
+async def ask(pilot, question: str) -> None:
+    app = pilot.app
+    app.chat.question.value = question
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def conversation_text(app) -> str:
+    return "\n".join(str(t.render()) for t in app.chat.view.turns)
+
+
+def sources_text(app) -> str:
+    return "\n".join(str(c.render()) for c in app.chat.sources.query(SourceCard))
+
+
+# --- tests ---------------------------------------------------------------------------
+
+@run_async
+async def test_ask_shows_answer_citation_and_sources(seeds_assistant, store):
+    app = make_app(SpyAssistant(seeds_assistant), store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "Who took Gharyan?")
+        answer = app.chat.answers[0]
+        text = conversation_text(app)
+        assert "Who took Gharyan?" in text
+        assert answer.answer in text and "[1]" in text
+        cards = app.chat.sources.query(SourceCard)
+        assert len(cards) == len(answer.citations) > 0
+        first = answer.citations[0]
+        assert first.quote[:40] in sources_text(app).replace("\n", " ")
+        assert f"¶{first.paragraph}" in sources_text(app)
+        # saved when shown
+        assert store.conversation(1).turns[0].answer == answer
+        # keyboard: move between citations
+        app.chat.sources.focus()
+        await pilot.press("down")
+        assert app.chat.sources.current == 1
+        assert cards[1].has_class("-current")
+        await pilot.press("ctrl+up")
+        assert app.chat.sources.current == 0
+
+
+@run_async
+async def test_follow_up_gets_the_conversation_as_context(seeds_assistant, store):
+    spy = SpyAssistant(seeds_assistant)
+    app = make_app(spy, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "Who took Gharyan?")
+        await ask(pilot, "How far is it from Tripoli?")
+        assert [q for q, _ in spy.calls] == ["Who took Gharyan?", "How far is it from Tripoli?"]
+        assert spy.calls[0][1] == []
+        assert spy.calls[1][1] == [app.chat.answers[0]]
+        assert len(store.conversation(1).turns) == 2
+        assert "How far is it from Tripoli?" in conversation_text(app)
+        # the newest answer is the selected one, and its resolution (when given) is shown
+        assert app.chat.view.selected == 1
+        second = app.chat.answers[1]
+        for ref, meaning in (getattr(second, "resolved", None) or {}).items():
+            assert f"{ref} = {meaning}" in conversation_text(app)
+        # up/down in the question box recall earlier questions
+        app.chat.question.focus()
+        await pilot.press("up")
+        assert app.chat.question.value == "How far is it from Tripoli?"
+        await pilot.press("up")
+        assert app.chat.question.value == "Who took Gharyan?"
+        await pilot.press("down", "down")
+        assert app.chat.question.value == ""
+
+
+@run_async
+async def test_resolution_is_shown(seeds_assistant, store):
+    """An answer that says what a reference meant shows it, e.g. (it = Gharyan)."""
+    answer = seeds_assistant.ask("Who took Gharyan?")
+    answer = answer.model_copy(update={"resolved": {"it": "Gharyan"}})
+    store.add_turn(None, answer, seeds_assistant.brief.fingerprint)
+    app = make_app(seeds_assistant, store, conversation_id=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "(it = Gharyan)" in conversation_text(app)
+
+
+@run_async
+async def test_open_old_conversation_from_sidebar_and_continue(seeds_assistant, store):
+    fp = seeds_assistant.brief.fingerprint
+    old = seeds_assistant.ask("Who took Gharyan?")
+    store.add_turn(None, old, fp)
+    store.add_turn(None, seeds_assistant.ask("Who resigned in Algeria?"), fp)
+    spy = SpyAssistant(seeds_assistant)
+    app = make_app(spy, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        sidebar = app.chat.query_one(HistorySidebar)
+        assert sidebar.display
+        options = sidebar.query_one("#history-list")
+        assert options.option_count == 2
+        assert "Who resigned in Algeria?" in str(options.get_option_at_index(0).prompt)
+        # newest first: the Gharyan conversation is second
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.chat.conversation_id == 1
+        assert "Who took Gharyan?" in conversation_text(app)
+        assert app.focused is app.chat.question
+        await ask(pilot, "How far is it from Tripoli?")
+        assert spy.calls[-1][1] == [old]
+        assert len(store.conversation(1).turns) == 2
+        await pilot.press("ctrl+o")
+        assert not sidebar.display
+
+
+@run_async
+async def test_resume_and_new_conversation(seeds_assistant, store):
+    store.add_turn(None, seeds_assistant.ask("Who took Gharyan?"), seeds_assistant.brief.fingerprint)
+    app = make_app(seeds_assistant, store, conversation_id=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert len(app.chat.answers) == 1 and app.chat.conversation_id == 1
+        await pilot.press("ctrl+n")
+        assert app.chat.answers == [] and app.chat.conversation_id is None
+        await ask(pilot, "Who resigned in Algeria?")
+        assert app.chat.conversation_id == 2
+
+
+@run_async
+async def test_export_writes_markdown(seeds_assistant, store, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = make_app(seeds_assistant, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "Who took Gharyan?")
+        app.chat.action_export()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        files = list(tmp_path.glob("*.md"))
+        assert len(files) == 1, files
+        assert "Who took Gharyan?" in files[0].read_text(encoding="utf-8")
+
+
+@run_async
+async def test_error_in_ask_is_notified_and_input_still_works(seeds_assistant, store):
+    spy = SpyAssistant(seeds_assistant, fail_first=1)
+    app = make_app(spy, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "Who took Gharyan?")
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert errors and "the index is on fire" in errors[0].message
+        assert app.chat.answers == [] and app.chat.view.turns == []
+        # the question is back in the box; asking again works
+        assert app.chat.question.value == "Who took Gharyan?"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(app.chat.answers) == 1
+
+
+@run_async
+async def test_empty_question_is_not_asked(seeds_assistant, store):
+    spy = SpyAssistant(seeds_assistant)
+    app = make_app(spy, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "   ")
+        assert spy.calls == []
+
+
+@run_async
+async def test_damaged_history_notifies_once_and_still_answers(seeds_assistant, store):
+    app = make_app(seeds_assistant, None, store_error="history file /x/history.db is damaged")
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "Who took Gharyan?")
+        await ask(pilot, "How far is it from Tripoli?")
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 1 and "damaged" in errors[0].message
+        assert len(app.chat.answers) == 2
+
+
+@run_async
+async def test_store_failing_on_save_notifies_once(seeds_assistant, store):
+    def broken(*a):
+        raise HistoryError("database disk image is malformed: /x/history.db")
+
+    store.add_turn = broken
+    app = make_app(seeds_assistant, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "Who took Gharyan?")
+        await ask(pilot, "Who resigned in Algeria?")
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 1
+        assert len(app.chat.answers) == 2
+
+
+def hostile_brief(tmp_path: Path):
+    import askbrief
+
+    (tmp_path / "a.md").write_text(
+        "# Markup [bold]x[/] and [link=http://evil]y[/link]\n\n"
+        "The fort of [bold]Zanzur[/] \x1b[31mwas taken\x1b[0m by [red]the militia[/] in 1911. "
+        "\x1b]0;pwned\x07Bell\x07 here [/] stray close.\n",
+        encoding="utf-8")
+    return askbrief.load([str(tmp_path)])
+
+
+@run_async
+async def test_markup_and_escapes_in_articles_render_literally(tmp_path, store):
+    (tmp_path / "brief").mkdir()
+    assistant = hostile_brief(tmp_path / "brief")
+    app = make_app(assistant, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(pilot, "Who took the fort of Zanzur?")
+        assert len(app.chat.answers) == 1
+        shown = conversation_text(app) + sources_text(app)
+        assert "[bold]Zanzur[/]" in sources_text(app)
+        assert "[link=http://evil]" in sources_text(app) or "[link=http://evil]" in shown
+        assert "\x1b" not in shown and "\x07" not in shown
+        await pilot.press("ctrl+o")  # the sidebar shows the question as a title
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.press("ctrl+s")
+        assert not app.chat.sources.display
+
+
+@run_async
+async def test_palette_lists_the_chat_commands(seeds_assistant, store):
+    app = make_app(seeds_assistant, store)
+    async with app.run_test(size=SIZE) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for t in ("New conversation", "Open conversation", "Export to Markdown", "Delete conversation",
+                  "Toggle sources", "Toggle sidebar", "Copy answer"):
+            assert t in titles
+        await ask(pilot, "Who took Gharyan?")
+        await pilot.press("ctrl+y")
+        assert app.clipboard.startswith(app.chat.answers[0].answer)
+
+
+@run_async
+async def test_delete_conversation(seeds_assistant, store):
+    app = make_app(seeds_assistant, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "Who took Gharyan?")
+        app.chat.action_delete_conversation()
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert store.conversations() == [] and app.chat.answers == []
+
+
+@run_async
+async def test_open_conversation_from_palette(seeds_assistant, store):
+    store.add_turn(None, seeds_assistant.ask("Who took Gharyan?"), seeds_assistant.brief.fingerprint)
+    app = make_app(seeds_assistant, store)
+    async with app.run_test(size=SIZE) as pilot:
+        app.chat.action_open_conversation()
+        await pilot.pause()
+        await pilot.press(*"Gharyan")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.chat.conversation_id == 1
