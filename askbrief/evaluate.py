@@ -173,11 +173,15 @@ def _question_problem(question: str) -> str | None:
     return None
 
 
-def _describe(e: ValidationError) -> str:
-    """The first problem of a validation error, in words."""
+def _loc(parts: Sequence) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p))
+                   for i, p in enumerate(parts))
+
+
+def _describe(e: ValidationError, skip: int = 0) -> str:
+    """The first problem of a validation error, in words (its location from loc[skip:])."""
     err = e.errors()[0]
-    loc = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p))
-                  for i, p in enumerate(err["loc"]))
+    loc = _loc(err["loc"][skip:])
     msg = err["msg"]
     if err["type"] == "missing":
         return f"missing {loc!r}"
@@ -194,9 +198,10 @@ def _read_squad(name: str, text: str, obj: dict) -> QuestionSet:
         squad = _SquadFile.model_validate(obj)
     except ValidationError as e:
         loc = e.errors()[0]["loc"]
-        where = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p))
-                        for i, p in enumerate(loc))
-        raise QuestionFileError(f"{name}:{_line_of(text, loc)}: {where}: {_describe(e)}") from None
+        # "data[0].paragraphs[1].qas[0]: missing 'question'": the object, then its field
+        cut = max((i for i, p in enumerate(loc) if isinstance(p, str)), default=0)
+        where = f"{_loc(loc[:cut])}: " if cut else ""
+        raise QuestionFileError(f"{name}:{_line_of(text, loc)}: {where}{_describe(e, cut)}") from None
     cases: list[Case] = []
     articles: list[tuple[str, list[str]]] = []
     seen: dict[str, tuple] = {}
@@ -578,15 +583,14 @@ def report_table(report: EvalReport) -> str:
     if r.unscored:
         lines.append(f"  ({r.unscored} questions without gold answers were asked but not scored)")
     lines.append("")
-    ret = r.retrieval
-    lines += [f"  answered (of answerable)   {_num(r.answered, '{:.1f}%')}",
-              f"  verbatim quotes            {_num(r.verbatim, '{:.1f}%')} of {r.answers_given} answers",
-              f"  retrieval (n={ret.n})       recall@1 {_num(ret.recall_at_1, '{:.1f}%')} · "
-              f"@5 {_num(ret.recall_at_5, '{:.1f}%')} · @20 {_num(ret.recall_at_20, '{:.1f}%')} · "
-              f"MRR {_num(ret.mrr, '{:.3f}')}",
-              f"  time                       total {r.timing.total_s:.2f} s · load {r.timing.load_s:.2f} s · "
-              f"index {r.timing.index_s:.2f} s · per question p50 {_num(r.timing.latency_p50_ms)} ms, "
-              f"p95 {_num(r.timing.latency_p95_ms)} ms",
+    ret, t = r.retrieval, r.timing
+    lines += [f"  answered    {_num(r.answered, '{:.1f}%')} of the answerable questions",
+              f"  verbatim    {_num(r.verbatim, '{:.1f}%')} of {r.answers_given} answers quote the brief exactly",
+              f"  retrieval   recall@1 {_num(ret.recall_at_1, '{:.1f}%')} · @5 {_num(ret.recall_at_5, '{:.1f}%')} · "
+              f"@20 {_num(ret.recall_at_20, '{:.1f}%')} · MRR {_num(ret.mrr, '{:.3f}')} "
+              f"({ret.n} questions with a known gold paragraph)",
+              f"  time        total {t.total_s:.2f} s · load {t.load_s:.2f} s · index {t.index_s:.2f} s · "
+              f"per question p50 {_num(t.latency_p50_ms)} ms, p95 {_num(t.latency_p95_ms)} ms",
               ""]
     if r.by_type:
         rows("question type", r.by_type)
