@@ -38,12 +38,13 @@ def corpus_paths(paths: Sequence[str | os.PathLike] | None = None) -> list[str]:
 class Assistant:
     """A loaded brief with its index: ask it questions."""
 
-    def __init__(self, brief: Brief, settings: Settings | None = None):
+    def __init__(self, brief: Brief, settings: Settings | None = None, index=None):
+        """``index``: the brief's index when already built (``load`` takes it from the cache)."""
         from .index import build_index
 
         self.brief = brief
         self.settings = settings or Settings()
-        self.index = build_index(brief)
+        self.index = index if index is not None else build_index(brief)
 
     def ask(self, question: str, settings: Settings | None = None,
             context: Sequence[Answer] = ()) -> Answer:
@@ -71,6 +72,16 @@ def check_question(question: str) -> str:
     return q
 
 
-def load(paths: Sequence[str | os.PathLike] | None = None, settings: Settings | None = None) -> Assistant:
-    """Load a brief (files and folders; default: $ASKBRIEF_CORPUS or the bundled seeds)."""
-    return Assistant(load_brief(corpus_paths(paths)), settings)
+def load(paths: Sequence[str | os.PathLike] | None = None, settings: Settings | None = None,
+         use_cache: bool = True) -> Assistant:
+    """Load a brief (files and folders; default: $ASKBRIEF_CORPUS or the bundled seeds).
+
+    With ``use_cache`` the index is kept in the cache directory and only files that changed
+    are read again; problems with the cache are warnings in ``assistant.brief.warnings``."""
+    sources = corpus_paths(paths)
+    if not use_cache:
+        return Assistant(load_brief(sources), settings)
+    from .cache import load_index
+
+    index, _ = load_index(sources)
+    return Assistant(index.brief, settings, index=index)

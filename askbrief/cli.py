@@ -141,6 +141,31 @@ def cmd_ask(args) -> int:
     return status
 
 
+# --- index -------------------------------------------------------------------------
+
+def _add_index(sub) -> None:
+    p = sub.add_parser("index", help="build or refresh the brief's index cache",
+                       description="Build the index of the brief, or bring it up to date: only "
+                                   "files added or changed since the last run are read again.")
+    _add_corpus(p)
+    p.set_defaults(func=cmd_index)
+
+
+def cmd_index(args) -> int:
+    """Build or refresh the index and say what changed."""
+    from . import corpus_paths
+    from .cache import refresh
+    from .render import safe
+
+    report = refresh(corpus_paths(args.corpus))
+    warn_all(report.warnings)
+    print(f"files: {report.new} new, {report.updated} updated, {report.unchanged} unchanged, "
+          f"{report.removed} removed")
+    print(f"documents: {report.documents}, chunks: {report.chunks}")
+    print(f"cache: {safe(str(report.cache)) if report.cache else 'not written'}")
+    return 0
+
+
 # --- paths -------------------------------------------------------------------------
 
 def _add_paths(sub) -> None:
@@ -273,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _add_ask(sub)
     _add_paths(sub)
+    _add_index(sub)
     _add_eval(sub)
     return parser
 

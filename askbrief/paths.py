@@ -41,6 +41,11 @@ def cache_dir() -> Path:
     return _ensure(Path(platformdirs.user_cache_dir(APP, appauthor=False)))
 
 
+def index_dir() -> Path:
+    """The index cache (``askbrief index``): inside the cache directory."""
+    return _ensure(cache_dir() / "index")
+
+
 def history_path() -> Path:
     return data_dir() / "history.db"
 

@@ -1,4 +1,9 @@
-"""Question terms -> ranked chunks."""
+"""Question terms -> ranked chunks.
+
+Only the chunks that hold a question term are scored (``Index.score`` walks the postings);
+every other chunk would score 0, so the ranking equals a full BM25 pass over the brief.
+Ties are broken by chunk order, so the same question always gets the same hits.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,19 @@ from .models import Hit
 
 def search(index: Index, terms: list[str], k: int) -> list[Hit]:
     """The k best chunks for the terms; chunks that share no term are never returned."""
-    terms = [t for t in dict.fromkeys(terms) if t in index.bm25.idf]
-    if not terms:
+    terms = [t for t in dict.fromkeys(index.map_terms(terms)) if t in index]
+    if not terms or k < 1:
         return []
-    scores = index.bm25.get_scores(terms)
-    k = min(k, len(scores))
-    top = np.argpartition(-scores, k - 1)[:k]
-    top = sorted(top, key=lambda i: (-scores[i], i))
-    return [Hit(chunk=int(i), score=float(scores[i]), rank=r)
-            for r, i in enumerate(top) if scores[i] > 0]
+    ids, scores = index.score(terms)
+    return [Hit(chunk=int(i), score=float(s), rank=r)
+            for r, (i, s) in enumerate(zip(*top_k(ids, scores, k))) if s > 0]
+
+
+def top_k(ids: np.ndarray, scores: np.ndarray, k: int) -> tuple[list[int], list[float]]:
+    """The k highest scores, best first, ties in ascending id order."""
+    if len(ids) > k:
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        keep = scores >= kth  # ties at the boundary all stay, the sort below decides
+        ids, scores = ids[keep], scores[keep]
+    order = np.lexsort((ids, -scores))[:k]
+    return ids[order].tolist(), scores[order].tolist()
