@@ -454,10 +454,7 @@ class Evaluation:
         if not answer.answer or not answer.evidence or answer.answer not in answer.evidence:
             return False
         for c in answer.citations:
-            try:
-                para = self.paragraph_text(c.doc, c.paragraph)
-            except KeyError:
-                return False
+            para = self.paragraph_text(c.doc, c.paragraph)
             if para is None or para[c.start:c.end] != c.quote:
                 return False
         return True

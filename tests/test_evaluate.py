@@ -119,6 +119,18 @@ def test_squad_brief_has_exact_spans_and_keeps_blank_lines_inside_a_context(tmp_
     assert {c.id: c.gold for c in qs.cases}["River_(x)-2"] == frozenset({("River_(x)", 2)})
 
 
+def test_format_is_read_from_the_content(tmp_path):
+    v11 = {"version": "1.1", "data": [{"title": "T", "paragraphs": [{"context": "Alpha beta.", "qas": [
+        {"id": "q", "question": "What?", "answers": [{"text": "Alpha", "answer_start": 0}]}]}]}]}
+    path = tmp_path / "questions.txt"  # the name says nothing
+    path.write_text(json.dumps(v11))
+    qs = read_questions(path)
+    assert qs.format == "squad 1.1" and qs.cases[0].answers == ["Alpha"] and qs.cases[0].answerable
+    path.write_text('{"id": "only", "question": "Who?"}')  # one JSONL line parses as one JSON object
+    qs = read_questions(path)
+    assert qs.format == "jsonl" and [c.id for c in qs.cases] == ["only"]
+
+
 # --- the report, with a scripted assistant -----------------------------------------
 
 class ScriptedAssistant:
