@@ -57,10 +57,17 @@ class Assistant:
         settings = settings or self.settings
         t0 = time.perf_counter()
         question = check_question(question)
-        hits = search(self.index, tokenize(question), settings.top_k)
-        fields = select(question, self.index, hits, settings)
+        extra: list[str] = []
+        resolved: dict[str, str] = {}
+        if context:
+            from .conversation import resolve
+
+            resolution = resolve(question, context, self.index)
+            extra, resolved = resolution.extra_terms, resolution.resolved
+        hits = search(self.index, tokenize(question) + extra, settings.top_k)
+        fields = select(question, self.index, hits, settings, extra_terms=extra)
         return Answer(question=question, elapsed_ms=round((time.perf_counter() - t0) * 1000, 2),
-                      **fields)
+                      resolved=resolved, **fields)
 
 
 def check_question(question: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .corpus import Brief
@@ -290,9 +291,14 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def select(question: str, index: Index, hits: list[Hit], settings: Settings) -> dict:
-    """The fields of an Answer (all but timing) for a question and its hits."""
+def select(question: str, index: Index, hits: list[Hit], settings: Settings,
+           extra_terms: Sequence[str] = ()) -> dict:
+    """The fields of an Answer (all but timing) for a question and its hits.
+    ``extra_terms``: index terms a follow-up question borrows from the conversation."""
     q = analyze(question)
+    if extra_terms:
+        q.terms = q.terms + [t for t in extra_terms if t not in q.term_set]
+        q.term_set = frozenset(q.terms)
     retrieved = [Retrieved(doc=index.brief.chunks[h.chunk].doc,
                            paragraph=index.brief.chunks[h.chunk].paragraph, score=round(h.score, 4))
                  for h in hits]

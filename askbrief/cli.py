@@ -93,6 +93,10 @@ def _add_ask(sub) -> None:
                                    "read one question per line from standard input.")
     p.add_argument("question", nargs="*", help="the question (words may be unquoted)")
     p.add_argument("--json", action="store_true", help="print the answer as JSON (one object per line)")
+    p.add_argument("-c", "--continue", dest="continue_", action="store_true",
+                   help="continue the last saved conversation: follow-ups use its earlier turns "
+                        "(questions on stdin then form one conversation)")
+    p.add_argument("--no-history", action="store_true", help="do not save the questions and answers")
     _add_corpus(p)
     _add_engine(p)
     p.set_defaults(func=cmd_ask)
@@ -119,10 +123,13 @@ def cmd_ask(args) -> int:
     assistant = load_assistant(args)
     color = use_color()
     width = min(os.get_terminal_size().columns, 100) if color else 0
+    history = _HistoryLog(save=not args.no_history)
+    conversation_id, context = history.last_conversation() if args.continue_ else (None, [])
+    fingerprint = assistant.brief.fingerprint
     status = 0
     for n, question in enumerate(questions):
         try:
-            ans = assistant.ask(question)
+            ans = assistant.ask(question, context=context)
         except UsageError as e:
             if len(questions) == 1:
                 raise
@@ -131,14 +138,171 @@ def cmd_ask(args) -> int:
             continue
         if args.json:
             print(render_json(ans), flush=True)
-            continue
-        if len(questions) > 1:
+        else:
+            if len(questions) > 1:
+                if n:
+                    print()
+                q = safe(question)
+                print(f"\x1b[1;36m? {q}\x1b[0m" if color else f"? {q}")
+            print(render_text(ans, color=color, width=width), flush=True)
+        # saved once shown; without --continue each question is a conversation of its own
+        saved_in = history.save(conversation_id if args.continue_ else None, ans, fingerprint)
+        if args.continue_:
+            conversation_id = saved_in if saved_in is not None else conversation_id
+            context.append(ans)
+    history.close()
+    return status
+
+
+class _HistoryLog:
+    """The history for one run of ``ask``: opened when first needed; a failure is reported
+    once on stderr and never stops an answer."""
+
+    def __init__(self, save: bool):
+        self.save_turns = save
+        self.store = None
+        self.failed = False
+
+    def _open(self):
+        if self.store is None and not self.failed:
+            from .conversation import HistoryStore
+
+            try:
+                self.store = HistoryStore()
+            except AskbriefError as e:
+                self._fail(e)
+        return self.store
+
+    def _fail(self, e: AskbriefError) -> None:
+        from .errors import HistoryDamaged
+
+        if not self.failed:
+            msg = f"warning: {e}; answering without saving"
+            if isinstance(e, HistoryDamaged) and e.path:
+                msg += f" (to start a new history, move it aside: mv '{e.path}' '{e.path}.damaged')"
+            err(msg)
+        self.failed = True
+        self.close()
+
+    def last_conversation(self):
+        """(id, answers so far) of the most recently updated conversation, or (None, [])."""
+        store = self._open()
+        if store is None:
+            return None, []
+        try:
+            cid = store.last_id()
+            if cid is None:
+                return None, []
+            conv = store.conversation(cid)
+        except AskbriefError as e:
+            self._fail(e)
+            return None, []
+        warn_all(conv.notes)
+        return cid, [t.answer for t in conv.turns]
+
+    def save(self, conversation_id, answer, fingerprint: str):
+        """The conversation the answer was saved in, or None when it was not saved."""
+        if not self.save_turns:
+            return None
+        store = self._open()
+        if store is None:
+            return None
+        try:
+            return store.add_turn(conversation_id, answer, fingerprint)
+        except AskbriefError as e:
+            self._fail(e)
+            return None
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+
+# --- history -----------------------------------------------------------------------
+
+def _add_history(sub) -> None:
+    p = sub.add_parser("history", help="list, show, export, delete and search saved conversations",
+                       description="Saved conversations: every 'ask' and chat is kept unless --no-history. "
+                                   "With no action, list them.")
+    acts = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    a = acts.add_parser("list", help="saved conversations, newest first")
+    a.add_argument("--json", action="store_true", help="print a JSON array")
+    a.add_argument("-n", "--limit", type=int, metavar="N", help="at most N conversations")
+    a = acts.add_parser("show", help="print a conversation")
+    a.add_argument("id", type=int, metavar="ID")
+    a.add_argument("--json", action="store_true", help="print it as JSON")
+    a = acts.add_parser("export", help="write a conversation as Markdown or JSON")
+    a.add_argument("id", type=int, metavar="ID")
+    a.add_argument("--format", choices=("md", "json"), default="md", help="md (default) or json")
+    a.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    a = acts.add_parser("delete", help="delete a conversation")
+    a.add_argument("id", type=int, metavar="ID")
+    a = acts.add_parser("search", help="conversations whose questions or answers contain TEXT")
+    a.add_argument("text", nargs="+", metavar="TEXT")
+    a.add_argument("--json", action="store_true", help="print a JSON array")
+    p.set_defaults(func=cmd_history)
+
+
+def _summary_lines(summaries) -> list[str]:
+    from .render import safe, shorten
+
+    lines = []
+    for s in summaries:
+        when = s.updated.astimezone().strftime("%Y-%m-%d %H:%M")
+        lines.append(f"{s.id:>5}  {when}  {s.turns:>3} turn{'s' if s.turns != 1 else ' '}  "
+                     f"{shorten(safe(s.title), 80)}")
+    return lines
+
+
+def cmd_history(args) -> int:
+    """Saved conversations."""
+    import json
+
+    from .conversation import HistoryStore
+    from .render import render_text, safe, to_json, to_markdown
+
+    action = args.action or "list"
+    if action == "list" and getattr(args, "limit", None) is not None and args.limit < 0:
+        raise UsageError("--limit must be 0 or more")
+    with HistoryStore() as store:
+        if action in ("list", "search"):
+            if action == "list":
+                found = store.conversations(getattr(args, "limit", None))
+            else:
+                found = store.search(" ".join(args.text))
+            if getattr(args, "json", False):
+                print(json.dumps([s.model_dump(mode="json") for s in found], ensure_ascii=False, indent=1))
+            elif found:
+                print("\n".join(_summary_lines(found)), flush=True)
+            else:
+                err("no saved conversations" + (" match" if action == "search" else ""))
+            return 0
+        if action == "delete":
+            store.delete(args.id)
+            print(f"deleted conversation {args.id}")
+            return 0
+        conv = store.conversation(args.id)
+    warn_all(conv.notes)
+    if action == "show" and not args.json:
+        color = use_color()
+        width = min(os.get_terminal_size().columns, 100) if color else 0
+        for n, turn in enumerate(conv.turns):
             if n:
                 print()
-            q = safe(question)
+            q = safe(turn.question)
             print(f"\x1b[1;36m? {q}\x1b[0m" if color else f"? {q}")
-        print(render_text(ans, color=color, width=width), flush=True)
-    return status
+            print(render_text(turn.answer, color=color, width=width))
+        return 0
+    text = to_json(conv) if action == "show" or args.format == "json" else to_markdown(conv)
+    if action == "export" and args.output:
+        out = _open_output(args.output)
+        with out:
+            out.write(text if text.endswith("\n") else text + "\n")
+        err(f"wrote conversation {conv.id} to {args.output}")
+        return 0
+    print(text.rstrip("\n"), flush=True)
+    return 0
 
 
 # --- index -------------------------------------------------------------------------
@@ -300,6 +464,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_paths(sub)
     _add_index(sub)
     _add_eval(sub)
+    _add_history(sub)
     return parser
 
 

@@ -30,5 +30,13 @@ class HistoryError(AskbriefError):
     """The history database cannot be used."""
 
 
+class HistoryDamaged(HistoryError):
+    """The history file is not a sound askbrief database; it is kept as it is."""
+
+    def __init__(self, message: str, path=None):
+        super().__init__(message)
+        self.path = path
+
+
 class CacheError(AskbriefError):
     """An index cache file is damaged or foreign; callers rebuild it."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from .models import ABSTAIN_TEXT, Answer, Citation
+from .models import ABSTAIN_TEXT, Answer, Citation, Conversation
 
 _CONTROL_RE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 
@@ -90,6 +90,8 @@ def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
     lines = []
     if ans.abstained:
         lines.append(style.bold(ABSTAIN_TEXT))
+        if ans.resolved:
+            lines.append(style.dim(resolved_note(ans)))
         if ans.citations:
             lines.append("")
             lines.append(style.dim("Closest passages:"))
@@ -99,6 +101,8 @@ def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
     agree = len(ans.citations)
     lines.append(f"{style.bold(safe(ans.answer or ''))}  "
                  + style.dim(f"({agree} source{'s' if agree != 1 else ''}, confidence {ans.confidence:.2f})"))
+    if ans.resolved:
+        lines.append(style.dim(resolved_note(ans)))
     if ans.evidence:
         lines.append("")
         lines.append(_wrap(highlight(ans.evidence, ans.answer, style), width, "  "))
@@ -108,5 +112,50 @@ def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
     return "\n".join(lines)
 
 
+def resolved_note(ans: Answer) -> str:
+    """What a follow-up's references were taken to mean: "(it = Gharyan)"."""
+    return "(" + ", ".join(f"{safe(k)} = {safe(v)}" for k, v in ans.resolved.items()) + ")"
+
+
 def render_json(ans: Answer) -> str:
     return ans.model_dump_json()
+
+
+# --- saved conversations ---------------------------------------------------------------
+
+def _md_text(text: str) -> str:
+    """Safe text for Markdown: no control characters, and no markup of its own."""
+    text = re.sub(r"([\\`*\[\]<>|])", r"\\\1", safe(text))
+    return re.sub(r"(?<!\w)_|_(?!\w)", r"\_", text)  # snake_case ids stay readable
+
+
+def to_markdown(conversation: Conversation) -> str:
+    """A conversation as Markdown: each question, its answer, and numbered sources."""
+    out = [f"# {_md_text(conversation.title)}", "",
+           f"_{len(conversation.turns)} question{'s' if len(conversation.turns) != 1 else ''}, "
+           f"{conversation.created:%Y-%m-%d %H:%M} UTC_", ""]
+    for n, turn in enumerate(conversation.turns, 1):
+        ans = turn.answer
+        out += [f"## {n}. {_md_text(turn.question)}", ""]
+        if ans.abstained:
+            out.append(f"**{ABSTAIN_TEXT}**")
+        else:
+            out.append(f"**{_md_text(ans.answer or '')}**")
+        if ans.resolved:
+            out += ["", f"_{_md_text(resolved_note(ans))}_"]
+        if ans.evidence and not ans.abstained:
+            out += ["", f"> {_md_text(ans.evidence)}"]
+        if ans.citations:
+            out += ["", "Closest passages:" if ans.abstained else "Sources:", ""]
+            for k, c in enumerate(ans.citations, 1):
+                where = " · ".join(x for x in (f"{_md_text(c.doc)} ¶{c.paragraph}",
+                                               _md_text(c.date) if c.date else None) if x)
+                out.append(f"{k}. {where} · \"{_md_text(c.quote)}\"")
+        out.append("")
+    for note in conversation.notes:
+        out.append(f"_note: {_md_text(note)}_")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def to_json(conversation: Conversation) -> str:
+    return conversation.model_dump_json(indent=2)
