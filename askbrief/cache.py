@@ -26,10 +26,9 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -77,49 +76,61 @@ class _Entry:
     warnings: tuple[str, ...] = ()
     retry: bool = False  # skipped for a reason that may pass (unreadable, binary): read again
 
-    @classmethod
-    def parse(cls, obj) -> _Entry:
-        if not isinstance(obj, dict) or obj.keys() != _ENTRY_TYPES.keys():
-            raise ValueError("a file entry has unexpected fields")
-        for name, kind in _ENTRY_TYPES.items():
-            if not isinstance(obj[name], kind):
-                raise ValueError(f"a file entry's {name} is not {kind}")
-        if not all(isinstance(w, str) for w in obj["warnings"]):
-            raise ValueError("a file entry's warnings are not text")
-        return cls(**{**obj, "warnings": tuple(obj["warnings"])})
 
-
-_ENTRY_TYPES = {"path": str, "id": str, "size": int, "mtime_ns": int, "sha": (str, type(None)),
-                "warnings": list, "retry": bool}
+_COLUMNS = {"path": str, "id": str, "size": int, "mtime_ns": int, "sha": (str, type(None)),
+            "warnings": list, "retry": bool}
 
 
 @dataclass
 class _Manifest:
-    """A brief's files and the fingerprint of their index (``brief-<sources>.json``)."""
+    """A brief as last seen (``brief-<sources>.json``): its files, the directories listed
+    to find them (with their mtimes: a directory whose mtime is unchanged has the same
+    entries, so it need not be listed again), and the fingerprint of their index."""
 
-    format: int
-    code: str
     sources: list[str]
     fingerprint: str
     files: list[_Entry]
+    dirs: list[tuple[str, int]] | None  # None: the listing cannot be trusted (it had errors)
+    walk_warnings: list[str]
 
     @classmethod
     def parse(cls, data: bytes) -> _Manifest:
         obj = json.loads(data)
-        if not isinstance(obj, dict) or obj.keys() != {"format", "code", "sources", "fingerprint", "files"}:
+        keys = {"format", "code", "sources", "fingerprint", "files", "dirs", "walk_warnings"}
+        if not isinstance(obj, dict):
             raise ValueError("not an askbrief index manifest")
-        if obj["format"] != FORMAT or obj["code"] != _code_version():
+        if obj.get("format") != FORMAT or obj.get("code") != _code_version():
             raise CacheDamaged("made by another version of askbrief")
-        if not (isinstance(obj["sources"], list) and isinstance(obj["fingerprint"], str)
-                and isinstance(obj["files"], list)):
+        if obj.keys() != keys:
             raise ValueError("not an askbrief index manifest")
-        return cls(FORMAT, obj["code"], obj["sources"], obj["fingerprint"],
-                   [_Entry.parse(e) for e in obj["files"]])
+        cols, dirs = obj["files"], obj["dirs"]
+        if not (_strs(obj["sources"]) and isinstance(obj["fingerprint"], str) and _strs(obj["walk_warnings"])
+                and isinstance(cols, dict) and cols.keys() == _COLUMNS.keys()
+                and (dirs is None or isinstance(dirs, list) and all(
+                    isinstance(d, list) and len(d) == 2 and isinstance(d[0], str) and isinstance(d[1], int)
+                    for d in dirs))):
+            raise ValueError("not an askbrief index manifest")
+        n = len(cols["path"])
+        for name, kind in _COLUMNS.items():
+            col = cols[name]
+            if not isinstance(col, list) or len(col) != n or not all(isinstance(v, kind) for v in col):
+                raise ValueError(f"file column {name} is damaged")
+        if not all(_strs(w) for w in cols["warnings"]):
+            raise ValueError("file column warnings is damaged")
+        files = [_Entry(*row[:5], tuple(row[5]), row[6]) for row in zip(*(cols[c] for c in _COLUMNS))]
+        return cls(obj["sources"], obj["fingerprint"], files,
+                   None if dirs is None else [(d, m) for d, m in dirs], obj["walk_warnings"])
 
     def dump(self) -> bytes:
-        obj = {"format": self.format, "code": self.code, "sources": self.sources,
-               "fingerprint": self.fingerprint, "files": [asdict(e) for e in self.files]}
+        cols = {c: [getattr(e, c) for e in self.files] for c in _COLUMNS}
+        obj = {"format": FORMAT, "code": _code_version(), "sources": self.sources,
+               "fingerprint": self.fingerprint, "dirs": self.dirs, "walk_warnings": self.walk_warnings,
+               "files": cols}
         return json.dumps(obj, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+def _strs(obj) -> bool:
+    return isinstance(obj, list) and all(isinstance(v, str) for v in obj)
 
 
 @dataclass
@@ -169,12 +180,19 @@ def load_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = 
     rebuilt or not writable) are in ``Report.warnings`` and ``index.brief.warnings``.
     """
     sources = [str(s) for s in sources]
-    files, warnings = discover(sources)
-    report = Report(warnings=warnings)
+    report = Report()
     store = _Store.open(report)
     key = _sources_key(sources)
     prev = store.read_manifest(key, report) if store else None
     old = store.read_index(prev.fingerprint, report) if store and prev else None
+    if old is not None and _same_listing(prev, sources):
+        files = [(e.id, e.path) for e in prev.files]
+        dirs, walk_warnings = prev.dirs, list(prev.walk_warnings)
+    else:
+        dirs = _list_dirs(sources)  # before discover: a file added meanwhile changes an mtime
+        files, walk_warnings = discover(sources)
+    warnings = report.warnings
+    warnings[:0] = walk_warnings
     entries = _stat_all(files, warnings)
     if old is not None and _unchanged(prev, entries):  # the fast path: nothing to read
         stored, entries, fp = old, prev.files, prev.fingerprint
@@ -203,9 +221,9 @@ def load_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = 
         ok = True
         if stored is not old:
             ok = store.write_index(fp, stored, index.postings, report)
-        if ok and (prev is None or prev.fingerprint != fp or prev.files != entries):
-            ok = store.write_manifest(key, _Manifest(format=FORMAT, code=_code_version(), sources=sources,
-                                                     fingerprint=fp, files=entries), report)
+        manifest = _Manifest(sources, fp, entries, dirs, walk_warnings)
+        if ok and manifest != prev:
+            ok = store.write_manifest(key, manifest, report)
             if ok and (prev is None or prev.fingerprint != fp):
                 store.collect()
         if ok and mapping and postings is None:
@@ -222,15 +240,59 @@ def refresh(sources: Sequence[str | os.PathLike], term_map: TermMap | None = Non
 
 # --- building ---------------------------------------------------------------------
 
-def _stat_all(files: list[tuple[str, Path]], warnings: list[str]) -> list[_Entry]:
+def _list_dirs(sources: list[str]) -> list[tuple[str, int]] | None:
+    """Every directory ``corpus.discover`` lists for these sources, with its mtime."""
+    dirs: list[tuple[str, int]] = []
+    failed = False
+
+    def fail(_):
+        nonlocal failed
+        failed = True
+
+    seen: set[str] = set()
+    for raw in sources:
+        root = os.path.expanduser(raw)
+        if not os.path.isdir(root):
+            continue
+        for dirpath, dirnames, _ in os.walk(root, followlinks=True, onerror=fail):
+            real = os.path.realpath(dirpath)
+            if real in seen:
+                dirnames[:] = []
+                continue
+            seen.add(real)
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            try:
+                dirs.append((dirpath, os.stat(dirpath).st_mtime_ns))
+            except OSError:
+                failed = True
+    return None if failed else dirs
+
+
+def _same_listing(prev: _Manifest, sources: list[str]) -> bool:
+    """True when listing the sources again would find the same files as last time."""
+    if prev.dirs is None or prev.sources != sources:
+        return False
+    roots = {d for d, _ in prev.dirs}
+    for s in sources:  # each still there, and still a folder or still a file
+        s = os.path.expanduser(s)
+        if not (s in roots if os.path.isdir(s) else os.path.isfile(s) and s not in roots):
+            return False
+    try:
+        return all(os.stat(d).st_mtime_ns == m for d, m in prev.dirs)
+    except OSError:
+        return False
+
+
+def _stat_all(files: list[tuple[str, str | Path]], warnings: list[str]) -> list[_Entry]:
     entries = []
     for doc_id, f in files:
+        f = str(f)
         try:
             st = os.stat(f)
         except OSError as e:
             warnings.append(f"skipped {f}: {e.strerror or e}")
             continue
-        entries.append(_Entry(path=str(f), id=doc_id, size=st.st_size, mtime_ns=st.st_mtime_ns, sha=None))
+        entries.append(_Entry(f, doc_id, st.st_size, st.st_mtime_ns))
     return entries
 
 
@@ -459,14 +521,15 @@ class _Store:
             return None
 
     def write_index(self, fp: str, stored: _Stored, postings: Postings, report: Report) -> bool:
-        texts = [d.text for d in stored.documents]
-        text_ptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        texts = [d.text.encode("utf-8", "surrogatepass") for d in stored.documents]
+        text_ptr = np.zeros(len(texts) + 1, dtype=np.int64)  # in bytes: each text decodes alone
         np.cumsum([len(t) for t in texts], out=text_ptr[1:])
+        text_len = np.array([len(d.text) for d in stored.documents], dtype=np.int64)
         meta = {"format": FORMAT, "code": _code_version(), "fingerprint": fp, "vocab": stored.raw.vocab,
                 "docs": [[d.id, d.title, d.date, d.path] for d in stored.documents], "shas": stored.shas}
         arrays = {"meta": _bytes(meta),
-                  "text": np.frombuffer("".join(texts).encode("utf-8", "surrogatepass"), dtype=np.uint8),
-                  "text_ptr": text_ptr, "spans": stored.spans,
+                  "text": np.frombuffer(b"".join(texts), dtype=np.uint8),
+                  "text_ptr": text_ptr, "text_len": text_len, "spans": stored.spans,
                   "tok_ids": stored.raw.ids, "tok_ptr": stored.raw.ptr}
         if postings.vocab == stored.raw.vocab:
             arrays.update(post_ptr=postings.ptr, post_docs=postings.docs, post_tf=postings.tf)
@@ -497,6 +560,8 @@ class _Store:
     def _write(self, name: str, fill: Callable, report: Report) -> bool:
         if not self.writable:
             return False
+        import tempfile
+
         tmp = None
         try:
             fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-", suffix=Path(name).suffix)
@@ -550,12 +615,13 @@ def _read_index(path: Path, fp: str) -> _Stored:
             raise CacheDamaged("made by another version of askbrief")
         if meta.get("fingerprint") != fp:
             raise CacheDamaged("made for other files")
-        raw_text = _array(z, "text", "u").tobytes().decode("utf-8", "surrogatepass")
-        text_ptr = _array(z, "text_ptr", "i")
+        blob = memoryview(_array(z, "text", "u"))
+        text_ptr, lengths = _array(z, "text_ptr", "i"), _array(z, "text_len", "i")
         spans = _array(z, "spans", "i", 2)
         raw = RawTokens(list(meta["vocab"]), _array(z, "tok_ids", "i"), _array(z, "tok_ptr", "i"))
         vocab, shas, docs_meta = raw.vocab, list(meta["shas"]), meta["docs"]
-        if not (len(docs_meta) == len(shas) == len(text_ptr) - 1 and text_ptr[-1] == len(raw_text)
+        if not (len(docs_meta) == len(shas) == len(text_ptr) - 1 == len(lengths)
+                and text_ptr[0] == 0 and text_ptr[-1] == len(blob)
                 and spans.shape[1:] == (7,) and len(spans) == len(raw) and raw.ptr[0] == 0
                 and raw.ptr[-1] == len(raw.ids) and np.all(np.diff(raw.ptr) >= 0)
                 and np.all(np.diff(text_ptr) >= 0) and all(isinstance(t, str) for t in vocab)):
@@ -565,11 +631,12 @@ def _read_index(path: Path, fp: str) -> _Stored:
         documents = []
         bounds = text_ptr.tolist()
         for i, (doc_id, title, date, dpath) in enumerate(docs_meta):
-            documents.append(Document(id=doc_id, title=title, date=date, path=dpath,
-                                      text=raw_text[bounds[i]:bounds[i + 1]]))
+            text = str(blob[bounds[i]:bounds[i + 1]], "utf-8", "surrogatepass")
+            documents.append(Document(id=doc_id, title=title, date=date, path=dpath, text=text))
+        if [len(d.text) for d in documents] != lengths.tolist():
+            raise ValueError("document texts do not have their lengths")
         if len(spans):
             d = spans[:, 0]
-            lengths = np.diff(text_ptr)
             if d.min() < 0 or d.max() >= len(documents) or np.any(np.diff(d) < 0):
                 raise ValueError("chunks refer to documents that do not exist")
             if (spans[:, 3].min() < 0 or np.any(spans[:, 3] > spans[:, 4])

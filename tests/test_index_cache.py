@@ -7,6 +7,7 @@ import pickle
 import stat
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -124,6 +125,40 @@ def test_added_changed_and_removed_files_are_picked_up(brief_dir, monkeypatch):
     ans = askbrief.load([str(brief_dir)]).ask("Who is the mayor of Zorvik?")
     assert ans.retrieved[0].doc == "alpha"
     assert all("Helena" not in c.quote for c in ans.citations)
+
+
+def test_an_unchanged_brief_is_not_listed_or_read_again(brief_dir, monkeypatch):
+    cache.load_index([brief_dir])
+    calls = {"discover": Spy(monkeypatch, "discover"), "read_file": Spy(monkeypatch, "read_file"),
+             "tokenize": Spy(monkeypatch, "tokenize")}
+    index, report = cache.load_index([brief_dir])
+    assert counts(report) == (0, 0, 3, 0) and all(s.calls == [] for s in calls.values())
+    assert top_doc(index, "Who is the mayor of Zorvik?") == "alpha"
+
+
+def test_files_added_in_subfolders_are_found(brief_dir):
+    cache.load_index([brief_dir])
+    write(brief_dir, {"notes/epsilon.md": "# Epsilon\n\nTellin has a harbour.\n"})
+    _, report = cache.load_index([brief_dir])
+    assert counts(report) == (1, 0, 3, 0)
+    (brief_dir / "new" / "deeper").mkdir(parents=True)
+    _, report = cache.load_index([brief_dir])
+    assert counts(report) == (0, 0, 4, 0)
+    write(brief_dir, {"new/deeper/zeta.txt": "Zeta\n\nMarsden votes in June.\n"})
+    index, report = cache.load_index([brief_dir])
+    assert counts(report) == (1, 0, 4, 0) and "new/deeper/zeta" in [d.id for d in index.brief.documents]
+    (brief_dir / "notes" / "epsilon.md").unlink()
+    _, report = cache.load_index([brief_dir])
+    assert counts(report) == (0, 0, 4, 1)
+
+
+def test_a_missing_source_is_still_a_usage_error(brief_dir, tmp_path):
+    note = tmp_path / "note.md"
+    note.write_text("Note\n\nA line about Zorvik.\n")
+    cache.load_index([brief_dir, note])
+    note.unlink()
+    with pytest.raises(askbrief.UsageError):
+        cache.load_index([brief_dir, note])
 
 
 def test_a_touched_file_is_read_but_not_tokenized_again(brief_dir, monkeypatch):
@@ -289,7 +324,7 @@ def test_a_cache_that_cannot_be_written_still_answers(brief_dir, monkeypatch):
         def refuse(*a, **k):
             raise PermissionError(13, "Permission denied")
 
-        monkeypatch.setattr(cache.tempfile, "mkstemp", refuse)
+        monkeypatch.setattr(tempfile, "mkstemp", refuse)
     try:
         before = sorted(p.name for p in d.iterdir())
         index, report = cache.load_index([brief_dir])
