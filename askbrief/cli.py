@@ -448,6 +448,56 @@ def cmd_eval(args) -> int:
     return 0
 
 
+# --- chat --------------------------------------------------------------------------
+
+def _add_chat(sub) -> None:
+    p = sub.add_parser("chat", help="open the chat (bare 'askbrief' in a terminal does too)",
+                       description="Open the chat: ask questions, read each answer beside its sources, "
+                                   "and keep the conversations.")
+    p.add_argument("-c", "--continue", dest="continue_", action="store_true",
+                   help="reopen the last conversation")
+    p.add_argument("--resume", type=int, metavar="ID", help="reopen conversation ID (see 'askbrief history')")
+    _add_corpus(p)
+    _add_engine(p)
+    p.set_defaults(func=cmd_chat)
+
+
+def cmd_chat(args) -> int:
+    """Open the chat (Textual is imported only here)."""
+    from .errors import HistoryDamaged, HistoryError
+
+    if args.continue_ and args.resume is not None:
+        raise UsageError("use --continue or --resume ID, not both")
+    if not (sys.stdin and sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("the chat needs a terminal; for one question use: askbrief ask \"QUESTION\"")
+    assistant = load_assistant(args)
+    from .conversation import HistoryStore
+
+    store, store_error = None, None
+    try:
+        store = HistoryStore()
+    except HistoryError as e:
+        if args.continue_ or args.resume is not None:
+            raise
+        store_error = str(e)
+        if isinstance(e, HistoryDamaged) and e.path:
+            store_error += f" (to start a new history, move it aside: mv '{e.path}' '{e.path}.damaged')"
+    conversation_id = None
+    try:
+        if args.continue_:
+            conversation_id = store.last_id()
+        elif args.resume is not None:
+            store.conversation(args.resume)  # HistoryError "no conversation N" when unknown
+            conversation_id = args.resume
+        from .tui import make_app
+
+        make_app(assistant, store, conversation_id, store_error=store_error).run()
+    finally:
+        if store is not None:
+            store.close()
+    return 0
+
+
 # --- main --------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -465,6 +515,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index(sub)
     _add_eval(sub)
     _add_history(sub)
+    _add_chat(sub)
     return parser
 
 

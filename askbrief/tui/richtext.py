@@ -120,6 +120,10 @@ def answer_text(answer: Answer, current: int | None = None) -> Text:
     if answer.evidence:
         out.append("\n")
         out.append_text(highlighted(answer.evidence, answer.answer, mark="bold"))
+    others = [safe(a.answer) for a in getattr(answer, "alternatives", None) or [] if a.answer]
+    if others:
+        out.append("\nOther sources say: ", style=DIM_STYLE)
+        out.append(" · ".join(others), style="italic")
     n = len(answer.citations)
     out.append("\n")
     out.append(f"{n} source{'s' if n != 1 else ''}{' agree' if n > 1 else ''}", style=DIM_STYLE)

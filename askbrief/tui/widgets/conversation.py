@@ -23,7 +23,7 @@ class TurnView(Static):
         border-left: blank;
     }
     TurnView.-selected {
-        border-left: thick $accent;
+        border-left: outer $accent;
         background: $boost;
     }
     TurnView.-pending {
@@ -144,7 +144,7 @@ class ConversationView(VerticalScroll):
                 turn.current = None
         if selected is not None and selected < len(answered):
             turn = answered[selected]
-            self.scroll_to_widget(turn, animate=False, top=False)
+            self.call_after_refresh(self.scroll_to_widget, turn, animate=False, top=False)
             self.post_message(self.AnswerSelected(selected, turn.answer))
 
     def show_citation(self, index: int | None) -> None:

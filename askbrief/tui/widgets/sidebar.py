@@ -31,8 +31,11 @@ class HistorySidebar(Vertical):
     }
     HistorySidebar > OptionList {
         height: 1fr;
-        border: none;
+        border: tall transparent;
         padding: 0;
+    }
+    HistorySidebar > OptionList:focus {
+        border: tall $accent;
     }
     """
 

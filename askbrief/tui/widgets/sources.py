@@ -23,7 +23,7 @@ class SourceCard(Static):
         border-left: blank;
     }
     SourceCard.-current {
-        border-left: thick $accent;
+        border-left: outer $accent;
         background: $boost;
     }
     """
@@ -117,7 +117,10 @@ class SourcesPane(VerticalScroll):
         self.current = index
         for i, card in enumerate(cards):
             card.set_class(i == index, "-current")
-        self.scroll_to_widget(cards[index], animate=False, top=True)
+        if index == 0:
+            self.call_after_refresh(self.scroll_home, animate=False)
+        else:
+            self.call_after_refresh(self.scroll_to_widget, cards[index], animate=False, top=True)
         self.post_message(self.CitationChanged(index))
 
     def action_move(self, step: int) -> None:
