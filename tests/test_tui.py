@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,8 @@ from askbrief.models import Answer  # noqa: E402
 from askbrief.tui import make_app  # noqa: E402
 from askbrief.tui.widgets import ConversationView, HistorySidebar, SourcesPane  # noqa: E402
 from askbrief.tui.widgets.sources import SourceCard  # noqa: E402
+
+from conftest import SEEDS  # noqa: E402
 
 SIZE = (120, 40)
 
@@ -310,3 +315,69 @@ async def test_open_conversation_from_palette(seeds_assistant, store):
         await pilot.press("enter")
         await pilot.pause(0.2)
         assert app.chat.conversation_id == 1
+
+
+# --- askbrief chat on the command line ----------------------------------------------
+
+class _TTY(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def _as_terminal(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", _TTY())
+    monkeypatch.setattr(sys, "stdout", _TTY())
+
+
+def test_chat_resume_unknown_id_is_one_line_exit_1(monkeypatch, capsys):
+    from askbrief import cli
+
+    _as_terminal(monkeypatch)
+    with pytest.raises(SystemExit) as e:
+        cli.main(["chat", "--corpus", str(SEEDS), "--resume", "42"])
+    assert e.value.code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no conversation 42" in err[0]
+
+
+def test_chat_continue_opens_the_last_conversation(monkeypatch, seeds_assistant):
+    import askbrief.tui
+    from askbrief import cli
+    from askbrief.conversation import HistoryStore
+
+    with HistoryStore() as st:  # the default location: ASKBRIEF_DATA_DIR from conftest
+        st.add_turn(None, seeds_assistant.ask("Who took Gharyan?"), "x")
+        last = st.add_turn(None, seeds_assistant.ask("Who resigned in Algeria?"), "x")
+    seen = {}
+
+    class Dummy:
+        def run(self):
+            seen["ran"] = True
+
+    def fake_make_app(assistant, store, conversation_id=None, store_error=None):
+        seen.update(id=conversation_id, store=store, error=store_error)
+        return Dummy()
+
+    monkeypatch.setattr(askbrief.tui, "make_app", fake_make_app)
+    _as_terminal(monkeypatch)
+    assert cli.run(["chat", "--corpus", str(SEEDS), "-c"]) == 0
+    assert seen["ran"] and seen["id"] == last and seen["error"] is None
+
+
+def test_chat_needs_a_terminal_and_one_of_continue_or_resume(capsys):
+    from askbrief import cli
+
+    with pytest.raises(SystemExit) as e:
+        cli.main(["chat", "-c", "--resume", "1"])
+    assert e.value.code == 2
+    with pytest.raises(SystemExit) as e:
+        cli.main(["chat"])  # stdin is not a terminal under pytest
+    assert e.value.code == 2 and "needs a terminal" in capsys.readouterr().err
+
+
+def test_one_shot_ask_never_imports_textual():
+    code = ("import sys; from askbrief import cli; cli.run(['ask', '--corpus', %r, 'Who took Gharyan?']); "
+            "sys.exit(1 if any(m == 'textual' or m.startswith('textual.') for m in sys.modules) else 0)"
+            % str(SEEDS))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr

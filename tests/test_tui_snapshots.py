@@ -53,20 +53,95 @@ def asking(*questions, then=()):
     return run_before
 
 
-def test_answer_with_sources(snap_compare, seeds_assistant, store):
-    app = make_app(seeds_assistant, store)
+# --- a tiny brief and canned answers: the pictures change only when the chat does ------
+
+ARTICLES = {
+    "gharyan.md": "date 2019-04-04\n# Haftar's forces take Gharyan\n\n"
+                  "Forces loyal to Khalifa Haftar took control of the town of Gharyan, 50 kilometers "
+                  "(31 miles) from Tripoli, without major clashes.\n\n"
+                  "The UN envoy said the talks [bold]would go ahead[/] as planned. \x1b[31mRed\x1b[0m alert.\n",
+    "tripoli.txt": "Libya army leader orders march on Tripoli\n\n"
+                   "Officials said Haftar's forces took over the town of Gharyan on Wednesday.\n",
+}
+
+
+class CannedAssistant:
+    """A real brief with answers written out by hand (for the questions the tests ask)."""
+
+    def __init__(self, folder):
+        import askbrief
+
+        for name, text in ARTICLES.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        self.brief = askbrief.load([str(folder)]).brief
+        cite = self.cite
+        self.answers = {
+            "Who took Gharyan?": self.answer(
+                "Who took Gharyan?", "Khalifa Haftar", 0.91,
+                cite("Forces loyal to Khalifa Haftar took control of the town of Gharyan, 50 kilometers "
+                     "(31 miles) from Tripoli, without major clashes."),
+                cite("Officials said Haftar's forces took over the town of Gharyan on Wednesday.")),
+            "How far is it from Tripoli?": self.answer(
+                "How far is it from Tripoli?", "50 kilometers (31 miles)", 0.84,
+                cite("Forces loyal to Khalifa Haftar took control of the town of Gharyan, 50 kilometers "
+                     "(31 miles) from Tripoli, without major clashes."),
+                resolved={"it": "Gharyan"}),
+            "What is the capital of Peru?": self.answer(
+                "What is the capital of Peru?", None, 0.12,
+                cite("The UN envoy said the talks [bold]would go ahead[/] as planned."),
+                cite("Officials said Haftar's forces took over the town of Gharyan on Wednesday.")),
+        }
+
+    def cite(self, quote):
+        from askbrief.models import Citation
+
+        for ch in self.brief.chunks:
+            doc = self.brief.document(ch.doc)
+            para = doc.text[ch.para_start:ch.para_end]
+            if quote in para:
+                i = para.index(quote)
+                return Citation(doc=doc.id, title=doc.title, date=doc.date, paragraph=ch.paragraph,
+                                start=i, end=i + len(quote), quote=quote)
+        raise AssertionError(quote)
+
+    def answer(self, question, answer, confidence, *citations, resolved=None):
+        from askbrief.models import Answer
+
+        return Answer(question=question, answer=answer, abstained=answer is None, confidence=confidence,
+                      evidence=citations[0].quote if answer else None, citations=list(citations),
+                      retrieved=[], elapsed_ms=1.0, resolved=resolved or {})
+
+    def ask(self, question, settings=None, context=()):
+        return self.answers[" ".join(question.split())]
+
+
+@pytest.fixture
+def canned(tmp_path):
+    folder = tmp_path / "brief"
+    folder.mkdir()
+    return CannedAssistant(folder)
+
+
+def test_answer_with_sources(snap_compare, canned, store):
+    app = make_app(canned, store)
     assert snap_compare(app, terminal_size=(120, 36), run_before=asking("Who took Gharyan?"))
 
 
-def test_follow_up_and_abstention(snap_compare, seeds_assistant, store):
-    app = make_app(seeds_assistant, store)
+def test_follow_up_and_abstention(snap_compare, canned, store):
+    app = make_app(canned, store)
     assert snap_compare(app, terminal_size=(120, 36),
-                        run_before=asking("Who took Gharyan?", "How far is it from Tripoli?"))
+                        run_before=asking("Who took Gharyan?", "How far is it from Tripoli?",
+                                          "What is the capital of Peru?"))
 
 
-def test_sidebar_open_small_terminal(snap_compare, seeds_assistant, store):
-    fp = seeds_assistant.brief.fingerprint
-    store.add_turn(None, seeds_assistant.ask("Who resigned in Algeria?"), fp)
-    app = make_app(seeds_assistant, store)
+def test_sidebar_open_small_terminal(snap_compare, canned, store):
+    store.add_turn(None, canned.ask("Who took Gharyan?"), canned.brief.fingerprint)
+    app = make_app(canned, store)
     assert snap_compare(app, terminal_size=(80, 24),
-                        run_before=asking("What is the capital of Peru?", then=["ctrl+o"]))
+                        run_before=asking("How far is it from Tripoli?", then=["ctrl+o"]))
+
+
+def test_wide_terminal(snap_compare, canned, store):
+    app = make_app(canned, store)
+    assert snap_compare(app, terminal_size=(200, 50),
+                        run_before=asking("Who took Gharyan?", "How far is it from Tripoli?"))

@@ -27,6 +27,7 @@ from ..widgets.conversation import TurnView
 from .dialogs import ConfirmScreen, ExportScreen
 
 HISTORY_LIMIT = 200
+NARROW = 110  # columns below which the sidebar and the sources pane are not shown together
 
 
 class ChatScreen(Screen):
@@ -52,6 +53,7 @@ class ChatScreen(Screen):
         self._pending: TurnView | None = None
         self._generation = 0
         self._fingerprint: str | None = None
+        self._sources_hidden_for_sidebar = False
 
     # --- layout --------------------------------------------------------------------
 
@@ -104,7 +106,7 @@ class ChatScreen(Screen):
         self._pending = turn
         self._answer(question, list(self.answers), turn, self._generation)
 
-    @work(thread=True, group="ask", exit_on_error=False)
+    @work(thread=True, group="ask")
     def _answer(self, question: str, context: list[Answer], turn: TurnView, generation: int) -> None:
         try:
             answer = self.assistant.ask(question, context=context)
@@ -232,12 +234,20 @@ class ChatScreen(Screen):
         sidebar = self.sidebar
         sidebar.display = not sidebar.display
         if sidebar.display:
+            # no room for three panes: the sources step aside while the history is open
+            self._sources_hidden_for_sidebar = self.size.width < NARROW and self.sources.display
+            if self._sources_hidden_for_sidebar:
+                self.sources.display = False
             self.refresh_history()
             sidebar.query_one("#history-list").focus()
         else:
+            if self._sources_hidden_for_sidebar:
+                self.sources.display = True
+            self._sources_hidden_for_sidebar = False
             self.question.focus()
 
     def action_toggle_sources(self) -> None:
+        self._sources_hidden_for_sidebar = False
         self.sources.display = not self.sources.display
         if not self.sources.display and self.focused is self.sources:
             self.question.focus()
