@@ -48,8 +48,8 @@ _PRONOUNS = {
 _POSSESSIVES = {"his", "her", "hers", "its", "their", "theirs"}
 # "the town", "this man", "that group": a demonstrative and a noun naming a kind
 _KIND_NOUNS = {
-    PLACE: "town city village country nation region area place capital district province state "
-           "port airport base border territory".split(),
+    # not "the capital" or "the country": those name one place of their own
+    PLACE: "town city village region area place district province port airport base".split(),
     PERSON: "man woman president leader minister commander general spokesman spokeswoman official "
             "envoy aide premier prime king prince marshal".split(),
     GROUP: "group forces army militia militias government party force troops side".split(),
@@ -154,7 +154,7 @@ def entities(text: str) -> list[_Entity]:
         if before and _title_word(before[-1]):
             titled = True
         terms = frozenset(tokenize(name))
-        if terms:
+        if terms and sum(c.isalnum() for c in name) >= 2:  # not "N" of a broken "U.N."
             out.append(_Entity(name, terms, titled, run[0][0]))
     return out
 
@@ -486,6 +486,24 @@ class HistoryStore:
         rows = db.execute("PRAGMA quick_check(1)").fetchall()
         if rows != [("ok",)]:
             raise sqlite3.DatabaseError(f"quick_check: {rows[0][0] if rows else 'no result'}")
+        # one read transaction, so a migration committed meanwhile is seen whole or not at all
+        db.execute("BEGIN")
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            self._refuse_foreign(version)
+        finally:
+            db.execute("COMMIT")
+
+    def _refuse_foreign(self, version: int) -> None:
+        """An unversioned database with tables was written by something else: leave it be."""
+        if version:
+            return
+        tables = {r[0] for r in self._conn().execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+        if tables:
+            raise HistoryDamaged(f"the history file {self.path} is a database askbrief did not "
+                                 f"write (tables: {', '.join(sorted(tables))}); it was kept as is",
+                                 self.path)
 
     def _migrate(self) -> None:
         db = self._db
@@ -496,13 +514,7 @@ class HistoryStore:
         try:
             # another process may have migrated while we waited for the lock
             version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version == 0:
-                tables = {r[0] for r in db.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
-                if tables:
-                    raise HistoryDamaged(f"the history file {self.path} is a database askbrief did not "
-                                         f"write (tables: {', '.join(sorted(tables))}); it was kept as is",
-                                         self.path)
+            self._refuse_foreign(version)
             for n in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS[n]:
                     db.execute(statement)

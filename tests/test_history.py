@@ -30,10 +30,25 @@ def make_answer(question="Who took Gharyan?", answer="Haftar's forces", quote=No
                   evidence=quote, citations=[cit], retrieved=[], elapsed_ms=1.0)
 
 
+class _Result:
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
 def cli(*args, stdin=None, env=None, timeout=60):
     """Run `python -m askbrief ...` in a fresh process (the tests' ASKBRIEF_* env applies)."""
     return subprocess.run([sys.executable, "-m", "askbrief", *args], input=stdin, capture_output=True,
                           text=True, cwd=ROOT, timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def run(capsys, *args):
+    """askbrief in this process (faster than a subprocess): (exit code, stdout, stderr)."""
+    from askbrief.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(list(args))
+    out = capsys.readouterr()
+    return e.value.code, out.out, out.err
 
 
 # --- schema ------------------------------------------------------------------------------
@@ -98,6 +113,18 @@ def test_newer_schema_is_refused_and_kept(tmp_path):
     db.close()
     before = path.read_bytes()
     with pytest.raises(HistoryError, match="newer askbrief"):
+        HistoryStore(path)
+    assert path.read_bytes() == before
+
+
+def test_foreign_database_is_refused_and_kept(tmp_path):
+    path = tmp_path / "other.db"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE notes (x TEXT)")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(HistoryDamaged, match="did not write"):
         HistoryStore(path)
     assert path.read_bytes() == before
 
@@ -266,15 +293,14 @@ def test_killed_writer_loses_nothing_committed(tmp_path):
 
 # --- the command line --------------------------------------------------------------------
 
-def test_each_ask_is_its_own_conversation_unless_no_history(isolated_user_dirs):
-    r = cli("ask", "Who took Gharyan?")
-    assert r.returncode == 0 and r.stdout.strip() and r.stderr == ""
-    r = cli("Who resigned in Algeria?")
-    assert r.returncode == 0
-    assert cli("ask", "--no-history", "Who is Haftar's spokesman?").returncode == 0
-    r = cli("history", "list", "--json")
-    assert r.returncode == 0
-    listed = json.loads(r.stdout)
+def test_each_ask_is_its_own_conversation_unless_no_history(isolated_user_dirs, capsys):
+    code, out, err = run(capsys, "ask", "Who took Gharyan?")
+    assert code == 0 and out.strip() and err == ""
+    assert run(capsys, "Who resigned in Algeria?")[0] == 0
+    assert run(capsys, "ask", "--no-history", "Who is Haftar's spokesman?")[0] == 0
+    code, out, _ = run(capsys, "history", "list", "--json")
+    assert code == 0
+    listed = json.loads(out)
     assert [c["title"] for c in listed] == ["Who resigned in Algeria?", "Who took Gharyan?"]
     assert all(c["turns"] == 1 for c in listed) and set(listed[0]) == {"id", "title", "turns", "created",
                                                                          "updated"}
@@ -296,7 +322,7 @@ def test_continue_appends_and_resolves_follow_ups(isolated_user_dirs):
         {}, {"it": "Gharyan"}, {}, {"he": "Abdelaziz Bouteflika"}]
 
 
-def test_history_commands(isolated_user_dirs, tmp_path):
+def test_history_commands(isolated_user_dirs, tmp_path, capsys):
     from askbrief.conversation import HistoryStore as Store
 
     with Store() as store:
@@ -304,39 +330,39 @@ def test_history_commands(isolated_user_dirs, tmp_path):
         store.add_turn(a, make_answer("How far is it from Tripoli?", "50 km",
                                       "Gharyan, 50 km from Tripoli \x1b]0;pwned\x07\x1b[2J."), "fp")
         b = store.add_turn(None, make_answer("Who resigned in Algeria?", "Abdelaziz Bouteflika"), "fp")
-    r = cli("history", "list")
+    r = _Result(*run(capsys, "history", "list"))
     lines = r.stdout.splitlines()
     assert r.returncode == 0 and len(lines) == 2
     assert lines[0].split()[0] == str(b) and "Who resigned in Algeria?" in lines[0]
     assert "2 turns" in lines[1]
-    r = cli("history")  # no action: list
+    r = _Result(*run(capsys, "history"))  # no action: list
     assert r.returncode == 0 and len(r.stdout.splitlines()) == 2
 
-    r = cli("history", "show", str(a))
+    r = _Result(*run(capsys, "history", "show", str(a)))
     assert r.returncode == 0 and "? How far is it from Tripoli?" in r.stdout and "50 km" in r.stdout
     assert "\x1b" not in r.stdout and "\x07" not in r.stdout  # document text made safe
-    assert json.loads(cli("history", "show", str(a), "--json").stdout)["id"] == a
+    assert json.loads(run(capsys, "history", "show", str(a), "--json")[1])["id"] == a
 
-    r = cli("history", "export", str(a))
+    r = _Result(*run(capsys, "history", "export", str(a)))
     assert r.returncode == 0 and r.stdout.startswith("# Who took Gharyan?") and "\x1b" not in r.stdout
     out = tmp_path / "conv.json"
-    r = cli("history", "export", str(a), "--format", "json", "-o", str(out))
+    r = _Result(*run(capsys, "history", "export", str(a), "--format", "json", "-o", str(out)))
     assert r.returncode == 0 and json.loads(out.read_text())["title"] == "Who took Gharyan?"
 
-    r = cli("history", "search", "algeria", "--json")
+    r = _Result(*run(capsys, "history", "search", "algeria", "--json"))
     assert [c["id"] for c in json.loads(r.stdout)] == [b]
-    r = cli("history", "search", "nothing like this")
+    r = _Result(*run(capsys, "history", "search", "nothing like this"))
     assert r.returncode == 0 and r.stdout == ""
 
-    r = cli("history", "delete", str(b))
+    r = _Result(*run(capsys, "history", "delete", str(b)))
     assert r.returncode == 0 and f"deleted conversation {b}" in r.stdout
     for args in (("show", str(b)), ("delete", str(b)), ("export", "999")):
-        r = cli("history", *args)
+        r = _Result(*run(capsys, "history", *args))
         assert r.returncode == 1 and r.stdout == ""
         assert r.stderr.strip().count("\n") == 0 and "no conversation" in r.stderr
     for args in (("show", "x"), ("bogus",), ("export", str(a), "--format", "pdf"), ("show",),
                  ("list", "--limit", "-1")):
-        r = cli("history", *args)
+        r = _Result(*run(capsys, "history", *args))
         assert r.returncode == 2 and r.stderr.strip().count("\n") == 0, (args, r.stderr)
 
 

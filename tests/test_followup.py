@@ -1,0 +1,145 @@
+"""Follow-up questions: references resolved against the previous turn, by type."""
+
+import re
+
+import pytest
+
+from askbrief.conversation import entities, resolve
+from askbrief.models import Answer, Citation
+from askbrief.render import render_text
+from askbrief.text import tokenize
+
+DISTANCE = re.compile(r"\b\d+\s*(?:km|kilomet\w*|miles?)\b", re.I)
+
+
+def turn(question, answer=None, evidence=None) -> Answer:
+    """An earlier turn as the store would give it back (no brief needed)."""
+    cits = []
+    if evidence:
+        cits = [Citation(doc="d", title="t", date=None, paragraph=0, start=0, end=len(evidence),
+                         quote=evidence)]
+    return Answer(question=question, answer=answer, abstained=answer is None, confidence=0.9 if answer else 0.1,
+                  evidence=evidence if answer else None, citations=cits, retrieved=[], elapsed_ms=1.0)
+
+
+# --- the rules, without a brief ------------------------------------------------------------
+
+def test_entities_are_name_runs_without_titles():
+    found = entities("Their advance surprised Algeria, where President Abdelaziz Bouteflika resigned; "
+                     "UN Secretary-General Antonio Guterres met Haftar's spokesman in Benghazi.")
+    assert [e.name for e in found] == ["Algeria", "Abdelaziz Bouteflika", "Antonio Guterres", "Haftar",
+                                       "Benghazi"]
+    titled = {e.name: e.titled for e in found}
+    assert titled["Abdelaziz Bouteflika"] and titled["Antonio Guterres"] and not titled["Benghazi"]
+
+
+def test_no_context_and_self_contained_questions_are_left_alone():
+    prev = [turn("Who took Gharyan?", "Haftar's forces", "Haftar's forces took the town of Gharyan.")]
+    assert not resolve("How far is it from Tripoli?", [])
+    for q in ("How far is Gharyan from Tripoli?", "When did Bouteflika resign?",
+              "How long did it take to reach the capital?",  # "it" stands for nothing
+              "Is there a ceasefire in Libya?"):              # nor does "there"
+        r = resolve(q, prev)
+        assert r.resolved == {} and r.extra_terms == [], q
+
+
+def test_person_pronoun_takes_the_answer_of_a_who_question():
+    prev = [turn("Who is the UN Secretary-General?", "Antonio Guterres",
+                 "UN Secretary-General Antonio Guterres is in Tripoli.")]
+    r = resolve("Where is he scheduled to meet Haftar?", prev)
+    assert r.resolved == {"he": "Antonio Guterres"}
+    assert r.extra_terms == tokenize("Antonio Guterres")
+
+
+def test_thing_pronoun_takes_what_the_question_was_about():
+    prev = [turn("Where is the National Conference planned to take place?", "Ghadames",
+                 "The National Conference is planned to take place in Ghadames.")]
+    assert resolve("When is it planned?", prev).resolved == {"it": "National Conference"}
+
+
+def test_a_name_the_question_already_holds_is_not_its_referent():
+    prev = [turn("Who took Gharyan?", "Tripoli",  # a wrong answer must not become "it" either
+                 "His forces edged closer to Tripoli and took over the town of Gharyan.")]
+    r = resolve("How far is it from Tripoli?", prev)
+    assert r.resolved == {"it": "Gharyan"} and r.extra_terms == ["gharyan"]
+
+
+def test_kind_nouns_and_there():
+    prev = [turn("Who took Gharyan?", None)]
+    assert resolve("How far is the town from Tripoli?", prev).resolved == {"the town": "Gharyan"}
+    assert resolve("What happened there?", prev).resolved == {"there": "Gharyan"}
+    # a plain noun phrase is content, not a reference
+    assert "the militias" not in resolve("What did the militias say about it?", prev).resolved
+
+
+def test_no_person_in_sight_means_no_guess():
+    prev = [turn("Where is Gharyan?", "south of Tripoli", "Gharyan lies in the mountains south of Tripoli.")]
+    assert resolve("When did he resign?", prev).resolved == {}
+
+
+def test_a_person_named_before_the_pronoun_is_its_referent():
+    prev = [turn("Who resigned in Algeria?", "Abdelaziz Bouteflika",
+                 "President Abdelaziz Bouteflika resigned on Tuesday.")]
+    assert resolve("Did President Macron say he would visit?", prev).resolved == {}
+
+
+def test_elliptical_question_borrows_the_previous_one():
+    prev = [turn("Who took Gharyan?", "Haftar's forces", "Haftar's forces took Gharyan.")]
+    r = resolve("And Tripoli?", prev)
+    assert r.resolved == {"context": "Who took Gharyan?"} and r.extra_terms == tokenize("took")
+    r = resolve("Why?", prev)
+    assert r.extra_terms == tokenize("took Gharyan")
+
+
+def test_a_chain_of_follow_ups_keeps_the_referent():
+    first = turn("Who took Gharyan?", "Haftar's forces", "Haftar's forces took Gharyan.")
+    second = turn("How far is it from Tripoli?", "50 km", "Gharyan, 50 km from Tripoli.")
+    second = second.model_copy(update={"resolved": {"it": "Gharyan"}})
+    assert resolve("How many people live there?", [first, second]).resolved == {"there": "Gharyan"}
+
+
+# --- on the bundled brief ------------------------------------------------------------------
+
+def test_gharyan_then_how_far_is_it(seeds_assistant):
+    a = seeds_assistant
+    first = a.ask("Who took Gharyan?")
+    r = resolve("How far is it from Tripoli?", [first], a.index)
+    assert r.resolved == {"it": "Gharyan"} and "gharyan" in r.extra_terms
+    follow = a.ask("How far is it from Tripoli?", context=[first])
+    assert follow.resolved == {"it": "Gharyan"}
+    # retrieval: the paragraphs stating the distance now lead
+    top = [a.brief.chunks[h.chunk].text for h in
+           __import__("askbrief.retrieve", fromlist=["search"]).search(
+               a.index, tokenize("How far is it from Tripoli?") + r.extra_terms, 5)]
+    assert top and all("Gharyan" in t for t in top[:3])
+    assert any(DISTANCE.search(t) for t in top[:3])
+    # the answer (or, if the answerer abstains, its closest passages) speaks of Gharyan and a distance
+    quotes = [c.quote for c in follow.citations] + [follow.evidence or ""]
+    assert any("Gharyan" in q and DISTANCE.search(q) for q in quotes), quotes
+    if not follow.abstained:
+        assert re.search(r"50|31", follow.answer)
+    assert "(it = Gharyan)" in render_text(follow)
+
+
+def test_algeria_then_when_did_he_resign(seeds_assistant):
+    a = seeds_assistant
+    first = a.ask("Who resigned in Algeria?")
+    follow = a.ask("When did he resign?", context=[first])
+    assert follow.resolved == {"he": "Abdelaziz Bouteflika"}
+    assert not follow.abstained and "Tuesday" in follow.answer
+    assert "Bouteflika" in follow.evidence
+
+
+def test_self_contained_question_is_unchanged_by_context(seeds_assistant):
+    a = seeds_assistant
+    ctx = [a.ask("Who took Gharyan?")]
+    alone = a.ask("When did Bouteflika resign?")
+    after = a.ask("When did Bouteflika resign?", context=ctx)
+    assert after.resolved == {}
+    assert (after.answer, after.retrieved) == (alone.answer, alone.retrieved)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "it", "he he he", "there?", "The the the town"])
+def test_odd_follow_ups_do_not_break(seeds_assistant, question):
+    ctx = [seeds_assistant.ask("Who took Gharyan?")]
+    resolve(question, ctx, seeds_assistant.index)
