@@ -43,7 +43,7 @@ FORMAT = 1
 _CODE_FILES = ("text.py", "corpus.py", "index.py", "cache.py")
 _TMP_MAX_AGE = 3600.0
 
-TermMap = Mapping[str, str] | Callable[[dict[str, int]], Mapping[str, str]]
+TermMap = Mapping[str, str] | Callable[[Brief], Mapping[str, str]]
 
 
 class CacheDamaged(Exception):
@@ -176,7 +176,8 @@ def load_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = 
     """The index of the brief at ``sources``, from the cache where the files are unchanged.
 
     ``term_map`` folds raw terms before BM25 counts them: a mapping, or a function of the
-    brief's raw document frequencies that returns one. Warnings (skipped files, a cache
+    brief that returns one (such as ``variants.term_map``); a function is called only when
+    the brief changed, its result is cached with the index. Warnings (skipped files, a cache
     rebuilt or not writable) are in ``Report.warnings`` and ``index.brief.warnings``.
     """
     sources = [str(s) for s in sources]
@@ -211,7 +212,15 @@ def load_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = 
 
     brief = Brief(documents=stored.documents, chunks=LazyChunks(stored.documents, stored.spans),
                   warnings=report.warnings, sources=sources)
-    mapping = _resolve_map(term_map, stored.raw)
+    mapping, map_fresh = None, False
+    if callable(term_map):
+        fn_key = _function_key(term_map)
+        mapping = store.read_map(fp, fn_key, report) if store else None
+        if mapping is None:
+            mapping, map_fresh = term_map(brief), True
+    elif term_map:
+        mapping = term_map
+    mapping = {k: v for k, v in (mapping or {}).items() if k != v}
     map_key = _map_key(mapping) if mapping else None
     postings = stored.postings if not mapping else None
     if mapping and store:
@@ -226,6 +235,8 @@ def load_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = 
             ok = store.write_manifest(key, manifest, report)
             if ok and (prev is None or prev.fingerprint != fp):
                 store.collect()
+        if ok and map_fresh:
+            ok = store.write_map(fp, fn_key, mapping, report)
         if ok and mapping and postings is None:
             ok = store.write_postings(fp, map_key, index.postings, report)
         if ok:
@@ -396,12 +407,6 @@ def _count(report: Report, prev: _Manifest | None, entries: list[_Entry]) -> Non
     report.removed = sum(1 for p in before if p not in now)
 
 
-def _resolve_map(term_map: TermMap | None, raw: RawTokens) -> dict[str, str]:
-    if term_map is None:
-        return {}
-    if callable(term_map):
-        term_map = term_map(raw.document_frequencies())
-    return {k: v for k, v in term_map.items() if k != v}
 
 
 # --- keys -------------------------------------------------------------------------
@@ -437,6 +442,16 @@ def _fingerprint(entries: list[_Entry]) -> str:
         if e.sha:
             h.update(json.dumps([e.id, e.path, e.sha]).encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:24]
+
+
+def _function_key(fn: Callable) -> str:
+    """Names a term-map function and the code it is in: new code, new map."""
+    import inspect
+
+    h = hashlib.sha256(f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', repr(fn))}".encode())
+    with contextlib.suppress(OSError, TypeError):
+        h.update(Path(inspect.getsourcefile(fn)).read_bytes())
+    return h.hexdigest()[:16]
 
 
 def _map_key(mapping: dict[str, str]) -> str:
@@ -549,6 +564,26 @@ class _Store:
             self._damaged(path.name, e, report)
             return None
 
+    def read_map(self, fp: str, fn_key: str, report: Report) -> dict[str, str] | None:
+        path = self.dir / f"map-{fp}-{fn_key}.json"
+        try:
+            obj = json.loads(path.read_bytes())
+            if not (isinstance(obj, dict) and obj.get("format") == FORMAT and obj.get("fingerprint") == fp
+                    and isinstance(obj.get("map"), dict)
+                    and all(isinstance(k, str) and isinstance(v, str) for k, v in obj["map"].items())):
+                raise ValueError("not a term map for this index")
+            return obj["map"]
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as e:
+            self._damaged(path.name, e, report)
+            return None
+
+    def write_map(self, fp: str, fn_key: str, mapping: dict[str, str], report: Report) -> bool:
+        data = json.dumps({"format": FORMAT, "fingerprint": fp, "map": mapping}, ensure_ascii=False)
+        return self._write(f"map-{fp}-{fn_key}.json", lambda f: f.write(data.encode("utf-8", "surrogatepass")),
+                           report)
+
     def write_postings(self, fp: str, map_key: str, postings: Postings, report: Report) -> bool:
         arrays = {"meta": _bytes({"format": FORMAT, "fingerprint": fp, "vocab": postings.vocab}),
                   "post_ptr": postings.ptr, "post_docs": postings.docs, "post_tf": postings.tf,
@@ -592,8 +627,8 @@ class _Store:
         for f in self.dir.iterdir():
             name = f.name
             try:
-                if name.startswith(("index-", "post-")) and name.endswith(".npz"):
-                    if name.split("-")[1].removesuffix(".npz") not in keep:
+                if name.startswith(("index-", "post-", "map-")) and name.endswith((".npz", ".json")):
+                    if name.split("-")[1].split(".")[0] not in keep:
                         f.unlink()
                 elif name.startswith(".tmp-") and now - f.stat().st_mtime > _TMP_MAX_AGE:
                     f.unlink()

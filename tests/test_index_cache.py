@@ -272,7 +272,7 @@ def test_the_cli_prints_the_cache_warning_once(brief_dir):
 def test_cache_files_are_json_or_plain_arrays_and_load_without_pickle(brief_dir, monkeypatch):
     cache.load_index([brief_dir], term_map={"quell": "quel"})
     names = sorted(p.name for p in index_dir().iterdir())
-    assert names and all(n.startswith(("brief-", "index-", "post-")) for n in names)
+    assert names and all(n.startswith(("brief-", "index-", "post-", "map-")) for n in names)
     assert any(n.startswith("post-") for n in names)
     for p in index_dir().iterdir():
         if p.suffix == ".json":
@@ -420,13 +420,20 @@ def test_term_map_folds_variants_in_chunks_and_questions():
     assert index.raw.chunk(0)[0] == "hifter"  # raw terms are what the cache keeps
 
 
-def test_term_map_may_be_computed_from_the_brief(brief_dir):
-    seen = {}
+def test_term_map_may_be_computed_from_the_brief_once(brief_dir):
+    calls = []
 
-    def variants(df):
-        seen.update(df)
+    def variants(brief):
+        calls.append(len(brief.chunks))
         return {"marsden": "zorvik"}
 
     index, _ = cache.load_index([brief_dir], term_map=variants)
-    assert seen["quell"] == 2 and seen["zorvik"] == 2
+    assert calls == [7]
     assert index.df("marsden") == index.df("zorvik") == 3 and index.term_map == {"marsden": "zorvik"}
+    index, report = cache.load_index([brief_dir], term_map=variants)
+    assert calls == [7] and report.warnings == []  # the map came from the cache
+    assert index.term_map == {"marsden": "zorvik"} and index.df("marsden") == 3
+    write(brief_dir, {"delta.txt": "Delta\n\nThe Quell bridge at Marsden reopened in May.\n"})
+    index, _ = cache.load_index([brief_dir], term_map=variants)
+    assert calls == [7, 9] and index.df("zorvik") == 4
+    assert len(list(index_dir().glob("map-*.json"))) == 1  # the old brief's map was collected
