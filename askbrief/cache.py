@@ -163,11 +163,19 @@ class LazyChunks(Sequence):
         if chunk is None:
             if not 0 <= i < len(self):
                 raise IndexError(i)
-            d, para, part, s, e, ps, pe = self._spans[i].tolist()
-            doc = self._docs[d]
-            chunk = self._made[i] = Chunk(doc=doc.id, paragraph=para, part=part, start=s, end=e,
-                                          para_start=ps, para_end=pe, text=doc.text[s:e])
+            chunk = self._made[i] = self._make(self._spans[i].tolist())
         return chunk
+
+    def __iter__(self):
+        # a pass over the whole brief (the variants scan) keeps nothing: memory stays flat
+        for i, row in enumerate(self._spans.tolist()):
+            yield self._made.get(i) or self._make(row)
+
+    def _make(self, row: list[int]) -> Chunk:
+        d, para, part, s, e, ps, pe = row
+        doc = self._docs[d]
+        return Chunk(doc=doc.id, paragraph=para, part=part, start=s, end=e, para_start=ps,
+                     para_end=pe, text=doc.text[s:e])
 
 
 # --- public -----------------------------------------------------------------------
