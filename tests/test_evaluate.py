@@ -435,10 +435,7 @@ def test_progress_bar_only_on_a_terminal(monkeypatch, capsys):
 # --- the real question sets --------------------------------------------------------
 
 def test_seed_questions_run_end_to_end():
-    path = DATA / "seeds-questions.jsonl"
-    if not path.exists():
-        pytest.skip("the seed question set is not there yet")
-    ev = evaluate.prepare(path)
+    ev = evaluate.prepare(DATA / "seeds-questions.jsonl")
     r = ev.report(list(ev.results()))
     assert r.evaluated == r.questions >= 40
     assert r.verbatim == 100.0
@@ -446,11 +443,11 @@ def test_seed_questions_run_end_to_end():
 
 
 @pytest.mark.slow
-def test_squad_tune_file_runs_under_15_seconds():
+def test_squad_tune_file_end_to_end():
+    # its speed (< 15 s) is measured by tests/benchmarks/bench_eval.py, not asserted here
     ev = evaluate.prepare(DATA / "squad2-tune.json")
     r = ev.report(list(ev.results()))
     assert (r.questions, r.has_ans.n, r.no_ans.n, r.retrieval.n) == (781, 412, 369, 412)
     assert (r.documents, r.paragraphs) == (3, 86)
     assert r.verbatim == 100.0
     assert r.retrieval.recall_at_5 > 90
-    assert r.timing.total_s < 15
