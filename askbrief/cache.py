@@ -28,8 +28,9 @@ import json
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -64,8 +65,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     """One file of a brief as last seen."""
 
     path: str
@@ -178,6 +178,22 @@ class LazyChunks(Sequence):
                      para_end=pe, text=doc.text[s:e])
 
 
+class _CachedBrief(Brief):
+    """A brief from the cache: its fingerprint comes from the stored text hashes instead
+    of hashing every text again (the same value: the tests hold it to ``Brief.fingerprint``)."""
+
+    text_hashes: list[str]
+
+    @property
+    def fingerprint(self) -> str:
+        h = hashlib.sha256()
+        for d, sha in zip(self.documents, self.text_hashes):
+            h.update(d.id.encode("utf-8", "surrogatepass"))
+            h.update(b"\0")
+            h.update(bytes.fromhex(sha))
+        return h.hexdigest()[:16]
+
+
 # --- public -----------------------------------------------------------------------
 
 def load_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = None) -> tuple[Index, Report]:
@@ -218,8 +234,9 @@ def load_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = 
         where = ", ".join(sources)
         raise CorpusError(f"no readable .txt or .md files with text in {where}")
 
-    brief = Brief(documents=stored.documents, chunks=LazyChunks(stored.documents, stored.spans),
-                  warnings=report.warnings, sources=sources)
+    brief = _CachedBrief(documents=stored.documents, chunks=LazyChunks(stored.documents, stored.spans),
+                         warnings=report.warnings, sources=sources)
+    brief.text_hashes = stored.shas
     mapping, map_fresh = None, False
     if callable(term_map):
         fn_key = _function_key(term_map)
@@ -343,7 +360,7 @@ def _assemble(entries: list[_Entry], prev: _Manifest | None, old: _Stored | None
         same_file = p is not None and (p.size, p.mtime_ns) == (e.size, e.mtime_ns)
         if same_file and p.sha is None and not p.retry:  # no text last time, none now
             warnings.extend(p.warnings)
-            out.append(replace(e, warnings=p.warnings))
+            out.append(e._replace(warnings=p.warnings))
             continue
         doc = None
         if same_file and p.sha in by_sha:
@@ -360,7 +377,7 @@ def _assemble(entries: list[_Entry], prev: _Manifest | None, old: _Stored | None
                     doc = None
             warnings.extend(text_warnings)
             if doc is None:
-                out.append(replace(e, sha=None, warnings=tuple(text_warnings), retry=retry))
+                out.append(e._replace(sha=None, warnings=tuple(text_warnings), retry=retry))
                 continue
             sha = _text_hash(doc.text)
         n = len(docs)
@@ -385,7 +402,7 @@ def _assemble(entries: list[_Entry], prev: _Manifest | None, old: _Stored | None
         docs.append(doc)
         shas.append(sha)
         span_parts.append(spans)
-        out.append(replace(e, sha=sha, warnings=tuple(text_warnings)))
+        out.append(e._replace(sha=sha, warnings=tuple(text_warnings)))
     vocab = list(lookup)
     ids = np.concatenate(id_parts) if id_parts else np.empty(0, dtype=np.int32)
     lens = np.concatenate(len_parts) if len_parts else np.empty(0, dtype=np.int64)
@@ -436,7 +453,7 @@ _CODE: str | None = None
 
 
 def _text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _sources_key(sources: list[str]) -> str:
@@ -669,6 +686,9 @@ def _read_index(path: Path, fp: str) -> _Stored:
                 and raw.ptr[-1] == len(raw.ids) and np.all(np.diff(raw.ptr) >= 0)
                 and np.all(np.diff(text_ptr) >= 0) and all(isinstance(t, str) for t in vocab)):
             raise ValueError("the arrays do not fit together")
+        if not all(isinstance(x, str) and len(x) == 64 for x in shas) or \
+                len(bytes.fromhex("".join(shas))) != 32 * len(shas):
+            raise ValueError("text hashes are damaged")
         if len(raw.ids) and (raw.ids.min() < 0 or raw.ids.max() >= len(vocab)):
             raise ValueError("term ids out of range")
         documents = []

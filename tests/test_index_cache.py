@@ -86,6 +86,7 @@ def test_cached_brief_and_index_equal_the_in_memory_ones():
     assert len(again.brief.chunks) == len(fresh.chunks) == len(again)
     assert list(again.brief.chunks) == fresh.chunks
     assert again.brief.chunks[-1] == fresh.chunks[-1] and again.brief.chunks[2:4] == fresh.chunks[2:4]
+    assert again.brief.fingerprint == fresh.fingerprint  # from the stored hashes
     memory = Index(fresh)
     assert list(again.tokens) == list(memory.tokens)
     for q in ["Who took Gharyan?", "When did Bouteflika resign?", "Haftar spokesman"]:
