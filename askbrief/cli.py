@@ -165,7 +165,7 @@ class _HistoryLog:
 
     def _open(self):
         if self.store is None and not self.failed:
-            from .conversation import HistoryStore
+            from .history import HistoryStore
 
             try:
                 self.store = HistoryStore()
@@ -259,7 +259,7 @@ def cmd_history(args) -> int:
     """Saved conversations."""
     import json
 
-    from .conversation import HistoryStore
+    from .history import HistoryStore
     from .render import render_text, safe, to_json, to_markdown
 
     action = args.action or "list"
@@ -471,7 +471,7 @@ def cmd_chat(args) -> int:
     if not (sys.stdin and sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the chat needs a terminal; for one question use: askbrief ask \"QUESTION\"")
     assistant = load_assistant(args)
-    from .conversation import HistoryStore
+    from .history import HistoryStore
 
     store, store_error = None, None
     try:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from askbrief.conversation import SCHEMA_VERSION, HistoryStore
+from askbrief.history import SCHEMA_VERSION, HistoryStore
 from askbrief.errors import HistoryDamaged, HistoryError
 from askbrief.models import Answer, Citation
 from askbrief.render import to_json, to_markdown
@@ -271,7 +271,7 @@ def test_concurrent_writers_lose_nothing(tmp_path):
 def test_killed_writer_loses_nothing_committed(tmp_path):
     path = tmp_path / "h.db"
     code = ("import sys\n"
-            "from askbrief.conversation import HistoryStore\n"
+            "from askbrief.history import HistoryStore\n"
             "from tests.test_history import make_answer\n"
             "store = HistoryStore(sys.argv[1])\n"
             "cid = None\n"
@@ -323,7 +323,7 @@ def test_continue_appends_and_resolves_follow_ups(isolated_user_dirs):
 
 
 def test_history_commands(isolated_user_dirs, tmp_path, capsys):
-    from askbrief.conversation import HistoryStore as Store
+    from askbrief.history import HistoryStore as Store
 
     with Store() as store:
         a = store.add_turn(None, make_answer(), "fp")

@@ -34,7 +34,7 @@ def run_async(fn):
 
 @pytest.fixture
 def store(tmp_path):
-    from askbrief.conversation import HistoryStore
+    from askbrief.history import HistoryStore
 
     st = HistoryStore(tmp_path / "history.db")
     yield st
@@ -343,7 +343,7 @@ def test_chat_resume_unknown_id_is_one_line_exit_1(monkeypatch, capsys):
 def test_chat_continue_opens_the_last_conversation(monkeypatch, seeds_assistant):
     import askbrief.tui
     from askbrief import cli
-    from askbrief.conversation import HistoryStore
+    from askbrief.history import HistoryStore
 
     with HistoryStore() as st:  # the default location: ASKBRIEF_DATA_DIR from conftest
         st.add_turn(None, seeds_assistant.ask("Who took Gharyan?"), "x")

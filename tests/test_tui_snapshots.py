@@ -8,6 +8,7 @@ Update with: pytest tests/test_tui_snapshots.py --snapshot-update
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 
 import pytest
 
@@ -16,18 +17,16 @@ pytest.importorskip("pytest_textual_snapshot")
 
 from askbrief.tui import make_app  # noqa: E402
 
-FROZEN = "2024-05-01T09:30:00.000000+00:00"
+FROZEN = datetime(2024, 5, 1, 9, 30, tzinfo=timezone.utc)
 
 
 @pytest.fixture
 def store(tmp_path, monkeypatch):
-    from askbrief import conversation
-    from askbrief.conversation import HistoryStore
+    from askbrief.history import HistoryStore
 
-    monkeypatch.setattr(conversation, "_now", lambda: FROZEN)
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
-    st = HistoryStore(tmp_path / "history.db")
+    st = HistoryStore(tmp_path / "history.db", clock=lambda: FROZEN)
     yield st
     st.close()
     monkeypatch.undo()

@@ -1,0 +1,339 @@
+"""The saved history of conversations.
+
+One SQLite file (standard-library ``sqlite3``, WAL) holds conversations and their
+turns, each turn with the full answer JSON. The schema is a list of numbered migrations;
+``PRAGMA user_version`` records how many were applied, and opening the store applies the
+rest in one transaction. Every write is one ``BEGIN IMMEDIATE`` transaction committed at
+once, so several processes can write together (they wait for each other up to
+``BUSY_TIMEOUT_S``) and a killed process loses only the turn it had not committed. A file
+that is not a database, or fails SQLite's quick check, is never written to: opening it
+raises HistoryError naming it, and the caller answers without saving.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .errors import HistoryDamaged, HistoryError
+from .models import Answer, Conversation, ConversationSummary, Turn
+from .text import fold
+
+BUSY_TIMEOUT_S = 10.0
+TITLE_MAX = 200
+
+# Each entry moves the schema one version up; never edit one that has shipped, add another.
+MIGRATIONS: list[tuple[str, ...]] = [
+    # 1: the first schema
+    (
+        """CREATE TABLE conversations (
+               id INTEGER PRIMARY KEY AUTOINCREMENT,
+               title TEXT NOT NULL,
+               created TEXT NOT NULL)""",
+        """CREATE TABLE turns (
+               id INTEGER PRIMARY KEY AUTOINCREMENT,
+               conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+               question TEXT NOT NULL,
+               answer_json TEXT NOT NULL,
+               fingerprint TEXT NOT NULL,
+               time TEXT NOT NULL)""",
+    ),
+    # 2: conversations know when they last changed (newest-first lists without a scan)
+    (
+        "ALTER TABLE conversations ADD COLUMN updated TEXT",
+        """UPDATE conversations SET updated = coalesce(
+               (SELECT max(time) FROM turns WHERE turns.conversation_id = conversations.id), created)""",
+        "CREATE INDEX turns_by_conversation ON turns(conversation_id, id)",
+        "CREATE INDEX conversations_by_updated ON conversations(updated)",
+    ),
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _title(question: str) -> str:
+    t = " ".join(question.split())
+    return t if len(t) <= TITLE_MAX else t[: TITLE_MAX - 1].rstrip() + "…"
+
+
+def _touch_private(path: Path) -> None:
+    """Create the file owner-only (0600) if it is missing; tighten it if it exists."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as e:
+        raise HistoryError(f"cannot create the history file {path}: {e.strerror or e}") from e
+    _chmod_private(path)
+
+
+def _chmod_private(path: Path) -> None:
+    try:
+        if path.exists() and (path.stat().st_mode & 0o077):
+            os.chmod(path, 0o600)
+    except OSError:
+        pass
+
+
+class HistoryStore:
+    """Saved conversations in one SQLite file (default: ``paths.history_path()``)."""
+
+    def __init__(self, path: Path | str | None = None, clock: Callable[[], datetime] = utc_now):
+        """``clock`` gives the time recorded with each turn (tests pass a fixed one)."""
+        self.clock = clock
+        if path is None:
+            from .paths import history_path
+
+            path = history_path()
+        self.path = Path(path)
+        self._db: sqlite3.Connection | None = None
+        if self.path.is_dir():
+            raise HistoryError(f"the history file {self.path} is a directory")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _touch_private(self.path)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                       check_same_thread=False)
+            self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            self._db.create_function("askbrief_fold", 1, _fold_sql, deterministic=True)
+            self._check()
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except HistoryError:
+            self.close()
+            raise
+        except sqlite3.Error as e:
+            self.close()
+            raise self._error(e) from e
+        for suffix in ("-wal", "-shm"):
+            _chmod_private(self.path.with_name(self.path.name + suffix))
+
+    # -- opening ------------------------------------------------------------------
+
+    def _error(self, e: sqlite3.Error) -> HistoryError:
+        msg = str(e)
+        if isinstance(e, sqlite3.OperationalError) and "locked" in msg:
+            return HistoryError(f"the history file {self.path} stayed locked by another process "
+                                f"for {BUSY_TIMEOUT_S:.0f} s")
+        if isinstance(e, sqlite3.OperationalError) and not _damage(msg):
+            return HistoryError(f"the history file {self.path} cannot be used: {msg}")
+        return HistoryDamaged(f"the history file {self.path} is damaged ({msg}); it was kept as is",
+                              self.path)
+
+    def _check(self) -> None:
+        """Read-only checks before anything is written: a database, sound, not from the future."""
+        db = self._db
+        assert db is not None
+        version = db.execute("PRAGMA user_version").fetchone()[0]  # reads the header
+        if version > SCHEMA_VERSION:
+            raise HistoryDamaged(f"the history file {self.path} was written by a newer askbrief "
+                                 f"(schema {version}; this one knows {SCHEMA_VERSION}); it was kept as is",
+                                 self.path)
+        rows = db.execute("PRAGMA quick_check(1)").fetchall()
+        if rows != [("ok",)]:
+            raise sqlite3.DatabaseError(f"quick_check: {rows[0][0] if rows else 'no result'}")
+        # one read transaction, so a migration committed meanwhile is seen whole or not at all
+        db.execute("BEGIN")
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            self._refuse_foreign(version)
+        finally:
+            db.execute("COMMIT")
+
+    def _refuse_foreign(self, version: int) -> None:
+        """An unversioned database with tables was written by something else: leave it be."""
+        if version:
+            return
+        tables = {r[0] for r in self._conn().execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+        if tables:
+            raise HistoryDamaged(f"the history file {self.path} is a database askbrief did not "
+                                 f"write (tables: {', '.join(sorted(tables))}); it was kept as is",
+                                 self.path)
+
+    def _migrate(self) -> None:
+        db = self._db
+        assert db is not None
+        if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            # another process may have migrated while we waited for the lock
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            self._refuse_foreign(version)
+            for n in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[n]:
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {n + 1}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    @property
+    def version(self) -> int:
+        return self._conn().execute("PRAGMA user_version").fetchone()[0]
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise HistoryError(f"the history file {self.path} is closed")
+        return self._db
+
+    # -- writing --------------------------------------------------------------------
+
+    def add_turn(self, conversation_id: int | None, answer: Answer, fingerprint: str) -> int:
+        """Save one turn, committed before returning; a new conversation when the id is None.
+        Returns the conversation's id."""
+        db = self._conn()
+        now = self.clock().isoformat(timespec="microseconds")
+        payload = answer.model_dump_json()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if conversation_id is None:
+                    cur = db.execute("INSERT INTO conversations (title, created, updated) VALUES (?, ?, ?)",
+                                     (_title(answer.question), now, now))
+                    conversation_id = int(cur.lastrowid)
+                elif db.execute("UPDATE conversations SET updated = ? WHERE id = ?",
+                                (now, conversation_id)).rowcount == 0:
+                    raise HistoryError(f"no conversation {conversation_id}")
+                db.execute("INSERT INTO turns (conversation_id, question, answer_json, fingerprint, time) "
+                           "VALUES (?, ?, ?, ?, ?)",
+                           (conversation_id, answer.question, payload, fingerprint, now))
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as e:
+            raise self._error(e) from e
+        return conversation_id
+
+    def delete(self, conversation_id: int) -> None:
+        db = self._conn()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("DELETE FROM turns WHERE conversation_id = ?", (conversation_id,))
+                gone = db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,)).rowcount
+                if not gone:
+                    raise HistoryError(f"no conversation {conversation_id}")
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as e:
+            raise self._error(e) from e
+
+    # -- reading --------------------------------------------------------------------
+
+    _SUMMARY = """SELECT c.id, c.title, count(t.id), c.created, coalesce(c.updated, c.created)
+                  FROM conversations c LEFT JOIN turns t ON t.conversation_id = c.id"""
+    _NEWEST = " GROUP BY c.id ORDER BY coalesce(c.updated, c.created) DESC, c.id DESC"
+
+    def _summaries(self, sql: str, params: tuple = ()) -> list[ConversationSummary]:
+        try:
+            rows = self._conn().execute(sql, params).fetchall()
+        except sqlite3.Error as e:
+            raise self._error(e) from e
+        out = []
+        for cid, title, turns, created, updated in rows:
+            try:
+                out.append(ConversationSummary(id=cid, title=title, turns=turns,
+                                               created=created, updated=updated))
+            except ValidationError:
+                continue  # a row we cannot read is left out of lists, never a crash
+        return out
+
+    def conversations(self, limit: int | None = None) -> list[ConversationSummary]:
+        """Saved conversations, most recently updated first."""
+        sql = self._SUMMARY + self._NEWEST
+        if limit is not None:
+            return self._summaries(sql + " LIMIT ?", (max(0, int(limit)),))
+        return self._summaries(sql)
+
+    def search(self, text: str) -> list[ConversationSummary]:
+        """Conversations whose title, questions, answers or evidence contain ``text``
+        (case, accents and curly quotes ignored)."""
+        needle = fold(" ".join(text.split()))
+        if not needle:
+            return []
+        sql = (self._SUMMARY + """ WHERE c.id IN (
+                   SELECT conversation_id FROM turns
+                   WHERE instr(askbrief_fold(question), ?1)
+                      OR instr(askbrief_fold(json_extract(answer_json, '$.answer')), ?1)
+                      OR instr(askbrief_fold(json_extract(answer_json, '$.evidence')), ?1))
+                   OR instr(askbrief_fold(c.title), ?1)"""
+               + self._NEWEST)
+        return self._summaries(sql, (needle,))
+
+    def conversation(self, conversation_id: int) -> Conversation:
+        """One conversation with its turns, oldest first. Unreadable turns are skipped and
+        listed in ``notes``."""
+        db = self._conn()
+        try:
+            head = db.execute("SELECT id, title, created, coalesce(updated, created) FROM conversations "
+                              "WHERE id = ?", (conversation_id,)).fetchone()
+            if head is None:
+                raise HistoryError(f"no conversation {conversation_id}")
+            rows = db.execute("SELECT id, question, answer_json, fingerprint, time FROM turns "
+                              "WHERE conversation_id = ? ORDER BY id", (conversation_id,)).fetchall()
+        except sqlite3.Error as e:
+            raise self._error(e) from e
+        turns, notes = [], []
+        for n, (tid, question, payload, fingerprint, time) in enumerate(rows, 1):
+            try:
+                answer = Answer.model_validate_json(payload)
+                turns.append(Turn(question=question, answer=answer, fingerprint=fingerprint, time=time))
+            except (ValidationError, ValueError, TypeError) as e:
+                first = str(e).splitlines()[0][:160]
+                notes.append(f"turn {n} of conversation {conversation_id} could not be read ({first}); skipped")
+        try:
+            return Conversation(id=head[0], title=head[1], created=head[2], updated=head[3],
+                                turns=turns, notes=notes)
+        except ValidationError as e:
+            raise HistoryError(f"conversation {conversation_id} in {self.path} is damaged: "
+                               f"{str(e).splitlines()[0]}") from e
+
+    def last_id(self) -> int | None:
+        """The most recently updated conversation, or None when there is none."""
+        try:
+            row = self._conn().execute("SELECT id FROM conversations ORDER BY coalesce(updated, created) "
+                                       "DESC, id DESC LIMIT 1").fetchone()
+        except sqlite3.Error as e:
+            raise self._error(e) from e
+        return row[0] if row else None
+
+    def close(self) -> None:
+        if self._db is not None:
+            try:
+                self._db.close()
+            finally:
+                self._db = None
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _fold_sql(value) -> str:
+    return fold(value) if isinstance(value, str) else ""
+
+
+def _damage(message: str) -> bool:
+    m = message.lower()
+    return any(w in m for w in ("not a database", "malformed", "corrupt", "quick_check", "disk image"))
