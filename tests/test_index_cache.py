@@ -319,21 +319,19 @@ def test_a_cache_that_cannot_be_written_still_answers(brief_dir, monkeypatch):
     cache.load_index([brief_dir])
     write(brief_dir, {"delta.txt": "Delta\n\nThe Quell bridge at Marsden reopened in May.\n"})
     d = index_dir()
-    if os.geteuid() != 0:
-        d.chmod(0o500)
-    else:  # root writes anywhere: make the write itself fail as it would
-        def refuse(*a, **k):
-            raise PermissionError(13, "Permission denied")
+    before = sorted(p.name for p in d.iterdir())
 
-        monkeypatch.setattr(tempfile, "mkstemp", refuse)
-    try:
-        before = sorted(p.name for p in d.iterdir())
-        index, report = cache.load_index([brief_dir])
-        assert len(report.warnings) == 1 and "cannot write the index cache" in report.warnings[0]
-        assert report.new == 1 and top_doc(index, "bridge over the Quell at Marsden") == "delta"
-        assert sorted(p.name for p in d.iterdir()) == before
-    finally:
-        d.chmod(0o700)
+    def refuse(*a, **k):  # a read-only directory (chmod would not stop root, and paths.py
+        raise PermissionError(13, "Permission denied")  # gives its owner write access back)
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    index, report = cache.load_index([brief_dir])
+    assert len(report.warnings) == 1 and "cannot write the index cache" in report.warnings[0]
+    assert report.new == 1 and report.cache is None
+    assert top_doc(index, "bridge over the Quell at Marsden") == "delta"
+    assert sorted(p.name for p in d.iterdir()) == before
+    index, report = cache.load_index([brief_dir])  # still answers, still one warning
+    assert len(report.warnings) == 1 and top_doc(index, "Who is the mayor of Zorvik?") == "alpha"
 
 
 def test_an_interrupted_write_leaves_no_file_under_a_real_name(brief_dir, monkeypatch):
