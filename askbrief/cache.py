@@ -10,8 +10,9 @@ In ``paths.index_dir()``:
     keyed by content (ids, paths and text hashes, and the code that tokenizes): the texts,
     titles and dates, chunk spans, every chunk's raw terms and the postings. A changed file
     is re-tokenized; the others' terms are sliced out of the previous index, not recomputed.
-``post-<fingerprint>-<map>.npz``
-    the postings under a term map (name variants), when one is used.
+``map-<fingerprint>-<function>.json``, ``post-<fingerprint>-<map>.npz``
+    the term map (name variants) a function computed from the brief, and the postings
+    under it: the function runs again only when the brief (or its code) changes.
 
 Nothing here can run code when read: JSON, and NumPy arrays of numbers loaded with
 ``allow_pickle=False``. Files are written to a temporary file and renamed (mode 0600), so a
