@@ -312,6 +312,8 @@ def _add_index(sub) -> None:
                        description="Build the index of the brief, or bring it up to date: only "
                                    "files added or changed since the last run are read again.")
     _add_corpus(p)
+    p.add_argument("--show-variants", action="store_true",
+                   help="also list the spellings of one name found in the brief (Haftar/Hifter)")
     p.set_defaults(func=cmd_index)
 
 
@@ -327,6 +329,14 @@ def cmd_index(args) -> int:
           f"{report.removed} removed")
     print(f"documents: {report.documents}, chunks: {report.chunks}")
     print(f"cache: {safe(str(report.cache)) if report.cache else 'not written'}")
+    if getattr(args, "show_variants", False):
+        from .corpus import load_brief
+        from .variants import groups_of
+
+        groups = groups_of(load_brief(corpus_paths(args.corpus)))
+        print(f"name variants: {len(groups)} group{'s' if len(groups) != 1 else ''}")
+        for g in groups:
+            print("  " + " / ".join(safe(w) for w in g))
     return 0
 
 

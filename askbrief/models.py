@@ -64,6 +64,15 @@ class Citation(BaseModel):
     quote: str
 
 
+class Alternative(BaseModel):
+    """Another answer that other sources give to the same question, with those sources."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answer: str
+    citations: list[Citation]
+
+
 class Retrieved(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -88,6 +97,9 @@ class Answer(BaseModel):
     resolved: dict[str, str] = Field(
         default_factory=dict,
         description="follow-up references and what they were taken to mean, e.g. {'it': 'Gharyan'}")
+    alternatives: list[Alternative] = Field(
+        default_factory=list,
+        description="other answers that other sources give, when the sources disagree")
 
 
 ABSTAIN_TEXT = "The brief does not say."

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import textwrap
 
+from .dates import display
 from .models import ABSTAIN_TEXT, Answer, Citation, Conversation
 
 _CONTROL_RE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
@@ -99,7 +100,8 @@ def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
                 lines.append(citation_line(n, c, style))
         return "\n".join(lines)
     agree = len(ans.citations)
-    lines.append(f"{style.bold(safe(ans.answer or ''))}  "
+    shown = display(ans.answer or "", ans.citations[0].date if ans.citations else None, ans.evidence or "")
+    lines.append(f"{style.bold(safe(shown))}  "
                  + style.dim(f"({agree} source{'s' if agree != 1 else ''}, confidence {ans.confidence:.2f})"))
     if ans.resolved:
         lines.append(style.dim(resolved_note(ans)))
@@ -109,6 +111,15 @@ def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
     lines.append("")
     for n, c in enumerate(ans.citations, 1):
         lines.append(citation_line(n, c, style, ans.answer))
+    n = len(ans.citations)
+    for alt in getattr(ans, "alternatives", None) or []:
+        lines.append("")
+        lines.append(style.dim("Other sources say: ") + style.bold(safe(display(
+            alt.answer, alt.citations[0].date if alt.citations else None,
+            alt.citations[0].quote if alt.citations else ""))))
+        for c in alt.citations:
+            n += 1
+            lines.append(citation_line(n, c, style, alt.answer))
     return "\n".join(lines)
 
 

@@ -1,0 +1,502 @@
+"""The learned selector (issue 5, opt-in, not yet the default): hits -> an Answer.
+
+The selector reads the best sentences of the top chunks and takes every candidate span
+``spans.py`` finds there. Each candidate gets features (its shape crossed with the type the
+question asks for, how much of the question stands around it and how close, the sentence's
+and chunk's match, whether it repeats the question, its length, how many sources state it)
+and a score from a small linear ranking model; candidates that state the same thing are one
+group (names folded by their variants, "50 kilometers" = "50 km" ≈ "31 miles"), and the
+group's share of the probability mass goes, with question-level evidence (what the question
+asks that no passage holds, the margin over the runner-up), into a second logistic model
+whose output is the probability that the answer is right. Below the tuned threshold the
+selector abstains. Both models are fitted by ``python -m askbrief.train`` and shipped as
+``weights.json``; nothing here is fitted at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .corpus import Brief
+from .index import Index
+from .models import Alternative, Citation, Hit, Retrieved, Settings
+from .spans import (KINDS, SHAPES, Question, Sentence, Span, parse_chunk, question_kind,
+                    wh_word)
+from .text import fold, tokenize
+
+__all__ = ["Model", "answer_key", "analyze", "extract", "load_model", "quantity", "rank",
+           "select", "wh_word"]
+
+WEIGHTS_PATH = Path(__file__).with_name("weights.json")
+SENTENCES = 6        # sentences read per question (the best by question coverage)
+EXTRA_WEIGHT = 0.5   # weight of a conversation's terms against the question's own
+MAX_ALTERNATIVES = 3
+
+# --- features ----------------------------------------------------------------------
+
+_LEN_BINS = ("len1", "len2", "len3", "len45", "len6p")
+# word-context classes of a span: each is a feature and is crossed with the question's kind
+_CTX = ("prev_place", "prev_time", "prev_of", "prev_the", "prev_by", "prev_pron", "prev_punct",
+        "next_punct", "next_said", "next_of", "possessive", "prev_q", "next_q", "focus_in",
+        "focus_near", "quoted_ctx")
+BASE = ("bias", "sent_cov", "chunk_cov", "ctx_cov", "chunk_rel", "chunk_top", "sent_best",
+        "win4", "win10", "near_left", "near_right", "dist", "in_q", "all_in_q", "cuts",
+        "support", "docs", "stop_frac") + _LEN_BINS + _CTX
+CROSS = tuple(f"{k}*{s}" for k in KINDS for s in SHAPES + _LEN_BINS + _CTX + ("in_q",))
+FEATURES = BASE + CROSS
+_FI = {f: i for i, f in enumerate(FEATURES)}
+_KI = {k: {f: _FI[f"{k}*{f}"] for f in SHAPES + _LEN_BINS + _CTX + ("in_q",)} for k in KINDS}
+CONF_FEATURES = ("bias", "p_top", "score_top", "margin", "sent_cov", "chunk_cov", "max_cov",
+                 "missing_max", "missing_cap", "oov", "retrieval", "support", "n_terms", "n_groups",
+                 "q_neg", "sent_neg", "neg_mismatch") + tuple(f"kind_{k}" for k in KINDS)
+
+_PREP_PLACE = {"in", "at", "near", "from", "into", "across", "outside", "inside", "to"}
+_PREP_TIME = {"on", "since", "during", "until", "before", "after", "in", "by"}
+_PRONOUNS = {"his", "her", "its", "their", "he", "she", "it", "they"}
+_SAID = {"said", "says", "told", "say", "added", "wrote", "announced", "stated", "explained"}
+_NEG = {"not", "no", "never", "n't", "nor", "none", "neither", "without"}
+_PARTICLE_TERMS = {"al", "el"}
+_PUNCT_NEXT = re.compile(r"^\s*[,.;:)!?\"”]")
+_PUNCT_PREV = re.compile(r"[,(;:\"“]\s*$")
+
+
+def _static(s: Sentence, sp: Span) -> tuple[str, list[str]]:
+    """A span's length bin and the context classes that do not depend on the question."""
+    i, j, n = sp.first, sp.last, len(s.words)
+    nw = j - i + 1
+    lb = _LEN_BINS[nw - 1 if nw <= 3 else (3 if nw <= 5 else 4)]
+    prev = s.words[i - 1][2].lower() if i else ""
+    nxt = s.words[j + 1][2].lower() if j + 1 < n else ""
+    ctx = [c for c, on in (
+        ("prev_place", prev in _PREP_PLACE), ("prev_time", prev in _PREP_TIME),
+        ("prev_of", prev == "of"), ("prev_the", prev in ("the", "a", "an")), ("prev_by", prev == "by"),
+        ("prev_pron", prev in _PRONOUNS), ("next_said", nxt in _SAID), ("next_of", nxt == "of"),
+        ("prev_punct", i == 0 or bool(_PUNCT_PREV.search(s.text[max(0, sp.start - 3):sp.start]))),
+        ("next_punct", j + 1 == n or bool(_PUNCT_NEXT.match(s.text[sp.end:sp.end + 3]))),
+        ("possessive", "'s" in sp.text or "’s" in sp.text),
+        ("quoted_ctx", s.text[max(0, sp.start - 1):sp.start] in "\"“" and sp.start > 0)) if on]
+    return lb, ctx
+
+
+_DYN = tuple(_FI[f] for f in ("sent_cov", "chunk_cov", "ctx_cov", "chunk_rel", "chunk_top",
+                              "sent_best", "win4", "win10", "near_left", "near_right", "dist",
+                              "in_q", "all_in_q", "cuts", "stop_frac"))
+
+
+@dataclass
+class Candidate:
+    chunk: int
+    sentence: Sentence
+    span: Span
+    key: str
+    row: int  # its row in the feature matrix
+
+
+@dataclass
+class Extraction:
+    """Everything the models need about one question: candidates, features, evidence."""
+
+    q: Question
+    candidates: list[Candidate]
+    X: np.ndarray
+    groups: dict[str, list[int]]  # key -> candidate rows
+    conf_raw: dict[str, float] = field(default_factory=dict)
+    w: dict[str, float] = field(default_factory=dict)  # question term -> weight
+
+
+def _term_map(index: Index) -> dict[str, str]:
+    return getattr(index, "term_map", None) or {}
+
+
+def analyze(question: str, index: Index | None = None, extra_terms: Sequence[str] = ()) -> Question:
+    m = _term_map(index) if index is not None else {}
+    own = [m.get(t, t) for t in tokenize(question)]
+    extra = [m.get(t, t) for t in extra_terms if m.get(t, t) not in own]
+    kind, focus = question_kind(question)
+    focus_term = m.get(t := (tokenize(focus) or [""])[0], t)
+    return Question(question, kind, own + extra, focus_term, frozenset(own + extra), frozenset(own))
+
+
+def _caps(question: str, m: dict[str, str]) -> list[str]:
+    """Terms of the capitalised words of a question after its first word (names, mostly)."""
+    out = []
+    for wd in question.split()[1:]:
+        wd = wd.strip("?.,;:!\"'()")
+        if wd[:1].isupper():
+            out.extend(m.get(t, t) for t in tokenize(wd))
+    return out
+
+
+def _max_idf(index: Index) -> float:
+    n = len(index)
+    return math.log(1.0 + (n + 0.5) / 0.5)
+
+
+def _weights(q: Question, index: Index) -> dict[str, float]:
+    """idf of each question term (a term the brief lacks weighs the most); extras weigh less."""
+    top = _max_idf(index)
+    return {t: (index.idf(t) or top) * (1.0 if t in q.own else EXTRA_WEIGHT) for t in q.term_set}
+
+
+def _coverage(terms, w: dict[str, float], total: float) -> float:
+    return sum(v for t, v in w.items() if t in terms) / total if total else 0.0
+
+
+@lru_cache(maxsize=100_000)
+def _base_key(text: str) -> tuple[str, ...]:
+    out = []
+    for t in tokenize(text):
+        if t in _PARTICLE_TERMS:
+            continue
+        out.append(str(_NUM.get(t, t)))
+    return tuple(out)
+
+
+_NUM = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven "
+                                    "twelve".split())}
+_UNIT_SCALE = {  # unit -> (dimension, factor to the base unit)
+    "km": ("len", 1000.0), "kilomet": ("len", 1000.0), "kilometr": ("len", 1000.0),
+    "mile": ("len", 1609.34), "m": ("len", 1.0), "meter": ("len", 1.0), "metr": ("len", 1.0),
+    "feet": ("len", 0.3048), "foot": ("len", 0.3048), "ft": ("len", 0.3048),
+    "kg": ("mass", 1.0), "kilogram": ("mass", 1.0), "pound": ("mass", 0.4536), "lb": ("mass", 0.4536),
+    "ton": ("mass", 1000.0), "tonn": ("mass", 1000.0),
+}
+_QTY_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s?-?([A-Za-z]+)")
+
+
+def quantity(text: str) -> tuple[str, float] | None:
+    """(dimension, value in base units) of the first measured quantity: "31 miles" -> len."""
+    m = _QTY_RE.search(text)
+    if not m:
+        return None
+    unit = tokenize(m.group(2))
+    scale = _UNIT_SCALE.get(unit[0]) if unit else None
+    if scale is None:
+        return None
+    return scale[0], float(m.group(1).replace(",", "")) * scale[1]
+
+
+def answer_key(text: str, term_map: dict[str, str] | None = None) -> str:
+    """Candidates with the same key state the same answer (spelling variants folded)."""
+    m = term_map or {}
+    key = "".join(m.get(t, t) for t in _base_key(text))
+    return key or fold(text).strip()
+
+
+def _group_keys(cands: list[Candidate]) -> dict[str, list[int]]:
+    """Groups of candidate rows; quantities within 4% of each other are one group."""
+    groups: dict[str, list[int]] = {}
+    for c in cands:
+        groups.setdefault(c.key, []).append(c.row)
+    qty = {}
+    for key, rows in groups.items():
+        qv = quantity(cands[rows[0]].span.text)
+        if qv:
+            qty[key] = qv
+    keys = list(qty)
+    for i, a in enumerate(keys):
+        for b in keys[i + 1:]:
+            if a in groups and b in groups and qty[a][0] == qty[b][0] and \
+                    abs(qty[a][1] - qty[b][1]) <= 0.04 * max(qty[a][1], qty[b][1]):
+                groups[a].extend(groups.pop(b))
+    return groups
+
+
+def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings,
+            extra_terms: Sequence[str] = ()) -> Extraction:
+    q = analyze(question, index, extra_terms)
+    w = _weights(q, index)
+    total = sum(w.values())
+    m = _term_map(index)
+    reading = list(hits[: settings.answer_chunks])
+    top_score = reading[0].score if reading else 0.0
+    scored = []  # (score, cov, chunk_rel, hit rank, sentence, chunk index, chunk cov, ctx cov)
+    max_cov = 0.0
+    for hit in reading:
+        sents = parse_chunk(index.brief.chunks[hit.chunk].text)
+        sterms = [{m.get(t, t) for *_r, t in s.words if t} for s in sents]
+        chunk_cov = _coverage(set().union(*sterms) if sterms else set(), w, total)
+        rel = hit.score / top_score if top_score > 0 else 0.0
+        for i, s in enumerate(sents):
+            cov = _coverage(sterms[i], w, total)
+            if cov <= 0:
+                continue
+            ctx = _coverage(sterms[i] | (sterms[i - 1] if i else set()), w, total)
+            max_cov = max(max_cov, cov)
+            scored.append((cov + 0.25 * rel, cov, rel, hit.rank, s, hit.chunk, chunk_cov, ctx))
+    scored.sort(key=lambda x: -x[0])
+    cands: list[Candidate] = []
+    rr: list[int] = []
+    cc: list[int] = []
+    vv: list[float] = []
+    kind = q.kind
+    for _sc, cov, rel, rank, s, chunk, chunk_cov, ctx_cov in scored[:SENTENCES]:
+        n = len(s.words)
+        mw = [w.get(m.get(t, t), 0.0) if t else 0.0 for *_r, t in s.words]
+        prefix = [0.0]
+        for v in mw:
+            prefix.append(prefix[-1] + v)
+        matched = [k for k, v in enumerate(mw) if v > 0]
+        for sp in s.spans:
+            i, j = sp.first, sp.last
+            cterms = [m.get(t, t) for t in sp.terms] if m else sp.terms
+            inq = sum(t in q.own for t in cterms) / len(cterms) if cterms else 0.0
+            if cterms and inq == 1.0 and "num" not in sp.shapes:
+                continue  # the answer never just repeats the question
+            dl = dr = 99
+            for k in matched:
+                if k < i:
+                    dl = i - k
+                elif k > j:
+                    dr = k - j
+                    break
+            if sp.static is None:
+                sp.static = _static(s, sp)
+            lb, ctx = sp.static
+            ctx = list(ctx)
+            if dl == 1:
+                ctx.append("prev_q")
+            if dr == 1:
+                ctx.append("next_q")
+            if q.focus:
+                if q.focus in cterms:
+                    ctx.append("focus_in")
+                if (j + 1 < n and m.get(s.words[j + 1][3], s.words[j + 1][3]) == q.focus) or (
+                        i and m.get(s.words[i - 1][3], s.words[i - 1][3]) == q.focus):
+                    ctx.append("focus_near")
+            r = len(cands)
+            ki = _KI[kind]
+            vals = [cov, chunk_cov, ctx_cov, rel, float(rank == 0), float(cov >= max_cov - 1e-9),
+                    min(1.0, (prefix[i] - prefix[max(0, i - 4)] + prefix[min(n, j + 5)] - prefix[j + 1]) / total),
+                    min(1.0, (prefix[i] - prefix[max(0, i - 10)] + prefix[min(n, j + 11)] - prefix[j + 1]) / total),
+                    1.0 / dl, 1.0 / dr, math.log1p(min(dl, dr)), inq, float(inq == 1.0), float(sp.cuts),
+                    1.0 - len(sp.terms) / (j - i + 1)]
+            rr.extend([r] * (len(vals) + 4 + 2 * len(ctx) + len(sp.shapes)))
+            cc.extend(_DYN)
+            cc.extend((_FI["bias"], _FI[lb], ki[lb], ki["in_q"]))
+            vv.extend(vals)
+            vv.extend((1.0, 1.0, 1.0, inq))
+            for c in ctx:
+                cc.append(_FI[c])
+                cc.append(ki[c])
+            vv.extend([1.0] * (2 * len(ctx)))
+            for shape in sp.shapes:
+                cc.append(ki[shape])
+            vv.extend([1.0] * len(sp.shapes))
+            cands.append(Candidate(chunk, s, sp, answer_key(sp.text, m), r))
+    X = np.zeros((len(cands), len(FEATURES)))
+    X[rr, cc] = vv
+    groups = _group_keys(cands)
+    for gkey, grows in groups.items():
+        chunks = {cands[r].chunk for r in grows}
+        docs = {index.brief.chunks[c].doc for c in chunks}
+        X[grows, _FI["support"]] = math.log(len(chunks))
+        X[grows, _FI["docs"]] = math.log(len(docs))
+    top = _max_idf(index)
+    missing = [v for t, v in w.items() if t in q.own]
+    conf_raw = {"max_cov": max_cov,
+                "oov": sum(top for t in q.own if not index.idf(t)) / total if total else 1.0,
+                "retrieval": (top_score / (total * 2.2)) if total else 0.0,
+                "n_terms": math.log1p(len(q.own)), "max_idf": max(missing, default=0.0),
+                "caps": _caps(question, m),
+                "q_neg": float(bool({fold(x) for x in question.split()} & _NEG) or "n't" in question)}
+    return Extraction(q, cands, X, groups, conf_raw, w)
+
+
+# --- the models --------------------------------------------------------------------
+
+@dataclass
+class Model:
+    rank: np.ndarray
+    conf: np.ndarray
+    threshold: float
+    meta: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Model:
+        rank = np.array([data["rank"].get(f, 0.0) for f in FEATURES])
+        conf = np.array([data["conf"].get(f, 0.0) for f in CONF_FEATURES])
+        return cls(rank, conf, float(data["threshold"]), data.get("meta", {}))
+
+    def to_json(self) -> dict:
+        return {"threshold": round(self.threshold, 4), "meta": self.meta,
+                "rank": {f: round(float(v), 5) for f, v in zip(FEATURES, self.rank) if abs(v) > 1e-6},
+                "conf": {f: round(float(v), 5) for f, v in zip(CONF_FEATURES, self.conf)}}
+
+
+_MODEL: Model | None = None
+
+
+def load_model() -> Model:
+    """The shipped weights (fitted by ``python -m askbrief.train``)."""
+    global _MODEL
+    if _MODEL is None:
+        _MODEL = Model.from_json(json.loads(WEIGHTS_PATH.read_text(encoding="utf-8")))
+    return _MODEL
+
+
+@dataclass
+class Ranked:
+    """The groups of an extraction, best first, with the top group's confidence features."""
+
+    order: list[str]  # group keys
+    best: dict[str, int]  # key -> its best candidate row
+    score: dict[str, float]
+    prob: dict[str, float]
+    conf_x: np.ndarray
+
+
+def rank(ex: Extraction, weights: np.ndarray) -> Ranked | None:
+    if not ex.candidates:
+        return None
+    s = ex.X @ weights
+    p = np.exp(s - s.max())
+    p /= p.sum()
+    best = {k: max(rows, key=lambda r: s[r]) for k, rows in ex.groups.items()}
+    score = {k: float(s[best[k]]) for k in ex.groups}
+    prob = {k: float(p[rows].sum()) for k, rows in ex.groups.items()}
+    order = sorted(ex.groups, key=lambda k: (-score[k], -prob[k], k))
+    top = order[0]
+    c = ex.candidates[best[top]]
+    second = score[order[1]] if len(order) > 1 else score[top] - 10.0
+    x = ex.X[best[top]]
+    q = ex.q
+    sent_terms = {t for *_r, t in c.sentence.words if t}
+    cr = ex.conf_raw
+    miss = [v for t, v in ex.w.items() if t in q.own and t not in sent_terms]
+    caps = cr["caps"]
+    sent_words = {fold(wd[2]) for wd in c.sentence.words}
+    sent_neg = float(bool(sent_words & _NEG) or "n't" in c.sentence.text)
+    f = {"bias": 1.0, "p_top": prob[top], "score_top": score[top], "margin": min(5.0, score[top] - second),
+         "sent_cov": float(x[_FI["sent_cov"]]), "chunk_cov": float(x[_FI["chunk_cov"]]),
+         "max_cov": cr["max_cov"], "missing_max": (max(miss) / cr["max_idf"]) if miss and cr["max_idf"] else 0.0,
+         "missing_cap": (sum(t not in sent_terms for t in caps) / len(caps)) if caps else 0.0,
+         "oov": cr["oov"], "retrieval": cr["retrieval"], "support": float(x[_FI["support"]]),
+         "n_terms": cr["n_terms"], "n_groups": math.log(len(order)), f"kind_{q.kind}": 1.0,
+         "q_neg": cr["q_neg"], "sent_neg": sent_neg, "neg_mismatch": float(cr["q_neg"] != sent_neg)}
+    conf_x = np.array([f.get(k, 0.0) for k in CONF_FEATURES])
+    return Ranked(order, best, score, prob, conf_x)
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
+
+
+# --- citations ---------------------------------------------------------------------
+
+def _citation(brief: Brief, chunk_index: int, qs: int, qe: int) -> Citation:
+    chunk = brief.chunks[chunk_index]
+    doc = brief.document(chunk.doc)
+    s = chunk.start + qs - chunk.para_start
+    return Citation(doc=doc.id, title=doc.title, date=doc.date, paragraph=chunk.paragraph,
+                    start=s, end=s + (qe - qs), quote=chunk.text[qs:qe])
+
+
+def _closest(q: Question, index: Index, hits: Sequence[Hit], n: int = 3) -> list[Citation]:
+    """The best-matching sentence of each of the top chunks, for an abstention."""
+    w = _weights(q, index)
+    total = sum(w.values())
+    m = _term_map(index)
+    out = []
+    for hit in hits[:n]:
+        sents = parse_chunk(index.brief.chunks[hit.chunk].text)
+        best = max(sents, default=None,
+                   key=lambda s: _coverage({m.get(t, t) for *_r, t in s.words if t}, w, total))
+        if best:
+            out.append(_citation(index.brief, hit.chunk, best.start, best.end))
+    return out
+
+
+def _sources(ex: Extraction, index: Index, hits: Sequence[Hit], key: str, settings: Settings,
+             first: Candidate) -> list[tuple[int, Sentence, Span]]:
+    """Every read sentence stating the answer ``key`` (first the chosen one), one per chunk,
+    among sentences that match the question at least half as well as the chosen one."""
+    m = _term_map(index)
+    w = _weights(ex.q, index)
+    total = sum(w.values())
+    need = 0.5 * _coverage({m.get(t, t) for *_r, t in first.sentence.words if t}, w, total)
+    found = [(first.chunk, first.sentence, first.span)]
+    seen = {first.chunk}
+    qty = quantity(first.span.text)
+    for hit in hits[: max(settings.answer_chunks, settings.top_k)]:
+        if hit.chunk in seen:
+            continue
+        for s in parse_chunk(index.brief.chunks[hit.chunk].text):
+            if _coverage({m.get(t, t) for *_r, t in s.words if t}, w, total) < need:
+                continue
+            sp = next((sp for sp in s.spans if answer_key(sp.text, m) == key
+                       or (qty and (q2 := quantity(sp.text)) and q2[0] == qty[0]
+                           and abs(q2[1] - qty[1]) <= 0.04 * max(q2[1], qty[1]))), None)
+            if sp is not None:
+                found.append((hit.chunk, s, sp))
+                seen.add(hit.chunk)
+                break
+    return found
+
+
+# --- select ------------------------------------------------------------------------
+
+def select(question: str, index: Index, hits: list[Hit], settings: Settings,
+           extra_terms: Sequence[str] = (), model: Model | None = None) -> dict:
+    """The fields of an Answer (all but the question and timing) for a question and its hits.
+
+    ``extra_terms`` are terms the conversation adds to the question (a follow-up's referent)."""
+    model = model or load_model()
+    retrieved = [Retrieved(doc=index.brief.chunks[h.chunk].doc,
+                           paragraph=index.brief.chunks[h.chunk].paragraph, score=round(h.score, 4))
+                 for h in hits]
+    ex = extract(question, index, hits, settings, extra_terms)
+    abstain = {"answer": None, "abstained": True, "evidence": None, "alternatives": [],
+               "citations": _closest(ex.q, index, hits), "retrieved": retrieved}
+    ranked = rank(ex, model.rank) if hits and ex.q.own else None
+    if ranked is None:
+        return {**abstain, "confidence": 0.0}
+    conf = _sigmoid(float(ranked.conf_x @ model.conf))
+    threshold = model.threshold if settings.min_confidence is None else settings.min_confidence
+    if conf < threshold or conf <= 0.0:
+        return {**abstain, "confidence": round(conf, 4)}
+    top = ranked.order[0]
+    first = ex.candidates[ranked.best[top]]
+    sources = _sources(ex, index, hits, top, settings, first)[: settings.max_citations]
+    citations = [_citation(index.brief, chunk, s.start, s.end) for chunk, s, _sp in sources]
+    alternatives = _alternatives(ex, index, ranked, {c for c, *_r in sources}, settings)
+    return {"answer": first.span.text, "abstained": False, "confidence": round(conf, 4),
+            "evidence": citations[0].quote, "citations": citations, "alternatives": alternatives,
+            "retrieved": retrieved}
+
+
+def _alternatives(ex: Extraction, index: Index, ranked: Ranked, cited: set[int],
+                  settings: Settings) -> list[Alternative]:
+    """Other answers of the same shape that other sources give nearly as strongly: when the
+    sources disagree, the reader sees each answer with its sources."""
+    top = ranked.order[0]
+    first = ex.candidates[ranked.best[top]]
+    shape = first.span.shapes & {"num", "date", "name", "cap"}
+    cov = ex.X[ranked.best[top], _FI["sent_cov"]]
+    out: list[Alternative] = []
+    for key in ranked.order[1:]:
+        if len(out) >= MAX_ALTERNATIVES or ranked.score[key] < ranked.score[top] - 1.0:
+            break
+        row = ranked.best[key]
+        c = ex.candidates[row]
+        rows = ex.groups[key]
+        if ({ex.candidates[r].chunk for r in rows} & cited or not shape & c.span.shapes
+                or ex.X[row, _FI["sent_cov"]] < 0.8 * cov or ranked.prob[key] < 0.5 * ranked.prob[top]
+                or c.key in first.key or first.key in c.key):
+            continue
+        cits: list[Citation] = []
+        for r in sorted(rows):
+            cc = ex.candidates[r]
+            cit = _citation(index.brief, cc.chunk, cc.sentence.start, cc.sentence.end)
+            if all((cit.doc, cit.paragraph) != (x.doc, x.paragraph) for x in cits):
+                cits.append(cit)
+        out.append(Alternative(answer=c.span.text, citations=cits[: settings.max_citations]))
+    return out

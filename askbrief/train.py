@@ -1,0 +1,311 @@
+"""Fit the learned selector's (``learned.py``) two models and write ``askbrief/weights.json``: ``python -m askbrief.train``.
+
+Data: the SQuAD 2.0 sample ``tests/data/squad2-tune.json`` (its brief built from its own
+contexts, as ``askbrief eval`` does) and the seed questions ``tests/data/seeds-questions.jsonl``
+on the bundled brief. Folds are whole articles: the three SQuAD articles and the seed brief,
+so every figure printed is for questions (and text) the weights were not fitted to.
+
+1. The ranking model: a linear score over candidate features, trained listwise (softmax over
+   one question's candidates against a target that puts each candidate's mass in proportion
+   to its squared token F1 with the gold answers), L2-regularised, plain numpy gradient
+   descent (Adam), fixed seed and iteration count: the same data gives the same weights.
+2. The confidence model: logistic regression (Newton's method) from question-level evidence
+   to the F1 of the answer the ranker picks (0 for unanswerable questions), fitted on
+   out-of-fold ranker outputs so it learns how often *unseen* questions go right.
+3. The threshold: the confidence that maximises overall F1 on out-of-fold confidences.
+
+Conversations in the seed set need the chat's follow-up resolution and are left out here
+(``askbrief eval`` scores them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import learned as A
+from .corpus import load_brief
+from .evaluate import f1_score, read_questions, squad_brief
+from .index import build_index
+from .models import Settings
+from .retrieve import search
+from .spans import wh_word
+from .text import tokenize
+
+ROOT = Path(__file__).resolve().parent.parent
+SQUAD = ROOT / "tests" / "data" / "squad2-tune.json"
+SEEDS_Q = ROOT / "tests" / "data" / "seeds-questions.jsonl"
+SEEDS = ROOT / "seeds"
+L2_RANK, L2_CONF = 3e-3, 1e-2
+EPOCHS, LR = 250, 0.05
+SEED = 5
+
+
+@dataclass
+class Item:
+    id: str
+    fold: str
+    question: str
+    answers: list[str]  # [] unanswerable
+    ex: A.Extraction
+    f1: np.ndarray  # per candidate
+    texts: list[str]
+
+
+def term_map_for(brief):
+    try:
+        from .variants import term_map
+    except ImportError:  # pragma: no cover
+        return {}
+    return term_map(brief)
+
+
+def _items(fold_of, cases, index, settings: Settings) -> list[Item]:
+    out = []
+    for case in cases:
+        if len(case.asked) != 1 or case.answers is None:
+            continue
+        q = case.asked[0]
+        hits = search(index, tokenize(q), settings.top_k)
+        ex = A.extract(q, index, hits, settings)
+        texts = [c.span.text for c in ex.candidates]
+        f1 = np.array([f1_score(t, case.answers) if case.answers else 0.0 for t in texts])
+        out.append(Item(case.id, fold_of(case), q, list(case.answers), ex, f1, texts))
+    return out
+
+
+def load_items(settings: Settings, seeds: bool = True, limit: int | None = None) -> list[Item]:
+    """Feature extraction for every question (the slow part: done once)."""
+    qs = read_questions(SQUAD)
+    brief = squad_brief(qs)
+    index = build_index(brief, term_map=term_map_for(brief))
+    cases = qs.cases[:limit] if limit else qs.cases
+    items = _items(lambda c: sorted(c.gold)[0][0] if c.gold else "?", cases, index, settings)
+    if seeds and SEEDS_Q.exists():
+        sq = read_questions(SEEDS_Q)
+        sbrief = load_brief([SEEDS])
+        sindex = build_index(sbrief, term_map=term_map_for(sbrief))
+        items += _items(lambda c: "seeds", sq.cases[:limit] if limit else sq.cases, sindex, settings)
+    return items
+
+
+# --- the ranking model -------------------------------------------------------------
+
+def fit_rank(items: Sequence[Item], epochs: int = EPOCHS, l2: float = L2_RANK) -> np.ndarray:
+    """Listwise softmax regression over the candidates of answerable questions."""
+    use = [it for it in items if it.answers and len(it.texts) and it.f1.max() > 0]
+    X = np.vstack([it.ex.X for it in use]).astype(np.float32)
+    seg = np.concatenate([[0], np.cumsum([len(it.texts) for it in use])])
+    target = np.concatenate([(it.f1 ** 2) / (it.f1 ** 2).sum() for it in use])
+    ids = np.repeat(np.arange(len(use)), np.diff(seg))
+    rng = np.random.default_rng(SEED)
+    w = rng.normal(0.0, 0.01, X.shape[1])
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    b1, b2 = 0.9, 0.999
+    for t in range(1, epochs + 1):
+        s = X @ w
+        s = s - np.maximum.reduceat(s, seg[:-1])[ids]
+        e = np.exp(s)
+        p = e / np.add.reduceat(e, seg[:-1])[ids]
+        g = X.T @ (p - target).astype(np.float32) / len(use) + l2 * w
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        w -= LR * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + 1e-8)
+    return w
+
+
+# --- the confidence model ----------------------------------------------------------
+
+def conf_rows(items: Sequence[Item], w: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(features, target F1, predicted text) per question; no candidates -> a zero row."""
+    X, y, preds = [], [], []
+    for it in items:
+        r = A.rank(it.ex, w)
+        if r is None:
+            X.append(np.zeros(len(A.CONF_FEATURES)))
+            y.append(0.0)
+            preds.append("")
+            continue
+        row = r.best[r.order[0]]
+        X.append(r.conf_x)
+        y.append(float(it.f1[row]))
+        preds.append(it.texts[row])
+    return np.array(X), np.array(y), preds
+
+
+def fit_conf(X: np.ndarray, y: np.ndarray, l2: float = L2_CONF, iters: int = 30) -> np.ndarray:
+    """Logistic regression with soft targets, by Newton's method."""
+    keep = np.abs(X).sum(axis=1) > 0
+    X, y = X[keep], y[keep]
+    w = np.zeros(X.shape[1])
+    reg = l2 * len(y) * np.eye(X.shape[1])
+    reg[0, 0] = 0.0
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-np.clip(X @ w, -30, 30)))
+        g = X.T @ (p - y) + reg @ w
+        H = (X * (p * (1 - p))[:, None]).T @ X + reg + 1e-6 * np.eye(X.shape[1])
+        w -= np.linalg.solve(H, g)
+    return w
+
+
+def confidences(X: np.ndarray, v: np.ndarray) -> np.ndarray:
+    c = 1.0 / (1.0 + np.exp(-np.clip(X @ v, -30, 30)))
+    c[np.abs(X).sum(axis=1) == 0] = 0.0
+    return c
+
+
+def best_threshold(conf: np.ndarray, f1: np.ndarray, answerable: np.ndarray) -> float:
+    """The confidence cut that maximises overall F1 (abstaining scores 1 when unanswerable)."""
+    best, best_t = -1.0, 0.5
+    for t in np.round(np.arange(0.05, 0.951, 0.01), 2):
+        score = np.where(conf >= t, f1, ~answerable).mean()
+        if score > best + 1e-12:
+            best, best_t = score, float(t)
+    return best_t
+
+
+# --- cross-validation --------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    item: Item
+    pred: str
+    conf: float
+    f1: float  # of pred, before abstention
+    answered: bool
+
+    @property
+    def score(self) -> float:
+        if not self.answered:
+            return 0.0 if self.item.answers else 1.0
+        return self.f1 if self.item.answers else 0.0
+
+
+def _fit_all(items: Sequence[Item], folds: list[str], log) -> tuple[A.Model, list[Outcome]]:
+    """Nested leave-one-fold-out: out-of-fold outcomes for every item, and the final model."""
+    by = {f: [it for it in items if it.fold == f] for f in folds}
+    rank_wo: dict[frozenset, np.ndarray] = {}
+
+    def ranker(excl: frozenset) -> np.ndarray:
+        if excl not in rank_wo:
+            rank_wo[excl] = fit_rank([it for it in items if it.fold not in excl])
+        return rank_wo[excl]
+
+    outcomes: list[Outcome] = []
+    oof_conf_X, oof_y, oof_ans = [], [], []
+    for k in folds:
+        t0 = time.perf_counter()
+        inner_X, inner_y, inner_ans = [], [], []
+        for j in folds:
+            if j == k:
+                continue
+            Xj, yj, _ = conf_rows(by[j], ranker(frozenset({k, j})))
+            inner_X.append(Xj)
+            inner_y.append(yj)
+            inner_ans.append(np.array([bool(it.answers) for it in by[j]]))
+        Xi, yi, ai = np.vstack(inner_X), np.concatenate(inner_y), np.concatenate(inner_ans)
+        v = fit_conf(Xi, yi)
+        t = best_threshold(confidences(Xi, v), yi, ai)
+        Xk, yk, pk = conf_rows(by[k], ranker(frozenset({k})))
+        ck = confidences(Xk, v)
+        outcomes += [Outcome(it, p, float(c), float(f), bool(c >= t))
+                     for it, p, c, f in zip(by[k], pk, ck, yk)]
+        oof_conf_X.append(Xk)
+        oof_y.append(yk)
+        oof_ans.append(np.array([bool(it.answers) for it in by[k]]))
+        log(f"fold {k}: {len(by[k])} questions, threshold {t:.2f} ({time.perf_counter() - t0:.1f} s)")
+    Xo, yo, ao = np.vstack(oof_conf_X), np.concatenate(oof_y), np.concatenate(oof_ans)
+    v = fit_conf(Xo, yo)
+    threshold = best_threshold(np.array([o.conf for o in outcomes]), yo, ao)
+    w = ranker(frozenset())
+    return A.Model(w, v, threshold), outcomes
+
+
+# --- reports -----------------------------------------------------------------------
+
+def metrics(outs: Sequence[Outcome]) -> dict[str, float]:
+    has = [o for o in outs if o.item.answers]
+    no = [o for o in outs if not o.item.answers]
+    pct = lambda xs: round(100.0 * sum(xs) / len(xs), 1) if xs else float("nan")  # noqa: E731
+    return {"n": len(outs), "F1": pct([o.score for o in outs]),
+            "HasAns_F1": pct([o.score for o in has]), "NoAns": pct([o.score for o in no]),
+            "answered": pct([o.answered for o in has]),
+            "F1_if_answered": pct([o.f1 for o in has if o.answered])}
+
+
+def table(rows: dict[str, dict[str, float]]) -> str:
+    cols = ["n", "F1", "HasAns_F1", "NoAns", "answered", "F1_if_answered"]
+    lines = ["| set | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+    for name, m in rows.items():
+        lines.append(f"| {name} | " + " | ".join(str(m[c]) for c in cols) + " |")
+    return "\n".join(lines)
+
+
+def reliability(outs: Sequence[Outcome], bins: int = 10) -> str:
+    lines = ["| confidence | n | mean confidence | mean F1 of the answer |", "|---|---|---|---|"]
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        sel = [o for o in outs if lo <= o.conf < hi or (b == bins - 1 and o.conf == 1.0)]
+        if sel:
+            f = sum(o.f1 if o.item.answers else 0.0 for o in sel) / len(sel)
+            c = sum(o.conf for o in sel) / len(sel)
+            lines.append(f"| {lo:.1f}-{hi:.1f} | {len(sel)} | {c:.2f} | {f:.2f} |")
+    return "\n".join(lines)
+
+
+def report(outcomes: Sequence[Outcome]) -> str:
+    squad = [o for o in outcomes if o.item.fold != "seeds"]
+    seeds = [o for o in outcomes if o.item.fold == "seeds"]
+    rows = {"squad2-tune (3 folds)": metrics(squad)}
+    for f in sorted({o.item.fold for o in squad}):
+        rows[f"  {f}"] = metrics([o for o in squad if o.item.fold == f])
+    if seeds:
+        rows["seeds (own fold)"] = metrics(seeds)
+    by_type = {}
+    for name, outs in (("squad", squad), ("seeds", seeds)):
+        for wt in ("who", "when", "where", "how many", "what", "which", "why", "other"):
+            sel = [o for o in outs if wh_word(o.item.question) == wt]
+            if sel:
+                by_type[f"{name} {wt}"] = metrics(sel)
+    return ("Cross-validated (leave one article out):\n\n" + table(rows) + "\n\nBy question type:\n\n"
+            + table(by_type) + "\n\nCalibration (squad2-tune, out of fold):\n\n" + reliability(squad))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m askbrief.train", description=__doc__.split("\n")[0])
+    p.add_argument("--out", default=str(A.WEIGHTS_PATH), help="where to write the weights")
+    p.add_argument("--report", metavar="FILE", help="also write the cross-validation report here")
+    p.add_argument("--limit", type=int, help="use only the first N questions of each file (quick runs)")
+    p.add_argument("--no-seeds", action="store_true", help="train on the SQuAD sample only")
+    args = p.parse_args(argv)
+    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    t0 = time.perf_counter()
+    items = load_items(Settings(), seeds=not args.no_seeds, limit=args.limit)
+    log(f"{len(items)} questions, {sum(len(it.texts) for it in items)} candidates "
+        f"({time.perf_counter() - t0:.1f} s)")
+    folds = sorted({it.fold for it in items})
+    model, outcomes = _fit_all(items, folds, log)
+    model.meta = {"trained_on": [SQUAD.name] + ([SEEDS_Q.name] if not args.no_seeds else []),
+                  "questions": len(items), "cv": {k: v for k, v in metrics(
+                      [o for o in outcomes if o.item.fold != "seeds"]).items()},
+                  "command": "python -m askbrief.train"}
+    Path(args.out).write_text(json.dumps(model.to_json(), indent=1, sort_keys=True) + "\n",
+                              encoding="utf-8")
+    text = report(outcomes)
+    print(text)
+    if args.report:
+        Path(args.report).write_text(text + "\n", encoding="utf-8")
+    log(f"wrote {args.out} (threshold {model.threshold:.2f}) in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,165 @@
+"""The learned selector (askbrief/learned.py, opt-in until it beats v1 on every set): seed questions answered with verbatim citations, abstention, corroboration,
+disagreement, units, dated display, and the shipped weights and their training."""
+
+import json
+
+import numpy as np
+import pytest
+
+import askbrief
+from askbrief import dates, learned as answer, train
+from askbrief.models import Answer, Settings
+from askbrief.retrieve import search
+from askbrief.text import tokenize
+from askbrief.render import render_text
+
+from conftest import assert_verbatim
+
+# (question, acceptable answers): different question types, all from the bundled brief
+SEED_QUESTIONS = [
+    ("Who is Haftar's spokesman?", {"Ahmed Al-Mesmari", "Ahmed al-Mesmari"}),
+    ("When did Bouteflika resign?", {"Tuesday", "on Tuesday"}),
+    ("Where is Haftar's eastern stronghold?", {"Benghazi"}),
+    ("How many people were killed in the skirmishes near Gharyan?", {"two", "two people"}),
+    ("When did Ban Ki-moon visit Libya?", {"October 2014"}),
+    ("Which country requested an urgent UN Security Council meeting on Libya?", {"Britain"}),
+    ("Where is Guterres scheduled to meet Haftar?", {"Benghazi"}),
+    ("What did Haftar call his forces' move?", {"victorious march"}),
+    ("Who is the spokesman of Turkey's Foreign Ministry?", {"Hami Aksoy"}),
+    ("When is the National Conference in Ghademes planned?", {"April 14-16"}),
+    ("Where did Serraj and Haftar meet last month?", {"Abu Dhabi"}),
+    ("How many directives did Prime Minister Fayez Sarraj issue?", {"three"}),
+    ("Pro-government forces from which coastal town captured Haftar's men?", {"Zawiya"}),
+    ("Who contributed information to the Associated Press article?", {"Maggie Michael"}),
+    ("When was Kadafi overthrown?", {"2011"}),
+    ("In what year was Moammar Gadhafi deposed and killed?", {"2011"}),
+]
+
+OFF_TOPIC = ["What is the capital of Egypt?", "Who won the 2018 FIFA World Cup?",
+             "What is the boiling point of water?", "Who is the prime minister of Japan?",
+             "How tall is the Eiffel Tower?", "When was Khalifa Haftar born?"]
+
+
+def ask(assistant, question, settings=None):
+    """Ask through the learned selector (the default ``Assistant.ask`` still uses v1)."""
+    settings = settings or assistant.settings
+    hits = search(assistant.index, tokenize(question), settings.top_k)
+    return Answer(question=question, elapsed_ms=0.0,
+                  **answer.select(question, assistant.index, hits, settings))
+
+
+@pytest.mark.parametrize("question,good", SEED_QUESTIONS)
+def test_seed_question(seeds_assistant, question, good):
+    ans = ask(seeds_assistant, question)
+    assert not ans.abstained, ans
+    assert ans.answer in good
+    assert_verbatim(ans, seeds_assistant.brief)
+    assert 0.0 < ans.confidence <= 1.0
+
+
+KNOWN_MISSES = [  # the shipped weights still get these wrong (see .notes/quality-notes.md)
+    ("How far is Gharyan from Tripoli?", {"50 km", "50 kilometers", "31 miles"}),  # right span, low confidence
+    ("Where were skirmishes reported overnight?", {"Al-Assabaah", "al-Assabaah", "Al Asaba"}),
+]
+
+
+@pytest.mark.xfail(reason="known selector miss with the shipped weights", strict=False)
+@pytest.mark.parametrize("question,good", KNOWN_MISSES)
+def test_known_misses(seeds_assistant, question, good):
+    test_seed_question(seeds_assistant, question, good)
+
+
+@pytest.mark.xfail(reason="the ranker prefers 'Thursday'/'Tripoli' over the possessive name; "
+                          "'His forces took ... Gharyan' needs coreference", strict=False)
+def test_who_took_gharyan(seeds_assistant):
+    ans = ask(seeds_assistant, "Who took Gharyan?")
+    assert ans.answer in {"Haftar's forces", "Hifter's forces", "Haftar’s forces"}
+    assert len({c.doc for c in ans.citations}) >= 2
+    assert_verbatim(ans, seeds_assistant.brief)
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC + [pytest.param(
+    "How many people live in Tripoli?",
+    marks=pytest.mark.xfail(reason="answers 'two' from the Gharyan skirmish sentence", strict=False))])
+def test_off_topic_abstains(seeds_assistant, question):
+    ans = ask(seeds_assistant, question)
+    assert ans.abstained and ans.answer is None
+    assert ans.confidence < 0.5
+    assert_verbatim(ans, seeds_assistant.brief)
+
+
+def test_dated_display(seeds_assistant):
+    ans = ask(seeds_assistant, "When did Bouteflika resign?")
+    assert ans.answer == "Tuesday"
+    assert "Tuesday (2019-04-02)" in render_text(ans)
+    assert ans.answer in ans.evidence  # the quote itself stays verbatim
+
+
+def test_dates_resolve():
+    assert dates.display("Thursday", "2019-04-04") == "Thursday (2019-04-04)"
+    assert dates.resolve("on Tuesday", "2019-04-04") == "2019-04-02"
+    assert dates.resolve("Friday", "2019-04-04", "He is scheduled to meet Haftar on Friday") == "2019-04-05"
+    assert dates.resolve("overnight Wednesday", "2019-04-05") == "2019-04-03"
+    assert dates.resolve("last month", "2019-04-04") == "2019-03"
+    assert dates.resolve("Thursday", None) is None
+    assert dates.display("2011", "2019-04-04") == "2011"
+
+
+def _write(tmp_path, files):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return askbrief.load([str(tmp_path)], use_cache=False)
+
+
+def test_units_grouped_as_one_fact(tmp_path):
+    a = _write(tmp_path, {
+        "a.txt": "date 2020-01-02 The town of Karsa is 50 kilometers from the capital, officials said.",
+        "b.txt": "date 2020-01-03 Karsa, a town 31 miles from the capital, fell on Monday.",
+        "c.txt": "date 2020-01-03 Rebels entered Karsa, which lies 50 km from the capital.",
+        "d.txt": "date 2020-01-03 The weather in the region was cold and dry for the season.",
+    })
+    ans = ask(a, "How far is Karsa from the capital?", settings=Settings(min_confidence=0.0))
+    assert answer.quantity(ans.answer)[0] == "len"
+    assert {c.doc for c in ans.citations} == {"a", "b", "c"}
+    assert_verbatim(ans, a.brief)
+    assert answer.quantity("31 miles")[1] == pytest.approx(answer.quantity("50 km")[1], rel=0.01)
+
+
+def test_disagreeing_sources_show_alternatives(tmp_path):
+    a = _write(tmp_path, {
+        "a.txt": "date 2020-05-01 The Kora bridge collapse killed 12 people, the police said.",
+        "b.txt": "date 2020-05-02 The Kora bridge collapse killed 40 people, the hospital said.",
+        "c.txt": "date 2020-05-02 Tourism in the valley has grown for a decade.",
+    })
+    ans = ask(a, "How many people did the Kora bridge collapse kill?", settings=Settings(min_confidence=0.0))
+    assert not ans.abstained
+    shown = {ans.answer} | {alt.answer for alt in ans.alternatives}
+    assert {"12", "40"} <= {s.split()[0] for s in shown}
+    for alt in ans.alternatives:
+        assert alt.citations and all(alt.answer in c.quote for c in alt.citations)
+    text = render_text(ans)
+    assert "Other sources say" in text
+    Answer.model_validate_json(ans.model_dump_json())
+
+
+def test_weights_load():
+    data = json.loads(answer.WEIGHTS_PATH.read_text(encoding="utf-8"))
+    assert set(data["rank"]) <= set(answer.FEATURES)
+    assert set(data["conf"]) <= set(answer.CONF_FEATURES)
+    model = answer.load_model()
+    assert 0.0 < model.threshold < 1.0
+    assert model.rank.shape == (len(answer.FEATURES),)
+
+
+def test_min_confidence_overrides_threshold(seeds_assistant):
+    q = "Who is Haftar's spokesman?"
+    assert ask(seeds_assistant, q, settings=Settings(min_confidence=1.0)).abstained
+    assert not ask(seeds_assistant, q, settings=Settings(min_confidence=0.0)).abstained
+
+
+def test_training_is_deterministic():
+    items = train.load_items(Settings(), seeds=False, limit=12)
+    w1, w2 = train.fit_rank(items, epochs=15), train.fit_rank(items, epochs=15)
+    assert np.array_equal(w1, w2)
+    X, y, _ = train.conf_rows(items, w1)
+    assert np.array_equal(train.fit_conf(X, y), train.fit_conf(X, y))
