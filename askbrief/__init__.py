@@ -44,7 +44,11 @@ class Assistant:
 
         self.brief = brief
         self.settings = settings or Settings()
-        self.index = index if index is not None else build_index(brief)
+        from .variants import term_map
+
+        # an index passed in is complete: load() has the variants map computed (once per
+        # content) and cached with it; scanning again here would cost every start-up
+        self.index = index if index is not None else build_index(brief, term_map(brief))
 
     def ask(self, question: str, settings: Settings | None = None,
             context: Sequence[Answer] = ()) -> Answer:
@@ -89,6 +93,7 @@ def load(paths: Sequence[str | os.PathLike] | None = None, settings: Settings | 
     if not use_cache:
         return Assistant(load_brief(sources), settings)
     from .cache import load_index
+    from .variants import term_map
 
-    index, _ = load_index(sources)
+    index, _ = load_index(sources, term_map=term_map)  # the variants map is cached with the index
     return Assistant(index.brief, settings, index=index)

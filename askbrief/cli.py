@@ -322,8 +322,9 @@ def cmd_index(args) -> int:
     from . import corpus_paths
     from .cache import refresh
     from .render import safe
+    from .variants import term_map
 
-    report = refresh(corpus_paths(args.corpus))
+    report = refresh(corpus_paths(args.corpus), term_map=term_map)  # as askbrief.load() does
     warn_all(report.warnings)
     print(f"files: {report.new} new, {report.updated} updated, {report.unchanged} unchanged, "
           f"{report.removed} removed")

@@ -8,6 +8,7 @@ retitle the terminal. Nothing here interprets markup, so "[bold]" prints as "[bo
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 import textwrap
 
 from .dates import display
@@ -53,17 +54,55 @@ def shorten(text: str, limit: int = QUOTE_MAX) -> str:
     return text[: cut if cut > limit // 2 else limit].rstrip(" ,;:") + "…"
 
 
+def safe_parts(parts: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Raw pieces of one text, each with a style tag, made safe as a whole.
+
+    Cleaning the joined text (not each piece) means an escape sequence cut by a piece
+    boundary is still removed whole; whitespace is folded across the seams and the ends
+    trimmed. Pieces that end up empty are dropped.
+    """
+    raw = "".join(text for text, _ in parts)
+    tags: list[str] = []
+    for text, tag in parts:
+        tags.extend([tag] * len(text))
+    keep = [True] * len(raw)
+    chars = list(raw)
+    for m in _CONTROL_RE.finditer(raw):
+        chars[m.start()] = " "
+        for i in range(m.start() + 1, m.end()):
+            keep[i] = False
+    out: list[tuple[str, str]] = []
+    prev_space = True
+    for ch, tag, k in zip(chars, tags, keep):
+        if not k:
+            continue
+        if ch.isspace():
+            if prev_space:
+                continue
+            ch, prev_space = " ", True
+        else:
+            prev_space = False
+        if out and out[-1][1] == tag:
+            out[-1] = (out[-1][0] + ch, tag)
+        else:
+            out.append((ch, tag))
+    if out and out[-1][0].endswith(" "):
+        out[-1] = (out[-1][0][:-1], out[-1][1])
+    return [(t, tag) for t, tag in out if t]
+
+
+def mark_parts(text: str, answer: str | None) -> list[tuple[str, str]]:
+    """text split around the first occurrence of answer: [(piece, "" or "mark")]."""
+    i = text.find(answer) if answer else -1
+    if i < 0 or not answer:
+        return [(text, "")]
+    return [(text[:i], ""), (answer, "mark"), (text[i + len(answer):], "")]
+
+
 def highlight(sentence: str, answer: str | None, style: Style) -> str:
     """The sentence (made safe) with the answer's first occurrence marked."""
-    if not answer:
-        return safe(sentence)
-    i = sentence.find(answer)
-    if i < 0:
-        return safe(sentence)
-    before, after = safe(sentence[:i]), safe(sentence[i + len(answer):])
-    sep_b = " " if sentence[:i][-1:].isspace() else ""
-    sep_a = " " if sentence[i + len(answer):][:1].isspace() else ""
-    return f"{before}{sep_b}{style.mark(safe(answer))}{sep_a}{after}".strip()
+    return "".join(style.mark(t) if tag == "mark" else t
+                   for t, tag in safe_parts(mark_parts(sentence, answer)))
 
 
 def citation_line(n: int, c: Citation, style: Style, answer: str | None = None) -> str:

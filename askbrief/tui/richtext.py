@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from rich.text import Text
 
 from askbrief.models import ABSTAIN_TEXT, Answer, Citation
-from askbrief.render import safe
+from askbrief.render import safe, safe_parts
 
 QUESTION_STYLE = "bold"
 ANSWER_STYLE = "bold #ffa62b"
@@ -24,26 +24,15 @@ MARKER_STYLE = "#5fafd7"
 CURRENT_MARKER_STYLE = "bold reverse #5fafd7"
 
 
-def _piece(raw: str) -> str:
-    """``raw`` made safe, keeping one space at an edge where ``raw`` had whitespace there."""
-    return safe("a" + raw + "a")[1:-1]
-
-
 def join_safe(parts: Sequence[tuple[str, str]]) -> Text:
     """Pieces of raw document text, each with a style, as one safe Text.
 
-    The pieces are cut at character offsets of the raw text, so each is cleaned on its own
-    and the seams are fixed up: never two spaces in a row, none at the ends.
+    The pieces are cleaned together (``render.safe_parts``), so an escape sequence cut at a
+    piece boundary is still removed whole and whitespace is folded across the seams.
     """
     out = Text()
-    for raw, style in parts:
-        piece = _piece(raw)
-        if not piece:
-            continue
-        if piece.startswith(" ") and (not out.plain or out.plain.endswith(" ")):
-            piece = piece[1:]
+    for piece, style in safe_parts(parts):
         out.append(piece, style=style or None)
-    out.rstrip()
     return out
 
 
