@@ -511,7 +511,13 @@ def cmd_chat(args) -> int:
 
 # --- main --------------------------------------------------------------------------
 
-def build_parser() -> argparse.ArgumentParser:
+_ADDERS = {"ask": _add_ask, "paths": _add_paths, "index": _add_index, "eval": _add_eval,
+           "history": _add_history, "chat": _add_chat}
+
+
+def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
+    """The parser, with the subcommands named in ``commands`` (``run`` builds only the one it
+    runs: a one-shot question should not pay for the others' arguments)."""
     from . import __name__ as _pkg  # noqa: F401  (keeps the import graph obvious)
 
     parser = _Parser(prog="askbrief",
@@ -519,15 +525,24 @@ def build_parser() -> argparse.ArgumentParser:
                                  "Answers are quoted verbatim from the sources, with citations.",
                      epilog="askbrief \"QUESTION\" is short for askbrief ask \"QUESTION\"; "
                             "askbrief alone in a terminal opens the chat.")
-    parser.add_argument("--version", action="version", version=f"askbrief {_version()}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    _add_ask(sub)
-    _add_paths(sub)
-    _add_index(sub)
-    _add_eval(sub)
-    _add_history(sub)
-    _add_chat(sub)
+    for name, add in _ADDERS.items():
+        if name in commands:
+            add(sub)
     return parser
+
+
+class _Version(argparse.Action):
+    """``--version``, looked up only when asked for (reading package metadata takes a while)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help="show program's version number and exit"):
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"askbrief {_version()}", flush=True)
+        parser.exit()
 
 
 def _version() -> str:
@@ -549,9 +564,9 @@ def _route(argv: list[str]) -> list[str]:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    args = parser.parse_args(_route(argv))
+    argv = _route(list(sys.argv[1:] if argv is None else argv))
+    parser = build_parser((argv[0],) if argv[0] in COMMANDS else COMMANDS)
+    args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         raise UsageError(f"unknown command (see 'askbrief --help')")
     return args.func(args)

@@ -2,6 +2,10 @@
 
 ``Answer`` is the public contract: ``askbrief ask --json`` prints it, ``eval --details``
 writes it, the history stores it. Offsets are character offsets into Python strings.
+
+Building a model's validator costs a millisecond or more at import, so the models that
+``askbrief "question"`` never validates (conversations read back, evaluation) have
+``defer_build=True``: they are built when first used.
 """
 
 from __future__ import annotations
@@ -108,7 +112,7 @@ ABSTAIN_TEXT = "The brief does not say."
 class Turn(BaseModel):
     """One question of a saved conversation, with the full answer it got."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     question: str
     answer: Answer
@@ -119,7 +123,7 @@ class Turn(BaseModel):
 class ConversationSummary(BaseModel):
     """A line of ``askbrief history list``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     id: int
     title: str
@@ -131,7 +135,7 @@ class ConversationSummary(BaseModel):
 class Conversation(BaseModel):
     """A saved conversation, turns oldest first. ``notes`` says which rows could not be read."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     id: int
     title: str
@@ -159,7 +163,7 @@ class EvalItem(BaseModel):
     ``answers`` absent: asked but not scored; ``[]``: unanswerable, the right reply is to abstain.
     """
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", strict=True)
 
     id: str = Field(min_length=1)
     question: str | None = None
@@ -184,7 +188,7 @@ class EvalItem(BaseModel):
 class EvalScore(BaseModel):
     """EM and F1 (0..100, SQuAD normalization, best over the gold answers) on n questions."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     n: int
     exact: float | None
@@ -198,7 +202,7 @@ class EvalRetrieval(BaseModel):
     paragraph is known (for JSONL: some paragraph of the brief contains a gold answer).
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     n: int
     recall_at_1: float | None
@@ -208,7 +212,7 @@ class EvalRetrieval(BaseModel):
 
 
 class EvalTiming(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     load_s: float
     index_s: float
@@ -220,7 +224,7 @@ class EvalTiming(BaseModel):
 class EvalReport(BaseModel):
     """What ``askbrief eval --json`` prints. Shares are percentages (0..100)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     questions_file: str
     format: str

@@ -1,0 +1,83 @@
+"""Start-up benchmark: one-shot ``askbrief "question"`` against importing its dependencies.
+
+Run by hand (pytest does not collect it):
+
+    python tests/benchmarks/bench_startup.py                 # 9 runs of each, alternating
+    python tests/benchmarks/bench_startup.py --runs 15 --question "Who took Gharyan?"
+
+The target (issue 6): with a warm index cache on the bundled seeds, the one-shot wall time is
+at most 1.3x that of ``python -c "import numpy, pydantic, rank_bm25, platformdirs"``. Both are
+timed in the same run, alternating, and the ratio of the medians is the figure that survives a
+noisy machine. Data and cache directories are a fresh temporary directory, warmed by one run
+first. Bytecode is written to a temporary ``PYTHONPYCACHEPREFIX`` (also warmed) whatever
+``PYTHONDONTWRITEBYTECODE`` says, as an installed askbrief would have it: ``--no-bytecode``
+measures with the environment as it is instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+BASELINE = [sys.executable, "-c", "import numpy, pydantic, rank_bm25, platformdirs"]
+TARGET = 1.3
+
+
+def _time(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one run; CPU (user + system) suffers less from a busy machine."""
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read()
+    if proc.returncode != 0 or stderr:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {stderr.decode()[:500]}")
+    return elapsed, usage.ru_utime + usage.ru_stime
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=9, help="timed runs of each command (default 9)")
+    ap.add_argument("--question", default="Who took Gharyan?")
+    ap.add_argument("--no-bytecode", action="store_true",
+                    help="keep PYTHONDONTWRITEBYTECODE as set (sources compiled on every run)")
+    args = ap.parse_args()
+    ask = [sys.executable, "-m", "askbrief", args.question]
+    with tempfile.TemporaryDirectory(prefix="askbrief-startup-") as tmp:
+        env = dict(os.environ, ASKBRIEF_DATA_DIR=os.path.join(tmp, "data"),
+                   ASKBRIEF_CACHE_DIR=os.path.join(tmp, "cache"))
+        env.pop("ASKBRIEF_CORPUS", None)
+        if not args.no_bytecode:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = os.path.join(tmp, "pycache")
+        for cmd in (ask, BASELINE):  # warm: the index cache, bytecode, the OS's file cache
+            _time(cmd, env)
+            _time(cmd, env)
+        runs: dict[str, list[tuple[float, float]]] = {"askbrief": [], "baseline": []}
+        for _ in range(args.runs):
+            runs["askbrief"].append(_time(ask, env))
+            runs["baseline"].append(_time(BASELINE, env))
+    wall = {k: statistics.median(w for w, _ in v) for k, v in runs.items()}
+    cpu = {k: statistics.median(c for _, c in v) for k, v in runs.items()}
+    labels = {"askbrief": f"askbrief {args.question!r}", "baseline": BASELINE[-1]}
+    print(f"medians of {args.runs} runs each, alternating"
+          f"{' (sources compiled every run)' if args.no_bytecode and os.environ.get('PYTHONDONTWRITEBYTECODE') else ''}")
+    for k, label in labels.items():
+        walls = [w for w, _ in runs[k]]
+        print(f"  {k:9} wall {wall[k] * 1000:5.0f} ms (min {min(walls) * 1000:.0f}, max {max(walls) * 1000:.0f})"
+              f"  cpu {cpu[k] * 1000:5.0f} ms   {label}")
+    ratio = wall["askbrief"] / wall["baseline"]
+    print(f"  ratio     wall {ratio:.2f}x (target <= {TARGET}x){'' if ratio <= TARGET else ' MISSED'}"
+          f"   cpu {cpu['askbrief'] / cpu['baseline']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
