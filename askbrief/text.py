@@ -48,6 +48,40 @@ def fold(text: str) -> str:
     return text.casefold()
 
 
+# Irregular English verb forms -> their base form, so "took", "taken" and "taking" (which
+# Snowball already stems to "take") are one term. A closed class of the language, not a list
+# fitted to any brief.
+_IRREGULAR = {}
+for _base, _forms in (line.split(":") for line in """
+arise:arose arisen|awake:awoke awoken|be:was were been|bear:bore borne born|beat:beaten|
+become:became|begin:began begun|bend:bent|bet:bet|bind:bound|bite:bit bitten|bleed:bled|
+blow:blew blown|break:broke broken|bring:brought|build:built|burn:burnt|buy:bought|catch:caught|
+choose:chose chosen|come:came|cost:cost|creep:crept|cut:cut|deal:dealt|dig:dug|do:did done|
+draw:drew drawn|dream:dreamt|drink:drank drunk|drive:drove driven|eat:ate eaten|fall:fell fallen|
+feed:fed|feel:felt|fight:fought|find:found|flee:fled|fly:flew flown|forbid:forbade forbidden|
+forget:forgot forgotten|forgive:forgave forgiven|freeze:froze frozen|get:got gotten|give:gave given|
+go:went gone|grind:ground|grow:grew grown|hang:hung|have:had has|hear:heard|hide:hid hidden|hit:hit|
+hold:held|hurt:hurt|keep:kept|kneel:knelt|know:knew known|lay:laid|lead:led|lean:leant|leap:leapt|
+learn:learnt|leave:left|lend:lent|let:let|lie:lay lain|light:lit|lose:lost|make:made|mean:meant|
+meet:met|pay:paid|put:put|quit:quit|read:read|ride:rode ridden|ring:rang rung|rise:rose risen|
+run:ran|say:said|see:saw seen|seek:sought|sell:sold|send:sent|set:set|shake:shook shaken|
+shine:shone|shoot:shot|show:shown|shrink:shrank shrunk|shut:shut|sing:sang sung|sink:sank sunk|
+sit:sat|sleep:slept|slide:slid|speak:spoke spoken|speed:sped|spend:spent|spin:spun|split:split|
+spread:spread|spring:sprang sprung|stand:stood|steal:stole stolen|stick:stuck|sting:stung|
+strike:struck stricken|strive:strove striven|swear:swore sworn|sweep:swept|swim:swam swum|
+swing:swung|take:took taken|teach:taught|tear:tore torn|tell:told|think:thought|throw:threw thrown|
+understand:understood|undertake:undertook undertaken|wake:woke woken|wear:wore worn|weave:wove woven|
+weep:wept|win:won|wind:wound|withdraw:withdrew withdrawn|write:wrote written|overthrow:overthrew overthrown|
+seize:seized|forsee:foresaw foreseen|overtake:overtook overtaken|outgrow:outgrew outgrown
+""".replace("\n", "").split("|") if line.strip()):
+    for _form in _forms.split():
+        # ambiguous forms that are also common nouns or other verbs keep their own meaning
+        if _form not in ("found", "left", "lay", "ground", "wound", "saw", "lit", "bound", "fell",
+                         "rose", "read", "set", "put", "cut", "hit", "cost", "let", "bet", "quit",
+                         "spread", "split", "shut", "hurt", "seized", "born"):
+            _IRREGULAR[_form] = _base
+
+
 @lru_cache(maxsize=200_000)
 def term(word: str) -> str:
     """The index term of one word (already split out), or '' for a stopword."""
@@ -59,7 +93,7 @@ def term(word: str) -> str:
         return ""
     if w[0].isdigit():
         return w.replace(",", "")
-    return _STEMMER.stemWord(w)
+    return _STEMMER.stemWord(_IRREGULAR.get(w, w))
 
 
 def words(text: str) -> list[str]:
