@@ -1,270 +1,582 @@
 """Hits -> an Answer: a short span quoted from the brief, its sentence and its sources.
 
-The selector reads the sentences of the best chunks, proposes candidate spans of the type
-the question asks for (a name for "who", a date for "when", ...), scores every candidate by
-how well its sentence matches the question and how close it stands to the matched words,
-then groups equal candidates across chunks: a fact stated by four articles is one answer
-with four citations. When the best evidence is weak it abstains instead.
+The selector reads the best sentences of the top chunks and takes every candidate span
+``spans.py`` finds there. Each candidate gets features (its shape crossed with the type the
+question asks for, how much of the question stands around it and how close, the sentence's
+and chunk's match, whether it repeats the question, its length, how many sources state it)
+and a score from a small linear ranking model; candidates that state the same thing are one
+group (names folded by their variants, "50 kilometers" = "50 km" ≈ "31 miles"), and the
+group's share of the probability mass goes, with question-level evidence (what the question
+asks that no passage holds, the margin over the runner-up), into a second logistic model
+whose output is the probability that the answer is right. Below the tuned threshold the
+selector abstains. Both models are fitted by ``python -m askbrief.train`` and shipped as
+``weights.json``; nothing here is fitted at run time.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
 
 from .corpus import Brief
 from .index import Index
-from .models import Answer, Citation, Hit, Retrieved, Settings
-from .text import STOPWORDS, fold, sentence_spans, term, tokenize, word_spans
+from .models import Alternative, Citation, Hit, Retrieved, Settings
+from .spans import (DATE, DURATION, KINDS, NUMBER, PERSON, PLACE, QUANTITY, SHAPES, Question, Sentence, Span, parse_chunk, question_kind,
+                    wh_word)
+from .text import WORD_RE, fold, term, tokenize
 
-# --- question analysis -------------------------------------------------------------
+__all__ = ["Model", "answer_key", "analyze", "extract", "load_model", "quantity", "rank",
+           "select", "wh_word"]
 
-PERSON, PLACE, DATE, NUMBER, QUANTITY, REASON, THING = (
-    "person", "place", "date", "number", "quantity", "reason", "thing")
+WEIGHTS_PATH = Path(__file__).with_name("weights.json")
+SENTENCES = 10       # sentences read per question (the best by question coverage)
+EXTRA_WEIGHT = 0.5   # weight of a conversation's terms against the question's own
+MAX_ALTERNATIVES = 3
+MIN_COVERAGE = 0.5   # share of the question an answering sentence must hold
+CLEAR_USAGE = 0.75   # a name used this often as a place is no "who" answer (and vice versa)
 
-_QTYPES = [
-    (re.compile(r"\bhow (many|much)\b", re.I), NUMBER),
-    (re.compile(r"\bhow (far|long|big|large|tall|high|old|wide|deep|heavy|often)\b", re.I), QUANTITY),
-    (re.compile(r"\b(what|which) (year|date|day|month|time|century|decade)\b", re.I), DATE),
-    (re.compile(r"\bwhen\b", re.I), DATE),
-    (re.compile(r"\b(who|whom|whose)\b", re.I), PERSON),
-    (re.compile(r"\bwhere\b", re.I), PLACE),
-    (re.compile(r"\b(what|which) (city|town|country|place|region|district|state|area|capital)\b", re.I), PLACE),
-    (re.compile(r"\bwhy\b", re.I), REASON),
-    (re.compile(r"\b(what|which) (number|percentage|amount)\b", re.I), NUMBER),
-]
+# --- features ----------------------------------------------------------------------
 
+_LEN_BINS = ("len1", "len2", "len3", "len45", "len6p")
+# word-context classes of a span: each is a feature and is crossed with the question's kind
+_CTX = ("prev_place", "prev_time", "prev_of", "prev_the", "prev_by", "prev_pron", "prev_punct",
+        "next_punct", "next_said", "next_of", "possessive", "prev_q", "next_q", "focus_in",
+        "focus_near", "quoted_ctx", "agent")
+BASE = ("bias", "sent_cov", "chunk_cov", "ctx_cov", "chunk_rel", "chunk_top", "sent_best",
+        "win4", "win10", "near_left", "near_right", "dist", "in_q", "all_in_q", "cuts",
+        "support", "docs", "stop_frac") + _LEN_BINS + _CTX
+_GLOBAL = ("g_place", "g_person")  # how the brief uses a name elsewhere (see _usage)
+BASE = BASE + _GLOBAL
+CROSS = tuple(f"{k}*{s}" for k in KINDS for s in SHAPES + _LEN_BINS + _CTX + _GLOBAL + ("in_q",))
+FEATURES = BASE + CROSS
+_FI = {f: i for i, f in enumerate(FEATURES)}
+_KI = {k: {f: _FI[f"{k}*{f}"] for f in SHAPES + _LEN_BINS + _CTX + _GLOBAL + ("in_q",)} for k in KINDS}
+CONF_FEATURES = ("bias", "p_top", "score_top", "margin", "sent_cov", "chunk_cov", "max_cov",
+                 "missing_max", "missing_cap", "oov", "retrieval", "support", "n_terms", "n_groups",
+                 "q_neg", "sent_neg", "neg_mismatch") + tuple(f"kind_{k}" for k in KINDS)
+_CI = {f: i for i, f in enumerate(CONF_FEATURES)}
 
-def question_type(question: str) -> str:
-    for rx, kind in _QTYPES:
-        if rx.search(question):
-            return kind
-    return THING
-
-
-def wh_word(question: str) -> str:
-    """The question word, for reports: who/when/where/how many/what/which/why/other."""
-    q = question.lower()
-    if re.search(r"\bhow (many|much)\b", q):
-        return "how many"
-    for w in ("who", "when", "where", "which", "what", "why"):
-        if re.search(rf"\b{w}\b", q):
-            return w
-    if re.search(r"\bwhom|whose\b", q):
-        return "who"
-    return "other"
-
-
-@dataclass
-class Question:
-    text: str
-    kind: str
-    terms: list[str]
-    term_set: frozenset[str] = field(default_factory=frozenset)
+_PREP_PLACE = {"in", "at", "near", "from", "into", "across", "outside", "inside", "to"}
+_PREP_TIME = {"on", "since", "during", "until", "before", "after", "in", "by"}
+_PRONOUNS = {"his", "her", "its", "their", "he", "she", "it", "they"}
+_SAID = {"said", "says", "told", "say", "added", "wrote", "announced", "stated", "explained"}
+_NEG = {"not", "no", "never", "n't", "nor", "none", "neither", "without"}
+_PARTICLE_TERMS = {"al", "el"}
+_PUNCT_NEXT = re.compile(r"^\s*[,.;:)!?\"”]")
+_PUNCT_PREV = re.compile(r"[,(;:\"“]\s*$")
 
 
-def analyze(question: str) -> Question:
-    terms = tokenize(question)
-    return Question(question, question_type(question), terms, frozenset(terms))
+def _static(s: Sentence, sp: Span) -> tuple[str, list[str]]:
+    """A span's length bin and the context classes that do not depend on the question."""
+    i, j, n = sp.first, sp.last, len(s.words)
+    nw = j - i + 1
+    lb = _LEN_BINS[nw - 1 if nw <= 3 else (3 if nw <= 5 else 4)]
+    prev = s.words[i - 1][2].lower() if i else ""
+    nxt = s.words[j + 1][2].lower() if j + 1 < n else ""
+    ctx = [c for c, on in (
+        ("prev_place", prev in _PREP_PLACE), ("prev_time", prev in _PREP_TIME),
+        ("prev_of", prev == "of"), ("prev_the", prev in ("the", "a", "an")), ("prev_by", prev == "by"),
+        ("prev_pron", prev in _PRONOUNS), ("next_said", nxt in _SAID), ("next_of", nxt == "of"),
+        ("prev_punct", i == 0 or bool(_PUNCT_PREV.search(s.text[max(0, sp.start - 3):sp.start]))),
+        ("next_punct", j + 1 == n or bool(_PUNCT_NEXT.match(s.text[sp.end:sp.end + 3]))),
+        ("possessive", "'s" in sp.text or "’s" in sp.text),
+        ("quoted_ctx", s.text[max(0, sp.start - 1):sp.start] in "\"“" and sp.start > 0),
+        ("agent", s.words[j][2].lower() in AGENT_NOUNS)) if on]
+    return lb, ctx
 
 
-# --- candidate spans ---------------------------------------------------------------
-
-_PARTICLES = {"al", "el", "bin", "ibn", "bint", "abu", "de", "da", "di", "du", "van", "von",
-              "der", "den", "la", "le", "of", "and", "for", "the"}
-_CAP_STOP = {w.capitalize() for w in STOPWORDS} | {"The", "A", "An", "In", "On", "At", "But",
-                                                  "And", "Mr", "Mrs", "Ms", "Gen"}
-_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
-           "December|Jan\\.|Feb\\.|Aug\\.|Sept\\.|Sep\\.|Oct\\.|Nov\\.|Dec\\.")
-_DATE_RE = re.compile(
-    rf"\b(?:(?:early|late|mid|earlier|later)[ -])?(?:(?:{_WEEKDAYS})(?:,? (?:{_MONTHS}) \d{{1,2}}(?:, \d{{4}})?)?"
-    rf"|(?:{_MONTHS}) \d{{1,2}}(?:-\d{{1,2}})?(?:,? \d{{4}})?|\d{{1,2}} (?:{_MONTHS})(?: \d{{4}})?"
-    rf"|(?:{_MONTHS}) \d{{4}}|(?:in |since |by |until )?(?:the )?(?:1[0-9]|20)\d{{2}}s?"
-    rf"|(?:last|this|next|earlier this|later this) (?:week|month|year|weekend)|(?:the )?\d{{1,2}}(?:st|nd|rd|th) century"
-    rf"|overnight|yesterday|today|tomorrow)\b")
-_NUMWORD = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-            "fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|million|millions|"
-            "billion|billions|dozen|dozens|several|half")
-_NUMBER_RE = re.compile(
-    rf"(?:\b(?:more than|less than|fewer than|at least|up to|about|around|nearly|almost|over|some|roughly|approximately)\s+)?"
-    rf"(?:[$£€]\s?)?(?:\d[\d,]*(?:\.\d+)?|\b(?:{_NUMWORD})\b)(?:[- ](?:{_NUMWORD}|million|billion))*"
-    rf"(?:\s?(?:%|percent|per cent))?(?:[- ]?(?:[a-zA-Z]+))?(?:\s\((?:\d[\d,.]*)\s[a-z]+\))?",
-    re.I)
-_UNITS = {"km", "kilometers", "kilometres", "miles", "mile", "meters", "metres", "m", "feet",
-          "ft", "kg", "tons", "tonnes", "hours", "days", "weeks", "months", "years", "minutes",
-          "seconds", "percent", "people", "acres", "square", "mph", "km/h", "degrees"}
-_REASON_RE = re.compile(r"\b(?:because(?: of)?|due to|in order to|so that|as a result of|to|for|after|since)\s+([^.;:!?]{3,160})", re.I)
-_QUOTED_RE = re.compile(r"[\"“]([^\"“”]{2,120})[\"”]")
-_WORD_RE = re.compile(r"[^\W_][\w'’\-]*(?<![-'’])", re.UNICODE)
+_PLACE_BEFORE = {"in", "at", "near", "from", "into", "outside", "inside", "across", "toward",
+                 "towards", "around", "reach", "reached", "entered", "enter"}
+_PLACE_NOUN_OF = {"town", "city", "village", "capital", "region", "province", "district", "port",
+                  "country", "state", "island", "outskirts", "south", "north", "east", "west"}
+_PERSON_BEFORE = {"president", "minister", "commander", "general", "gen", "mr", "mrs", "ms", "dr",
+                  "spokesman", "spokeswoman", "leader", "chief", "secretary-general", "aide", "king",
+                  "premier", "marshal", "colonel", "col", "envoy", "ambassador", "official", "director"}
+_PERSON_AFTER = _SAID | {"who", "whose", "himself", "herself", "ordered", "urged", "called", "warned",
+                         "vowed", "described", "met", "visited"}
+_USAGE_CHUNKS = 24
+_WORD_AROUND = re.compile(r"([\w-]+)\W{1,3}$")
+_WORD_AFTER = re.compile(r"^(?:['’]s)?\W{0,3}([\w-]+)")
 
 
-def _name_spans(s: str) -> list[tuple[int, int]]:
-    """Runs of capitalised words, with name particles inside, and a possessive's noun."""
-    words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(s)]
-    spans = []
-    i = 0
-    while i < len(words):
-        ws, we, w = words[i]
-        if not (w[0].isupper() or w[:3].lower() in ("al-", "el-")) or w in _CAP_STOP:
-            i += 1
-            continue
-        j = i
-        end = we
-        k = i + 1
-        while k < len(words):
-            gap = s[words[k - 1][1]:words[k][0]]
-            if gap not in (" ", "-", " - "):
-                break
-            nk = words[k][2]
-            if nk[0].isupper() and nk not in _CAP_STOP:
-                j, end = k, words[k][1]
-            elif nk.lower() in _PARTICLES or nk.lower().startswith(("al-", "el-")):
-                pass
-            else:
-                break
-            k += 1
-        spans.append((ws, end))
-        last = words[j][2]
-        if last.endswith(("'s", "’s")) and j + 1 < len(words):
-            nxt = words[j + 1]
-            if nxt[2].islower() and nxt[2] not in STOPWORDS and s[end:nxt[0]] == " ":
-                spans.append((ws, nxt[1]))
-        i = j + 1
-    return spans
+def _usage(index: Index, word: str) -> tuple[float, float]:
+    """How the brief uses a capitalised word: (share of place contexts, of person contexts).
+
+    "in Gharyan", "the town of Gharyan" read as a place; "Haftar said", "commander Haftar",
+    "Haftar, who" as a person or group. Counted over the first chunks holding the word, once
+    per brief (cached on the index), so a name is typed by the whole brief, not one sentence.
+    """
+    cache = index.__dict__.setdefault("_usage", {})
+    if word in cache:
+        return cache[word]
+    place = person = 0
+    parts = WORD_RE.findall(word)
+    t = term(parts[-1]) if parts else ""
+    if t and t in index:
+        p = index.postings
+        j = index._term_id.get(index.map_term(t))
+        ids = p.docs[p.ptr[j]:min(p.ptr[j + 1], p.ptr[j] + _USAGE_CHUNKS)] if j is not None else ()
+        rx = re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])")
+        for cid in ids:
+            text = index.brief.chunks[int(cid)].text
+            for m in rx.finditer(text):
+                before = _WORD_AROUND.search(text[max(0, m.start() - 30):m.start()])
+                after = _WORD_AFTER.match(text[m.end():m.end() + 30])
+                b = before.group(1).lower() if before else ""
+                a = after.group(1).lower() if after else ""
+                gap = text[m.end():m.end() + 2]
+                if b in _PLACE_BEFORE or (b == "of" and re.search(
+                        r"(\w+)\s+of\s*$", text[max(0, m.start() - 30):m.start()]) and
+                        re.search(r"(\w+)\s+of\s*$", text[max(0, m.start() - 30):m.start()]).group(1).lower()
+                        in _PLACE_NOUN_OF):
+                    place += 1
+                elif b in _PERSON_BEFORE or a in _PERSON_AFTER or gap.startswith(", w"):
+                    person += 1
+    n = place + person + 1.0
+    cache[word] = (place / n, person / n)
+    return cache[word]
 
 
-def _np_spans(s: str) -> list[tuple[int, int]]:
-    """Runs of content words between stopwords and punctuation (a crude NP chunker)."""
-    spans = []
-    run: list[tuple[int, int]] = []
-    for m in _WORD_RE.finditer(s):
-        w = m.group()
-        gap = s[run[-1][1]:m.start()] if run else " "
-        if fold(w) in STOPWORDS or gap.strip(" -"):
-            if run:
-                spans.append((run[0][0], run[-1][1]))
-            run = [] if fold(w) in STOPWORDS else [(m.start(), m.end())]
-        else:
-            run.append((m.start(), m.end()))
-    if run:
-        spans.append((run[0][0], run[-1][1]))
-    out = []
-    for a, b in spans:
-        out.append((a, b))
-    return out
+_POSSESSIVE_PRONOUNS = {"his", "her", "their"}
+_NAME_RE = re.compile(r"(?<![\w-])[A-Z][\w'’-]*")
 
 
-def candidate_spans(s: str, kind: str) -> list[tuple[int, int, bool]]:
-    """(start, end, matches the asked type) spans of sentence s."""
-    out: dict[tuple[int, int], bool] = {}
-
-    def add(a: int, b: int, typed: bool) -> None:
-        while b > a and s[b - 1] in " ,;:.'’\"”)":
-            b -= 1
-        while a < b and s[a] in " ,;:'‘\"“(":
-            a += 1
-        if b > a:
-            out[(a, b)] = out.get((a, b), False) or typed
-
-    names = _name_spans(s)
-    dates = [m.span() for m in _DATE_RE.finditer(s)]
-    numbers = [m.span() for m in _NUMBER_RE.finditer(s) if re.search(r"\d|[a-z]", m.group(), re.I)]
-    for a, b in dates:
-        add(a, b, kind == DATE)
-    for a, b in numbers:
-        text = s[a:b]
-        unit = bool(re.search(r"[a-z]", text.split()[-1] if text.split() else "", re.I)) and any(
-            u in text.lower().split() or text.lower().endswith(u) for u in _UNITS)
-        is_num = bool(re.search(r"\d|" + _NUMWORD, text, re.I))
-        if not is_num or any(a >= da and b <= db for da, db in dates):
-            continue
-        add(a, b, kind == NUMBER or (kind == QUANTITY and unit))
-        # the bare number as well ("31" from "31 miles")
-        m = re.search(r"\d[\d,.]*", text)
-        if m:
-            add(a + m.start(), a + m.end(), kind in (NUMBER, QUANTITY))
-    for a, b in names:
-        if any(a >= da and b <= db for da, db in dates):
-            continue
-        add(a, b, kind in (PERSON, PLACE))
-    if kind == REASON:
-        for m in _REASON_RE.finditer(s):
-            add(m.start(), m.end(), True)
-    if kind == THING:
-        for m in _QUOTED_RE.finditer(s):
-            add(m.start(1), m.end(1), True)
-        for a, b in _np_spans(s):
-            add(a, b, False)
-    return [(a, b, t) for (a, b), t in out.items()]
+def _antecedent(index: Index, chunk: int, at: int) -> str:
+    """The person a possessive pronoun at offset ``at`` of a chunk most likely refers to: the
+    nearest name before it, in this chunk or the two before it in the same document, that the
+    brief uses as a person (``_usage``). "" when there is none."""
+    chunks = index.brief.chunks
+    doc = chunks[chunk].doc
+    texts = [chunks[chunk].text[:at]]
+    for back in (1, 2):
+        if chunk - back >= 0 and chunks[chunk - back].doc == doc:
+            texts.append(chunks[chunk - back].text)
+    for text in texts:
+        for m in reversed(list(_NAME_RE.finditer(text))):
+            word = re.sub(r"['’]s$", "", m.group())
+            if m.start() == 0 or text[m.start() - 2:m.start()].strip() in (".", '."', ".”"):
+                if word in _CAP_WORDS:
+                    continue
+            place, person = _usage(index, word)
+            if person > 0.3 and person > place:
+                return word
+    return ""
 
 
-# --- scoring -----------------------------------------------------------------------
+_CAP_WORDS = {w.capitalize() for w in ("the", "a", "an", "he", "she", "it", "they", "his", "her",
+                                       "their", "this", "that", "in", "on", "at", "but", "and")}
 
-WEIGHTS = {"type": 2.0, "coverage": 3.0, "chunk": 1.0, "near": 1.5, "in_question": -4.0,
-           "long": -0.15, "support": 0.6, "bias": -3.0}
-CONFIDENCE = {"coverage": 6.0, "type": 1.5, "support": 0.5, "bias": -4.5}
-DEFAULT_MIN_CONFIDENCE = 0.5
+
+def _head_word(sp: Span, s: Sentence) -> str:
+    """The last capitalised word of a name-like span ("" when it has none)."""
+    for k in range(sp.last, sp.first - 1, -1):
+        w = s.words[k][2]
+        if w[:1].isupper():
+            return re.sub(r"['’]s$", "", w)
+    return ""
+
+
+# Nouns that name people or groups of them (the person and group classes of a lexicon such as
+# WordNet, abridged): "Haftar's forces", "the rebels", "officials" can answer "who".
+AGENT_NOUNS = frozenset("""
+people person persons man men woman women child children family families forces force troops
+troop army armies soldiers soldier militia militias militiamen militiaman fighters fighter rebels
+rebel insurgents guerrillas police officers officer officials official government governments
+authorities administration ministry council parliament party parties group groups coalition
+alliance faction factions leaders leader president minister ministers commander commanders
+general generals spokesman spokeswoman spokesperson aide aides envoy ambassador diplomats diplomat
+delegation team company companies firm firms agency agencies organization organisation union
+committee court judges judge voters residents citizens population workers students scientists
+researchers experts analysts journalists reporters staff members member supporters opponents
+protesters demonstrators king queen prince emperor governor mayor chief chiefs founder founders
+owner owners author authors director directors manager players player club band family tribe
+tribesmen clans clan navy airforce guards guard brigade brigades units unit battalion regiment
+resident citizen worker student scientist researcher expert analyst journalist reporter supporter
+opponent protester demonstrator voter rebel insurgent guerrilla policeman policemen fighter dictator
+ruler rulers monarch president-elect premier chancellor secretary secretary-general mediator
+negotiator negotiators lawmakers lawmaker legislators legislator senators senator candidate
+candidates activists activist victims victim survivors survivor prisoners prisoner hostages hostage
+""".split())
+_AGENT_SHAPES = frozenset({"name", "cap", "quoted", "appos"})
+
+_TIME_SHAPES = frozenset({"date", "year", "weekday", "month"})
+_NEEDS = {DATE: _TIME_SHAPES | {"num", "clause"}, NUMBER: {"num"}, QUANTITY: {"num"},
+          DURATION: {"num", "date"}}
+_EXCLUDES = {PERSON: _TIME_SHAPES | {"num", "unit"}, PLACE: _TIME_SHAPES | {"num", "unit"}}
+
+
+def fits(kind: str, shapes: frozenset[str], agent: bool = False) -> bool:
+    """Hard answer-type agreement: a "when" is answered by a time, a "how many" by a number,
+    a "who" by a name or a noun for people ("Haftar's forces"), a "who" or "where" never by a
+    date or a number. Softer agreement is the ranker's work."""
+    if kind == PERSON and not (agent or shapes & _AGENT_SHAPES):
+        return False
+    need = _NEEDS.get(kind)
+    if need is not None and not (shapes & need):
+        return False
+    return not (shapes & _EXCLUDES.get(kind, frozenset()))
+
+
+_DYN = tuple(_FI[f] for f in ("sent_cov", "chunk_cov", "ctx_cov", "chunk_rel", "chunk_top",
+                              "sent_best", "win4", "win10", "near_left", "near_right", "dist",
+                              "in_q", "all_in_q", "cuts", "stop_frac"))
 
 
 @dataclass
 class Candidate:
-    text: str
-    key: str
     chunk: int
-    start: int  # offset in the chunk text
-    end: int
-    sent_start: int
-    sent_end: int
-    typed: bool
-    coverage: float
-    score: float = 0.0
+    sentence: Sentence
+    span: Span
+    key: str
+    row: int  # its row in the feature matrix
+    pronoun: bool = False  # "his forces" counted as "Haftar's forces": supports, never shown
 
 
-def answer_key(text: str) -> str:
-    """Candidates with the same key state the same answer."""
-    return " ".join(t for t in tokenize(text)) or fold(text).strip()
+@dataclass
+class Extraction:
+    """Everything the models need about one question: candidates, features, evidence."""
+
+    q: Question
+    candidates: list[Candidate]
+    X: np.ndarray
+    groups: dict[str, list[int]]  # key -> candidate rows
+    conf_raw: dict[str, float] = field(default_factory=dict)
+    w: dict[str, float] = field(default_factory=dict)  # question term -> weight
 
 
-def _sentence_coverage(terms: set[str], q: Question, idf) -> float:
-    total = sum(idf(t) for t in q.term_set) or 1.0
-    return sum(idf(t) for t in q.term_set & terms) / total
+def _term_map(index: Index) -> dict[str, str]:
+    return getattr(index, "term_map", None) or {}
 
 
-def _candidates(q: Question, index: Index, hits: list[Hit], top_score: float) -> list[Candidate]:
-    cands = []
-    for hit in hits:
-        chunk = index.brief.chunks[hit.chunk]
-        text = chunk.text
-        chunk_rel = hit.score / top_score if top_score > 0 else 0.0
-        for ss, se in sentence_spans(text):
-            sent = text[ss:se]
-            spans = word_spans(sent)
-            sterms = {t for _, _, t in spans if t}
-            cov = _sentence_coverage(sterms, q, index.idf)
+_HOW_ADJ = re.compile(r"\bhow\s+(far|long|big|large|tall|high|old|wide|deep|heavy|often|fast|close|"
+                      r"soon|late|early|small|short)\b", re.I)
+
+
+def analyze(question: str, index: Index | None = None, extra_terms: Sequence[str] = ()) -> Question:
+    m = _term_map(index) if index is not None else {}
+    # "how far", "how long", "how old": the adjective belongs to the question word (the answer
+    # is a distance, a duration, an age), so the passages need not contain it
+    wh_adjective = set(tokenize(" ".join(_HOW_ADJ.findall(question))))
+    own = [m.get(t, t) for t in tokenize(question) if t not in wh_adjective]
+    extra = [m.get(t, t) for t in extra_terms if m.get(t, t) not in own]
+    kind, focus = question_kind(question)
+    focus_term = m.get(t := (tokenize(focus) or [""])[0], t)
+    return Question(question, kind, own + extra, focus_term, frozenset(own + extra), frozenset(own))
+
+
+def _caps(question: str, m: dict[str, str]) -> list[str]:
+    """Terms of the capitalised words of a question after its first word (names, mostly)."""
+    out = []
+    for wd in question.split()[1:]:
+        wd = wd.strip("?.,;:!\"'()")
+        if wd[:1].isupper():
+            out.extend(m.get(t, t) for t in tokenize(wd))
+    return out
+
+
+def _max_idf(index: Index) -> float:
+    n = len(index)
+    return math.log(1.0 + (n + 0.5) / 0.5)
+
+
+def _weights(q: Question, index: Index) -> dict[str, float]:
+    """idf of each question term (a term the brief lacks weighs the most); extras weigh less."""
+    top = _max_idf(index)
+    return {t: (index.idf(t) or top) * (1.0 if t in q.own else EXTRA_WEIGHT) for t in q.term_set}
+
+
+def _coverage(terms, w: dict[str, float], total: float) -> float:
+    return sum(v for t, v in w.items() if t in terms) / total if total else 0.0
+
+
+@lru_cache(maxsize=100_000)
+def _base_key(text: str) -> tuple[str, ...]:
+    out = []
+    for t in tokenize(text):
+        if t in _PARTICLE_TERMS:
+            continue
+        out.append(str(_NUM.get(t, t)))
+    return tuple(out)
+
+
+_NUM = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven "
+                                    "twelve".split())}
+_UNIT_SCALE = {  # unit -> (dimension, factor to the base unit)
+    "km": ("len", 1000.0), "kilomet": ("len", 1000.0), "kilometr": ("len", 1000.0),
+    "mile": ("len", 1609.34), "m": ("len", 1.0), "meter": ("len", 1.0), "metr": ("len", 1.0),
+    "feet": ("len", 0.3048), "foot": ("len", 0.3048), "ft": ("len", 0.3048),
+    "kg": ("mass", 1.0), "kilogram": ("mass", 1.0), "pound": ("mass", 0.4536), "lb": ("mass", 0.4536),
+    "ton": ("mass", 1000.0), "tonn": ("mass", 1000.0),
+}
+_QTY_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s?-?([A-Za-z]+)")
+
+
+def quantity(text: str) -> tuple[str, float] | None:
+    """(dimension, value in base units) of the first measured quantity: "31 miles" -> len."""
+    m = _QTY_RE.search(text)
+    if not m:
+        return None
+    unit = tokenize(m.group(2))
+    scale = _UNIT_SCALE.get(unit[0]) if unit else None
+    if scale is None:
+        return None
+    return scale[0], float(m.group(1).replace(",", "")) * scale[1]
+
+
+def answer_key(text: str, term_map: dict[str, str] | None = None) -> str:
+    """Candidates with the same key state the same answer (spelling variants folded)."""
+    m = term_map or {}
+    key = "".join(m.get(t, t) for t in _base_key(text))
+    return key or fold(text).strip()
+
+
+def _group_keys(cands: list[Candidate]) -> dict[str, list[int]]:
+    """Groups of candidate rows; quantities within 4% of each other are one group."""
+    groups: dict[str, list[int]] = {}
+    for c in cands:
+        groups.setdefault(c.key, []).append(c.row)
+    qty = {}
+    for key, rows in groups.items():
+        qv = quantity(cands[rows[0]].span.text)
+        if qv:
+            qty[key] = qv
+    keys = list(qty)
+    for i, a in enumerate(keys):
+        for b in keys[i + 1:]:
+            if a in groups and b in groups and qty[a][0] == qty[b][0] and \
+                    abs(qty[a][1] - qty[b][1]) <= 0.04 * max(qty[a][1], qty[b][1]):
+                groups[a].extend(groups.pop(b))
+    return groups
+
+
+def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings,
+            extra_terms: Sequence[str] = ()) -> Extraction:
+    q = analyze(question, index, extra_terms)
+    w = _weights(q, index)
+    total = sum(w.values())
+    m = _term_map(index)
+    reading = list(hits[: settings.answer_chunks])
+    top_score = reading[0].score if reading else 0.0
+    scored = []  # (score, cov, chunk_rel, hit rank, sentence, chunk index, chunk cov, ctx cov)
+    max_cov = 0.0
+    for hit in reading:
+        sents = parse_chunk(index.brief.chunks[hit.chunk].text)
+        sterms = [{m.get(t, t) for *_r, t in s.words if t} for s in sents]
+        chunk_cov = _coverage(set().union(*sterms) if sterms else set(), w, total)
+        rel = hit.score / top_score if top_score > 0 else 0.0
+        for i, s in enumerate(sents):
+            cov = _coverage(sterms[i], w, total)
             if cov <= 0:
                 continue
-            matched = [(a, b) for a, b, t in spans if t in q.term_set]
-            for a, b, typed in candidate_spans(sent, q.kind):
-                cand_terms = [term(w) for w in re.findall(r"[^\W_]+", sent[a:b])]
-                cand_terms = [t for t in cand_terms if t]
-                if not cand_terms and q.kind not in (NUMBER, QUANTITY, DATE):
-                    continue
-                inq = (sum(t in q.term_set for t in cand_terms) / len(cand_terms)) if cand_terms else 0.0
-                dist = min((min(abs(a - me), abs(ms - b)) for ms, me in matched
-                            if not (ms >= a and me <= b)), default=len(sent))
-                near = 1.0 / (1.0 + dist / 20.0)
-                nwords = len(sent[a:b].split())
-                f = {"type": float(typed), "coverage": cov, "chunk": chunk_rel, "near": near,
-                     "in_question": inq, "long": max(0, nwords - 4), "bias": 1.0}
-                score = sum(WEIGHTS[k] * v for k, v in f.items())
-                cands.append(Candidate(text=sent[a:b], key=answer_key(sent[a:b]), chunk=hit.chunk,
-                                       start=ss + a, end=ss + b, sent_start=ss, sent_end=se,
-                                       typed=typed, coverage=cov, score=score))
-    return cands
+            ctx = _coverage(sterms[i] | (sterms[i - 1] if i else set()), w, total)
+            max_cov = max(max_cov, cov)
+            scored.append((cov + 0.25 * rel, cov, rel, hit.rank, s, hit.chunk, chunk_cov, ctx))
+    scored.sort(key=lambda x: -x[0])
+    cands: list[Candidate] = []
+    rr: list[int] = []
+    cc: list[int] = []
+    vv: list[float] = []
+    kind = q.kind
+    for _sc, cov, rel, rank, s, chunk, chunk_cov, ctx_cov in scored[:SENTENCES]:
+        n = len(s.words)
+        mw = [w.get(m.get(t, t), 0.0) if t else 0.0 for *_r, t in s.words]
+        prefix = [0.0]
+        for v in mw:
+            prefix.append(prefix[-1] + v)
+        matched = [k for k, v in enumerate(mw) if v > 0]
+        for sp in s.spans:
+            i, j = sp.first, sp.last
+            cterms = [m.get(t, t) for t in sp.terms] if m else sp.terms
+            inq = sum(t in q.own for t in cterms) / len(cterms) if cterms else 0.0
+            if cterms and inq == 1.0 and "num" not in sp.shapes:
+                continue  # the answer never just repeats the question
+            # a bare "forces" or "officials" names no one: a "who" answer made of common
+            # nouns is a modified noun for people ("Haftar's forces", "pro-government forces")
+            agent = (j > i and s.words[j][2].lower() in AGENT_NOUNS
+                     and all(wd[3] for wd in s.words[i:j + 1]))
+            if not fits(kind, sp.shapes, agent) or sp.text.endswith(("'s", "’s")):
+                continue  # (nor is "Haftar's" an answer: its noun, "Haftar's forces", may be)
+            if kind in (PERSON, PLACE) and ("name" in sp.shapes or "cap" in sp.shapes):
+                head = _head_word(sp, s)
+                gp, gq = _usage(index, head) if head else (0.0, 0.0)
+                if (gp if kind == PERSON else gq) >= CLEAR_USAGE:
+                    continue  # the brief clearly uses the name as a place (for "who") or a person
 
+            dl = dr = 99
+            for k in matched:
+                if k < i:
+                    dl = i - k
+                elif k > j:
+                    dr = k - j
+                    break
+            if sp.static is None:
+                sp.static = _static(s, sp)
+            lb, ctx = sp.static
+            ctx = list(ctx)
+            if dl == 1:
+                ctx.append("prev_q")
+            if dr == 1:
+                ctx.append("next_q")
+            if q.focus:
+                if q.focus in cterms:
+                    ctx.append("focus_in")
+                if (j + 1 < n and m.get(s.words[j + 1][3], s.words[j + 1][3]) == q.focus) or (
+                        i and m.get(s.words[i - 1][3], s.words[i - 1][3]) == q.focus):
+                    ctx.append("focus_near")
+            r = len(cands)
+            ki = _KI[kind]
+            vals = [cov, chunk_cov, ctx_cov, rel, float(rank == 0), float(cov >= max_cov - 1e-9),
+                    min(1.0, (prefix[i] - prefix[max(0, i - 4)] + prefix[min(n, j + 5)] - prefix[j + 1]) / total),
+                    min(1.0, (prefix[i] - prefix[max(0, i - 10)] + prefix[min(n, j + 11)] - prefix[j + 1]) / total),
+                    1.0 / dl, 1.0 / dr, math.log1p(min(dl, dr)), inq, float(inq == 1.0), float(sp.cuts),
+                    1.0 - len(sp.terms) / (j - i + 1)]
+            rr.extend([r] * (len(vals) + 4 + 2 * len(ctx) + len(sp.shapes)))
+            cc.extend(_DYN)
+            cc.extend((_FI["bias"], _FI[lb], ki[lb], ki["in_q"]))
+            vv.extend(vals)
+            vv.extend((1.0, 1.0, 1.0, inq))
+            for c in ctx:
+                cc.append(_FI[c])
+                cc.append(ki[c])
+            vv.extend([1.0] * (2 * len(ctx)))
+            for shape in sp.shapes:
+                cc.append(ki[shape])
+            vv.extend([1.0] * len(sp.shapes))
+            if "name" in sp.shapes or "cap" in sp.shapes:
+                head = _head_word(sp, s)
+                if head:
+                    gp, gq = _usage(index, head)
+                    rr.extend([r] * 4)
+                    cc.extend((_FI["g_place"], ki["g_place"], _FI["g_person"], ki["g_person"]))
+                    vv.extend((gp, gp, gq, gq))
+            key, pron = answer_key(sp.text, m), False
+            if i and s.words[i - 1][2].lower() in _POSSESSIVE_PRONOUNS and not any(
+                    w[2][:1].isupper() for w in s.words[i:j + 1]):
+                owner = _antecedent(index, chunk, s.start + s.words[i - 1][0])
+                if owner:
+                    key, pron = answer_key(f"{owner}'s {sp.text}", m), True
+            cands.append(Candidate(chunk, s, sp, key, r, pron))
+    X = np.zeros((len(cands), len(FEATURES)))
+    X[rr, cc] = vv
+    groups = _group_keys(cands)
+    for gkey, grows in groups.items():
+        chunks = {cands[r].chunk for r in grows}
+        docs = {index.brief.chunks[c].doc for c in chunks}
+        X[grows, _FI["support"]] = math.log(len(chunks))
+        X[grows, _FI["docs"]] = math.log(len(docs))
+    top = _max_idf(index)
+    missing = [v for t, v in w.items() if t in q.own]
+    conf_raw = {"max_cov": max_cov,
+                "oov": sum(top for t in q.own if not index.idf(t)) / total if total else 1.0,
+                "retrieval": (top_score / (total * 2.2)) if total else 0.0,
+                "n_terms": math.log1p(len(q.own)), "max_idf": max(missing, default=0.0),
+                "caps": _caps(question, m),
+                "q_neg": float(bool({fold(x) for x in question.split()} & _NEG) or "n't" in question)}
+    return Extraction(q, cands, X, groups, conf_raw, w)
+
+
+# --- the models --------------------------------------------------------------------
+
+@dataclass
+class Model:
+    rank: np.ndarray
+    conf: np.ndarray
+    threshold: float
+    meta: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Model:
+        rank = np.array([data["rank"].get(f, 0.0) for f in FEATURES])
+        conf = np.array([data["conf"].get(f, 0.0) for f in CONF_FEATURES])
+        return cls(rank, conf, float(data["threshold"]), data.get("meta", {}))
+
+    def to_json(self) -> dict:
+        return {"threshold": round(self.threshold, 4), "meta": self.meta,
+                "rank": {f: round(float(v), 5) for f, v in zip(FEATURES, self.rank) if abs(v) > 1e-6},
+                "conf": {f: round(float(v), 5) for f, v in zip(CONF_FEATURES, self.conf)}}
+
+
+_MODEL: Model | None = None
+
+
+def load_model() -> Model:
+    """The shipped weights (fitted by ``python -m askbrief.train``)."""
+    global _MODEL
+    if _MODEL is None:
+        _MODEL = Model.from_json(json.loads(WEIGHTS_PATH.read_text(encoding="utf-8")))
+    return _MODEL
+
+
+@dataclass
+class Ranked:
+    """The groups of an extraction, best first, with the top group's confidence features."""
+
+    order: list[str]  # group keys
+    best: dict[str, int]  # key -> its best candidate row
+    score: dict[str, float]
+    prob: dict[str, float]
+    conf_x: np.ndarray
+
+
+def rank(ex: Extraction, weights: np.ndarray) -> Ranked | None:
+    if not ex.candidates:
+        return None
+    s = ex.X @ weights
+    p = np.exp(s - s.max())
+    p /= p.sum()
+    # a group is as strong as its best member; it is shown by its best member that is not a
+    # pronoun form, and a group stated only through pronouns cannot be shown at all
+    score = {k: float(s[rows].max()) for k, rows in ex.groups.items()}
+    best = {}
+    for k, rows in ex.groups.items():
+        shown = [r for r in rows if not ex.candidates[r].pronoun]
+        if shown:
+            best[k] = max(shown, key=lambda r: s[r])
+    if not best:
+        return None
+    prob = {k: float(p[rows].sum()) for k, rows in ex.groups.items()}
+    order = sorted(best, key=lambda k: (-score[k], -prob[k], k))
+    top = order[0]
+    c = ex.candidates[best[top]]
+    second = score[order[1]] if len(order) > 1 else score[top] - 10.0
+    x = ex.X[best[top]]
+    q = ex.q
+    sent_terms = {t for *_r, t in c.sentence.words if t}
+    cr = ex.conf_raw
+    miss = [v for t, v in ex.w.items() if t in q.own and t not in sent_terms]
+    caps = cr["caps"]
+    sent_words = {fold(wd[2]) for wd in c.sentence.words}
+    sent_neg = float(bool(sent_words & _NEG) or "n't" in c.sentence.text)
+    f = {"bias": 1.0, "p_top": prob[top], "score_top": score[top], "margin": min(5.0, score[top] - second),
+         "sent_cov": float(x[_FI["sent_cov"]]), "chunk_cov": float(x[_FI["chunk_cov"]]),
+         "max_cov": cr["max_cov"], "missing_max": (max(miss) / cr["max_idf"]) if miss and cr["max_idf"] else 0.0,
+         "missing_cap": (sum(t not in sent_terms for t in caps) / len(caps)) if caps else 0.0,
+         "oov": cr["oov"], "retrieval": cr["retrieval"], "support": float(x[_FI["support"]]),
+         "n_terms": cr["n_terms"], "n_groups": math.log(len(order)), f"kind_{q.kind}": 1.0,
+         "q_neg": cr["q_neg"], "sent_neg": sent_neg, "neg_mismatch": float(cr["q_neg"] != sent_neg)}
+    conf_x = np.array([f.get(k, 0.0) for k in CONF_FEATURES])
+    return Ranked(order, best, score, prob, conf_x)
+
+
+def gate(conf: float, conf_x) -> float:
+    """The confidence, scaled down when the sentence holding the answer misses most of what
+    the question asks (idf-weighted; words the brief lacks weigh the most)."""
+    cov = float(conf_x[_CI["sent_cov"]])
+    return conf * cov if cov < MIN_COVERAGE else conf
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
+
+
+# --- citations ---------------------------------------------------------------------
 
 def _citation(brief: Brief, chunk_index: int, qs: int, qe: int) -> Citation:
     chunk = brief.chunks[chunk_index]
@@ -274,66 +586,103 @@ def _citation(brief: Brief, chunk_index: int, qs: int, qe: int) -> Citation:
                     start=s, end=s + (qe - qs), quote=chunk.text[qs:qe])
 
 
-def _closest(q: Question, index: Index, hits: list[Hit], n: int = 3) -> list[Citation]:
+def _closest(q: Question, index: Index, hits: Sequence[Hit], n: int = 3) -> list[Citation]:
     """The best-matching sentence of each of the top chunks, for an abstention."""
+    w = _weights(q, index)
+    total = sum(w.values())
+    m = _term_map(index)
     out = []
     for hit in hits[:n]:
-        text = index.brief.chunks[hit.chunk].text
-        best = max(sentence_spans(text), default=None,
-                   key=lambda sp: _sentence_coverage({t for *_, t in word_spans(text[sp[0]:sp[1]])},
-                                                     q, index.idf))
+        sents = parse_chunk(index.brief.chunks[hit.chunk].text)
+        best = max(sents, default=None,
+                   key=lambda s: _coverage({m.get(t, t) for *_r, t in s.words if t}, w, total))
         if best:
-            out.append(_citation(index.brief, hit.chunk, *best))
+            out.append(_citation(index.brief, hit.chunk, best.start, best.end))
     return out
 
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
+def _sources(ex: Extraction, index: Index, hits: Sequence[Hit], key: str, settings: Settings,
+             first: Candidate) -> list[tuple[int, Sentence, Span]]:
+    """Every read sentence stating the answer ``key`` (first the chosen one), one per chunk,
+    among sentences that match the question at least 0.4 times as well as the chosen one."""
+    m = _term_map(index)
+    w = _weights(ex.q, index)
+    total = sum(w.values())
+    need = 0.4 * _coverage({m.get(t, t) for *_r, t in first.sentence.words if t}, w, total)
+    found = [(first.chunk, first.sentence, first.span)]
+    seen = {first.chunk}
+    qty = quantity(first.span.text)
+    for hit in hits[: max(settings.answer_chunks, settings.top_k)]:
+        if hit.chunk in seen:
+            continue
+        for s in parse_chunk(index.brief.chunks[hit.chunk].text):
+            if _coverage({m.get(t, t) for *_r, t in s.words if t}, w, total) < need:
+                continue
+            sp = next((sp for sp in s.spans if answer_key(sp.text, m) == key
+                       or (qty and (q2 := quantity(sp.text)) and q2[0] == qty[0]
+                           and abs(q2[1] - qty[1]) <= 0.04 * max(q2[1], qty[1]))), None)
+            if sp is not None:
+                found.append((hit.chunk, s, sp))
+                seen.add(hit.chunk)
+                break
+    return found
 
+
+# --- select ------------------------------------------------------------------------
 
 def select(question: str, index: Index, hits: list[Hit], settings: Settings,
-           extra_terms: Sequence[str] = ()) -> dict:
-    """The fields of an Answer (all but timing) for a question and its hits.
-    ``extra_terms``: index terms a follow-up question borrows from the conversation."""
-    q = analyze(question)
-    if extra_terms:
-        q.terms = q.terms + [t for t in extra_terms if t not in q.term_set]
-        q.term_set = frozenset(q.terms)
+           extra_terms: Sequence[str] = (), model: Model | None = None) -> dict:
+    """The fields of an Answer (all but the question and timing) for a question and its hits.
+
+    ``extra_terms`` are terms the conversation adds to the question (a follow-up's referent)."""
+    model = model or load_model()
     retrieved = [Retrieved(doc=index.brief.chunks[h.chunk].doc,
                            paragraph=index.brief.chunks[h.chunk].paragraph, score=round(h.score, 4))
                  for h in hits]
-    abstain = {"answer": None, "abstained": True, "evidence": None,
-               "citations": _closest(q, index, hits), "retrieved": retrieved}
-    if not hits or not q.terms:
+    ex = extract(question, index, hits, settings, extra_terms)
+    abstain = {"answer": None, "abstained": True, "evidence": None, "alternatives": [],
+               "citations": _closest(ex.q, index, hits), "retrieved": retrieved}
+    ranked = rank(ex, model.rank) if hits and ex.q.own else None
+    if ranked is None:
         return {**abstain, "confidence": 0.0}
-    reading = hits[: settings.answer_chunks]
-    cands = _candidates(q, index, reading, hits[0].score)
-    if not cands:
-        return {**abstain, "confidence": 0.0}
-    groups: dict[str, list[Candidate]] = {}
-    for c in cands:
-        groups.setdefault(c.key, []).append(c)
-    best_key, best_score = None, -math.inf
-    for key, group in groups.items():
-        support = len({c.chunk for c in group})
-        score = max(c.score for c in group) + WEIGHTS["support"] * math.log(support)
-        if score > best_score:
-            best_key, best_score = key, score
-    group = sorted(groups[best_key], key=lambda c: -c.score)
-    top = group[0]
-    support = len({c.chunk for c in group})
-    conf = _sigmoid(CONFIDENCE["coverage"] * top.coverage + CONFIDENCE["type"] * top.typed
-                    + CONFIDENCE["support"] * math.log(support) + CONFIDENCE["bias"])
-    threshold = DEFAULT_MIN_CONFIDENCE if settings.min_confidence is None else settings.min_confidence
-    if conf < threshold:
+    conf = gate(_sigmoid(float(ranked.conf_x @ model.conf)), ranked.conf_x)
+    threshold = model.threshold if settings.min_confidence is None else settings.min_confidence
+    if conf < threshold or conf <= 0.0:
         return {**abstain, "confidence": round(conf, 4)}
-    citations, seen = [], set()
-    for c in group:
-        if c.chunk in seen:
-            continue
-        seen.add(c.chunk)
-        citations.append(_citation(index.brief, c.chunk, c.sent_start, c.sent_end))
-        if len(citations) >= settings.max_citations:
+    top = ranked.order[0]
+    first = ex.candidates[ranked.best[top]]
+    sources = _sources(ex, index, hits, top, settings, first)[: settings.max_citations]
+    citations = [_citation(index.brief, chunk, s.start, s.end) for chunk, s, _sp in sources]
+    alternatives = _alternatives(ex, index, ranked, {c for c, *_r in sources}, settings)
+    return {"answer": first.span.text, "abstained": False, "confidence": round(conf, 4),
+            "evidence": citations[0].quote, "citations": citations, "alternatives": alternatives,
+            "retrieved": retrieved}
+
+
+def _alternatives(ex: Extraction, index: Index, ranked: Ranked, cited: set[int],
+                  settings: Settings) -> list[Alternative]:
+    """Other answers of the same shape that other sources give nearly as strongly: when the
+    sources disagree, the reader sees each answer with its sources."""
+    top = ranked.order[0]
+    first = ex.candidates[ranked.best[top]]
+    shape = first.span.shapes & {"num", "date", "name", "cap"}
+    cov = ex.X[ranked.best[top], _FI["sent_cov"]]
+    out: list[Alternative] = []
+    for key in ranked.order[1:]:
+        if len(out) >= MAX_ALTERNATIVES or ranked.score[key] < ranked.score[top] - 1.0:
             break
-    return {"answer": top.text, "abstained": False, "confidence": round(conf, 4),
-            "evidence": citations[0].quote, "citations": citations, "retrieved": retrieved}
+        row = ranked.best[key]
+        c = ex.candidates[row]
+        rows = ex.groups[key]
+        if ({ex.candidates[r].chunk for r in rows} & cited or not shape & c.span.shapes
+                or ex.X[row, _FI["sent_cov"]] < 0.8 * cov or ranked.prob[key] < 0.5 * ranked.prob[top]
+                or c.key in first.key or first.key in c.key):
+            continue
+        cits: list[Citation] = []
+        for r in sorted(rows):
+            cc = ex.candidates[r]
+            cit = _citation(index.brief, cc.chunk, cc.sentence.start, cc.sentence.end)
+            if all((cit.doc, cit.paragraph) != (x.doc, x.paragraph) for x in cits):
+                cits.append(cit)
+        out.append(Alternative(answer=c.span.text, citations=cits[: settings.max_citations]))
+    return out

@@ -37,10 +37,44 @@ def assert_verbatim(answer, brief):
     if not answer.abstained:
         assert answer.answer and answer.citations
         assert answer.answer in answer.evidence
-        for c in answer.citations:
-            assert answer.answer in c.quote or _variant_ok(answer, c)
+        assert answer.answer in answer.citations[0].quote
+        for c in answer.citations[1:]:
+            assert states_same(answer.answer, c.quote, _variants(brief)), (answer.answer, c.quote)
 
 
-def _variant_ok(answer, c):
-    # a corroborating source may state the answer in another spelling; the quote is still verbatim
-    return True
+_VARIANTS: dict = {}
+
+
+def _variants(brief):
+    from askbrief.variants import term_map
+
+    key = brief.fingerprint
+    if key not in _VARIANTS:
+        _VARIANTS[key] = term_map(brief)
+    return _VARIANTS[key]
+
+
+def states_same(answer: str, quote: str, m: dict) -> bool:
+    """A corroborating quote states the answer: verbatim, in another spelling of the same name
+    (name variants folded), or as the same quantity in other units."""
+    if answer in quote:
+        return True
+    from askbrief.answer import answer_key, quantity
+
+    key = answer_key(answer, m)
+    if key and key in answer_key(quote, m):
+        return True
+    qa = quantity(answer)
+    return bool(qa) and any(qb[0] == qa[0] and abs(qb[1] - qa[1]) <= 0.04 * qa[1]
+                            for qb in _quantities(quote))
+
+
+def _quantities(text):
+    import re
+
+    from askbrief.answer import quantity
+
+    for m in re.finditer(r"\d[\d,.]*\s?-?[A-Za-z]+", text):
+        q = quantity(m.group())
+        if q:
+            yield q
