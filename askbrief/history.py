@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -192,50 +193,46 @@ class HistoryStore:
 
     # -- writing --------------------------------------------------------------------
 
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: taken at once (other writers wait up to the busy timeout),
+        committed on leaving, rolled back on any error; SQLite errors become HistoryError."""
+        db = self._conn()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as e:
+            raise self._error(e) from e
+
     def add_turn(self, conversation_id: int | None, answer: Answer, fingerprint: str) -> int:
         """Save one turn, committed before returning; a new conversation when the id is None.
         Returns the conversation's id."""
-        db = self._conn()
         now = self.clock().isoformat(timespec="microseconds")
         payload = answer.model_dump_json()
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                if conversation_id is None:
-                    cur = db.execute("INSERT INTO conversations (title, created, updated) VALUES (?, ?, ?)",
-                                     (_title(answer.question), now, now))
-                    conversation_id = int(cur.lastrowid)
-                elif db.execute("UPDATE conversations SET updated = ? WHERE id = ?",
-                                (now, conversation_id)).rowcount == 0:
-                    raise HistoryError(f"no conversation {conversation_id}")
-                db.execute("INSERT INTO turns (conversation_id, question, answer_json, fingerprint, time) "
-                           "VALUES (?, ?, ?, ?, ?)",
-                           (conversation_id, answer.question, payload, fingerprint, now))
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as e:
-            raise self._error(e) from e
+        with self._writing() as db:
+            if conversation_id is None:
+                cur = db.execute("INSERT INTO conversations (title, created, updated) VALUES (?, ?, ?)",
+                                 (_title(answer.question), now, now))
+                conversation_id = int(cur.lastrowid)
+            elif db.execute("UPDATE conversations SET updated = ? WHERE id = ?",
+                            (now, conversation_id)).rowcount == 0:
+                raise HistoryError(f"no conversation {conversation_id}")
+            db.execute("INSERT INTO turns (conversation_id, question, answer_json, fingerprint, time) "
+                       "VALUES (?, ?, ?, ?, ?)",
+                       (conversation_id, answer.question, payload, fingerprint, now))
         return conversation_id
 
     def delete(self, conversation_id: int) -> None:
-        db = self._conn()
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                db.execute("DELETE FROM turns WHERE conversation_id = ?", (conversation_id,))
-                gone = db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,)).rowcount
-                if not gone:
-                    raise HistoryError(f"no conversation {conversation_id}")
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as e:
-            raise self._error(e) from e
+        with self._writing() as db:
+            db.execute("DELETE FROM turns WHERE conversation_id = ?", (conversation_id,))
+            if not db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,)).rowcount:
+                raise HistoryError(f"no conversation {conversation_id}")
 
     # -- reading --------------------------------------------------------------------
 
