@@ -183,8 +183,9 @@ def _name_runs(words: list[tuple[int, int, str, str]], s: str) -> list[tuple[int
         j, k = i, i + 1
         while k < n and _JOIN.fullmatch(s[words[k - 1][1]:words[k][0]] or " "):
             nk = words[k][2]
-            if nk[0].isupper() and nk not in _CAP_STOP:
-                j = k
+            gap = s[words[k - 1][1]:words[k][0]]
+            if (nk[0].isupper() and nk not in _CAP_STOP) or (gap == "-" and k == j + 1):
+                j = k  # a capitalised word, or the lower part of a hyphenated one ("Ki-moon")
             elif nk.lower() not in _PARTICLES:
                 break
             k += 1
