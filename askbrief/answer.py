@@ -104,6 +104,7 @@ _PERSON_AFTER = _SAID | {"who", "whose", "himself", "herself", "ordered", "urged
 _USAGE_CHUNKS = 24
 _WORD_AROUND = re.compile(r"([\w-]+)\W{1,3}$")
 _WORD_AFTER = re.compile(r"^(?:['’]s)?\W{0,3}([\w-]+)")
+_NOUN_OF = re.compile(r"(\w+)\s+of\s*$")
 
 
 def _usage(index: Index, word: str) -> tuple[float, float]:
@@ -132,10 +133,8 @@ def _usage(index: Index, word: str) -> tuple[float, float]:
                 b = before.group(1).lower() if before else ""
                 a = after.group(1).lower() if after else ""
                 gap = text[m.end():m.end() + 2]
-                if b in _PLACE_BEFORE or (b == "of" and re.search(
-                        r"(\w+)\s+of\s*$", text[max(0, m.start() - 30):m.start()]) and
-                        re.search(r"(\w+)\s+of\s*$", text[max(0, m.start() - 30):m.start()]).group(1).lower()
-                        in _PLACE_NOUN_OF):
+                noun_of = _NOUN_OF.search(text[max(0, m.start() - 30):m.start()]) if b == "of" else None
+                if b in _PLACE_BEFORE or (noun_of and noun_of.group(1).lower() in _PLACE_NOUN_OF):
                     place += 1
                 elif b in _PERSON_BEFORE or a in _PERSON_AFTER or gap.startswith(", w"):
                     person += 1
@@ -403,11 +402,10 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
                      and all(wd[3] for wd in s.words[i:j + 1]))
             if not fits(kind, sp.shapes, agent) or sp.text.endswith(("'s", "’s")):
                 continue  # (nor is "Haftar's" an answer: its noun, "Haftar's forces", may be)
-            if kind in (PERSON, PLACE) and ("name" in sp.shapes or "cap" in sp.shapes):
-                head = _head_word(sp, s)
-                gp, gq = _usage(index, head) if head else (0.0, 0.0)
-                if (gp if kind == PERSON else gq) >= CLEAR_USAGE:
-                    continue  # the brief clearly uses the name as a place (for "who") or a person
+            head = _head_word(sp, s) if "name" in sp.shapes or "cap" in sp.shapes else ""
+            usage = _usage(index, head) if head else None
+            if usage and kind in (PERSON, PLACE) and usage[0 if kind == PERSON else 1] >= CLEAR_USAGE:
+                continue  # the brief clearly uses the name as a place (for "who") or a person
 
             dl = dr = 99
             for k in matched:
@@ -449,13 +447,11 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
             for shape in sp.shapes:
                 cc.append(ki[shape])
             vv.extend([1.0] * len(sp.shapes))
-            if "name" in sp.shapes or "cap" in sp.shapes:
-                head = _head_word(sp, s)
-                if head:
-                    gp, gq = _usage(index, head)
-                    rr.extend([r] * 4)
-                    cc.extend((_FI["g_place"], ki["g_place"], _FI["g_person"], ki["g_person"]))
-                    vv.extend((gp, gp, gq, gq))
+            if usage:
+                gp, gq = usage
+                rr.extend([r] * 4)
+                cc.extend((_FI["g_place"], ki["g_place"], _FI["g_person"], ki["g_person"]))
+                vv.extend((gp, gp, gq, gq))
             key, pron = answer_key(sp.text, m), False
             if i and s.words[i - 1][2].lower() in _POSSESSIVE_PRONOUNS and not any(
                     w[2][:1].isupper() for w in s.words[i:j + 1]):
@@ -466,7 +462,7 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
     X = np.zeros((len(cands), len(FEATURES)))
     X[rr, cc] = vv
     groups = _group_keys(cands)
-    for gkey, grows in groups.items():
+    for grows in groups.values():
         chunks = {cands[r].chunk for r in grows}
         docs = {index.brief.chunks[c].doc for c in chunks}
         X[grows, _FI["support"]] = math.log(len(chunks))

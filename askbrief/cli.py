@@ -568,7 +568,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     parser = build_parser((argv[0],) if argv[0] in COMMANDS else COMMANDS)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        raise UsageError(f"unknown command (see 'askbrief --help')")
+        raise UsageError("unknown command (see 'askbrief --help')")
     return args.func(args)
 
 

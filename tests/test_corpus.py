@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import askbrief
-from askbrief.corpus import MAX_CHUNK_CHARS, load_brief, make_document, chunk_document
+from askbrief.corpus import MAX_CHUNK_CHARS, load_brief
 from askbrief.errors import CorpusError, UsageError
 from askbrief.text import fold, tokenize
 

@@ -16,7 +16,7 @@ pytest.importorskip("textual")
 from askbrief.errors import AskbriefError, HistoryError  # noqa: E402
 from askbrief.models import Answer  # noqa: E402
 from askbrief.tui import make_app  # noqa: E402
-from askbrief.tui.widgets import ConversationView, HistorySidebar, SourcesPane  # noqa: E402
+from askbrief.tui.widgets import HistorySidebar  # noqa: E402
 from askbrief.tui.widgets.sources import SourceCard  # noqa: E402
 
 from conftest import SEEDS  # noqa: E402
