@@ -72,13 +72,13 @@ strike:struck stricken|strive:strove striven|swear:swore sworn|sweep:swept|swim:
 swing:swung|take:took taken|teach:taught|tear:tore torn|tell:told|think:thought|throw:threw thrown|
 understand:understood|undertake:undertook undertaken|wake:woke woken|wear:wore worn|weave:wove woven|
 weep:wept|win:won|wind:wound|withdraw:withdrew withdrawn|write:wrote written|overthrow:overthrew overthrown|
-seize:seized|forsee:foresaw foreseen|overtake:overtook overtaken|outgrow:outgrew outgrown
+foresee:foresaw foreseen|overtake:overtook overtaken|outgrow:outgrew outgrown
 """.replace("\n", "").split("|") if line.strip()):
     for _form in _forms.split():
         # ambiguous forms that are also common nouns or other verbs keep their own meaning
         if _form not in ("found", "left", "lay", "ground", "wound", "saw", "lit", "bound", "fell",
                          "rose", "read", "set", "put", "cut", "hit", "cost", "let", "bet", "quit",
-                         "spread", "split", "shut", "hurt", "seized", "born"):
+                         "spread", "split", "shut", "hurt", "born"):
             _IRREGULAR[_form] = _base
 
 
