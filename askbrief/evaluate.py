@@ -32,8 +32,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from .answer import wh_word
 from .corpus import Brief, _split_long, load_brief
 from .errors import QuestionFileError, UsageError
-from .models import (Answer, Chunk, Document, EvalItem, EvalReport, EvalRetrieval, EvalScore,
-                     EvalTiming, Settings)
+from .models import Answer, Chunk, Document, Settings
+from .records import EvalItem, EvalReport, EvalRetrieval, EvalScore, EvalTiming
 from .text import fold
 
 RECALL_AT = (1, 5, 20)

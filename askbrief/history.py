@@ -18,12 +18,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from .errors import HistoryDamaged, HistoryError
-from .models import Answer, Conversation, ConversationSummary, Turn
+from .models import Answer
 from .text import fold
+
+if TYPE_CHECKING:
+    from .records import Conversation, ConversationSummary
 
 BUSY_TIMEOUT_S = 10.0
 TITLE_MAX = 200
@@ -241,6 +243,8 @@ class HistoryStore:
     _NEWEST = " GROUP BY c.id ORDER BY coalesce(c.updated, c.created) DESC, c.id DESC"
 
     def _summaries(self, sql: str, params: tuple = ()) -> list[ConversationSummary]:
+        from .records import ConversationSummary
+
         try:
             rows = self._conn().execute(sql, params).fetchall()
         except sqlite3.Error as e:
@@ -250,7 +254,7 @@ class HistoryStore:
             try:
                 out.append(ConversationSummary(id=cid, title=title, turns=turns,
                                                created=created, updated=updated))
-            except ValidationError:
+            except ValueError:  # pydantic's ValidationError is one
                 continue  # a row we cannot read is left out of lists, never a crash
         return out
 
@@ -279,6 +283,8 @@ class HistoryStore:
     def conversation(self, conversation_id: int) -> Conversation:
         """One conversation with its turns, oldest first. Unreadable turns are skipped and
         listed in ``notes``."""
+        from .records import Conversation, Turn
+
         db = self._conn()
         try:
             head = db.execute("SELECT id, title, created, coalesce(updated, created) FROM conversations "
@@ -294,13 +300,13 @@ class HistoryStore:
             try:
                 answer = Answer.model_validate_json(payload)
                 turns.append(Turn(question=question, answer=answer, fingerprint=fingerprint, time=time))
-            except (ValidationError, ValueError, TypeError) as e:
+            except (ValueError, TypeError) as e:
                 first = str(e).splitlines()[0][:160]
                 notes.append(f"turn {n} of conversation {conversation_id} could not be read ({first}); skipped")
         try:
             return Conversation(id=head[0], title=head[1], created=head[2], updated=head[3],
                                 turns=turns, notes=notes)
-        except ValidationError as e:
+        except ValueError as e:
             raise HistoryError(f"conversation {conversation_id} in {self.path} is damaged: "
                                f"{str(e).splitlines()[0]}") from e
 

@@ -1,24 +1,74 @@
-"""The data that crosses module boundaries.
+"""The values that cross module boundaries on the way to an answer.
 
 ``Answer`` is the public contract: ``askbrief ask --json`` prints it, ``eval --details``
 writes it, the history stores it. Offsets are character offsets into Python strings.
 
-Building a model's validator costs a millisecond or more at import, so the models that
-``askbrief "question"`` never validates (conversations read back, evaluation) have
-``defer_build=True``: they are built when first used.
+These are slotted dataclasses, not pydantic ``BaseModel``s, for one reason: importing
+pydantic's model machinery costs ~70 ms, more than everything else ``askbrief "question"``
+does on the bundled brief. Pydantic still validates every one of them that is read from
+outside (a saved answer, a report): ``Model.model_validate_json`` builds a ``TypeAdapter`` on
+first use, with ``extra="forbid"`` and the checks of ``__post_init__``. They offer the same
+``model_*`` methods as a ``BaseModel``, so callers do not care which kind they hold. The
+models only ever read back from files (conversations, question files, evaluation reports)
+are pydantic models in ``records.py``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+_ADAPTERS: dict[type, Any] = {}
 
 
-class Document(BaseModel):
+class _Model:
+    """The part of pydantic's ``BaseModel`` interface askbrief uses, for dataclasses."""
+
+    __slots__ = ()
+    # read by pydantic when it validates the dataclass (a plain dict: ConfigDict is a TypedDict)
+    __pydantic_config__: ClassVar[dict] = {"extra": "forbid"}
+
+    @classmethod
+    def _adapter(cls):
+        adapter = _ADAPTERS.get(cls)
+        if adapter is None:
+            from pydantic import TypeAdapter
+
+            adapter = _ADAPTERS[cls] = TypeAdapter(cls)
+        return adapter
+
+    @classmethod
+    def model_validate(cls, obj: Any):
+        """``obj`` (a dict, as parsed from JSON) checked and converted; raises pydantic's
+        ``ValidationError``."""
+        return cls._adapter().validate_python(obj)
+
+    @classmethod
+    def model_validate_json(cls, data: str | bytes):
+        return cls._adapter().validate_json(data)
+
+    def model_dump(self, mode: str = "python", exclude: set[str] | None = None) -> dict[str, Any]:
+        """A dict of the fields, nested models as dicts (every field is JSON-ready, so
+        ``mode`` changes nothing)."""
+        out = dataclasses.asdict(self)
+        for name in exclude or ():
+            out.pop(name, None)
+        return out
+
+    def model_dump_json(self, indent: int | None = None, exclude: set[str] | None = None) -> str:
+        separators = None if indent is not None else (",", ":")
+        return json.dumps(self.model_dump(exclude=exclude), ensure_ascii=False, indent=indent,
+                          separators=separators)
+
+    def model_copy(self, update: dict[str, Any] | None = None):
+        return dataclasses.replace(self, **(update or {}))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Document(_Model):
     """One file of a brief, with its full decoded text."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: str
     title: str
@@ -27,14 +77,13 @@ class Document(BaseModel):
     text: str
 
 
-class Chunk(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Chunk(_Model):
     """A paragraph (or a sentence-aligned part of a long one) of a document.
 
     ``start``/``end`` locate the chunk in ``Document.text``; ``para_start``/``para_end``
     locate the whole paragraph it belongs to, so a quote can be placed in its paragraph.
     """
-
-    model_config = ConfigDict(frozen=True)
 
     doc: str
     paragraph: int
@@ -46,203 +95,84 @@ class Chunk(BaseModel):
     text: str
 
 
-class Hit(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Hit(_Model):
     """A retrieved chunk: its position in the index and its BM25 score."""
-
-    model_config = ConfigDict(frozen=True)
 
     chunk: int
     score: float
     rank: int
 
 
-class Citation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(slots=True, kw_only=True)
+class Citation(_Model):
+    """A verbatim quote: ``paragraph`` text of document ``doc`` from ``start`` to ``end``."""
 
     doc: str
     title: str
     date: str | None
     paragraph: int
-    start: int = Field(description="offset of quote in the paragraph text")
+    start: int  # offset of the quote in the paragraph text
     end: int
     quote: str
 
 
-class Alternative(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Alternative(_Model):
     """Another answer that other sources give to the same question, with those sources."""
-
-    model_config = ConfigDict(extra="forbid")
 
     answer: str
     citations: list[Citation]
 
 
-class Retrieved(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+@dataclass(slots=True, kw_only=True)
+class Retrieved(_Model):
     doc: str
     paragraph: int
     score: float
 
 
-class Answer(BaseModel):
-    """What ``askbrief ask --json`` prints, one object per question."""
+@dataclass(slots=True, kw_only=True)
+class Answer(_Model):
+    """What ``askbrief ask --json`` prints, one object per question.
 
-    model_config = ConfigDict(extra="forbid")
+    ``resolved``: follow-up references and what they were taken to mean, e.g. ``{"it": "Gharyan"}``;
+    ``alternatives``: other answers that other sources give, when the sources disagree.
+    """
 
     question: str
     answer: str | None
     abstained: bool
-    confidence: float = Field(ge=0.0, le=1.0)
+    confidence: float
     evidence: str | None
     citations: list[Citation]
     retrieved: list[Retrieved]
     elapsed_ms: float
-    resolved: dict[str, str] = Field(
-        default_factory=dict,
-        description="follow-up references and what they were taken to mean, e.g. {'it': 'Gharyan'}")
-    alternatives: list[Alternative] = Field(
-        default_factory=list,
-        description="other answers that other sources give, when the sources disagree")
+    resolved: dict[str, str] = field(default_factory=dict)
+    alternatives: list[Alternative] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"confidence must be between 0 and 1, not {self.confidence}")
 
 
 ABSTAIN_TEXT = "The brief does not say."
 
 
-class Turn(BaseModel):
-    """One question of a saved conversation, with the full answer it got."""
-
-    model_config = ConfigDict(defer_build=True, extra="forbid")
-
-    question: str
-    answer: Answer
-    fingerprint: str = Field(description="the brief's fingerprint when it was asked")
-    time: datetime
-
-
-class ConversationSummary(BaseModel):
-    """A line of ``askbrief history list``."""
-
-    model_config = ConfigDict(defer_build=True, extra="forbid")
-
-    id: int
-    title: str
-    turns: int
-    created: datetime
-    updated: datetime
-
-
-class Conversation(BaseModel):
-    """A saved conversation, turns oldest first. ``notes`` says which rows could not be read."""
-
-    model_config = ConfigDict(defer_build=True, extra="forbid")
-
-    id: int
-    title: str
-    created: datetime
-    updated: datetime
-    turns: list[Turn]
-    notes: list[str] = Field(default_factory=list)
-
-
-class Settings(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings(_Model):
     """Runtime knobs of the engine; frozen so a run cannot change them halfway."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    top_k: int = 20
+    answer_chunks: int = 8
+    min_confidence: float | None = None
+    max_citations: int = 8
 
-    top_k: int = Field(default=20, ge=1, le=1000)
-    answer_chunks: int = Field(default=8, ge=1, le=100)
-    min_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
-    max_citations: int = Field(default=8, ge=1, le=100)
-
-
-class EvalItem(BaseModel):
-    """One line of a JSONL question file for ``askbrief eval``.
-
-    Either a ``question`` or a conversation's ``turns`` (asked in order, the last one scored).
-    ``answers`` absent: asked but not scored; ``[]``: unanswerable, the right reply is to abstain.
-    """
-
-    model_config = ConfigDict(defer_build=True, extra="forbid", strict=True)
-
-    id: str = Field(min_length=1)
-    question: str | None = None
-    turns: list[str] | None = Field(default=None, min_length=1)
-    answers: list[str] | None = None
-    tags: list[str] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _question_or_turns(self) -> "EvalItem":
-        if self.question is None and self.turns is None:
-            raise ValueError("missing 'question' (or 'turns' for a conversation)")
-        if self.question is not None and self.turns is not None:
-            raise ValueError("give 'question' or 'turns', not both")
-        return self
-
-    @property
-    def asked(self) -> list[str]:
-        """The questions to ask, in order; the last one is scored."""
-        return list(self.turns) if self.turns is not None else [self.question or ""]
-
-
-class EvalScore(BaseModel):
-    """EM and F1 (0..100, SQuAD normalization, best over the gold answers) on n questions."""
-
-    model_config = ConfigDict(defer_build=True, extra="forbid")
-
-    n: int
-    exact: float | None
-    f1: float | None
-
-
-class EvalRetrieval(BaseModel):
-    """Where the gold paragraph ranks among the retrieved ones, on answerable questions.
-
-    Recalls are percentages; ``mrr`` is 0..1. ``n`` counts the questions whose gold
-    paragraph is known (for JSONL: some paragraph of the brief contains a gold answer).
-    """
-
-    model_config = ConfigDict(defer_build=True, extra="forbid")
-
-    n: int
-    recall_at_1: float | None
-    recall_at_5: float | None
-    recall_at_20: float | None
-    mrr: float | None
-
-
-class EvalTiming(BaseModel):
-    model_config = ConfigDict(defer_build=True, extra="forbid")
-
-    load_s: float
-    index_s: float
-    total_s: float
-    latency_p50_ms: float | None
-    latency_p95_ms: float | None
-
-
-class EvalReport(BaseModel):
-    """What ``askbrief eval --json`` prints. Shares are percentages (0..100)."""
-
-    model_config = ConfigDict(defer_build=True, extra="forbid")
-
-    questions_file: str
-    format: str
-    corpus: list[str]
-    documents: int
-    paragraphs: int
-    settings: Settings
-    questions: int
-    evaluated: int
-    interrupted: bool
-    unscored: int
-    overall: EvalScore
-    has_ans: EvalScore
-    no_ans: EvalScore
-    answered: float | None = Field(description="% of answerable questions given an answer")
-    answers_given: int
-    verbatim: float | None = Field(description="% of given answers whose quotes are verbatim")
-    retrieval: EvalRetrieval
-    timing: EvalTiming
-    by_type: dict[str, EvalScore]
-    by_tag: dict[str, EvalScore]
+    def __post_init__(self) -> None:
+        for name, low, high in (("top_k", 1, 1000), ("answer_chunks", 1, 100),
+                                ("max_citations", 1, 100)):
+            value = getattr(self, name)
+            if not low <= value <= high:
+                raise ValueError(f"{name} must be between {low} and {high}, not {value}")
+        if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
+            raise ValueError(f"min_confidence must be between 0 and 1, not {self.min_confidence}")

@@ -8,11 +8,15 @@ retitle the terminal. Nothing here interprets markup, so "[bold]" prints as "[bo
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .dates import display
-from .models import ABSTAIN_TEXT, Answer, Citation, Conversation
+from .models import ABSTAIN_TEXT, Answer, Citation
+
+if TYPE_CHECKING:
+    from .records import Conversation
 
 _CONTROL_RE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 

@@ -1,5 +1,6 @@
 """askbrief eval: metric functions, the question file formats, the report, the CLI."""
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -13,7 +14,8 @@ from askbrief.corpus import MAX_CHUNK_CHARS, load_brief
 from askbrief.errors import QuestionFileError
 from askbrief.evaluate import (Evaluation, exact_match, f1_score, gold_rank, normalize_answer,
                                percentile, read_questions, recall_mrr, squad_brief)
-from askbrief.models import Answer, Citation, EvalReport, Retrieved, Settings
+from askbrief.models import Answer, Citation, Retrieved, Settings
+from askbrief.records import EvalReport
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -373,7 +375,7 @@ def test_cli_outputs_details_predictions_and_json(tmp_path):
     for line in lines:
         obj = json.loads(line)
         ids.append(obj.pop("id"))
-        assert set(obj) == set(Answer.model_fields)
+        assert set(obj) == {f.name for f in dataclasses.fields(Answer)}
         Answer.model_validate(obj)
         assert len(obj["retrieved"]) <= 5
     predictions = json.loads(preds.read_text(encoding="utf-8"))
