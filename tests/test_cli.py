@@ -102,3 +102,15 @@ def test_paths_command_uses_overrides(tmp_path):
     r = run("paths", env={"ASKBRIEF_DATA_DIR": str(tmp_path / "d"), "ASKBRIEF_CACHE_DIR": str(tmp_path / "c")})
     assert r.returncode == 0
     assert str(tmp_path / "d") in r.stdout and str(tmp_path / "c") in r.stdout
+
+
+def test_one_shot_ask_loads_neither_the_chat_nor_the_model_machinery():
+    """Start-up (issue 6): a one-shot answer imports no Textual, Rich or pydantic (the latter
+    costs ~70 ms, more than answering on the seeds), and still prints the answer."""
+    code = ("import sys; from askbrief import cli; status = cli.run(['ask', '--corpus', %r, 'Who took Gharyan?']); "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich', 'pydantic'}))"
+            % str(SEEDS))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "Haftar's forces" in r.stdout
+    assert r.stdout.rstrip().endswith("[]"), r.stdout[-200:]

@@ -373,11 +373,3 @@ def test_chat_needs_a_terminal_and_one_of_continue_or_resume(capsys):
     with pytest.raises(SystemExit) as e:
         cli.main(["chat"])  # stdin is not a terminal under pytest
     assert e.value.code == 2 and "needs a terminal" in capsys.readouterr().err
-
-
-def test_one_shot_ask_never_imports_textual():
-    code = ("import sys; from askbrief import cli; cli.run(['ask', '--corpus', %r, 'Who took Gharyan?']); "
-            "sys.exit(1 if any(m == 'textual' or m.startswith('textual.') for m in sys.modules) else 0)"
-            % str(SEEDS))
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
