@@ -168,8 +168,17 @@ def worker_load(brief: str) -> dict:
     return {"import_s": t1 - t, "load_s": t2 - t1, "rss_mb": rss_mb(), "unchanged": report.unchanged}
 
 
+def child_env(cache: Path) -> dict[str, str]:
+    """The environment of a measured subprocess: its own cache, history kept out of the user's
+    data directory, bytecode written (as an installed askbrief has it)."""
+    env = dict(os.environ, ASKBRIEF_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT),
+               ASKBRIEF_DATA_DIR=str(cache.parent / "data"), PYTHONPYCACHEPREFIX=str(cache.parent / "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def run_worker(kind: str, brief: Path, cache: Path, questions: list[str] | None = None) -> dict:
-    env = dict(os.environ, ASKBRIEF_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT))
+    env = child_env(cache)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(questions or [], f)
     try:
@@ -203,7 +212,7 @@ def bench_size(n: int, args, questions: list[str]) -> None:
           flush=True)
     b = run_worker("build", brief, cache, questions)
     w = run_worker("load", brief, cache)
-    env = dict(os.environ, ASKBRIEF_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT))
+    env = child_env(cache)
     one = wall([sys.executable, "-m", "askbrief", questions[0], "--corpus", str(brief)], env, args.runs)
     s50, s95 = pct(b["search_ms"], 50), pct(b["search_ms"], 95)
     f50, f95 = pct(b["full_ms"], 50), pct(b["full_ms"], 95)
@@ -229,21 +238,13 @@ def bench_size(n: int, args, questions: list[str]) -> None:
 
 def bench_startup(args) -> None:
     from askbrief.paths import seeds_dir
+    from bench_startup import BASELINE, measure
 
-    cache = args.workdir / "cache-seeds"
-    shutil.rmtree(cache, ignore_errors=True)
-    env = dict(os.environ, ASKBRIEF_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT))
-    env.pop("ASKBRIEF_CORPUS", None)
-    ask = [sys.executable, "-m", "askbrief", "Who took Gharyan?"]
-    subprocess.run(ask, env=env, capture_output=True, check=True)  # warms the cache
-    base_cmd = [sys.executable, "-c", "import numpy, pydantic, rank_bm25, platformdirs"]
-    base, one = [], []
-    for _ in range(args.runs):  # interleaved: both see the same machine
-        base += wall(base_cmd, env, 1)
-        one += wall(ask, env, 1)
-    b, o = statistics.median(base), statistics.median(one)
+    runs = measure("Who took Gharyan?", args.runs)
+    b = statistics.median(w for w, _ in runs["baseline"])
+    o = statistics.median(w for w, _ in runs["askbrief"])
     print(f"\n== start-up on the seeds ({seeds_dir()}), warm cache, median of {args.runs}")
-    print(f"python -c 'import numpy, pydantic, rank_bm25, platformdirs'  {b:.3f} s")
+    print(f"python -c '{BASELINE[-1]}'  {b:.3f} s")
     print(f"askbrief \"Who took Gharyan?\"                                 {o:.3f} s   ratio {o / b:.2f}")
 
 

@@ -43,6 +43,27 @@ def _time(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return elapsed, usage.ru_utime + usage.ru_stime
 
 
+def measure(question: str, runs: int, bytecode: bool = True) -> dict[str, list[tuple[float, float]]]:
+    """(wall, CPU) of each run of the one-shot ``askbrief question`` and of the baseline imports,
+    alternating, in a fresh temporary data/cache directory warmed first."""
+    ask = [sys.executable, "-m", "askbrief", question]
+    with tempfile.TemporaryDirectory(prefix="askbrief-startup-") as tmp:
+        env = dict(os.environ, ASKBRIEF_DATA_DIR=os.path.join(tmp, "data"),
+                   ASKBRIEF_CACHE_DIR=os.path.join(tmp, "cache"))
+        env.pop("ASKBRIEF_CORPUS", None)
+        if bytecode:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = os.path.join(tmp, "pycache")
+        for cmd in (ask, BASELINE):  # warm: the index cache, bytecode, the OS's file cache
+            _time(cmd, env)
+            _time(cmd, env)
+        out: dict[str, list[tuple[float, float]]] = {"askbrief": [], "baseline": []}
+        for _ in range(runs):
+            out["askbrief"].append(_time(ask, env))
+            out["baseline"].append(_time(BASELINE, env))
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=9, help="timed runs of each command (default 9)")
@@ -50,21 +71,7 @@ def main() -> None:
     ap.add_argument("--no-bytecode", action="store_true",
                     help="keep PYTHONDONTWRITEBYTECODE as set (sources compiled on every run)")
     args = ap.parse_args()
-    ask = [sys.executable, "-m", "askbrief", args.question]
-    with tempfile.TemporaryDirectory(prefix="askbrief-startup-") as tmp:
-        env = dict(os.environ, ASKBRIEF_DATA_DIR=os.path.join(tmp, "data"),
-                   ASKBRIEF_CACHE_DIR=os.path.join(tmp, "cache"))
-        env.pop("ASKBRIEF_CORPUS", None)
-        if not args.no_bytecode:
-            env.pop("PYTHONDONTWRITEBYTECODE", None)
-            env["PYTHONPYCACHEPREFIX"] = os.path.join(tmp, "pycache")
-        for cmd in (ask, BASELINE):  # warm: the index cache, bytecode, the OS's file cache
-            _time(cmd, env)
-            _time(cmd, env)
-        runs: dict[str, list[tuple[float, float]]] = {"askbrief": [], "baseline": []}
-        for _ in range(args.runs):
-            runs["askbrief"].append(_time(ask, env))
-            runs["baseline"].append(_time(BASELINE, env))
+    runs = measure(args.question, args.runs, bytecode=not args.no_bytecode)
     wall = {k: statistics.median(w for w, _ in v) for k, v in runs.items()}
     cpu = {k: statistics.median(c for _, c in v) for k, v in runs.items()}
     labels = {"askbrief": f"askbrief {args.question!r}", "baseline": BASELINE[-1]}
