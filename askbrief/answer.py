@@ -48,10 +48,16 @@ _LEN_BINS = ("len1", "len2", "len3", "len45", "len6p")
 # word-context classes of a span: each is a feature and is crossed with the question's kind
 _CTX = ("prev_place", "prev_time", "prev_of", "prev_the", "prev_by", "prev_pron", "prev_punct",
         "next_punct", "next_said", "next_of", "possessive", "prev_q", "next_q", "focus_in",
-        "focus_near", "quoted_ctx", "agent")
+        "focus_near", "quoted_ctx", "agent", "in_parens", "coord_q", "comma_q", "next_focus")
+# where the question's words stand around a span, by the side of the question word they were
+# on ("Victoria has 37 seats ... and 12 seats in the Senate"): left/right of the span, for the
+# terms before ("b") and after ("a") the question word, crossed with the question's form
+_ORDER = ("lb", "rb", "la", "ra")
+_QFORMS = ("late", "aux", "subj")
 BASE = ("bias", "sent_cov", "chunk_cov", "ctx_cov", "chunk_rel", "chunk_top", "sent_best",
         "win4", "win10", "near_left", "near_right", "dist", "in_q", "all_in_q", "cuts",
-        "support", "docs", "stop_frac") + _LEN_BINS + _CTX
+        "support", "docs", "stop_frac", "sent_bigram") + _LEN_BINS + _CTX + _ORDER + tuple(
+            f"{o}*{f}" for f in _QFORMS for o in _ORDER)
 _GLOBAL = ("g_place", "g_person")  # how the brief uses a name elsewhere (see _usage)
 BASE = BASE + _GLOBAL
 CROSS = tuple(f"{k}*{s}" for k in KINDS for s in SHAPES + _LEN_BINS + _CTX + _GLOBAL + ("in_q",))
@@ -270,6 +276,35 @@ def analyze(question: str, index: Index | None = None, extra_terms: Sequence[str
     return Question(question, kind, own + extra, focus_term, frozenset(own + extra), frozenset(own))
 
 
+_WH_AT = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.I)
+_AUX_WORDS = {"is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would",
+              "has", "have", "had", "should", "may", "might", "must"}
+
+
+def _sides(question: str, m: dict[str, str]) -> tuple[frozenset[str], frozenset[str], str]:
+    """The question's terms before and after its question word, and its form: "late" (the
+    question word comes after content words: "Burbank is an example of what kind of
+    district?"), "aux" (an auxiliary follows it: "What did the Normans conquer?") or "subj"
+    ("What caused the fire?")."""
+    mt = _WH_AT.search(question)
+    if not mt:
+        return frozenset(), frozenset(m.get(t, t) for t in tokenize(question)), "subj"
+    before = frozenset(m.get(t, t) for t in tokenize(question[:mt.start()]))
+    after = frozenset(m.get(t, t) for t in tokenize(question[mt.start():]))
+    rest = question[mt.end():].split()
+    if before:
+        form = "late"
+    elif any(w.lower().strip(",") in _AUX_WORDS for w in rest[:3]):
+        form = "aux"
+    else:
+        form = "subj"
+    return before, after, form
+
+
+def _bigrams(terms: Sequence[str]) -> set[tuple[str, str]]:
+    return set(zip(terms, terms[1:]))
+
+
 def _caps(question: str, m: dict[str, str]) -> list[str]:
     """Terms of the capitalised words of a question after its first word (names, mostly)."""
     out = []
@@ -361,6 +396,11 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
     w = _weights(q, index)
     total = sum(w.values())
     m = _term_map(index)
+    q_before, q_after, qform = _sides(question, m)
+    w_before = sum(v for t, v in w.items() if t in q_before) or 1.0
+    w_after = sum(v for t, v in w.items() if t in q_after) or 1.0
+    q_bigrams = _bigrams([m.get(t, t) for t in tokenize(question)])
+    order_fi = [_FI[o] for o in _ORDER] + [_FI[f"{o}*{qform}"] for o in _ORDER]
     reading = list(hits[: settings.answer_chunks])
     top_score = reading[0].score if reading else 0.0
     scored = []  # (score, cov, chunk_rel, hit rank, sentence, chunk index, chunk cov, ctx cov)
@@ -390,6 +430,19 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
         for v in mw:
             prefix.append(prefix[-1] + v)
         matched = [k for k, v in enumerate(mw) if v > 0]
+        pb, pa = [0.0], [0.0]
+        for *_r, t in s.words:
+            t = m.get(t, t)
+            pb.append(pb[-1] + (w.get(t, 0.0) if t in q_before else 0.0))
+            pa.append(pa[-1] + (w.get(t, 0.0) if t in q_after else 0.0))
+        bigram = (len(q_bigrams & _bigrams([m.get(t, t) for *_r, t in s.words if t])) / len(q_bigrams)
+                  if q_bigrams else 0.0)
+        depth, paren = 0, []
+        for k, (ws, *_r) in enumerate(s.words):
+            prev_end = s.words[k - 1][1] if k else 0
+            gap = s.text[prev_end:ws]
+            depth = max(0, depth + gap.count("(") - gap.count(")"))
+            paren.append(depth)
         for sp in s.spans:
             i, j = sp.first, sp.last
             cterms = [m.get(t, t) for t in sp.terms] if m else sp.terms
@@ -428,6 +481,16 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
                 if (j + 1 < n and m.get(s.words[j + 1][3], s.words[j + 1][3]) == q.focus) or (
                         i and m.get(s.words[i - 1][3], s.words[i - 1][3]) == q.focus):
                     ctx.append("focus_near")
+                if j + 1 < n and m.get(s.words[j + 1][3], s.words[j + 1][3]) == q.focus:
+                    ctx.append("next_focus")
+            if paren[i] > 0:
+                ctx.append("in_parens")
+            if (i > 1 and s.words[i - 1][2].lower() in ("and", "or") and mw[i - 2] > 0) or (
+                    j + 2 < n and s.words[j + 1][2].lower() in ("and", "or") and mw[j + 2] > 0):
+                ctx.append("coord_q")
+            if (i and mw[i - 1] > 0 and "," in s.text[s.words[i - 1][1]:s.words[i][0]]) or (
+                    j + 1 < n and mw[j + 1] > 0 and "," in s.text[s.words[j][1]:s.words[j + 1][0]]):
+                ctx.append("comma_q")
             r = len(cands)
             ki = _KI[kind]
             vals = [cov, chunk_cov, ctx_cov, rel, float(rank == 0), float(cov >= max_cov - 1e-9),
@@ -435,6 +498,12 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
                     min(1.0, (prefix[i] - prefix[max(0, i - 10)] + prefix[min(n, j + 11)] - prefix[j + 1]) / total),
                     1.0 / dl, 1.0 / dr, math.log1p(min(dl, dr)), inq, float(inq == 1.0), float(sp.cuts),
                     1.0 - len(sp.terms) / (j - i + 1)]
+            order = (min(1.0, pb[i] / w_before), min(1.0, (pb[n] - pb[j + 1]) / w_before),
+                     min(1.0, pa[i] / w_after), min(1.0, (pa[n] - pa[j + 1]) / w_after))
+            rr.extend([r] * 9)
+            cc.extend(order_fi)
+            cc.append(_FI["sent_bigram"])
+            vv.extend(order + order + (bigram,))
             rr.extend([r] * (len(vals) + 4 + 2 * len(ctx) + len(sp.shapes)))
             cc.extend(_DYN)
             cc.extend((_FI["bias"], _FI[lb], ki[lb], ki["in_q"]))
