@@ -48,7 +48,8 @@ _LEN_BINS = ("len1", "len2", "len3", "len45", "len6p")
 # word-context classes of a span: each is a feature and is crossed with the question's kind
 _CTX = ("prev_place", "prev_time", "prev_of", "prev_the", "prev_by", "prev_pron", "prev_punct",
         "next_punct", "next_said", "next_of", "possessive", "prev_q", "next_q", "focus_in",
-        "focus_near", "quoted_ctx", "agent", "in_parens", "coord_q", "comma_q", "next_focus")
+        "focus_near", "quoted_ctx", "agent", "in_parens", "coord_q", "comma_q", "next_focus",
+        "list_plural")
 # where the question's words stand around a span, by the side of the question word they were
 # on ("Victoria has 37 seats ... and 12 seats in the Senate"): left/right of the span, for the
 # terms before ("b") and after ("a") the question word, crossed with the question's form
@@ -66,7 +67,8 @@ _FI = {f: i for i, f in enumerate(FEATURES)}
 _KI = {k: {f: _FI[f"{k}*{f}"] for f in SHAPES + _LEN_BINS + _CTX + _GLOBAL + ("in_q",)} for k in KINDS}
 CONF_FEATURES = ("bias", "p_top", "score_top", "margin", "sent_cov", "chunk_cov", "max_cov",
                  "missing_max", "missing_cap", "oov", "retrieval", "support", "n_terms", "n_groups",
-                 "q_neg", "sent_neg", "neg_mismatch") + tuple(f"kind_{k}" for k in KINDS)
+                 "q_neg", "sent_neg", "neg_mismatch", "win_top", "bigram_top", "missing_num") + tuple(
+                     f"kind_{k}" for k in KINDS)
 _CI = {f: i for i, f in enumerate(CONF_FEATURES)}
 
 _PREP_PLACE = {"in", "at", "near", "from", "into", "across", "outside", "inside", "to"}
@@ -301,6 +303,17 @@ def _sides(question: str, m: dict[str, str]) -> tuple[frozenset[str], frozenset[
     return before, after, form
 
 
+_WH_PLURAL = re.compile(r"\b(?:what|which)\s+(?:kinds? of |types? of )?([a-z]+)", re.I)
+
+
+def _plural_focus(question: str) -> bool:
+    """Whether the question asks for several things: "Which countries ...?" """
+    mt = _WH_PLURAL.search(question)
+    w = mt.group(1).lower() if mt else ""
+    return (len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "ous"))
+            and w not in _AUX_WORDS and w not in ("news", "series", "species", "this"))
+
+
 def _bigrams(terms: Sequence[str]) -> set[tuple[str, str]]:
     return set(zip(terms, terms[1:]))
 
@@ -401,6 +414,8 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
     w_after = sum(v for t, v in w.items() if t in q_after) or 1.0
     q_bigrams = _bigrams([m.get(t, t) for t in tokenize(question)])
     order_fi = [_FI[o] for o in _ORDER] + [_FI[f"{o}*{qform}"] for o in _ORDER]
+    plural = _plural_focus(question)
+    referred = q.term_set - q.own  # a follow-up's terms from the conversation
     reading = list(hits[: settings.answer_chunks])
     top_score = reading[0].score if reading else 0.0
     scored = []  # (score, cov, chunk_rel, hit rank, sentence, chunk index, chunk cov, ctx cov)
@@ -449,6 +464,8 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
             inq = sum(t in q.own for t in cterms) / len(cterms) if cterms else 0.0
             if cterms and inq == 1.0 and "num" not in sp.shapes:
                 continue  # the answer never just repeats the question
+            if cterms and all(t in referred for t in cterms):
+                continue  # nor names what the question's "he" or "it" refers to
             # a bare "forces" or "officials" names no one: a "who" answer made of common
             # nouns is a modified noun for people ("Haftar's forces", "pro-government forces")
             agent = (j > i and s.words[j][2].lower() in AGENT_NOUNS
@@ -483,6 +500,8 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
                     ctx.append("focus_near")
                 if j + 1 < n and m.get(s.words[j + 1][3], s.words[j + 1][3]) == q.focus:
                     ctx.append("next_focus")
+            if "list" in sp.shapes and plural:
+                ctx.append("list_plural")
             if paren[i] > 0:
                 ctx.append("in_parens")
             if (i > 1 and s.words[i - 1][2].lower() in ("and", "or") and mw[i - 2] > 0) or (
@@ -625,7 +644,10 @@ def rank(ex: Extraction, weights: np.ndarray) -> Ranked | None:
          "missing_cap": (sum(t not in sent_terms for t in caps) / len(caps)) if caps else 0.0,
          "oov": cr["oov"], "retrieval": cr["retrieval"], "support": float(x[_FI["support"]]),
          "n_terms": cr["n_terms"], "n_groups": math.log(len(order)), f"kind_{q.kind}": 1.0,
-         "q_neg": cr["q_neg"], "sent_neg": sent_neg, "neg_mismatch": float(cr["q_neg"] != sent_neg)}
+         "q_neg": cr["q_neg"], "sent_neg": sent_neg, "neg_mismatch": float(cr["q_neg"] != sent_neg),
+         "win_top": float(x[_FI["win4"]]), "bigram_top": float(x[_FI["sent_bigram"]]),
+         "missing_num": (sum(t not in sent_terms for t in nums) / len(nums)) if (nums := [
+             t for t in q.own if t[:1].isdigit()]) else 0.0}
     conf_x = np.array([f.get(k, 0.0) for k in CONF_FEATURES])
     return Ranked(order, best, score, prob, conf_x)
 

@@ -73,11 +73,18 @@ def question_kind(question: str) -> tuple[str, str]:
             nm = re.search(r"\bname of (?:the |a |an )?(?:[\w-]+['’]s )?([a-zA-Z-]+)", q, re.I)
             w = fold(nm.group(1)) if nm else w
         focus = w
+    # the question word that comes first decides: "Which city did Guterres visit when the
+    # assault was launched?" asks for a place, not a time
+    first = None
     for rx, kind in _KIND_RULES:
-        if rx.search(q):
-            if kind == MANNER and re.search(r"\bhow (is|are|was|were|did|does|do)\b.*\b(called|named|known)\b", q, re.I):
-                return THING, focus
-            return kind, focus
+        hit = rx.search(q)
+        if hit and (first is None or hit.start() < first[0]):
+            first = (hit.start(), kind)
+    if first and not (m and m.start() < first[0]):
+        kind = first[1]
+        if kind == MANNER and re.search(r"\bhow (is|are|was|were|did|does|do)\b.*\b(called|named|known)\b", q, re.I):
+            return THING, focus
+        return kind, focus
     if focus:
         stem = focus.rstrip("s")
         if stem in _TIME_NOUNS:
@@ -147,7 +154,14 @@ MAX_NGRAM = 6
 
 # shapes of a span (a span may have several)
 SHAPES = ("name", "cap", "num", "date", "year", "unit", "quoted", "lower", "clause", "appos",
-          "weekday", "month")
+          "weekday", "month", "list")
+# a title before a name is not part of the person's name: "Abdelaziz Bouteflika" of "President
+# Abdelaziz Bouteflika" cuts no name
+_TITLES = frozenset("""president prime minister gen general field marshal col colonel king queen
+prince princess sheikh secretary-general secretary sir lord pope chancellor senator governor
+mayor commander lt major captain judge premier ambassador envoy spokesman chief""".split())
+# between the members of a list of names: ", ", ", and ", " and the ", " or "
+_LIST_GAP = re.compile(r",\s*(?:(?:and|or)\s+)?(?:the\s+)?|\s+(?:and|or)\s+(?:the\s+)?")
 
 
 @dataclass
@@ -228,6 +242,16 @@ def parse_sentence(s: str, start: int = 0) -> Sentence:
         # a possessive name with its noun: "Haftar's forces"
         if words[j][2].endswith(("'s", "’s")) and j + 1 < n and words[j + 1][3] and joinable[j]:
             add(words[i][0], words[j + 1][1], "name")
+    # lists of names: "France, Italy and the United Arab Emirates"
+    k = 0
+    while k < len(runs):
+        last = k
+        while last + 1 < len(runs) and _LIST_GAP.fullmatch(
+                s[words[runs[last][1]][1]:words[runs[last + 1][0]][0]]):
+            last += 1
+        if last > k:
+            add(words[runs[k][0]][0], words[runs[last][1]][1], "name", "list")
+        k = last + 1
     num_cover = [False] * n
     dates = []
     for m in DATE_RE.finditer(s):
@@ -271,7 +295,8 @@ def parse_sentence(s: str, start: int = 0) -> Sentence:
             kinds.add("lower")
         if any(c.isdigit() for c in s[a:b]) or any(w.lower() in NUMWORDS for w in caps):
             kinds.add("num")
-        cuts = ((i > 0 and in_run[i] and in_run[i - 1] and joinable[i - 1])
+        cuts = ((i > 0 and in_run[i] and in_run[i - 1] and joinable[i - 1]
+                 and fold(words[i - 1][2]).rstrip(".") not in _TITLES)
                 or (j + 1 < n and in_run[j] and in_run[j + 1] and joinable[j])
                 or (i > 0 and num_cover[i] and num_cover[i - 1] and joinable[i - 1])
                 or (j + 1 < n and num_cover[j] and num_cover[j + 1] and joinable[j]))
