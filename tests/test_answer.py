@@ -96,6 +96,47 @@ def test_answer_type_agreement():
     assert not answer.fits("number", frozenset({"name"}))
 
 
+def test_first_question_word_decides_the_answer_type():
+    from askbrief.spans import question_kind
+    assert question_kind("Which city did Antonio Guterres visit when the assault was launched?") == (
+        "place", "city")
+    assert question_kind("Who did Haftar speak to when he was in Benghazi?")[0] == "person"
+    assert question_kind("When did he resign after the protests in Algiers?")[0] == "date"
+    assert question_kind("What happened when Haftar's forces reached Gharyan?")[0] == "thing"
+
+
+def test_which_city_question_with_a_when_clause(seeds_assistant):
+    ans = ask(seeds_assistant, "Which city did Antonio Guterres visit when the assault was launched?")
+    assert ans.answer == "Tripoli"  # not "Thursday", the time of the "when" clause
+    assert_verbatim(ans, seeds_assistant.brief)
+
+
+def test_lists_of_names_and_titles_in_spans():
+    from askbrief.spans import parse_sentence
+    s = parse_sentence("A joint statement by the United States, France, Britain, Italy and the United "
+                       "Arab Emirates came as President Abdelaziz Bouteflika resigned.")
+    spans = {sp.text: sp for sp in s.spans}
+    listed = spans["United States, France, Britain, Italy and the United Arab Emirates"]
+    assert {"list", "name"} <= listed.shapes
+    assert not spans["Abdelaziz Bouteflika"].cuts  # "President" is a title, not part of the name
+    assert spans["Arab Emirates"].cuts  # "United" is
+    assert answer._plural_focus("Which countries issued a joint statement?")
+    assert not answer._plural_focus("Which news agency did he speak to?")
+
+
+def test_follow_up_answer_is_not_its_own_referent(seeds_assistant):
+    # "Who did he speak to?" with "he" = Al-Hassi: the answer is whoever he spoke to, never Al-Hassi
+    idx, settings = seeds_assistant.index, seeds_assistant.settings
+    q = "Who did he speak to over the phone?"
+    referent = tokenize("Abdel-Salam Al-Hassi")
+    hits = search(idx, tokenize(q) + referent, settings.top_k)
+    ex = answer.extract(q, idx, hits, settings, extra_terms=referent)
+    assert ex.candidates
+    assert not any(set(c.span.terms) <= set(referent) for c in ex.candidates)
+    plain = answer.extract(q, idx, hits, settings)  # without the conversation it is a candidate
+    assert any(c.span.text == "Abdel-Salam Al-Hassi" for c in plain.candidates)
+
+
 @pytest.mark.parametrize("question", OFF_TOPIC + ["How many people live in Tripoli?"])
 def test_off_topic_abstains(seeds_assistant, question):
     ans = ask(seeds_assistant, question)
