@@ -440,17 +440,17 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
     kind = q.kind
     for _sc, cov, rel, rank, s, chunk, chunk_cov, ctx_cov in scored[:SENTENCES]:
         n = len(s.words)
-        mw = [w.get(m.get(t, t), 0.0) if t else 0.0 for *_r, t in s.words]
+        mt = [m.get(t, t) for *_r, t in s.words]  # each word's term, name variants folded
+        mw = [w.get(t, 0.0) if t else 0.0 for t in mt]
         prefix = [0.0]
         for v in mw:
             prefix.append(prefix[-1] + v)
         matched = [k for k, v in enumerate(mw) if v > 0]
         pb, pa = [0.0], [0.0]
-        for *_r, t in s.words:
-            t = m.get(t, t)
-            pb.append(pb[-1] + (w.get(t, 0.0) if t in q_before else 0.0))
-            pa.append(pa[-1] + (w.get(t, 0.0) if t in q_after else 0.0))
-        bigram = (len(q_bigrams & _bigrams([m.get(t, t) for *_r, t in s.words if t])) / len(q_bigrams)
+        for t, v in zip(mt, mw):
+            pb.append(pb[-1] + (v if t in q_before else 0.0))
+            pa.append(pa[-1] + (v if t in q_after else 0.0))
+        bigram = (len(q_bigrams & _bigrams([t for t in mt if t])) / len(q_bigrams)
                   if q_bigrams else 0.0)
         depth, paren = 0, []
         for k, (ws, *_r) in enumerate(s.words):
@@ -495,10 +495,10 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
             if q.focus:
                 if q.focus in cterms:
                     ctx.append("focus_in")
-                if (j + 1 < n and m.get(s.words[j + 1][3], s.words[j + 1][3]) == q.focus) or (
-                        i and m.get(s.words[i - 1][3], s.words[i - 1][3]) == q.focus):
+                next_focus = j + 1 < n and mt[j + 1] == q.focus
+                if next_focus or (i and mt[i - 1] == q.focus):
                     ctx.append("focus_near")
-                if j + 1 < n and m.get(s.words[j + 1][3], s.words[j + 1][3]) == q.focus:
+                if next_focus:
                     ctx.append("next_focus")
             if "list" in sp.shapes and plural:
                 ctx.append("list_plural")

@@ -444,29 +444,30 @@ def test_seed_questions_run_end_to_end():
     assert r.no_ans.n > 0 and r.has_ans.n > 0 and r.retrieval.n > 0
 
 
+def _held_out(name):
+    """The report of a held-out seed question file and its answers by question id."""
+    ev = evaluate.prepare(DATA / name)
+    results = list(ev.results())
+    return ev.report(results), {res.case.id: res.answer for res in results}
+
+
 def test_held_out_seed_questions_stay_answered():
     """Questions training never saw (tests/data/README.md): a floor well under the shipped
     figures (overall 65.9, HasAns 59.1 F1), so a change that breaks generalisation fails here."""
-    ev = evaluate.prepare(DATA / "seeds-heldout.jsonl")
-    results = list(ev.results())
-    r = ev.report(results)
+    r, by_id = _held_out("seeds-heldout.jsonl")
     assert (r.questions, r.has_ans.n, r.no_ans.n) == (36, 30, 6)
     assert r.verbatim == 100.0
     assert r.overall.f1 >= 50 and r.has_ans.f1 >= 45
-    by_id = {res.case.id: res.answer for res in results}
     assert by_id["h-fu-reuters"].answer == "Reuters"  # "he" = the operation's commander, al-Hassi
     assert by_id["h-troops"].abstained and by_id["h-mayor"].abstained
 
 
 def test_second_held_out_seed_questions_stay_answered():
     """The second held-out set (tests/data/README.md; shipped: overall 50.1, HasAns 45.8 F1)."""
-    ev = evaluate.prepare(DATA / "seeds-heldout2.jsonl")
-    results = list(ev.results())
-    r = ev.report(results)
+    r, by_id = _held_out("seeds-heldout2.jsonl")
     assert (r.questions, r.has_ans.n, r.no_ans.n) == (27, 23, 4)
     assert r.verbatim == 100.0
     assert r.overall.f1 >= 42 and r.has_ans.f1 >= 38
-    by_id = {res.case.id: res.answer for res in results}
     assert by_id["h2-un-chief-visit"].answer == "Tripoli"
     assert by_id["h2-no-born"].abstained and by_id["h2-no-budget"].abstained
 
