@@ -182,8 +182,14 @@ _CAP_WORDS = {w.capitalize() for w in ("the", "a", "an", "he", "she", "it", "the
 
 
 def _head_word(sp: Span, s: Sentence) -> str:
-    """The last capitalised word of a name-like span ("" when it has none)."""
-    for k in range(sp.last, sp.first - 1, -1):
+    """The last capitalised word of the name a name-like span belongs to ("" when it has
+    none): "Abdelaziz" of "Abdelaziz Bouteflika" is read as Bouteflika, the whole name."""
+    last = sp.last
+    while (last + 1 < len(s.words) and s.words[last + 1][2][:1].isupper()
+           and s.words[last + 1][2] not in _CAP_WORDS and not s.words[last][2].endswith(("'s", "’s"))
+           and s.text[s.words[last][1]:s.words[last + 1][0]] in (" ", "-")):
+        last += 1
+    for k in range(last, sp.first - 1, -1):
         w = s.words[k][2]
         if w[:1].isupper():
             return re.sub(r"['’]s$", "", w)

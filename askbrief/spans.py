@@ -160,6 +160,9 @@ SHAPES = ("name", "cap", "num", "date", "year", "unit", "quoted", "lower", "clau
 _TITLES = frozenset("""president prime minister gen general field marshal col colonel king queen
 prince princess sheikh secretary-general secretary sir lord pope chancellor senator governor
 mayor commander lt major captain judge premier ambassador envoy spokesman chief""".split())
+# the letters of a dotted abbreviation are one name, with its final dot: "U.N.", "U.S."
+_INITIAL = re.compile(r"[A-Z]{2}")
+_DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}")
 # between the members of a list of names: ", ", ", and ", " and the ", " or "
 _LIST_GAP = re.compile(r",\s*(?:(?:and|or)\s+)?(?:the\s+)?|\s+(?:and|or)\s+(?:the\s+)?")
 
@@ -186,7 +189,15 @@ class Sentence:
     spans: list[Span]
 
 
-def _name_runs(words: list[tuple[int, int, str, str]], s: str) -> list[tuple[int, int]]:
+def _joinable(words: list[tuple[int, int, str, str]], s: str) -> list[bool]:
+    """Whether each word and the next are joined (a space, a hyphen, a slash; or the dot of a
+    dotted abbreviation) rather than parted by punctuation."""
+    return [bool(_JOIN.fullmatch(gap := s[words[k][1]:words[k + 1][0]] or " ")
+                 or (gap == "." and _INITIAL.fullmatch(words[k][2] + words[k + 1][2])))
+            for k in range(len(words) - 1)]
+
+
+def _name_runs(words: list[tuple[int, int, str, str]], s: str, joinable: list[bool]) -> list[tuple[int, int]]:
     """Word-index runs of capitalised words, with particles inside ("Abdel-Salam al-Hassi")."""
     runs, i, n = [], 0, len(words)
     while i < n:
@@ -195,11 +206,11 @@ def _name_runs(words: list[tuple[int, int, str, str]], s: str) -> list[tuple[int
             i += 1
             continue
         j, k = i, i + 1
-        while k < n and _JOIN.fullmatch(s[words[k - 1][1]:words[k][0]] or " "):
+        while k < n and joinable[k - 1]:
             nk = words[k][2]
             gap = s[words[k - 1][1]:words[k][0]]
-            if (nk[0].isupper() and nk not in _CAP_STOP) or (gap == "-" and k == j + 1):
-                j = k  # a capitalised word, or the lower part of a hyphenated one ("Ki-moon")
+            if (nk[0].isupper() and nk not in _CAP_STOP) or (gap == "-" and k == j + 1) or gap == ".":
+                j = k  # a capitalised word, the lower part of a hyphenated one ("Ki-moon"), a dotted letter
             elif nk.lower() not in _PARTICLES:
                 break
             k += 1
@@ -213,17 +224,22 @@ def parse_sentence(s: str, start: int = 0) -> Sentence:
     n = len(words)
     starts = {ws: i for i, (ws, *_r) in enumerate(words)}
     ends = {we: i for i, (_s, we, *_r) in enumerate(words)}
+    for m in _DOTTED.finditer(s):  # a dotted abbreviation ends with its dot: "the U.N."
+        if m.end() - 1 in ends:
+            ends[m.end()] = ends.pop(m.end() - 1)
     shapes: dict[tuple[int, int], set[str]] = {}
 
     def add(a: int, b: int, *kinds: str) -> None:
-        while b > a and s[b - 1] in " ,;:.'’\"”)–—-":
+        while b > a and b not in ends and s[b - 1] in " ,;:.'’\"”)–—-":
             b -= 1
+        if b not in ends and b + 1 in ends:  # "U.N" -> "U.N."
+            b += 1
         while a < b and s[a] in " ,;:'‘\"“(–—-":
             a += 1
         if b > a and a in starts and b in ends:
             shapes.setdefault((a, b), set()).update(kinds)
 
-    joinable = [bool(_JOIN.fullmatch(s[words[i][1]:words[i + 1][0]] or " ")) for i in range(n - 1)]
+    joinable = _joinable(words, s)
     # content-word n-grams that stop at punctuation (a crude noun-phrase chunker)
     for i in range(n):
         if not words[i][3] and words[i][2].lower() not in NUMWORDS:
@@ -233,7 +249,7 @@ def parse_sentence(s: str, start: int = 0) -> Sentence:
                 break
             if words[j][3] or words[j][2].lower() in NUMWORDS:
                 add(words[i][0], words[j][1])
-    runs = _name_runs(words, s)
+    runs = _name_runs(words, s, joinable)
     in_run = [False] * n
     for i, j in runs:
         for k in range(i, j + 1):

@@ -124,6 +124,27 @@ def test_lists_of_names_and_titles_in_spans():
     assert not answer._plural_focus("Which news agency did he speak to?")
 
 
+def test_dotted_abbreviations_are_one_name():
+    from askbrief.spans import parse_sentence
+    s = parse_sentence("The talks were brokered by the U.N. and U.S. officials in Tripoli.")
+    spans = {sp.text: sp for sp in s.spans}
+    assert "name" in spans["U.N."].shapes and not spans["U.N."].cuts  # with its final dot
+    assert "name" in spans["U.S."].shapes
+    assert spans["U"].cuts and spans["N."].cuts  # a letter alone cuts the abbreviation
+    assert "U.N" not in spans and "N" not in spans
+
+
+def test_a_cut_name_is_judged_as_the_whole_name():
+    # how the brief uses a name (as a person, as a place) is read from its last word, so a
+    # first name cut from "Abdelaziz Bouteflika" cannot look more like a person than the name
+    from askbrief.spans import parse_sentence
+    s = parse_sentence("Algeria, where President Abdelaziz Bouteflika resigned on Tuesday.")
+    spans = {sp.text: sp for sp in s.spans}
+    assert answer._head_word(spans["Abdelaziz"], s) == "Bouteflika"
+    assert answer._head_word(spans["President Abdelaziz"], s) == "Bouteflika"
+    assert answer._head_word(spans["Algeria"], s) == "Algeria"
+
+
 def test_follow_up_answer_is_not_its_own_referent(seeds_assistant):
     # "Who did he speak to?" with "he" = Al-Hassi: the answer is whoever he spoke to, never Al-Hassi
     idx, settings = seeds_assistant.index, seeds_assistant.settings
