@@ -63,13 +63,17 @@ class Assistant:
         question = check_question(question)
         extra: list[str] = []
         resolved: dict[str, str] = {}
+        asked = question  # what the engine reads: a follow-up with its references spelled out
         if context:
-            from .conversation import resolve
+            from .conversation import resolve, spelled_out
 
             resolution = resolve(question, context, self.index)
             extra, resolved = resolution.extra_terms, resolution.resolved
-        hits = search(self.index, tokenize(question) + extra, settings.top_k)
-        fields = select(question, self.index, hits, settings, extra_terms=extra)
+            asked = spelled_out(question, resolved)
+            own = set(tokenize(asked))
+            extra = [t for t in dict.fromkeys(extra + resolution.topic_terms) if t not in own]
+        hits = search(self.index, tokenize(asked) + extra, settings.top_k)
+        fields = select(asked, self.index, hits, settings, extra_terms=extra)
         return Answer(question=question, elapsed_ms=round((time.perf_counter() - t0) * 1000, 2),
                       resolved=resolved, **fields)
 

@@ -89,6 +89,7 @@ class Resolution:
 
     extra_terms: list[str] = field(default_factory=list)
     resolved: dict[str, str] = field(default_factory=dict)
+    topic_terms: list[str] = field(default_factory=list)  # the previous question's, as hints
 
     def __bool__(self) -> bool:
         return bool(self.extra_terms or self.resolved)
@@ -227,13 +228,22 @@ def _wh_kind(question: str) -> str:
     return THING
 
 
+def spelled_out(question: str, resolved: dict[str, str]) -> str:
+    """The question with each reference replaced by what it was taken to mean: "Where was he
+    sipping coffee?" -> "Where was Abdel-Salam al-Hassi sipping coffee?" (a possessive keeps
+    its "'s": "his interior ministry" -> "Fayez Serraj's interior ministry")."""
+    for ref, meaning in resolved.items():
+        low = ref.lower()
+        if low in _PRONOUNS or _DEMONSTRATIVE_RE.fullmatch(ref):
+            if low in _POSSESSIVES:
+                meaning = meaning + ("'" if meaning.endswith("s") else "'s")
+            question = re.sub(rf"\b{re.escape(ref)}\b", lambda _m: meaning, question, count=1, flags=re.I)
+    return question
+
+
 def _spelled_out(answer: Answer) -> str:
     """The previous question with its own references replaced by what they meant."""
-    q = answer.question
-    for ref, meaning in answer.resolved.items():
-        if ref in _PRONOUNS or _DEMONSTRATIVE_RE.fullmatch(ref):
-            q = re.sub(rf"\b{re.escape(ref)}\b", meaning, q, count=1, flags=re.I)
-    return q
+    return spelled_out(answer.question, answer.resolved)
 
 
 def _candidates(answer: Answer, want: str) -> list[_Entity]:
@@ -301,7 +311,8 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
         return kinds[e.name]
 
     taken: set[frozenset[str]] = set()
-    for ref, want, pos in _references(question):
+    refs = _references(question)
+    for ref, want, pos in refs:
         if ref.lower() in res.resolved or ref in res.resolved:
             continue
         # "Did Haftar say he would stop?": a fitting name before the pronoun is its referent
@@ -318,6 +329,9 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
                 kind = kind_of(e)
                 if not _answer_fits(earlier, e, want, kind) and not _fits(want, kind):
                     continue
+                if want == THING and " " in ref and not set(tokenize(ref)) <= e.terms:
+                    continue  # "that meeting" is an event, not Moscow; "the conference" may be
+                    # the National Conference
                 choice = e
                 break
             if choice:
@@ -329,6 +343,11 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
         for t in tokenize(choice.name):
             if t not in own_terms and t not in res.extra_terms:
                 res.extra_terms.append(t)
+    if refs:
+        # what the conversation was about: the previous question's words ("What did he vow to
+        # protect?" is still about the army and politics)
+        res.topic_terms = [t for t in dict.fromkeys(tokenize(_spelled_out(context[-1])))
+                           if t not in own_terms and t not in res.extra_terms]
     if not res.resolved and (_ELLIPSIS_RE.match(question) or not own_terms):
         # "And Tripoli?", "Why?": the previous question, minus what this one replaces
         prev = context[-1]

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from askbrief.conversation import entities, resolve
+from askbrief.conversation import entities, resolve, spelled_out
 from askbrief.models import Answer, Citation
 from askbrief.render import render_text
 from askbrief.text import tokenize
@@ -96,6 +96,27 @@ def test_a_chain_of_follow_ups_keeps_the_referent():
     second = turn("How far is it from Tripoli?", "50 km", "Gharyan, 50 km from Tripoli.")
     second = second.model_copy(update={"resolved": {"it": "Gharyan"}})
     assert resolve("How many people live there?", [first, second]).resolved == {"there": "Gharyan"}
+
+
+def test_a_follow_up_is_read_with_its_references_spelled_out():
+    assert spelled_out("Where was he sipping coffee?", {"he": "Abdel-Salam al-Hassi"}) == \
+        "Where was Abdel-Salam al-Hassi sipping coffee?"
+    # a possessive keeps its "'s"; a reference that is not a pronoun is not rewritten
+    assert spelled_out("What did his interior ministry announce?", {"his": "Fayez Serraj"}) == \
+        "What did Fayez Serraj's interior ministry announce?"
+    assert spelled_out("And Tripoli?", {"context": "Who took Gharyan?"}) == "And Tripoli?"
+
+
+def test_an_event_is_not_a_place_and_the_topic_carries_over():
+    prev = [turn("Where did Haftar meet Russian Foreign Minister Sergei Lavrov?", "Moscow",
+                 "Haftar meets with Russian Foreign Minister Sergei Lavrov in Moscow.")]
+    r = resolve("When did that meeting take place?", prev)
+    assert "that meeting" not in r.resolved  # not "When did Moscow take place?"
+    assert {"haftar", "lavrov", "moscow"} - set(r.topic_terms) == {"moscow"}  # the question, not its answer
+    prev = [turn("Who is Haftar's spokesman?", "Ahmed Al-Mesmari", "Haftar's spokesman, Ahmed Al-Mesmari, said.")]
+    r = resolve("What did he describe the militias as?", prev)
+    assert r.resolved == {"he": "Ahmed Al-Mesmari"} and "spokesman" in r.topic_terms
+    assert "militia" not in r.topic_terms and not set(r.extra_terms) & set(r.topic_terms)
 
 
 # --- on the bundled brief ------------------------------------------------------------------
