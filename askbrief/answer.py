@@ -37,7 +37,7 @@ __all__ = ["Model", "answer_key", "analyze", "extract", "load_model", "quantity"
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 SENTENCES = 10       # sentences read per question (the best by question coverage)
-EXTRA_WEIGHT = 0.5   # weight of a conversation's terms against the question's own
+EXTRA_WEIGHT = 0.25   # weight of a conversation's terms against the question's own
 MAX_ALTERNATIVES = 3
 MIN_COVERAGE = 0.5   # share of the question an answering sentence must hold
 CLEAR_USAGE = 0.75   # a name used this often as a place is no "who" answer (and vice versa)
@@ -177,6 +177,27 @@ def _antecedent(index: Index, chunk: int, at: int) -> str:
     return ""
 
 
+_PERSON_PRONOUNS = {"he", "she", "him", "his", "her", "himself", "herself"}
+
+
+def _coref(index: Index, chunk: int, s: Sentence) -> dict[int, str]:
+    """The person pronouns of a sentence read as their antecedents (``_antecedent``): word
+    index -> the term of the name's last word. "He said ... whom he described as
+    'terrorists'" is a sentence about Al-Mesmari when he was named just before."""
+    cache = index.__dict__.setdefault("_coref", {})
+    key = (chunk, s.start)
+    if key not in cache:
+        m = _term_map(index)
+        out = {}
+        for k, (ws, _we, w, _t) in enumerate(s.words):
+            if w.lower() in _PERSON_PRONOUNS and (ant := _antecedent(index, chunk, s.start + ws)):
+                terms = tokenize(ant)
+                if terms:
+                    out[k] = m.get(terms[-1], terms[-1])
+        cache[key] = out
+    return cache[key]
+
+
 _CAP_WORDS = {w.capitalize() for w in ("the", "a", "an", "he", "she", "it", "they", "his", "her",
                                        "their", "this", "that", "in", "on", "at", "but", "and")}
 
@@ -250,6 +271,7 @@ class Candidate:
     key: str
     row: int  # its row in the feature matrix
     pronoun: bool = False  # "his forces" counted as "Haftar's forces": supports, never shown
+    sent_terms: frozenset[str] = frozenset()  # its sentence's terms, "he" read as its antecedent
 
 
 @dataclass
@@ -425,10 +447,17 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
     reading = list(hits[: settings.answer_chunks])
     top_score = reading[0].score if reading else 0.0
     scored = []  # (score, cov, chunk_rel, hit rank, sentence, chunk index, chunk cov, ctx cov)
+    word_terms: dict[int, list[str]] = {}
     max_cov = 0.0
     for hit in reading:
         sents = parse_chunk(index.brief.chunks[hit.chunk].text)
-        sterms = [{m.get(t, t) for *_r, t in s.words if t} for s in sents]
+        sterms = []
+        for s in sents:
+            mt = [m.get(t, t) for *_r, t in s.words]  # each word's term, name variants folded
+            for k, ant in _coref(index, hit.chunk, s).items():
+                mt[k] = ant  # "He said ..." counts as "Al-Mesmari said ..."
+            sterms.append({t for t in mt if t})
+            word_terms[id(s)] = mt
         chunk_cov = _coverage(set().union(*sterms) if sterms else set(), w, total)
         rel = hit.score / top_score if top_score > 0 else 0.0
         for i, s in enumerate(sents):
@@ -437,16 +466,17 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
                 continue
             ctx = _coverage(sterms[i] | (sterms[i - 1] if i else set()), w, total)
             max_cov = max(max_cov, cov)
-            scored.append((cov + 0.25 * rel, cov, rel, hit.rank, s, hit.chunk, chunk_cov, ctx))
+            scored.append((cov + 0.25 * rel, cov, rel, hit.rank, s, hit.chunk, chunk_cov, ctx,
+                           frozenset(sterms[i])))
     scored.sort(key=lambda x: -x[0])
     cands: list[Candidate] = []
     rr: list[int] = []
     cc: list[int] = []
     vv: list[float] = []
     kind = q.kind
-    for _sc, cov, rel, rank, s, chunk, chunk_cov, ctx_cov in scored[:SENTENCES]:
+    for _sc, cov, rel, rank, s, chunk, chunk_cov, ctx_cov, sent_terms in scored[:SENTENCES]:
         n = len(s.words)
-        mt = [m.get(t, t) for *_r, t in s.words]  # each word's term, name variants folded
+        mt = word_terms[id(s)]
         mw = [w.get(t, 0.0) if t else 0.0 for t in mt]
         prefix = [0.0]
         for v in mw:
@@ -552,7 +582,7 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
                 owner = _antecedent(index, chunk, s.start + s.words[i - 1][0])
                 if owner:
                     key, pron = answer_key(f"{owner}'s {sp.text}", m), True
-            cands.append(Candidate(chunk, s, sp, key, r, pron))
+            cands.append(Candidate(chunk, s, sp, key, r, pron, sent_terms))
     X = np.zeros((len(cands), len(FEATURES)))
     X[rr, cc] = vv
     groups = _group_keys(cands)
@@ -638,7 +668,7 @@ def rank(ex: Extraction, weights: np.ndarray) -> Ranked | None:
     second = score[order[1]] if len(order) > 1 else score[top] - 10.0
     x = ex.X[best[top]]
     q = ex.q
-    sent_terms = {t for *_r, t in c.sentence.words if t}
+    sent_terms = c.sent_terms
     cr = ex.conf_raw
     miss = [v for t, v in ex.w.items() if t in q.own and t not in sent_terms]
     caps = cr["caps"]

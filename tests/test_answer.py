@@ -87,6 +87,22 @@ def test_possessive_pronoun_counts_for_its_antecedent(seeds_assistant):
     assert place > 0.75 > person
 
 
+def test_he_in_a_sentence_counts_as_the_person_named_before(seeds_assistant):
+    # "He said there will be no dialogue with the militias, whom he described as "terrorists""
+    # follows the paragraph naming Al-Mesmari: the sentence is about him for the question's words
+    from askbrief.spans import parse_chunk
+    idx = seeds_assistant.index
+    chunk = next(i for i, c in enumerate(idx.brief.chunks) if "whom he described as" in c.text)
+    sent = parse_chunk(idx.brief.chunks[chunk].text)[0]
+    he = [k for k, w in enumerate(sent.words) if w[2].lower() == "he"]
+    coref = answer._coref(idx, chunk, sent)
+    assert len(he) == 2 and all(coref.get(k) == tokenize("Mesmari")[0] for k in he), coref
+    # a sentence without a person pronoun reads as written
+    other = next(i for i, c in enumerate(idx.brief.chunks) if c.text.startswith("His forces have taken"))
+    assert all(not answer._coref(idx, other, s) or s.text.startswith("His")
+               for s in parse_chunk(idx.brief.chunks[other].text))
+
+
 def test_answer_type_agreement():
     assert answer.fits("date", frozenset({"weekday", "date"}))
     assert not answer.fits("date", frozenset({"name", "cap"}))
