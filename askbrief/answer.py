@@ -446,18 +446,19 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
     referred = q.term_set - q.own  # a follow-up's terms from the conversation
     reading = list(hits[: settings.answer_chunks])
     top_score = reading[0].score if reading else 0.0
-    scored = []  # (score, cov, chunk_rel, hit rank, sentence, chunk index, chunk cov, ctx cov)
-    word_terms: dict[int, list[str]] = {}
+    # (score, cov, chunk_rel, hit rank, sentence, chunk index, chunk cov, ctx cov, sentence
+    # terms, each word's term)
+    scored = []
     max_cov = 0.0
     for hit in reading:
         sents = parse_chunk(index.brief.chunks[hit.chunk].text)
-        sterms = []
+        word_terms = []  # each word's term, name variants folded
         for s in sents:
-            mt = [m.get(t, t) for *_r, t in s.words]  # each word's term, name variants folded
+            mt = [m.get(t, t) for *_r, t in s.words]
             for k, ant in _coref(index, hit.chunk, s).items():
                 mt[k] = ant  # "He said ..." counts as "Al-Mesmari said ..."
-            sterms.append({t for t in mt if t})
-            word_terms[id(s)] = mt
+            word_terms.append(mt)
+        sterms = [{t for t in mt if t} for mt in word_terms]
         chunk_cov = _coverage(set().union(*sterms) if sterms else set(), w, total)
         rel = hit.score / top_score if top_score > 0 else 0.0
         for i, s in enumerate(sents):
@@ -467,16 +468,15 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
             ctx = _coverage(sterms[i] | (sterms[i - 1] if i else set()), w, total)
             max_cov = max(max_cov, cov)
             scored.append((cov + 0.25 * rel, cov, rel, hit.rank, s, hit.chunk, chunk_cov, ctx,
-                           frozenset(sterms[i])))
+                           frozenset(sterms[i]), word_terms[i]))
     scored.sort(key=lambda x: -x[0])
     cands: list[Candidate] = []
     rr: list[int] = []
     cc: list[int] = []
     vv: list[float] = []
     kind = q.kind
-    for _sc, cov, rel, rank, s, chunk, chunk_cov, ctx_cov, sent_terms in scored[:SENTENCES]:
+    for _sc, cov, rel, rank, s, chunk, chunk_cov, ctx_cov, sent_terms, mt in scored[:SENTENCES]:
         n = len(s.words)
-        mt = word_terms[id(s)]
         mw = [w.get(t, 0.0) if t else 0.0 for t in mt]
         prefix = [0.0]
         for v in mw:

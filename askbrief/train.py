@@ -52,7 +52,7 @@ EPOCHS, LR = 250, 0.05
 SEED = 5
 # A seed question counts this many times in the ranker's loss: they are the only questions
 # on news text with several sources, where corroboration and pronouns matter (the figures for
-# the seed fold are still from weights fitted without them).
+# each seed fold are from weights fitted without that fold's questions).
 SEED_WEIGHT = 4.0
 SEED_FOLDS = 3
 
@@ -156,27 +156,17 @@ def conf_rows(items: Sequence[Item], w: np.ndarray) -> tuple[np.ndarray, np.ndar
     return np.array(X), np.array(y), preds
 
 
-def fit_conf(X: np.ndarray, y: np.ndarray, l2: float = L2_CONF, iters: int = 30,
-             sets: np.ndarray | None = None) -> np.ndarray:
-    """Logistic regression with soft targets, by Newton's method. With ``sets`` (which question
-    set each row is from) each set weighs the same in the fit, as in ``best_threshold``: the
-    seed questions are fewer than SQuAD's, and without it the confidence of an answer on a news
-    brief would be SQuAD's."""
+def fit_conf(X: np.ndarray, y: np.ndarray, l2: float = L2_CONF, iters: int = 30) -> np.ndarray:
+    """Logistic regression with soft targets, by Newton's method."""
     keep = np.abs(X).sum(axis=1) > 0
     X, y = X[keep], y[keep]
-    sw = np.ones(len(y))
-    if sets is not None:
-        sets = sets[keep]
-        names = np.unique(sets)
-        for n in names:
-            sw[sets == n] = len(y) / (len(names) * (sets == n).sum())
     w = np.zeros(X.shape[1])
     reg = l2 * len(y) * np.eye(X.shape[1])
     reg[0, 0] = 0.0
     for _ in range(iters):
         p = 1.0 / (1.0 + np.exp(-np.clip(X @ w, -30, 30)))
-        g = X.T @ (sw * (p - y)) + reg @ w
-        H = (X * (sw * p * (1 - p))[:, None]).T @ X + reg + 1e-6 * np.eye(X.shape[1])
+        g = X.T @ (p - y) + reg @ w
+        H = (X * (p * (1 - p))[:, None]).T @ X + reg + 1e-6 * np.eye(X.shape[1])
         w -= np.linalg.solve(H, g)
     return w
 
