@@ -59,6 +59,26 @@ class Question:
     own: frozenset[str] = field(default_factory=frozenset)  # terms of the question itself
 
 
+_HOW_MANY = re.compile(r"\bhow (?:many|much)\s+([a-zA-Z'’-]+)(?:\s+([a-zA-Z'’-]+))?", re.I)
+_NOT_COUNTED = {"is", "was", "are", "were", "did", "does", "do", "has", "have", "had", "can",
+                "could", "will", "would", "should", "may", "might", "of", "in", "on", "at", "for",
+                "to", "from", "by", "with"}
+
+
+def _counted_noun(q: str) -> str:
+    """What "how many"/"how much" counts: "farms" of "How many farms are there", "fighters" of
+    "How many more Libyan fighters ..."; "" for "How much did it cost"."""
+    m = _HOW_MANY.search(q)
+    if not m:
+        return ""
+    words = [w for w in m.groups() if w]
+    while words and (words[0].lower() in ("more", "fewer", "less", "other", "additional", "different")
+                     or (words[0][:1].isupper() and len(words) > 1)):
+        words = words[1:]
+    w = fold(words[0]) if words else ""
+    return "" if w in _NOT_COUNTED else w
+
+
 def question_kind(question: str) -> tuple[str, str]:
     """(expected answer type, focus noun) of a question."""
     q = " ".join(question.split())
@@ -73,6 +93,8 @@ def question_kind(question: str) -> tuple[str, str]:
             nm = re.search(r"\bname of (?:the |a |an )?(?:[\w-]+['’]s )?([a-zA-Z-]+)", q, re.I)
             w = fold(nm.group(1)) if nm else w
         focus = w
+    if not focus:
+        focus = _counted_noun(q)
     # the question word that comes first decides: "Which city did Guterres visit when the
     # assault was launched?" asks for a place, not a time
     first = None
