@@ -30,7 +30,7 @@ from .index import Index
 from .models import Alternative, Citation, Hit, Retrieved, Settings
 from .spans import (DATE, DURATION, KINDS, NUMBER, PERSON, PLACE, QUANTITY, SHAPES, Question, Sentence, Span, parse_chunk, question_kind,
                     wh_word)
-from .text import WORD_RE, fold, term, tokenize
+from .text import VERB_FORMS, WORD_RE, fold, term, tokenize
 
 __all__ = ["Model", "answer_key", "analyze", "extract", "load_model", "quantity", "rank",
            "select", "wh_word"]
@@ -49,7 +49,7 @@ _LEN_BINS = ("len1", "len2", "len3", "len45", "len6p")
 _CTX = ("prev_place", "prev_time", "prev_of", "prev_the", "prev_by", "prev_pron", "prev_punct",
         "next_punct", "next_said", "next_of", "possessive", "prev_q", "next_q", "focus_in",
         "focus_near", "quoted_ctx", "agent", "in_parens", "coord_q", "comma_q", "next_focus",
-        "list_plural")
+        "list_plural", "gram_l2", "gram_r2", "gram_l3", "gram_r3", "verb_in", "ed_in")
 # where the question's words stand around a span, by the side of the question word they were
 # on ("Victoria has 37 seats ... and 12 seats in the Senate"): left/right of the span, for the
 # terms before ("b") and after ("a") the question word, crossed with the question's form
@@ -75,6 +75,7 @@ _PREP_PLACE = {"in", "at", "near", "from", "into", "across", "outside", "inside"
 _PREP_TIME = {"on", "since", "during", "until", "before", "after", "in", "by"}
 _PRONOUNS = {"his", "her", "its", "their", "he", "she", "it", "they"}
 _SAID = {"said", "says", "told", "say", "added", "wrote", "announced", "stated", "explained"}
+_VERB_START = VERB_FORMS | _SAID
 _NEG = {"not", "no", "never", "n't", "nor", "none", "neither", "without"}
 _PARTICLE_TERMS = {"al", "el"}
 _PUNCT_NEXT = re.compile(r"^\s*[,.;:)!?\"”]")
@@ -96,7 +97,11 @@ def _static(s: Sentence, sp: Span) -> tuple[str, list[str]]:
         ("next_punct", j + 1 == n or bool(_PUNCT_NEXT.match(s.text[sp.end:sp.end + 3]))),
         ("possessive", "'s" in sp.text or "’s" in sp.text),
         ("quoted_ctx", s.text[max(0, sp.start - 1):sp.start] in "\"“" and sp.start > 0),
-        ("agent", s.words[j][2].lower() in AGENT_NOUNS)) if on]
+        ("agent", s.words[j][2].lower() in AGENT_NOUNS),
+        # a verb inside: rare in a name or a noun phrase, usual in a clause ("UN aimed at ...")
+        ("verb_in", any(wd[2].lower() in _VERB_START for wd in s.words[i:j + 1])),
+        ("ed_in", any(wd[2].endswith("ed") and wd[2].islower() and len(wd[2]) > 4
+                      for wd in s.words[i:j + 1]))) if on]
     return lb, ctx
 
 
@@ -238,12 +243,15 @@ ruler rulers monarch president-elect premier chancellor secretary secretary-gene
 negotiator negotiators lawmakers lawmaker legislators legislator senators senator candidate
 candidates activists activist victims victim survivors survivor prisoners prisoner hostages hostage
 """.split())
-_AGENT_SHAPES = frozenset({"name", "cap", "quoted", "appos"})
+# a quotation alone is no one ("I am sipping coffee now in Gharyan" does not answer "who")
+_AGENT_SHAPES = frozenset({"name", "cap", "appos"})
 
 _TIME_SHAPES = frozenset({"date", "year", "weekday", "month"})
 _NEEDS = {DATE: _TIME_SHAPES | {"num", "clause"}, NUMBER: {"num"}, QUANTITY: {"num"},
           DURATION: {"num", "date"}}
-_EXCLUDES = {PERSON: _TIME_SHAPES | {"num", "unit"}, PLACE: _TIME_SHAPES | {"num", "unit"}}
+_EXCLUDES = {PERSON: _TIME_SHAPES | {"num", "unit"}, PLACE: _TIME_SHAPES | {"num", "unit"},
+             DATE: frozenset({"unit"}),  # "50 kilometers" is no date
+             DURATION: frozenset({"weekday"})}  # nor "Friday" a length of time
 
 
 def fits(kind: str, shapes: frozenset[str], agent: bool = False) -> bool:
@@ -332,6 +340,34 @@ def _sides(question: str, m: dict[str, str]) -> tuple[frozenset[str], frozenset[
 
 
 _WH_PLURAL = re.compile(r"\b(?:what|which)\s+(?:kinds? of |types? of )?([a-z]+)", re.I)
+
+
+def _tok(word: str, m: dict[str, str]) -> str:
+    """A word as the n-gram alignment sees it: its term (variants folded), or the stopword."""
+    t = term(word)
+    return m.get(t, t) if t else fold(word)
+
+
+def _grams(toks: list[str], n: int = 3) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(toks[k:k + L]) for L in range(2, n + 1) for k in range(len(toks) - L + 1))
+
+
+def _aligned(toks: list[str], mt: list[str], i: int, j: int, q_grams: frozenset) -> tuple[int, int]:
+    """How many words (2 or 3) right before the span (an article skipped) and right after it the
+    question has in the same order, with a content word among them; 0 when fewer than 2."""
+    if i and toks[i - 1] in ("a", "an", "the"):
+        i -= 1
+
+    def run(lo: int, hi: int, left: bool) -> int:
+        best = 0
+        for L in (2, 3):
+            ks = range(hi - L, hi) if left else range(lo, lo + L)
+            if ks.start >= 0 and ks.stop <= len(toks) and tuple(toks[k] for k in ks) in q_grams \
+                    and any(mt[k] for k in ks):
+                best = L
+        return best
+
+    return run(0, i, True), run(j + 1, 0, False)
 
 
 def _plural_focus(question: str) -> bool:
@@ -441,6 +477,7 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
     w_before = sum(v for t, v in w.items() if t in q_before) or 1.0
     w_after = sum(v for t, v in w.items() if t in q_after) or 1.0
     q_bigrams = _bigrams([m.get(t, t) for t in tokenize(question)])
+    q_grams = _grams([_tok(wd, m) for wd in WORD_RE.findall(question)])
     order_fi = [_FI[o] for o in _ORDER] + [_FI[f"{o}*{qform}"] for o in _ORDER]
     plural = _plural_focus(question)
     referred = q.term_set - q.own  # a follow-up's terms from the conversation
@@ -488,6 +525,7 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
             pa.append(pa[-1] + (v if t in q_after else 0.0))
         bigram = (len(q_bigrams & _bigrams([t for t in mt if t])) / len(q_bigrams)
                   if q_bigrams else 0.0)
+        toks = [t or fold(wd[2]) for t, wd in zip(mt, s.words)]
         depth, paren = 0, []
         for k, (ws, *_r) in enumerate(s.words):
             prev_end = s.words[k - 1][1] if k else 0
@@ -505,7 +543,8 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
             # a bare "forces" or "officials" names no one: a "who" answer made of common
             # nouns is a modified noun for people ("Haftar's forces", "pro-government forces")
             agent = (j > i and s.words[j][2].lower() in AGENT_NOUNS
-                     and all(wd[3] for wd in s.words[i:j + 1]))
+                     and all(wd[3] for wd in s.words[i:j + 1])
+                     and s.words[i][2].lower() not in _VERB_START)  # not "told Reuters news agency"
             if not fits(kind, sp.shapes, agent) or sp.text.endswith(("'s", "’s")):
                 continue  # (nor is "Haftar's" an answer: its noun, "Haftar's forces", may be)
             head = _head_word(sp, s) if "name" in sp.shapes or "cap" in sp.shapes else ""
@@ -532,10 +571,18 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
                 if q.focus in cterms:
                     ctx.append("focus_in")
                 next_focus = j + 1 < n and mt[j + 1] == q.focus
-                if next_focus or (i and mt[i - 1] == q.focus):
+                if next_focus or (i and mt[i - 1] == q.focus) or (  # "the city of Misrata"
+                        i > 1 and mt[i - 2] == q.focus and s.words[i - 1][2].lower() == "of"):
                     ctx.append("focus_near")
                 if next_focus:
                     ctx.append("next_focus")
+            # the question's own wording on either side of the span, stopwords included: "What
+            # did the order raise fears of?" against "sparking fears of a major showdown"
+            left, right = _aligned(toks, mt, i, j, q_grams)
+            if left >= 2:
+                ctx.append("gram_l3" if left >= 3 else "gram_l2")
+            if right >= 2:
+                ctx.append("gram_r3" if right >= 3 else "gram_r2")
             if "list" in sp.shapes and plural:
                 ctx.append("list_plural")
             if paren[i] > 0:

@@ -80,6 +80,8 @@ foresee:foresaw foreseen|overtake:overtook overtaken|outgrow:outgrew outgrown
                          "rose", "read", "set", "put", "cut", "hit", "cost", "let", "bet", "quit",
                          "spread", "split", "shut", "hurt", "born"):
             _IRREGULAR[_form] = _base
+# irregular verb forms ("told", "took"): a noun phrase never starts with one
+VERB_FORMS = frozenset(_IRREGULAR)
 
 
 @lru_cache(maxsize=200_000)

@@ -110,6 +110,11 @@ def test_answer_type_agreement():
     assert not answer.fits("person", frozenset({"lower"}))
     assert answer.fits("person", frozenset({"lower"}), agent=True)
     assert not answer.fits("number", frozenset({"name"}))
+    assert not answer.fits("person", frozenset({"quoted"}))  # a quotation is no one
+    assert not answer.fits("date", frozenset({"num", "unit"}))  # "50 kilometers" is no date
+    assert answer.fits("date", frozenset({"num", "date", "month"}))
+    assert not answer.fits("duration", frozenset({"weekday", "date"}))  # "Friday" is no length of time
+    assert answer.fits("duration", frozenset({"lower", "num", "unit"}))  # "three days" is
 
 
 def test_first_question_word_decides_the_answer_type():
@@ -119,6 +124,25 @@ def test_first_question_word_decides_the_answer_type():
     assert question_kind("Who did Haftar speak to when he was in Benghazi?")[0] == "person"
     assert question_kind("When did he resign after the protests in Algiers?")[0] == "date"
     assert question_kind("What happened when Haftar's forces reached Gharyan?")[0] == "thing"
+
+
+def test_how_many_counts_a_noun():
+    from askbrief.spans import question_kind
+    assert question_kind("How many farms are there in Victoria?") == ("number", "farms")
+    assert question_kind("How many Libyan fighters were killed?") == ("number", "fighters")
+    assert question_kind("How many more troops arrived?") == ("number", "troops")
+    assert question_kind("How much did the deal cost?") == ("number", "")
+
+
+def test_question_wording_around_a_span():
+    from askbrief.text import WORD_RE, term
+    q = answer._grams([answer._tok(w, {}) for w in WORD_RE.findall("What did the order raise fears of?")])
+    words = WORD_RE.findall("It sparked fears of a major showdown with rival militias")
+    toks, mt = [answer._tok(w, {}) for w in words], [term(w) for w in words]
+    assert answer._aligned(toks, mt, 4, 6, q) == (2, 0)  # "fears of" + "a major showdown"
+    assert answer._aligned(toks, mt, 5, 6, q) == (2, 0)  # the article is skipped
+    assert answer._aligned(toks, mt, 6, 6, q) == (0, 0)  # "of a major" is not the question's
+    assert answer._aligned(toks, mt, 3, 3, q) == (0, 0)  # "sparked fears" is not either
 
 
 def test_which_city_question_with_a_when_clause(seeds_assistant):
@@ -257,3 +281,32 @@ def test_training_is_deterministic():
     assert np.array_equal(w1, w2)
     X, y, _ = train.conf_rows(items, w1)
     assert np.array_equal(train.fit_conf(X, y), train.fit_conf(X, y))
+
+
+def test_a_who_answer_is_never_a_quotation_or_a_verb_phrase(tmp_path):
+    a = _write(tmp_path, {
+        "a.txt": 'date 2020-01-02 "We fully control the town," Omar Saleh, commander of the '
+                 'northern operation, told Reuters news agency by telephone.',
+        "b.txt": 'date 2020-01-03 "I am sipping coffee now in Karsa," the top aide of the general '
+                 "said over the phone.",
+    })
+    st = Settings(min_confidence=0.0)
+    for q in ("Who is the commander of the northern operation?", "Who is the general's top aide?"):
+        hits = search(a.index, tokenize(q), st.top_k)
+        texts = {c.span.text for c in answer.extract(q, a.index, hits, st).candidates}
+        assert "Omar Saleh" in texts or q.endswith("aide?")
+        assert not texts & {"told Reuters news agency", "told Reuters news",
+                            "I am sipping coffee now in Karsa", "We fully control the town"}
+
+
+def test_threshold_is_chosen_on_the_smoothed_curve():
+    # two unanswerables at low confidence; five right answers at 0.41-0.45; seven unanswerables
+    # at 0.465-0.495; eleven right answers at 0.50-0.55. Overall F1 is 0.72 for every cut from
+    # 0.16 to 0.41, dips to 0.52 at 0.46 and peaks at 0.80 for the one cut 0.50, then falls off
+    # fast: the raw curve takes the spike, the smoothed one the plateau
+    conf = np.array([0.10, 0.15, 0.41, 0.42, 0.43, 0.44, 0.45, 0.465, 0.47, 0.475, 0.48, 0.485,
+                     0.49, 0.495, 0.50, *np.linspace(0.505, 0.55, 10)])
+    answerable = np.array([False] * 2 + [True] * 5 + [False] * 7 + [True] * 11)
+    f1 = answerable.astype(float)
+    assert train.best_threshold(conf, f1, answerable, window=0) == 0.50
+    assert 0.16 <= train.best_threshold(conf, f1, answerable) <= 0.41
