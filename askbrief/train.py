@@ -16,7 +16,9 @@ would teach it that news questions go wrong more often than they do with the shi
 2. The confidence model: logistic regression (Newton's method) from question-level evidence
    to the F1 of the answer the ranker picks (0 for unanswerable questions), fitted on
    out-of-fold ranker outputs so it learns how often *unseen* questions go right.
-3. The threshold: the confidence that maximises overall F1 on out-of-fold confidences.
+3. The threshold: the confidence that maximises overall F1 on out-of-fold confidences (the mean
+   of the two sets' curves, smoothed over +-0.05), kept above the shipped model's confidence on
+   every off-topic training question.
 
 Conversations in the seed set need the chat's follow-up resolution and are left out here
 (``askbrief eval`` scores them).
@@ -55,6 +57,7 @@ SEED = 5
 # each seed fold are from weights fitted without that fold's questions).
 SEED_WEIGHT = 4.0
 SEED_FOLDS = 3
+SMOOTH = 5  # the threshold curve is averaged over this many cuts (of 0.01) either side
 
 
 def is_seed(item: Item) -> bool:
@@ -70,6 +73,7 @@ class Item:
     ex: A.Extraction
     f1: np.ndarray  # per candidate
     texts: list[str]
+    off_topic: bool = False  # tagged "off-topic": the brief is about something else
 
 
 def term_map_for(brief):
@@ -90,7 +94,8 @@ def _items(fold_of, cases, index, settings: Settings) -> list[Item]:
         ex = A.extract(q, index, hits, settings)
         texts = [c.span.text for c in ex.candidates]
         f1 = np.array([f1_score(t, case.answers) if case.answers else 0.0 for t in texts])
-        out.append(Item(case.id, fold_of(case), q, list(case.answers), ex, f1, texts))
+        out.append(Item(case.id, fold_of(case), q, list(case.answers), ex, f1, texts,
+                        "off-topic" in case.tags))
     return out
 
 
@@ -179,21 +184,24 @@ def confidences(X: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 
 def best_threshold(conf: np.ndarray, f1: np.ndarray, answerable: np.ndarray,
-                   sets: np.ndarray | None = None) -> float:
+                   sets: np.ndarray | None = None, window: int = SMOOTH) -> float:
     """The confidence cut that maximises overall F1 (abstaining scores 1 when unanswerable).
 
     With ``sets`` (which question set each row is from), the mean of the sets' overall F1:
     the SQuAD sample (47% adversarial unanswerables) and the seed questions (questions a reader
     of a brief asks) count alike, so neither set's mix of answerable questions decides alone.
+    The curve is averaged over ``window`` cuts either side first: it is flat near its top, and
+    a single cut's bump is a handful of questions, not a better threshold.
     """
-    best, best_t = -1.0, 0.5
+    cuts = np.round(np.arange(0.05, 0.951, 0.01), 2)
     names = np.unique(sets) if sets is not None else None
-    for t in np.round(np.arange(0.05, 0.951, 0.01), 2):
+    curve = []
+    for t in cuts:
         per = np.where(conf >= t, f1, ~answerable)
-        score = per.mean() if names is None else np.mean([per[sets == n].mean() for n in names])
-        if score > best + 1e-12:
-            best, best_t = score, float(t)
-    return best_t
+        curve.append(per.mean() if names is None else np.mean([per[sets == n].mean() for n in names]))
+    curve = np.array(curve)
+    smooth = np.array([curve[max(0, k - window):k + window + 1].mean() for k in range(len(cuts))])
+    return float(cuts[int(np.argmax(smooth))])
 
 
 def _set_of(item: Item) -> str:
@@ -258,6 +266,12 @@ def _fit_all(items: Sequence[Item], folds: list[str], log) -> tuple[A.Model, lis
     ao = np.array([bool(o.item.answers) for o in outcomes])
     threshold = best_threshold(np.array([o.conf for o in outcomes]), yo, ao, sets)
     w = ranker(frozenset())
+    # the issue's rule, not a trade-off: an off-topic question always abstains, so the cut
+    # stays above the shipped model's confidence on every off-topic training question
+    off = [it for it in items if it.off_topic]
+    if off:
+        Xf, _y, _p = conf_rows(off, w)
+        threshold = max(threshold, round(float(confidences(Xf, v).max()) + 0.01, 2))
     return A.Model(w, v, threshold), outcomes
 
 
