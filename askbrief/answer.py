@@ -352,22 +352,24 @@ def _grams(toks: list[str], n: int = 3) -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(toks[k:k + L]) for L in range(2, n + 1) for k in range(len(toks) - L + 1))
 
 
-def _aligned(toks: list[str], mt: list[str], i: int, j: int, q_grams: frozenset) -> tuple[int, int]:
-    """How many words (2 or 3) right before the span (an article skipped) and right after it the
-    question has in the same order, with a content word among them; 0 when fewer than 2."""
-    if i and toks[i - 1] in ("a", "an", "the"):
-        i -= 1
+def _aligned(toks: list[str], mt: list[str], q_grams: frozenset) -> tuple[list[int], list[int]]:
+    """For each word position k: how many words (2 or 3) right before a span starting at k (an
+    article skipped) and right after a span ending at k the question has in the same order,
+    with a content word among them; 0 when fewer than 2."""
+    n = len(toks)
 
-    def run(lo: int, hi: int, left: bool) -> int:
+    def run(lo: int, hi: int) -> int:
         best = 0
         for L in (2, 3):
-            ks = range(hi - L, hi) if left else range(lo, lo + L)
-            if ks.start >= 0 and ks.stop <= len(toks) and tuple(toks[k] for k in ks) in q_grams \
+            ks = range(hi - L, hi) if hi >= 0 else range(lo, lo + L)
+            if ks.start >= 0 and ks.stop <= n and tuple(toks[k] for k in ks) in q_grams \
                     and any(mt[k] for k in ks):
                 best = L
         return best
 
-    return run(0, i, True), run(j + 1, 0, False)
+    left = [run(0, k - 1 if k and toks[k - 1] in ("a", "an", "the") else k) for k in range(n)]
+    right = [run(k + 1, -1) for k in range(n)]
+    return left, right
 
 
 def _plural_focus(question: str) -> bool:
@@ -526,6 +528,7 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
         bigram = (len(q_bigrams & _bigrams([t for t in mt if t])) / len(q_bigrams)
                   if q_bigrams else 0.0)
         toks = [t or fold(wd[2]) for t, wd in zip(mt, s.words)]
+        gram_left, gram_right = _aligned(toks, mt, q_grams)
         depth, paren = 0, []
         for k, (ws, *_r) in enumerate(s.words):
             prev_end = s.words[k - 1][1] if k else 0
@@ -578,7 +581,7 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
                     ctx.append("next_focus")
             # the question's own wording on either side of the span, stopwords included: "What
             # did the order raise fears of?" against "sparking fears of a major showdown"
-            left, right = _aligned(toks, mt, i, j, q_grams)
+            left, right = gram_left[i], gram_right[j]
             if left >= 2:
                 ctx.append("gram_l3" if left >= 3 else "gram_l2")
             if right >= 2:

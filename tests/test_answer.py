@@ -139,10 +139,11 @@ def test_question_wording_around_a_span():
     q = answer._grams([answer._tok(w, {}) for w in WORD_RE.findall("What did the order raise fears of?")])
     words = WORD_RE.findall("It sparked fears of a major showdown with rival militias")
     toks, mt = [answer._tok(w, {}) for w in words], [term(w) for w in words]
-    assert answer._aligned(toks, mt, 4, 6, q) == (2, 0)  # "fears of" + "a major showdown"
-    assert answer._aligned(toks, mt, 5, 6, q) == (2, 0)  # the article is skipped
-    assert answer._aligned(toks, mt, 6, 6, q) == (0, 0)  # "of a major" is not the question's
-    assert answer._aligned(toks, mt, 3, 3, q) == (0, 0)  # "sparked fears" is not either
+    left, right = answer._aligned(toks, mt, q)
+    assert (left[4], right[6]) == (2, 0)  # "fears of" + "a major showdown"
+    assert left[5] == 2  # the article is skipped: "fears of [a] major showdown"
+    assert left[6] == 0  # "of a major" is not the question's
+    assert (left[3], right[3]) == (0, 0)  # "sparked fears" + "of" + "a major": neither
 
 
 def test_which_city_question_with_a_when_clause(seeds_assistant):
