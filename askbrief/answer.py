@@ -358,18 +358,18 @@ def _aligned(toks: list[str], mt: list[str], q_grams: frozenset) -> tuple[list[i
     with a content word among them; 0 when fewer than 2."""
     n = len(toks)
 
-    def run(lo: int, hi: int) -> int:
-        best = 0
-        for L in (2, 3):
-            ks = range(hi - L, hi) if hi >= 0 else range(lo, lo + L)
-            if ks.start >= 0 and ks.stop <= n and tuple(toks[k] for k in ks) in q_grams \
-                    and any(mt[k] for k in ks):
-                best = L
-        return best
+    def hit(ks: range) -> bool:
+        return tuple(toks[k] for k in ks) in q_grams and any(mt[k] for k in ks)
 
-    left = [run(0, k - 1 if k and toks[k - 1] in ("a", "an", "the") else k) for k in range(n)]
-    right = [run(k + 1, -1) for k in range(n)]
-    return left, right
+    def before(k: int) -> int:
+        if k and toks[k - 1] in ("a", "an", "the"):
+            k -= 1
+        return max((L for L in (2, 3) if k >= L and hit(range(k - L, k))), default=0)
+
+    def after(k: int) -> int:
+        return max((L for L in (2, 3) if k + 1 + L <= n and hit(range(k + 1, k + 1 + L))), default=0)
+
+    return [before(k) for k in range(n)], [after(k) for k in range(n)]
 
 
 def _plural_focus(question: str) -> bool:
