@@ -352,24 +352,25 @@ def _grams(toks: list[str], n: int = 3) -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(toks[k:k + L]) for L in range(2, n + 1) for k in range(len(toks) - L + 1))
 
 
-def _aligned(toks: list[str], mt: list[str], q_grams: frozenset) -> tuple[list[int], list[int]]:
+def _aligned(toks: list[str], mt: list[str], q_grams: frozenset,
+             q_words: frozenset[str]) -> tuple[list[int], list[int]]:
     """For each word position k: how many words (2 or 3) right before a span starting at k (an
     article skipped) and right after a span ending at k the question has in the same order,
     with a content word among them; 0 when fewer than 2."""
     n = len(toks)
+    near = [t in q_words for t in toks]  # a run touches the span with one of the question's words
 
-    def hit(ks: range) -> bool:
+    def run(ks: range) -> bool:
         return tuple(toks[k] for k in ks) in q_grams and any(mt[k] for k in ks)
 
-    def before(k: int) -> int:
-        if k and toks[k - 1] in ("a", "an", "the"):
-            k -= 1
-        return max((L for L in (2, 3) if k >= L and hit(range(k - L, k))), default=0)
-
-    def after(k: int) -> int:
-        return max((L for L in (2, 3) if k + 1 + L <= n and hit(range(k + 1, k + 1 + L))), default=0)
-
-    return [before(k) for k in range(n)], [after(k) for k in range(n)]
+    left, right = [0] * n, [0] * n
+    for k in range(n):
+        e = k - 1 if k and toks[k - 1] in ("a", "an", "the") else k
+        if e >= 2 and near[e - 1]:
+            left[k] = 3 if e >= 3 and run(range(e - 3, e)) else 2 if run(range(e - 2, e)) else 0
+        if k + 3 <= n and near[k + 1]:
+            right[k] = 3 if k + 4 <= n and run(range(k + 1, k + 4)) else 2 if run(range(k + 1, k + 3)) else 0
+    return left, right
 
 
 def _plural_focus(question: str) -> bool:
@@ -479,7 +480,8 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
     w_before = sum(v for t, v in w.items() if t in q_before) or 1.0
     w_after = sum(v for t, v in w.items() if t in q_after) or 1.0
     q_bigrams = _bigrams([m.get(t, t) for t in tokenize(question)])
-    q_grams = _grams([_tok(wd, m) for wd in WORD_RE.findall(question)])
+    q_toks = [_tok(wd, m) for wd in WORD_RE.findall(question)]
+    q_grams, q_words = _grams(q_toks), frozenset(q_toks)
     order_fi = [_FI[o] for o in _ORDER] + [_FI[f"{o}*{qform}"] for o in _ORDER]
     plural = _plural_focus(question)
     referred = q.term_set - q.own  # a follow-up's terms from the conversation
@@ -528,7 +530,7 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
         bigram = (len(q_bigrams & _bigrams([t for t in mt if t])) / len(q_bigrams)
                   if q_bigrams else 0.0)
         toks = [t or fold(wd[2]) for t, wd in zip(mt, s.words)]
-        gram_left, gram_right = _aligned(toks, mt, q_grams)
+        gram_left, gram_right = _aligned(toks, mt, q_grams, q_words)
         depth, paren = 0, []
         for k, (ws, *_r) in enumerate(s.words):
             prev_end = s.words[k - 1][1] if k else 0

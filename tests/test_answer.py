@@ -136,10 +136,10 @@ def test_how_many_counts_a_noun():
 
 def test_question_wording_around_a_span():
     from askbrief.text import WORD_RE, term
-    q = answer._grams([answer._tok(w, {}) for w in WORD_RE.findall("What did the order raise fears of?")])
+    q_toks = [answer._tok(w, {}) for w in WORD_RE.findall("What did the order raise fears of?")]
     words = WORD_RE.findall("It sparked fears of a major showdown with rival militias")
     toks, mt = [answer._tok(w, {}) for w in words], [term(w) for w in words]
-    left, right = answer._aligned(toks, mt, q)
+    left, right = answer._aligned(toks, mt, answer._grams(q_toks), frozenset(q_toks))
     assert (left[4], right[6]) == (2, 0)  # "fears of" + "a major showdown"
     assert left[5] == 2  # the article is skipped: "fears of [a] major showdown"
     assert left[6] == 0  # "of a major" is not the question's
