@@ -32,8 +32,8 @@ from .spans import (DATE, DURATION, KINDS, NUMBER, PERSON, PLACE, QUANTITY, SHAP
                     wh_word)
 from .text import VERB_FORMS, WORD_RE, fold, term, tokenize
 
-__all__ = ["Model", "answer_key", "analyze", "extract", "load_model", "quantity", "rank",
-           "select", "wh_word"]
+__all__ = ["Model", "answer_key", "analyze", "extract", "load_model", "quantities", "quantity",
+           "rank", "same_quantity", "select", "wh_word"]
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 SENTENCES = 10       # sentences read per question (the best by question coverage)
@@ -424,24 +424,47 @@ _NUM = {w: i for i, w in enumerate("zero one two three four five six seven eight
                                     "twelve".split())}
 _UNIT_SCALE = {  # unit -> (dimension, factor to the base unit)
     "km": ("len", 1000.0), "kilomet": ("len", 1000.0), "kilometr": ("len", 1000.0),
-    "mile": ("len", 1609.34), "m": ("len", 1.0), "meter": ("len", 1.0), "metr": ("len", 1.0),
-    "feet": ("len", 0.3048), "foot": ("len", 0.3048), "ft": ("len", 0.3048),
+    "mile": ("len", 1609.34), "mi": ("len", 1609.34), "m": ("len", 1.0), "meter": ("len", 1.0),
+    "metr": ("len", 1.0), "feet": ("len", 0.3048), "foot": ("len", 0.3048), "ft": ("len", 0.3048),
     "kg": ("mass", 1.0), "kilogram": ("mass", 1.0), "pound": ("mass", 0.4536), "lb": ("mass", 0.4536),
     "ton": ("mass", 1000.0), "tonn": ("mass", 1000.0),
+    "hectar": ("area", 1e4), "ha": ("area", 1e4), "acr": ("area", 4046.86),
+    "km2": ("area", 1e6), "mi2": ("area", 1609.34 ** 2), "m2": ("area", 1.0),
+    "litr": ("vol", 1.0), "liter": ("vol", 1.0), "gallon": ("vol", 3.785),
 }
-_QTY_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s?-?([A-Za-z]+)")
+_SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+_QTY_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:\s(thousand|million|billion))?\s?-?"
+                     r"(?:(square|sq\.?)\s)?([A-Za-z]+[23²]?)")
+_TEMP_RE = re.compile(r"(-?\d+(?:\.\d+)?)\s?°\s?([CF])\b")
+
+
+def quantities(text: str) -> list[tuple[str, float]]:
+    """Every measured quantity in a text, in order."""
+    starts = sorted({m.start() for m in _QTY_RE.finditer(text)} | {m.start() for m in _TEMP_RE.finditer(text)})
+    return [q for k in starts if (q := quantity(text[k:]))]
 
 
 def quantity(text: str) -> tuple[str, float] | None:
-    """(dimension, value in base units) of the first measured quantity: "31 miles" -> len."""
+    """(dimension, value in base units) of the first measured quantity: "31 miles" -> len;
+    "26,000 square kilometres" and "10,000 sq mi" -> area; "20 °C" and "68 °F" -> temp."""
+    t = _TEMP_RE.search(text)
     m = _QTY_RE.search(text)
+    if t and (not m or t.start() <= m.start()):
+        v = float(t.group(1))
+        return "temp", v if t.group(2) == "C" else (v - 32) * 5 / 9
     if not m:
         return None
-    unit = tokenize(m.group(2))
+    unit = tokenize(m.group(4))
     scale = _UNIT_SCALE.get(unit[0]) if unit else None
     if scale is None:
         return None
-    return scale[0], float(m.group(1).replace(",", "")) * scale[1]
+    dim, factor = scale
+    if m.group(3):  # "square kilometres", "sq mi"
+        if dim != "len":
+            return None
+        dim, factor = "area", factor ** 2
+    value = float(m.group(1).replace(",", "")) * _SCALE_WORDS.get(m.group(2) or "", 1.0)
+    return dim, value * factor
 
 
 def answer_key(text: str, term_map: dict[str, str] | None = None) -> str:
@@ -451,8 +474,16 @@ def answer_key(text: str, term_map: dict[str, str] | None = None) -> str:
     return key or fold(text).strip()
 
 
+def same_quantity(a: tuple[str, float], b: tuple[str, float]) -> bool:
+    """Within 4% (a rounded conversion: "50 km" and "31 miles"), or 1 degree apart."""
+    if a[0] != b[0]:
+        return False
+    tol = 1.0 if a[0] == "temp" else 0.04 * max(abs(a[1]), abs(b[1]))
+    return abs(a[1] - b[1]) <= tol
+
+
 def _group_keys(cands: list[Candidate]) -> dict[str, list[int]]:
-    """Groups of candidate rows; quantities within 4% of each other are one group."""
+    """Groups of candidate rows; the same quantity in other units is one group."""
     groups: dict[str, list[int]] = {}
     for c in cands:
         groups.setdefault(c.key, []).append(c.row)
@@ -464,8 +495,7 @@ def _group_keys(cands: list[Candidate]) -> dict[str, list[int]]:
     keys = list(qty)
     for i, a in enumerate(keys):
         for b in keys[i + 1:]:
-            if a in groups and b in groups and qty[a][0] == qty[b][0] and \
-                    abs(qty[a][1] - qty[b][1]) <= 0.04 * max(qty[a][1], qty[b][1]):
+            if a in groups and b in groups and same_quantity(qty[a], qty[b]):
                 groups[a].extend(groups.pop(b))
     return groups
 
@@ -710,7 +740,12 @@ def rank(ex: Extraction, weights: np.ndarray) -> Ranked | None:
     for k, rows in ex.groups.items():
         shown = [r for r in rows if not ex.candidates[r].pronoun]
         if shown:
-            best[k] = max(shown, key=lambda r: s[r])
+            top = max(shown, key=lambda r: s[r])
+            if ex.X[top, _FI["in_parens"]]:  # "26,000 square kilometres (10,000 sq mi)": the
+                same = [r for r in shown if ex.candidates[r].sentence is ex.candidates[top].sentence
+                        and not ex.X[r, _FI["in_parens"]]]  # statement, not its conversion
+                top = max(same, key=lambda r: s[r]) if same else top
+            best[k] = top
     if not best:
         return None
     prob = {k: float(p[rows].sum()) for k, rows in ex.groups.items()}
@@ -794,8 +829,7 @@ def _sources(ex: Extraction, index: Index, hits: Sequence[Hit], key: str, settin
             if _coverage({m.get(t, t) for *_r, t in s.words if t}, w, total) < need:
                 continue
             sp = next((sp for sp in s.spans if answer_key(sp.text, m) == key
-                       or (qty and (q2 := quantity(sp.text)) and q2[0] == qty[0]
-                           and abs(q2[1] - qty[1]) <= 0.04 * max(q2[1], qty[1]))), None)
+                       or (qty and (q2 := quantity(sp.text)) and same_quantity(q2, qty))), None)
             if sp is not None:
                 found.append((hit.chunk, s, sp))
                 seen.add(hit.chunk)

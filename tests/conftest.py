@@ -58,22 +58,10 @@ def states_same(answer: str, quote: str, m: dict) -> bool:
     (name variants folded), or as the same quantity in other units."""
     if answer in quote:
         return True
-    from askbrief.answer import answer_key, quantity
+    from askbrief.answer import answer_key, quantities, quantity, same_quantity
 
     key = answer_key(answer, m)
     if key and key in answer_key(quote, m):
         return True
     qa = quantity(answer)
-    return bool(qa) and any(qb[0] == qa[0] and abs(qb[1] - qa[1]) <= 0.04 * qa[1]
-                            for qb in _quantities(quote))
-
-
-def _quantities(text):
-    import re
-
-    from askbrief.answer import quantity
-
-    for m in re.finditer(r"\d[\d,.]*\s?-?[A-Za-z]+", text):
-        q = quantity(m.group())
-        if q:
-            yield q
+    return bool(qa) and any(same_quantity(qa, qb) for qb in quantities(quote))

@@ -244,6 +244,27 @@ def test_units_grouped_as_one_fact(tmp_path):
     assert answer.quantity("31 miles")[1] == pytest.approx(answer.quantity("50 km")[1], rel=0.01)
 
 
+@pytest.mark.parametrize("a,b", [("26,000 square kilometres", "10,000 sq mi"), ("5 km²", "1.93 sq. mi"),
+                                 ("20 °C", "68 °F"), ("6.4 billion litres", "1.7 billion gallons"),
+                                 ("400 hectares", "988 acres")])
+def test_same_quantity_in_other_units(a, b):
+    assert answer.same_quantity(answer.quantity(a), answer.quantity(b))
+    assert not answer.same_quantity(answer.quantity(a), answer.quantity("3 " + b.split(" ", 1)[1]))
+
+
+def test_quantity_shown_as_stated_not_as_its_conversion(tmp_path):
+    a = _write(tmp_path, {
+        "a.txt": "date 2020-01-02 More than 26,000 square kilometres (10,000 sq mi) of Karsan "
+                 "farmland are sown for grain, mostly in the west.",
+        "b.txt": "date 2020-01-03 A report put Karsan farmland under grain at 26,000 km².",
+        "c.txt": "date 2020-01-03 The weather in the region was cold and dry for the season.",
+    })
+    ans = ask(a, "How much Karsan farmland is sown for grain?", settings=Settings(min_confidence=0.0))
+    assert "26,000 square kilometres" in ans.answer
+    assert {c.doc for c in ans.citations} == {"a", "b"}
+    assert_verbatim(ans, a.brief)
+
+
 def test_disagreeing_sources_show_alternatives(tmp_path):
     a = _write(tmp_path, {
         "a.txt": "date 2020-05-01 The Kora bridge collapse killed 12 people, the police said.",
