@@ -78,6 +78,7 @@ _SAID = {"said", "says", "told", "say", "added", "wrote", "announced", "stated",
 _VERB_START = VERB_FORMS | _SAID
 _NEG = {"not", "no", "never", "n't", "nor", "none", "neither", "without"}
 _PARTICLE_TERMS = {"al", "el"}
+_PERCENT = {"percent", "percentag"}
 _PUNCT_NEXT = re.compile(r"^\s*[,.;:)!?\"”]")
 _PUNCT_PREV = re.compile(r"[,(;:\"“]\s*$")
 
@@ -606,6 +607,9 @@ def extract(question: str, index: Index, hits: Sequence[Hit], settings: Settings
                 if q.focus in cterms:
                     ctx.append("focus_in")
                 next_focus = j + 1 < n and mt[j + 1] == q.focus
+                if q.focus in _PERCENT:  # "50%", "50 percent", "50 per cent" for "what percentage"
+                    next_focus = (s.text[sp.end:sp.end + 1] == "%" or (j + 1 < n and (
+                        mt[j + 1] in _PERCENT or mt[j + 1:j + 3] == ["per", "cent"])))
                 if next_focus or (i and mt[i - 1] == q.focus) or (  # "the city of Misrata"
                         i > 1 and mt[i - 2] == q.focus and s.words[i - 1][2].lower() == "of"):
                     ctx.append("focus_near")

@@ -265,6 +265,22 @@ def test_quantity_shown_as_stated_not_as_its_conversion(tmp_path):
     assert_verbatim(ans, a.brief)
 
 
+def test_percentage_question_has_its_focus_next_to_a_percent(tmp_path):
+    a = _write(tmp_path, {
+        "a.txt": "date 2020-01-02 Karsan farms occupy 3,000 square kilometres of land. More than 50% "
+                 "of it is sown for wheat, 33 percent for barley and 7 per cent for oats.",
+        "b.txt": "date 2020-01-03 The weather in the region was cold and dry for the season.",
+    })
+    q = "What percentage of Karsan farmland grows wheat?"
+    ex = answer.extract(q, a.index, search(a.index, tokenize(q), 5), Settings())
+    beside = {c.span.text: ex.X[c.row, answer._FI["next_focus"]] for c in ex.candidates}
+    assert beside["50"] == beside["33"] == beside["7"] == 1.0  # "50%", "33 percent", "7 per cent"
+    assert beside["3,000"] == 0.0
+    ans = ask(a, q, settings=Settings(min_confidence=0.0))
+    assert ans.answer in {"50", "More than 50"}
+    assert_verbatim(ans, a.brief)
+
+
 def test_disagreeing_sources_show_alternatives(tmp_path):
     a = _write(tmp_path, {
         "a.txt": "date 2020-05-01 The Kora bridge collapse killed 12 people, the police said.",
