@@ -28,7 +28,7 @@ import numpy as np
 from .corpus import Brief
 from .index import Index
 from .models import Alternative, Citation, Hit, Retrieved, Settings
-from .spans import (DATE, DURATION, KINDS, NUMBER, PERSON, PLACE, QUANTITY, SHAPES, Question, Sentence, Span, parse_chunk, question_kind,
+from .spans import (CURRENCY_SIGNS, DATE, DURATION, KINDS, NUMBER, PERSON, PLACE, QUANTITY, SHAPES, Question, Sentence, Span, parse_chunk, question_kind,
                     wh_word)
 from .text import VERB_FORMS, WORD_RE, fold, term, tokenize
 
@@ -453,8 +453,8 @@ def quantity(text: str) -> tuple[str, float] | None:
     if t and (not m or t.start() <= m.start()):
         v = float(t.group(1))
         return "temp", v if t.group(2) == "C" else (v - 32) * 5 / 9
-    if not m:
-        return None
+    if not m or text[max(0, m.start() - 2):m.start()].strip()[-1:] in tuple(CURRENCY_SIGNS):
+        return None  # "£34m" is money, not metres
     unit = tokenize(m.group(4))
     scale = _UNIT_SCALE.get(unit[0]) if unit else None
     if scale is None:

@@ -168,6 +168,8 @@ NUMBER_RE = re.compile(
     rf"(?:[- ](?:{_NUMWORD}|million|billion|trillion)\b)*(?:\s?(?:%|percent|per cent))?"
     rf"(?:[ -](?:square |cubic )?(?:{'|'.join(sorted(UNITS - {'%', 'per', 'm'}, key=len, reverse=True))})\b)?"
     rf"(?:\s\((?:\d[\d,.]*)\s[a-z]+\))?", re.I)
+CURRENCY_SIGNS = "$£€¥"
+_CURRENCY = re.compile(rf"[{re.escape(CURRENCY_SIGNS)}]\s?\d")
 _REASON_RE = re.compile(r"\b(?:because(?: of)?|due to|in order to|so that|as a result of|so as to|to|as|since|by)\s+([^.;:!?,]{3,160})", re.I)
 _QUOTED_RE = re.compile(r"[\"“]([^\"“”]{2,160})[\"”]")
 _APPOS_RE = re.compile(r"([A-Z][\w'’-]*(?:\s[\w'’-]+){0,3}),\s((?:[A-Z][\w'’.-]*\s?){1,5})[,.]")
@@ -258,8 +260,8 @@ def parse_sentence(s: str, start: int = 0) -> Sentence:
             b += 1
         while a < b and s[a] in " ,;:'‘\"“(–—-":
             a += 1
-        if b > a and a in starts and b in ends:
-            shapes.setdefault((a, b), set()).update(kinds)
+        if b > a and _word_at(s, a, starts) is not None and (b in ends or (s[b - 1] == "%" and b - 1 in ends)):
+            shapes.setdefault((a, b), set()).update(kinds)  # with its "%" and "£" if it has them
 
     joinable = _joinable(words, s)
     # content-word n-grams that stop at punctuation (a crude noun-phrase chunker)
@@ -324,7 +326,7 @@ def parse_sentence(s: str, start: int = 0) -> Sentence:
         add(m.start(2), m.end(2), "appos")
     out = []
     for (a, b), kinds in shapes.items():
-        i, j = starts[a], ends[b]
+        i, j = _word_at(s, a, starts), ends[b] if b in ends else ends[b - 1]
         ws = words[i:j + 1]
         caps = [w for _s, _e, w, _t in ws if w.lower() not in _PARTICLES]
         if caps and all(w[0].isupper() for w in caps) and not (i == 0 and len(ws) == 1 and ws[0][2] in _CAP_STOP):
@@ -341,6 +343,14 @@ def parse_sentence(s: str, start: int = 0) -> Sentence:
         out.append(Span(a, b, s[a:b], i, j, tuple(t for *_r, t in ws if t), frozenset(kinds), cuts))
     out.sort(key=lambda sp: (sp.start, sp.end))
     return Sentence(start, start + len(s), s, words, out)
+
+
+def _word_at(s: str, a: int, starts: dict[int, int]) -> int | None:
+    """The word a span starting at offset ``a`` begins with: the word there, or the number
+    after a currency sign ("£34m", "$ 20 billion")."""
+    if a in starts:
+        return starts[a]
+    return starts.get(a + 1, starts.get(a + 2)) if _CURRENCY.match(s, a) else None
 
 
 @lru_cache(maxsize=20_000)
