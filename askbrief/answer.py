@@ -433,6 +433,7 @@ _UNIT_SCALE = {  # unit -> (dimension, factor to the base unit)
     "km2": ("area", 1e6), "mi2": ("area", 1609.34 ** 2), "m2": ("area", 1.0),
     "litr": ("vol", 1.0), "liter": ("vol", 1.0), "gallon": ("vol", 3.785),
 }
+_MONEY = frozenset(CURRENCY_SIGNS)
 _SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 _QTY_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:\s(thousand|million|billion))?\s?-?"
                      r"(?:(square|sq\.?)\s)?([A-Za-z]+[23²]?)")
@@ -453,7 +454,7 @@ def quantity(text: str) -> tuple[str, float] | None:
     if t and (not m or t.start() <= m.start()):
         v = float(t.group(1))
         return "temp", v if t.group(2) == "C" else (v - 32) * 5 / 9
-    if not m or text[max(0, m.start() - 2):m.start()].strip()[-1:] in tuple(CURRENCY_SIGNS):
+    if not m or text[max(0, m.start() - 2):m.start()].strip()[-1:] in _MONEY:
         return None  # "£34m" is money, not metres
     unit = tokenize(m.group(4))
     scale = _UNIT_SCALE.get(unit[0]) if unit else None
