@@ -438,19 +438,30 @@ _SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 _QTY_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:\s(thousand|million|billion))?\s?-?"
                      r"(?:(square|sq\.?)\s)?([A-Za-z]+[23²]?)")
 _TEMP_RE = re.compile(r"(-?\d+(?:\.\d+)?)\s?°\s?([CF])\b")
+_MONEY_RE = re.compile(rf"([{re.escape(CURRENCY_SIGNS)}])\s?(\d[\d,]*(?:\.\d+)?)"
+                       r"(?:\s?(thousand|million|billion|trillion|mn|bn|tn|m|k)\b)?", re.I)
+_MONEY_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6,
+                "billion": 1e9, "bn": 1e9, "trillion": 1e12, "tn": 1e12}
 
 
 def quantities(text: str) -> list[tuple[str, float]]:
     """Every measured quantity in a text, in order."""
-    starts = sorted({m.start() for m in _QTY_RE.finditer(text)} | {m.start() for m in _TEMP_RE.finditer(text)})
+    money = [m.span() for m in _MONEY_RE.finditer(text)]
+    starts = sorted({m.start() for r in (_QTY_RE, _TEMP_RE) for m in r.finditer(text)
+                     if not any(a < m.start() < b for a, b in money)} | {a for a, _b in money})
     return [q for k in starts if (q := quantity(text[k:]))]
 
 
 def quantity(text: str) -> tuple[str, float] | None:
     """(dimension, value in base units) of the first measured quantity: "31 miles" -> len;
-    "26,000 square kilometres" and "10,000 sq mi" -> area; "20 °C" and "68 °F" -> temp."""
+    "26,000 square kilometres" and "10,000 sq mi" -> area; "20 °C" and "68 °F" -> temp;
+    "£34m" and "£34 million" -> money in pounds."""
     t = _TEMP_RE.search(text)
     m = _QTY_RE.search(text)
+    c = _MONEY_RE.search(text)
+    if c and (not m or c.start() < m.start()) and (not t or c.start() < t.start()):
+        scale = _MONEY_SCALE[c.group(3).lower()] if c.group(3) else 1.0
+        return f"money{c.group(1)}", float(c.group(2).replace(",", "")) * scale
     if t and (not m or t.start() <= m.start()):
         v = float(t.group(1))
         return "temp", v if t.group(2) == "C" else (v - 32) * 5 / 9

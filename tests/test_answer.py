@@ -172,7 +172,7 @@ def test_money_and_percentages_keep_their_signs():
     assert {"£34m", "£34m a year", "more than 50%", "$ 20 billion"} <= set(spans)
     assert spans["£34m"].first == spans["34m"].first  # the sign is no word of its own
     assert "unit" in spans["more than 50%"].shapes
-    assert answer.quantity("£34m") is None  # money, not 34 metres
+    assert answer.quantity("£34m") == ("money£", 34e6)  # money, not 34 metres
     assert answer.quantity("34m") == ("len", 34.0)
 
 
@@ -261,6 +261,21 @@ def test_units_grouped_as_one_fact(tmp_path):
 def test_same_quantity_in_other_units(a, b):
     assert answer.same_quantity(answer.quantity(a), answer.quantity(b))
     assert not answer.same_quantity(answer.quantity(a), answer.quantity("3 " + b.split(" ", 1)[1]))
+
+
+def test_sums_of_money_written_differently_are_one_fact(tmp_path):
+    assert answer.same_quantity(answer.quantity("£34m"), answer.quantity("£34 million"))
+    assert answer.same_quantity(answer.quantity("$ 20 billion"), answer.quantity("$20bn"))
+    assert not answer.same_quantity(answer.quantity("$20bn"), answer.quantity("£20bn"))
+    a = _write(tmp_path, {
+        "a.txt": "date 2020-01-02 The Karsa bridge contract is worth £34m, the ministry said.",
+        "b.txt": "date 2020-01-03 Builders won the £34 million Karsa bridge contract on Monday.",
+        "c.txt": "date 2020-01-03 The weather in the region was cold and dry for the season.",
+    })
+    ans = ask(a, "How much is the Karsa bridge contract worth?", settings=Settings(min_confidence=0.0))
+    assert answer.quantity(ans.answer) == ("money£", 34e6)
+    assert {c.doc for c in ans.citations} == {"a", "b"}
+    assert_verbatim(ans, a.brief)
 
 
 def test_quantity_shown_as_stated_not_as_its_conversion(tmp_path):
