@@ -263,32 +263,36 @@ def test_same_quantity_in_other_units(a, b):
     assert not answer.same_quantity(answer.quantity(a), answer.quantity("3 " + b.split(" ", 1)[1]))
 
 
+def _two_sources(tmp_path, first, second, question):
+    """Ask on a brief where two sources state one fact, in their own words, and a third is off
+    the subject: the answer cites both sources and quotes them verbatim."""
+    a = _write(tmp_path, {
+        "a.txt": "date 2020-01-02 " + first,
+        "b.txt": "date 2020-01-03 " + second,
+        "c.txt": "date 2020-01-03 The weather in the region was cold and dry for the season.",
+    })
+    ans = ask(a, question, settings=Settings(min_confidence=0.0))
+    assert {c.doc for c in ans.citations} == {"a", "b"}
+    assert_verbatim(ans, a.brief)
+    return ans
+
+
 def test_sums_of_money_written_differently_are_one_fact(tmp_path):
     assert answer.same_quantity(answer.quantity("£34m"), answer.quantity("£34 million"))
     assert answer.same_quantity(answer.quantity("$ 20 billion"), answer.quantity("$20bn"))
     assert not answer.same_quantity(answer.quantity("$20bn"), answer.quantity("£20bn"))
-    a = _write(tmp_path, {
-        "a.txt": "date 2020-01-02 The Karsa bridge contract is worth £34m, the ministry said.",
-        "b.txt": "date 2020-01-03 Builders won the £34 million Karsa bridge contract on Monday.",
-        "c.txt": "date 2020-01-03 The weather in the region was cold and dry for the season.",
-    })
-    ans = ask(a, "How much is the Karsa bridge contract worth?", settings=Settings(min_confidence=0.0))
+    ans = _two_sources(tmp_path, "The Karsa bridge contract is worth £34m, the ministry said.",
+                       "Builders won the £34 million Karsa bridge contract on Monday.",
+                       "How much is the Karsa bridge contract worth?")
     assert answer.quantity(ans.answer) == ("money£", 34e6)
-    assert {c.doc for c in ans.citations} == {"a", "b"}
-    assert_verbatim(ans, a.brief)
 
 
 def test_quantity_shown_as_stated_not_as_its_conversion(tmp_path):
-    a = _write(tmp_path, {
-        "a.txt": "date 2020-01-02 More than 26,000 square kilometres (10,000 sq mi) of Karsan "
-                 "farmland are sown for grain, mostly in the west.",
-        "b.txt": "date 2020-01-03 A report put Karsan farmland under grain at 26,000 km².",
-        "c.txt": "date 2020-01-03 The weather in the region was cold and dry for the season.",
-    })
-    ans = ask(a, "How much Karsan farmland is sown for grain?", settings=Settings(min_confidence=0.0))
+    ans = _two_sources(tmp_path, "More than 26,000 square kilometres (10,000 sq mi) of Karsan farmland "
+                                 "are sown for grain, mostly in the west.",
+                       "A report put Karsan farmland under grain at 26,000 km².",
+                       "How much Karsan farmland is sown for grain?")
     assert "26,000 square kilometres" in ans.answer
-    assert {c.doc for c in ans.citations} == {"a", "b"}
-    assert_verbatim(ans, a.brief)
 
 
 def test_percentage_question_has_its_focus_next_to_a_percent(tmp_path):
