@@ -433,15 +433,13 @@ _UNIT_SCALE = {  # unit -> (dimension, factor to the base unit)
     "km2": ("area", 1e6), "mi2": ("area", 1609.34 ** 2), "m2": ("area", 1.0),
     "litr": ("vol", 1.0), "liter": ("vol", 1.0), "gallon": ("vol", 3.785),
 }
-_MONEY = frozenset(CURRENCY_SIGNS)
-_SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6,
+          "billion": 1e9, "bn": 1e9, "trillion": 1e12, "tn": 1e12}
 _QTY_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:\s(thousand|million|billion))?\s?-?"
                      r"(?:(square|sq\.?)\s)?([A-Za-z]+[23²]?)")
 _TEMP_RE = re.compile(r"(-?\d+(?:\.\d+)?)\s?°\s?([CF])\b")
 _MONEY_RE = re.compile(rf"([{re.escape(CURRENCY_SIGNS)}])\s?(\d[\d,]*(?:\.\d+)?)"
                        r"(?:\s?(thousand|million|billion|trillion|mn|bn|tn|m|k)\b)?", re.I)
-_MONEY_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6,
-                "billion": 1e9, "bn": 1e9, "trillion": 1e12, "tn": 1e12}
 
 
 def quantities(text: str) -> list[tuple[str, float]]:
@@ -460,13 +458,13 @@ def quantity(text: str) -> tuple[str, float] | None:
     m = _QTY_RE.search(text)
     c = _MONEY_RE.search(text)
     if c and (not m or c.start() < m.start()) and (not t or c.start() < t.start()):
-        scale = _MONEY_SCALE[c.group(3).lower()] if c.group(3) else 1.0
+        scale = _SCALE[c.group(3).lower()] if c.group(3) else 1.0
         return f"money{c.group(1)}", float(c.group(2).replace(",", "")) * scale
     if t and (not m or t.start() <= m.start()):
         v = float(t.group(1))
         return "temp", v if t.group(2) == "C" else (v - 32) * 5 / 9
-    if not m or text[max(0, m.start() - 2):m.start()].strip()[-1:] in _MONEY:
-        return None  # "£34m" is money, not metres
+    if not m:  # (a sign before the number was read as money above: "£34m" is no 34 metres)
+        return None
     unit = tokenize(m.group(4))
     scale = _UNIT_SCALE.get(unit[0]) if unit else None
     if scale is None:
@@ -476,7 +474,7 @@ def quantity(text: str) -> tuple[str, float] | None:
         if dim != "len":
             return None
         dim, factor = "area", factor ** 2
-    value = float(m.group(1).replace(",", "")) * _SCALE_WORDS.get(m.group(2) or "", 1.0)
+    value = float(m.group(1).replace(",", "")) * _SCALE.get(m.group(2) or "", 1.0)
     return dim, value * factor
 
 
