@@ -464,7 +464,7 @@ def test_held_out_seed_questions_stay_answered():
 
 
 def test_second_held_out_seed_questions_stay_answered():
-    """The second held-out set (tests/data/README.md; shipped: overall 67.8, HasAns 62.2 F1)."""
+    """The second held-out set (tests/data/README.md; shipped: overall 64.1, HasAns 57.8 F1)."""
     r, by_id = _held_out("seeds-heldout2.jsonl")
     assert (r.questions, r.has_ans.n, r.no_ans.n) == (27, 23, 4)
     assert r.verbatim == 100.0
