@@ -112,6 +112,12 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+def word_terms(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, word, term) for every word of a text; term is '' for a stopword. What
+    ``tokenize`` gives, with each word and where it stands: for a sentence and a question."""
+    return [(m.start(), m.end(), m.group(), term(m.group())) for m in WORD_RE.finditer(text)]
+
+
 def word_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, term) for every word; term is '' for stopwords."""
     return [(m.start(), m.end(), term(m.group())) for m in WORD_RE.finditer(text)]
