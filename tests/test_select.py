@@ -177,3 +177,20 @@ def test_min_confidence_overrides_threshold(seeds_assistant):
     q = "Who is Haftar's spokesman?"
     assert seeds_assistant.ask(q, settings=Settings(min_confidence=1.0)).abstained
     assert not seeds_assistant.ask(q, settings=Settings(min_confidence=0.0)).abstained
+
+
+def test_asking_writes_into_neither_the_index_nor_the_parsed_sentences(tmp_path):
+    # caches live with their owner: how the brief uses a name is kept by answer.names, not
+    # on the index, and a parsed sentence (cached per chunk text) is never filled in later
+    from askbrief.answer.spans import parse_chunk
+
+    a = _write(tmp_path, {
+        "a.txt": "date 2020-01-02 Rebel forces took the town of Karsa on Monday, commander Omar Saleh said.",
+        "b.txt": "date 2020-01-03 His forces now hold Karsa, he said.",
+    })
+    attributes = dict(vars(a.index))
+    spans = [repr(sp) for c in a.brief.chunks for s in parse_chunk(c.text) for sp in s.spans]
+    ans = a.ask("Who took Karsa?", settings=Settings(min_confidence=0.0))
+    assert not ans.abstained and "Karsa" not in ans.answer
+    assert vars(a.index).keys() == attributes.keys()
+    assert [repr(sp) for c in a.brief.chunks for s in parse_chunk(c.text) for sp in s.spans] == spans
