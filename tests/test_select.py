@@ -4,7 +4,6 @@ corroboration across sources, disagreement, units, dated display."""
 import pytest
 
 import askbrief
-from askbrief import dates
 from askbrief.answer.quantities import quantity, same_quantity
 from askbrief.models import Answer, Settings
 from askbrief.render import render_text
@@ -93,15 +92,6 @@ def test_dated_display(seeds_assistant):
     assert "Tuesday (2019-04-02)" in render_text(ans)
     assert ans.answer in ans.evidence  # the quote itself stays verbatim
 
-
-def test_dates_resolve():
-    assert dates.display("Thursday", "2019-04-04") == "Thursday (2019-04-04)"
-    assert dates.resolve("on Tuesday", "2019-04-04") == "2019-04-02"
-    assert dates.resolve("Friday", "2019-04-04", "He is scheduled to meet Haftar on Friday") == "2019-04-05"
-    assert dates.resolve("overnight Wednesday", "2019-04-05") == "2019-04-03"
-    assert dates.resolve("last month", "2019-04-04") == "2019-03"
-    assert dates.resolve("Thursday", None) is None
-    assert dates.display("2011", "2019-04-04") == "2011"
 
 
 def _write(tmp_path, files):

@@ -1,15 +1,16 @@
-"""Fit the answer selector's two models and write ``askbrief/answer/weights.json``: ``python -m training.fit``.
+"""Fit the answer selector's two models and write them to askbrief/answer/weights.json.
 
-Run from a checkout of the repository (training is no part of the installed package). Data,
-given as arguments with defaults in the repository: the SQuAD 2.0 sample
-``tests/data/squad2-tune.json`` (``--squad``; its brief built from its own contexts, as
+``python -m training.fit``, run from a checkout of the repository: training is no part of the
+installed package. Data, given as arguments with defaults in the repository: the SQuAD 2.0
+sample ``tests/data/squad2-tune.json`` (``--squad``; its brief built from its own contexts, as
 ``askbrief eval`` does) and the seed questions ``tests/data/seeds-questions.jsonl``
-(``--seed-questions``) on the bundled brief ``seeds/`` (``--seed-brief``). Folds are whole articles for SQuAD (its three articles) and thirds of the
-seed questions (every third question in file order) for the seed brief, whose five articles
-share their story: every figure printed is for questions the weights were not fitted to, and on
-SQuAD for text they were not fitted to either. The seed folds matter for the confidence model:
-it is fitted to out-of-fold answers, and those of a ranker that never saw a question on news text
-would teach it that news questions go wrong more often than they do with the shipped ranker.
+(``--seed-questions``) on the bundled brief ``seeds/`` (``--seed-brief``). Folds are whole
+articles for SQuAD (its three articles) and thirds of the seed questions (every third question
+in file order) for the seed brief, whose five articles share their story: every figure printed
+is for questions the weights were not fitted to, and on SQuAD for text they were not fitted to
+either. The seed folds matter for the confidence model: it is fitted to out-of-fold answers,
+and those of a ranker that never saw a question on news text would teach it that news
+questions go wrong more often than they do with the shipped ranker.
 
 1. The ranking model: a linear score over candidate features, trained listwise (softmax over
    one question's candidates against a target that puts each candidate's mass in proportion
