@@ -518,8 +518,6 @@ _ADDERS = {"ask": _add_ask, "paths": _add_paths, "index": _add_index, "eval": _a
 def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
     """The parser, with the subcommands named in ``commands`` (``run`` builds only the one it
     runs: a one-shot question should not pay for the others' arguments)."""
-    from . import __name__ as _pkg  # noqa: F401  (keeps the import graph obvious)
-
     parser = _Parser(prog="askbrief",
                      description="Ask questions of a brief (a folder of articles or notes). "
                                  "Answers are quoted verbatim from the sources, with citations.",
