@@ -28,10 +28,8 @@ def seeds_assistant():
 def assert_verbatim(answer, brief):
     """Every answer and every quote is an exact substring of the cited paragraph."""
     for c in answer.citations:
-        doc = brief.document(c.doc)
-        paras = [ch for ch in brief.chunks if ch.doc == c.doc and ch.paragraph == c.paragraph]
-        assert paras, c
-        para_text = doc.text[paras[0].para_start:paras[0].para_end]
+        para_text = brief.paragraph(c.doc, c.paragraph)
+        assert para_text is not None, c
         assert para_text[c.start:c.end] == c.quote
     if not answer.abstained:
         assert answer.answer and answer.citations

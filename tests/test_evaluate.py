@@ -147,24 +147,27 @@ class ScriptedAssistant:
         return self.script[question]
 
 
-def _para(brief, doc, paragraph):
-    c = next(c for c in brief.chunks if c.doc == doc and c.paragraph == paragraph)
-    return brief.document(doc).text[c.para_start:c.para_end]
-
-
 def _answer(brief, question, text=None, where=None, retrieved=(), shift=0):
     """An Answer quoting `text` from paragraph `where`; shift > 0 makes the offsets wrong."""
     ret = [Retrieved(doc=d, paragraph=p, score=1.0) for d, p in retrieved]
     if text is None:
         return Answer(question=question, answer=None, abstained=True, confidence=0.1, evidence=None,
                       citations=[], retrieved=ret, elapsed_ms=1.0)
-    para = _para(brief, *where)
+    para = brief.paragraph(*where)
     start = para.index(text)
     quote = para[start:start + len(text)]
     cit = Citation(doc=where[0], title="t", date=None, paragraph=where[1], start=start + shift,
                    end=start + shift + len(quote), quote=quote)
     return Answer(question=question, answer=text, abstained=False, confidence=0.9, evidence=quote,
                   citations=[cit], retrieved=ret, elapsed_ms=1.0)
+
+
+def test_a_squad_context_without_text_has_no_chunk_but_keeps_its_number(tmp_path):
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(_squad({"A": ["One.", " \n ", "", "Four."]})))
+    brief = squad_brief(read_questions(path))
+    assert brief.paragraph_keys() == [("A", 0), ("A", 3)]
+    assert brief.paragraph("A", 3) == "Four." and brief.paragraph("A", 1) is None
 
 
 def test_report_figures_hand_computed_on_a_squad_file():

@@ -94,12 +94,11 @@ class CannedAssistant:
     def cite(self, quote):
         from askbrief.models import Citation
 
-        for ch in self.brief.chunks:
-            doc = self.brief.document(ch.doc)
-            para = doc.text[ch.para_start:ch.para_end]
+        for doc_id, paragraph in self.brief.paragraph_keys():
+            doc, para = self.brief.document(doc_id), self.brief.paragraph(doc_id, paragraph)
             if quote in para:
                 i = para.index(quote)
-                return Citation(doc=doc.id, title=doc.title, date=doc.date, paragraph=ch.paragraph,
+                return Citation(doc=doc.id, title=doc.title, date=doc.date, paragraph=paragraph,
                                 start=i, end=i + len(quote), quote=quote)
         raise AssertionError(quote)
 

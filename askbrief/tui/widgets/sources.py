@@ -8,7 +8,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from askbrief.corpus import Brief
-from askbrief.models import Answer, Citation
+from askbrief.models import Answer
 
 from ..richtext import paragraph_text, source_header
 
@@ -59,24 +59,9 @@ class SourcesPane(VerticalScroll):
         self.brief = brief
         self.answer: Answer | None = None
         self.current: int | None = None
-        self._paragraphs: dict[tuple[str, int], tuple[int, int]] | None = None
 
     def compose(self):
         yield Static("The sources of the selected answer appear here.", id="sources-heading")
-
-    def paragraph(self, citation: Citation) -> str | None:
-        """The full text of the cited paragraph in the loaded brief, if it is there."""
-        if self._paragraphs is None:
-            self._paragraphs = {}
-            for ch in self.brief.chunks:
-                self._paragraphs.setdefault((ch.doc, ch.paragraph), (ch.para_start, ch.para_end))
-        span = self._paragraphs.get((citation.doc, citation.paragraph))
-        if span is None:
-            return None
-        try:
-            return self.brief.document(citation.doc).text[span[0]:span[1]]
-        except KeyError:
-            return None
 
     async def show(self, answer: Answer | None) -> None:
         self.answer = answer
@@ -95,7 +80,7 @@ class SourcesPane(VerticalScroll):
         for i, c in enumerate(answer.citations):
             text = source_header(i, c)
             text.append("\n")
-            para = self.paragraph(c)
+            para = self.brief.paragraph(c.doc, c.paragraph)
             if para is None:
                 text.append("(this paragraph is not in the loaded brief; the quote:)\n", style="dim italic")
                 para = c.quote
