@@ -376,6 +376,7 @@ def test_damaged_history_still_answers_and_is_kept(isolated_user_dirs):
     assert r.returncode == 0 and "Bouteflika" in r.stdout
     [warning] = r.stderr.splitlines()
     assert str(path) in warning and "damaged" in warning and "without saving" in warning
+    assert warning.endswith(f"(to start a new history, move it aside: mv '{path}' '{path}.damaged')")
     r = cli("ask", "--continue", "When did he resign?")
     assert r.returncode == 0 and r.stdout.strip() and len(r.stderr.splitlines()) == 1
     r = cli("history", "list")
