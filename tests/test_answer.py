@@ -13,7 +13,7 @@ from askbrief.retrieve import search
 from askbrief.text import tokenize
 from askbrief.render import render_text
 
-from conftest import assert_verbatim
+from helpers import assert_verbatim
 
 # (question, acceptable answers): different question types, all from the bundled brief
 SEED_QUESTIONS = [

@@ -12,7 +12,7 @@ from askbrief.text import fold, tokenize
 
 import pytest
 
-from conftest import SEEDS, assert_verbatim
+from helpers import SEEDS, assert_verbatim
 
 
 def test_seed_documents_ids_dates_titles():

@@ -18,7 +18,7 @@ from askbrief.tui import make_app  # noqa: E402
 from askbrief.tui.widgets import HistorySidebar  # noqa: E402
 from askbrief.tui.widgets.sources import SourceCard  # noqa: E402
 
-from conftest import SEEDS  # noqa: E402
+from helpers import SEEDS  # noqa: E402
 
 SIZE = (120, 40)
 
@@ -29,15 +29,6 @@ def run_async(fn):
     def wrapper(*args, **kwargs):
         return asyncio.run(fn(*args, **kwargs))
     return wrapper
-
-
-@pytest.fixture
-def store(tmp_path):
-    from askbrief.history import HistoryStore
-
-    st = HistoryStore(tmp_path / "history.db")
-    yield st
-    st.close()
 
 
 class SpyAssistant:
