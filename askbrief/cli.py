@@ -54,7 +54,10 @@ def _add_corpus(p: argparse.ArgumentParser) -> None:
 def _add_engine(p: argparse.ArgumentParser) -> None:
     p.add_argument("--top-k", type=int, metavar="N", help="passages retrieved per question (default 20)")
     p.add_argument("--min-confidence", type=float, metavar="X",
-                   help="abstain below this confidence, 0..1 (default: the tuned threshold)")
+                   help="no short answer below this confidence, 0..1 (default: the tuned threshold)")
+    p.add_argument("--min-sentence-confidence", type=float, metavar="X",
+                   help="without a short answer, show the supporting sentence at or above this "
+                        "confidence, else abstain, 0..1 (default: the tuned threshold; 1 turns sentence answers off)")
 
 
 def _settings(args):
@@ -65,10 +68,12 @@ def _settings(args):
         if args.top_k < 1:
             raise UsageError("--top-k must be at least 1")
         kw["top_k"] = args.top_k
-    if getattr(args, "min_confidence", None) is not None:
-        if not 0.0 <= args.min_confidence <= 1.0:
-            raise UsageError("--min-confidence must be between 0 and 1")
-        kw["min_confidence"] = args.min_confidence
+    for name in ("min_confidence", "min_sentence_confidence"):
+        value = getattr(args, name, None)
+        if value is not None:
+            if not 0.0 <= value <= 1.0:
+                raise UsageError(f"--{name.replace('_', '-')} must be between 0 and 1")
+            kw[name] = value
     return Settings(**kw)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 _ADAPTERS: dict[type, Any] = {}
 
@@ -139,6 +139,12 @@ class Retrieved(_Model):
 class Answer(_Model):
     """What ``askbrief ask --json`` prints, one object per question.
 
+    ``grade`` says what the reader gets: ``"short"`` -- ``answer`` is a span of ``evidence``, the
+    sentence it is quoted from; ``"sentence"`` -- no span is likely right, but ``evidence`` is a
+    sentence that likely answers the question (``answer`` is None; ``highlight`` is the best
+    span in it, shown but not asserted); ``"none"`` -- askbrief abstains (``abstained``) and the
+    citations are the closest passages. ``confidence`` estimates the short answer's F1,
+    ``sentence_confidence`` the chance that ``evidence`` holds the answer.
     ``resolved``: follow-up references and what they were taken to mean, e.g. ``{"it": "Gharyan"}``;
     ``alternatives``: other answers that other sources give, when the sources disagree.
     """
@@ -153,13 +159,27 @@ class Answer(_Model):
     elapsed_ms: float
     resolved: dict[str, str] = field(default_factory=dict)
     alternatives: list[Alternative] = field(default_factory=list)
+    grade: Literal["short", "sentence", "none"] | None = None  # None: from abstained (older saves)
+    sentence_confidence: float | None = None
+    highlight: str | None = None
 
     def __post_init__(self) -> None:
-        if not 0.0 <= self.confidence <= 1.0:
-            raise ValueError(f"confidence must be between 0 and 1, not {self.confidence}")
+        for name in ("confidence", "sentence_confidence"):
+            value = getattr(self, name)
+            if value is not None and not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, not {value}")
+        if self.grade is None:
+            self.grade = "none" if self.abstained else "short"
+        if self.abstained != (self.grade == "none"):
+            raise ValueError(f"a {self.grade!r} answer cannot have abstained={self.abstained}")
+        if (self.answer is None) != (self.grade != "short"):
+            raise ValueError(f"a {self.grade!r} answer {'has no' if self.answer is None else 'has an'} answer span")
+        if self.grade == "sentence" and not self.evidence:
+            raise ValueError("a sentence answer needs its evidence")
 
 
 ABSTAIN_TEXT = "The brief does not say."
+SENTENCE_TEXT = "No short answer; the brief says:"  # heads a sentence answer
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -169,6 +189,7 @@ class Settings(_Model):
     top_k: int = 20
     answer_chunks: int = 8
     min_confidence: float | None = None
+    min_sentence_confidence: float | None = None
     max_citations: int = 8
 
     def __post_init__(self) -> None:
@@ -177,5 +198,7 @@ class Settings(_Model):
             value = getattr(self, name)
             if not low <= value <= high:
                 raise ValueError(f"{name} must be between {low} and {high}, not {value}")
-        if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
-            raise ValueError(f"min_confidence must be between 0 and 1, not {self.min_confidence}")
+        for name in ("min_confidence", "min_sentence_confidence"):
+            value = getattr(self, name)
+            if value is not None and not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, not {value}")

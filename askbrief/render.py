@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .dates import display
-from .models import ABSTAIN_TEXT, Answer, Citation
+from .models import ABSTAIN_TEXT, SENTENCE_TEXT, Answer, Citation
 
 if TYPE_CHECKING:
     from .records import Conversation
@@ -147,6 +147,14 @@ def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
             for n, c in enumerate(ans.citations, 1):
                 lines.append(citation_line(n, c, style))
         return "\n".join(lines)
+    if ans.grade == "sentence":
+        lines.append(f"{style.bold(SENTENCE_TEXT)}  "
+                     + style.dim(f"(sentence answer, confidence {ans.sentence_confidence or 0.0:.2f})"))
+        if ans.resolved:
+            lines.append(style.dim(resolved_note(ans)))
+        lines += ["", _wrap(highlight(ans.evidence or "", ans.highlight, style), width, "  "), ""]
+        lines += [citation_line(n, c, style, ans.highlight) for n, c in enumerate(ans.citations, 1)]
+        return "\n".join(lines)
     agree = len(ans.citations)
     shown = display(ans.answer or "", ans.citations[0].date if ans.citations else None, ans.evidence or "")
     lines.append(f"{style.bold(safe(shown))}  "
@@ -198,6 +206,8 @@ def to_markdown(conversation: Conversation) -> str:
         out += [f"## {n}. {_md_text(turn.question)}", ""]
         if ans.abstained:
             out.append(f"**{ABSTAIN_TEXT}**")
+        elif ans.grade == "sentence":
+            out.append(f"**{SENTENCE_TEXT}**")
         else:
             out.append(f"**{_md_text(ans.answer or '')}**")
         if ans.resolved:

@@ -196,9 +196,13 @@ def test_report_figures_hand_computed_on_a_squad_file(quoting):
     assert (ret.n, ret.recall_at_1, ret.recall_at_5, ret.recall_at_20) == (4, 50.0, 75.0, 75.0)
     assert ret.mrr == pytest.approx((1 + 1 / 3 + 0 + 1) / 4, abs=1e-4)
     assert list(r.by_type) == ["who", "when", "what", "other"]
-    assert r.by_type["what"].model_dump() == {"n": 2, "exact": 50.0, "f1": 50.0}
-    assert r.by_type["when"].model_dump() == {"n": 1, "exact": 0.0, "f1": 80.0}
-    assert r.by_type["other"].model_dump() == {"n": 1, "exact": 0.0, "f1": 0.0}  # "how long"
+    # useful: a short answer with F1 >= 0.5, or its sentence holding a gold answer; misled:
+    # an unanswerable question given an answer ("Sylvania" for the moon base)
+    assert r.by_type["what"].model_dump() == {"n": 2, "exact": 50.0, "f1": 50.0, "useful": 100.0, "misled": 100.0}
+    assert r.by_type["when"].model_dump() == {"n": 1, "exact": 0.0, "f1": 80.0, "useful": 100.0, "misled": None}
+    assert r.by_type["other"].model_dump() == {"n": 1, "exact": 0.0, "f1": 0.0, "useful": 0.0,
+                                               "misled": None}  # "how long"
+    assert (r.has_ans.useful, r.no_ans.misled, r.overall.useful) == (50.0, 50.0, 50.0)  # capital, founded of 4; the moon of 2
     assert {k: v.model_dump() for k, v in r.by_tag.items()} == {}
     assert evaluate.predictions(results) == {
         "fr-capital": "Ruritania City", "fr-founded": "founded in 1820", "fr-king": "",
@@ -233,9 +237,10 @@ def test_jsonl_questions_tags_unscored_and_gold_by_answer_text(quoting):
     assert (r.overall.n, r.overall.exact) == (4, 75.0)  # mayor, cost, moon right; founded abstained
     assert (r.has_ans.n, r.has_ans.exact, r.no_ans.n, r.no_ans.exact) == (3, 66.67, 1, 100.0)
     assert (r.retrieval.n, r.retrieval.recall_at_1, r.retrieval.recall_at_5) == (3, 33.33, 66.67)
-    assert {k: v.model_dump() for k, v in r.by_tag.items()} == {"date": {"n": 1, "exact": 0.0, "f1": 0.0},
-                        "name": {"n": 1, "exact": 100.0, "f1": 100.0},
-                        "off-topic": {"n": 1, "exact": 100.0, "f1": 100.0}}
+    assert {k: v.model_dump() for k, v in r.by_tag.items()} == {
+        "date": {"n": 1, "exact": 0.0, "f1": 0.0, "useful": 0.0, "misled": None},
+        "name": {"n": 1, "exact": 100.0, "f1": 100.0, "useful": 100.0, "misled": None},
+        "off-topic": {"n": 1, "exact": 100.0, "f1": 100.0, "useful": None, "misled": 0.0}}
     assert (r.answers_given, r.verbatim) == (3, 100.0)  # the unscored answer counts here
 
 
