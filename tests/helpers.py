@@ -14,7 +14,10 @@ def assert_verbatim(answer, brief):
         para_text = brief.paragraph(c.doc, c.paragraph)
         assert para_text is not None, c
         assert para_text[c.start:c.end] == c.quote
-    if not answer.abstained:
+    if answer.grade == "sentence":  # the sentence quoted whole, its marked span inside it
+        assert answer.answer is None and answer.citations[0].quote == answer.evidence
+        assert answer.highlight is None or answer.highlight in answer.evidence
+    elif not answer.abstained:
         assert answer.answer and answer.citations
         assert answer.answer in answer.evidence
         assert answer.answer in answer.citations[0].quote
