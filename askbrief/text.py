@@ -108,6 +108,12 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+def word_terms(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, word, term) for every word of a text; term is '' for a stopword. What
+    ``tokenize`` gives, with each word and where it stands: for a sentence and a question."""
+    return [(m.start(), m.end(), m.group(), term(m.group())) for m in WORD_RE.finditer(text)]
+
+
 # Sentence boundaries: end punctuation, optional closing quotes/brackets, whitespace,
 # then something that can start a sentence. Abbreviations are checked afterwards.
 _SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9\u00C0-\u024F])|\n\s*\n|\n(?=\s*[•*\-–—]\s)")

@@ -39,7 +39,7 @@ def states_same(answer: str, quote: str, m: dict) -> bool:
     (name variants folded), or as the same quantity in other units."""
     if answer in quote:
         return True
-    from askbrief.answer import answer_key, quantities, quantity, same_quantity
+    from askbrief.answer.quantities import answer_key, quantities, quantity, same_quantity
 
     key = answer_key(answer, m)
     if key and key in answer_key(quote, m):

@@ -43,8 +43,6 @@ def test_keys_and_distance():
 
 
 def test_variant_question_is_answered(seeds_assistant):
-    from test_answer import ask
-
-    ans = ask(seeds_assistant, "Who is Hifter's top aide?")
+    ans = seeds_assistant.ask("Who is Hifter's top aide?")
     assert not ans.abstained
     assert "Hassi" in ans.answer
