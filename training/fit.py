@@ -3,7 +3,7 @@
 ``python -m training.fit``, run from a checkout of the repository: training is no part of the
 installed package. Data, given as arguments with defaults in the repository: the SQuAD 2.0
 sample ``tests/data/squad2-tune.json`` (``--squad``; its brief built from its own contexts, as
-``askbrief eval`` does) and the seed questions ``tests/data/seeds-questions.jsonl`` + ``seeds-free-train.jsonl``
+``askbrief eval`` does) and the seed questions ``tests/data/seeds-questions.jsonl``
 (``--seed-questions``) on the bundled brief ``seeds/`` (``--seed-brief``). Folds are whole
 articles for SQuAD (its three articles) and thirds of the seed questions (every third question
 in file order) for the seed brief, whose five articles share their story: every figure printed
@@ -41,7 +41,7 @@ import numpy as np
 
 from askbrief.answer import features, model, read, wh_word
 from askbrief.corpus import load_brief
-from askbrief.evaluate import TYPE_ORDER, f1_score, folded, read_questions, squad_brief
+from askbrief.evaluate import TYPE_ORDER, f1_score, read_questions, squad_brief
 from askbrief.index import build_index
 from askbrief.models import Settings
 from askbrief.retrieve import search
@@ -49,7 +49,7 @@ from askbrief.variants import term_map
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository
 SQUAD = ROOT / "tests" / "data" / "squad2-tune.json"
-SEEDS_Q = (ROOT / "tests" / "data" / "seeds-questions.jsonl", ROOT / "tests" / "data" / "seeds-free-train.jsonl")
+SEEDS_Q = ROOT / "tests" / "data" / "seeds-questions.jsonl"
 SEEDS = ROOT / "seeds"
 L2_RANK, L2_CONF = 3e-3, 1e-2
 EPOCHS, LR = 250, 0.05
@@ -95,7 +95,7 @@ def _items(fold_of, cases, index, settings: Settings) -> list[Item]:
 
 
 def load_items(settings: Settings, seeds: bool = True, limit: int | None = None, squad: Path = SQUAD,
-               seed_questions: Sequence[Path] = SEEDS_Q, seed_brief: Path = SEEDS) -> list[Item]:
+               seed_questions: Path = SEEDS_Q, seed_brief: Path = SEEDS) -> list[Item]:
     """Feature extraction for every question (the slow part: done once)."""
     qs = read_questions(squad)
     brief = squad_brief(qs)
@@ -103,9 +103,10 @@ def load_items(settings: Settings, seeds: bool = True, limit: int | None = None,
     cases = qs.cases[:limit] if limit else qs.cases
     items = _items(lambda c: sorted(c.gold)[0][0] if c.gold else "?", cases, index, settings)
     if seeds:
+        sq = read_questions(seed_questions)
         sbrief = load_brief([seed_brief])
         sindex = build_index(sbrief, term_map=term_map(sbrief))
-        cases = [c for path in seed_questions for c in read_questions(path).cases[:limit] if len(c.asked) == 1]
+        cases = [c for c in (sq.cases[:limit] if limit else sq.cases) if len(c.asked) == 1]
         fold = {c.id: f"seeds-{i % SEED_FOLDS + 1}" for i, c in enumerate(cases)}
         items += _items(lambda c: fold[c.id], cases, sindex, settings)
     return items
@@ -156,17 +157,6 @@ def conf_rows(items: Sequence[Item], w: np.ndarray) -> tuple[np.ndarray, np.ndar
     return np.array(X), np.array(y), preds
 
 
-def sentence_holds(items: Sequence[Item], w: np.ndarray) -> np.ndarray:
-    """Per question, 1 when the sentence of the ranker's top answer holds a gold answer (case
-    and spaces folded, as ``askbrief eval`` counts a useful sentence), else 0."""
-    out = []
-    for it in items:
-        r = model.rank(it.ex, w)
-        sentence = folded(it.ex.candidates[r.best[r.order[0]]].sentence.text) if r else ""
-        out.append(float(bool(sentence) and any(g and g in sentence for g in map(folded, it.answers))))
-    return np.array(out)
-
-
 def fit_conf(X: np.ndarray, y: np.ndarray, l2: float = L2_CONF, iters: int = 30) -> np.ndarray:
     """Logistic regression with soft targets, by Newton's method."""
     keep = np.abs(X).sum(axis=1) > 0
@@ -209,29 +199,6 @@ def best_threshold(conf: np.ndarray, f1: np.ndarray, answerable: np.ndarray,
     return float(cuts[int(np.argmax(smooth))])
 
 
-def sentence_confidences(X: np.ndarray, v: np.ndarray) -> np.ndarray:
-    return np.array([model.sentence_confidence(v, x) if np.abs(x).sum() > 0 else 0.0 for x in X])
-
-
-def best_sentence_threshold(short: np.ndarray, sconf: np.ndarray, useful_short: np.ndarray,
-                            holds: np.ndarray, answerable: np.ndarray, sets: np.ndarray,
-                            window: int = SMOOTH) -> float:
-    """The sentence-confidence cut that maximises, averaged over the question sets, the share
-    of answerable questions given a useful answer minus the share of unanswerable ones given
-    any answer (misled), for questions below the short answer's cut; smoothed like
-    ``best_threshold``."""
-    cuts = np.round(np.arange(0.05, 0.951, 0.01), 2)
-    curve = []
-    for t in cuts:
-        given = short | (sconf >= t)
-        useful = np.where(short, useful_short, holds.astype(bool)) & given
-        curve.append(np.mean([useful[(sets == n) & answerable].mean() - given[(sets == n) & ~answerable].mean()
-                              for n in np.unique(sets)]))
-    curve = np.array(curve)
-    smooth = np.array([curve[max(0, k - window):k + window + 1].mean() for k in range(len(cuts))])
-    return float(cuts[int(np.argmax(smooth))])
-
-
 def _set_of(item: Item) -> str:
     return "seeds" if is_seed(item) else "squad"
 
@@ -244,25 +211,13 @@ class Outcome:
     pred: str
     conf: float
     f1: float  # of pred, before abstention
-    answered: bool  # a short answer
-    sconf: float = 0.0  # the sentence model's confidence
-    holds: bool = False  # the top answer's sentence holds a gold answer
-    sentence: bool = False  # given as a sentence answer (not short, sentence confidence above its cut)
+    answered: bool
 
     @property
     def score(self) -> float:
         if not self.answered:
             return 0.0 if self.item.answers else 1.0
         return self.f1 if self.item.answers else 0.0
-
-    @property
-    def useful(self) -> bool:
-        """What ``askbrief eval`` counts as useful for an answerable question."""
-        return (self.answered and (self.f1 >= 0.5 or self.holds)) or (self.sentence and self.holds)
-
-    @property
-    def misled(self) -> bool:
-        return self.answered or self.sentence
 
 
 def _fit_all(items: Sequence[Item], folds: list[str], log) -> tuple[model.Model, list[Outcome]]:
@@ -276,39 +231,29 @@ def _fit_all(items: Sequence[Item], folds: list[str], log) -> tuple[model.Model,
         return rank_wo[excl]
 
     outcomes: list[Outcome] = []
-    oof_conf_X, oof_y, oof_ans, oof_holds = [], [], [], []
+    oof_conf_X, oof_y, oof_ans = [], [], []
     for k in folds:
         t0 = time.perf_counter()
-        inner_X, inner_y, inner_ans, inner_sets, inner_holds = [], [], [], [], []
+        inner_X, inner_y, inner_ans, inner_sets = [], [], [], []
         for j in folds:
             if j == k:
                 continue
-            w_kj = ranker(frozenset({k, j}))
-            Xj, yj, _ = conf_rows(by[j], w_kj)
+            Xj, yj, _ = conf_rows(by[j], ranker(frozenset({k, j})))
             inner_X.append(Xj)
             inner_y.append(yj)
             inner_ans.append(np.array([bool(it.answers) for it in by[j]]))
             inner_sets.append(np.array([_set_of(it) for it in by[j]]))
-            inner_holds.append(sentence_holds(by[j], w_kj))
         Xi, yi, ai = np.vstack(inner_X), np.concatenate(inner_y), np.concatenate(inner_ans)
-        si, hi = np.concatenate(inner_sets), np.concatenate(inner_holds)
         v = fit_conf(Xi, yi)
-        t = best_threshold(confidences(Xi, v), yi, ai, si)
-        u = fit_conf(Xi, hi)
-        ci = confidences(Xi, v) >= t
-        ts = best_sentence_threshold(ci, sentence_confidences(Xi, u), ci & ((yi >= 0.5) | (hi > 0)), hi, ai, si)
+        t = best_threshold(confidences(Xi, v), yi, ai, np.concatenate(inner_sets))
         Xk, yk, pk = conf_rows(by[k], ranker(frozenset({k})))
-        hk = sentence_holds(by[k], ranker(frozenset({k})))
-        ck, sk = confidences(Xk, v), sentence_confidences(Xk, u)
-        outcomes += [Outcome(it, p, float(c), float(f), bool(c >= t), float(sc), bool(h),
-                             bool(c < t and sc >= ts))
-                     for it, p, c, f, sc, h in zip(by[k], pk, ck, yk, sk, hk)]
+        ck = confidences(Xk, v)
+        outcomes += [Outcome(it, p, float(c), float(f), bool(c >= t))
+                     for it, p, c, f in zip(by[k], pk, ck, yk)]
         oof_conf_X.append(Xk)
         oof_y.append(yk)
         oof_ans.append(np.array([bool(it.answers) for it in by[k]]))
-        oof_holds.append(hk)
-        log(f"fold {k}: {len(by[k])} questions, thresholds {t:.2f} / sentence {ts:.2f} "
-            f"({time.perf_counter() - t0:.1f} s)")
+        log(f"fold {k}: {len(by[k])} questions, threshold {t:.2f} ({time.perf_counter() - t0:.1f} s)")
     Xo, yo, ao = np.vstack(oof_conf_X), np.concatenate(oof_y), np.concatenate(oof_ans)
     v = fit_conf(Xo, yo)
     sets = np.array([_set_of(o.item) for o in outcomes])
@@ -322,14 +267,7 @@ def _fit_all(items: Sequence[Item], folds: list[str], log) -> tuple[model.Model,
     if off:
         Xf, _y, _p = conf_rows(off, w)
         threshold = max(threshold, round(float(confidences(Xf, v).max()) + 0.01, 2))
-    ho = np.concatenate(oof_holds)
-    u = fit_conf(Xo, ho)
-    short = np.array([o.conf for o in outcomes]) >= threshold
-    s_threshold = best_sentence_threshold(short, np.array([o.sconf for o in outcomes]),
-                                          short & ((yo >= 0.5) | (ho > 0)), ho, ao, sets)
-    if off:  # nor is it given a sentence
-        s_threshold = max(s_threshold, round(float(sentence_confidences(Xf, u).max()) + 0.01, 2))
-    return model.Model(w, v, threshold, sent=u, sentence_threshold=s_threshold), outcomes
+    return model.Model(w, v, threshold), outcomes
 
 
 # --- reports -----------------------------------------------------------------------
@@ -341,13 +279,11 @@ def metrics(outs: Sequence[Outcome]) -> dict[str, float]:
     return {"n": len(outs), "F1": pct([o.score for o in outs]),
             "HasAns_F1": pct([o.score for o in has]), "NoAns": pct([o.score for o in no]),
             "answered": pct([o.answered for o in has]),
-            "F1_if_answered": pct([o.f1 for o in has if o.answered]),
-            "useful": pct([o.useful for o in has]), "misled": pct([o.misled for o in no]),
-            "sentence": pct([o.sentence for o in outs])}
+            "F1_if_answered": pct([o.f1 for o in has if o.answered])}
 
 
 def table(rows: dict[str, dict[str, float]]) -> str:
-    cols = ["n", "F1", "HasAns_F1", "NoAns", "answered", "F1_if_answered", "useful", "misled", "sentence"]
+    cols = ["n", "F1", "HasAns_F1", "NoAns", "answered", "F1_if_answered"]
     lines = ["| set | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
     for name, m in rows.items():
         lines.append(f"| {name} | " + " | ".join(str(m[c]) for c in cols) + " |")
@@ -391,7 +327,7 @@ def threshold_curve(squad: Sequence[Outcome], seeds: Sequence[Outcome]) -> str:
     for t in np.round(np.arange(0.05, 0.651, 0.05), 2):
         row = [f"{t:.2f}"]
         for outs in (squad, seeds):
-            cut = [Outcome(o.item, o.pred, o.conf, o.f1, o.conf >= t, o.sconf, o.holds, False) for o in outs]
+            cut = [Outcome(o.item, o.pred, o.conf, o.f1, o.conf >= t) for o in outs]
             m = metrics(cut)
             row += [f"{m['F1']:.1f}", f"{m['HasAns_F1']:.1f}"]
         lines.append("| " + " | ".join(row) + " |")
@@ -401,8 +337,7 @@ def threshold_curve(squad: Sequence[Outcome], seeds: Sequence[Outcome]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m training.fit", description=__doc__.split("\n")[0])
     p.add_argument("--squad", type=Path, default=SQUAD, help="SQuAD 2.0 questions, their brief built from their contexts (default: %(default)s)")
-    p.add_argument("--seed-questions", type=Path, nargs="+", default=list(SEEDS_Q),
-                   help="JSONL question files on --seed-brief (default: %(default)s)")
+    p.add_argument("--seed-questions", type=Path, default=SEEDS_Q, help="JSONL questions on --seed-brief (default: %(default)s)")
     p.add_argument("--seed-brief", type=Path, default=SEEDS, help="the brief of --seed-questions (default: %(default)s)")
     p.add_argument("--out", type=Path, default=model.WEIGHTS_PATH, help="where to write the weights (default: %(default)s)")
     p.add_argument("--report", metavar="FILE", help="also write the cross-validation report here")
@@ -417,7 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"({time.perf_counter() - t0:.1f} s)")
     folds = sorted({it.fold for it in items})
     fitted, outcomes = _fit_all(items, folds, log)
-    fitted.meta = {"trained_on": [args.squad.name] + ([p.name for p in args.seed_questions] if not args.no_seeds else []),
+    fitted.meta = {"trained_on": [args.squad.name] + ([args.seed_questions.name] if not args.no_seeds else []),
                    "questions": len(items), "cv": {k: v for k, v in metrics(
                        [o for o in outcomes if not is_seed(o.item)]).items()},
                    "command": "python -m training.fit"}
