@@ -525,7 +525,7 @@ def _score(results: Sequence[Result]) -> EvalScore:
 
 
 def prepare(questions_file: str | Path, corpus: Sequence[str] | None = None,
-            settings: Settings | None = None) -> Evaluation:
+            settings: Settings | None = None, follow_links: bool = False) -> Evaluation:
     """Read the question file, load its brief (its own, for SQuAD without a corpus), index it."""
     from . import Assistant, corpus_paths
 
@@ -536,7 +536,7 @@ def prepare(questions_file: str | Path, corpus: Sequence[str] | None = None,
         brief, sources = squad_brief(questions), [questions.path]
     else:
         sources = corpus_paths(corpus)
-        brief = load_brief(sources)
+        brief = load_brief(sources, follow_links)
     loaded = time.perf_counter()
     assistant = Assistant(brief, settings)
     indexed = time.perf_counter()
