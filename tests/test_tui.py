@@ -233,18 +233,118 @@ async def test_damaged_history_notifies_once_and_still_answers(seeds_assistant, 
 
 
 @run_async
-async def test_store_failing_on_save_notifies_once(seeds_assistant, store):
-    def broken(*a):
-        raise HistoryError("database disk image is malformed: /x/history.db")
+async def test_store_failing_on_save_notifies_once_and_keeps_saving_after(seeds_assistant, store, monkeypatch):
+    from askbrief.history import HistoryStore
+    from askbrief.tui import saver
 
-    store.add_turn = broken
+    real = HistoryStore.add_turn
+    broken = {"on": True}
+
+    def flaky(self, *a):
+        if broken["on"]:
+            raise HistoryError("the disk holding the history file /x/history.db is full")
+        return real(self, *a)
+
+    monkeypatch.setattr(HistoryStore, "add_turn", flaky)
+    monkeypatch.setattr(saver, "RETRY_S", (0.05,))
+    monkeypatch.setattr("askbrief.tui.screens.chat.SHOW_WAIT_S", 0.1)
     app = make_app(seeds_assistant, store)
     async with app.run_test(size=SIZE) as pilot:
         await ask(pilot, "Who took Gharyan?")
         await ask(pilot, "Who resigned in Algeria?")
         errors = [n for n in app._notifications if n.severity == "error"]
-        assert len(errors) == 1
+        assert len(errors) == 1 and "full" in errors[0].message
         assert len(app.chat.answers) == 2
+        assert app.chat.saver.pending == 2  # kept in memory, not dropped
+        broken["on"] = False  # space freed: the turns are saved, and so is the next one
+        await asyncio.to_thread(app.chat.saver.wait, 10)
+        await ask(pilot, "How far is it from Tripoli?")
+        await asyncio.to_thread(app.chat.saver.wait, 10)
+        turns = store.conversation(1).turns
+        assert [t.question for t in turns] == ["Who took Gharyan?", "Who resigned in Algeria?",
+                                               "How far is it from Tripoli?"]
+
+
+def hold_write_lock(path):
+    """A second process holding the history's write lock (BEGIN IMMEDIATE) until told."""
+    import subprocess
+
+    code = ("import sqlite3, sys\n"
+            "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "db.execute('BEGIN IMMEDIATE')\n"
+            "print('locked', flush=True)\n"
+            "sys.stdin.readline()\n"
+            "db.execute('COMMIT')\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(path)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def release(proc) -> None:
+    proc.stdin.write("\n")
+    proc.stdin.close()
+    proc.wait(timeout=10)
+
+
+@run_async
+async def test_locked_history_never_freezes_the_chat_and_saves_when_released(seeds_assistant, store,
+                                                                          monkeypatch):
+    from askbrief.tui import saver
+
+    monkeypatch.setattr(saver, "SAVE_BUSY_S", 0.2)
+    monkeypatch.setattr(saver, "RETRY_S", (0.05,))
+    monkeypatch.setattr("askbrief.tui.screens.chat.SHOW_WAIT_S", 0.3)
+    app = make_app(seeds_assistant, store)
+    async with app.run_test(size=SIZE) as pilot:
+        holder = hold_write_lock(store.path)
+        try:
+            await ask(pilot, "Who took Gharyan?")
+            assert "Haftar" in conversation_text(app)  # shown though not yet saved
+            await pilot.press("w", "h", "o")  # keys are echoed: the UI thread is not waiting
+            assert app.chat.question.value == "who"
+            app.chat.question.value = ""
+            await ask(pilot, "How far is it from Tripoli?")
+            errors = [n for n in app._notifications if n.severity == "error"]
+            assert len(errors) == 1 and "locked" in errors[0].message
+            assert app.chat.saver.pending == 2 and store.conversations() == []
+        finally:
+            release(holder)
+        assert await asyncio.to_thread(app.chat.saver.wait, 10)
+        await ask(pilot, "Who resigned in Algeria?")  # saving was never turned off
+        await asyncio.to_thread(app.chat.saver.wait, 10)
+        assert [t.question for t in store.conversation(1).turns] == [
+            "Who took Gharyan?", "How far is it from Tripoli?", "Who resigned in Algeria?"]
+
+
+@run_async
+async def test_quitting_with_answers_pending_offers_to_wait(seeds_assistant, store, monkeypatch):
+    from askbrief.tui import saver
+    from askbrief.tui.screens.dialogs import PendingQuitScreen
+
+    monkeypatch.setattr(saver, "SAVE_BUSY_S", 0.2)
+    monkeypatch.setattr(saver, "RETRY_S", (0.05,))
+    monkeypatch.setattr("askbrief.tui.screens.chat.SHOW_WAIT_S", 0.1)
+    app = make_app(seeds_assistant, store)
+    async with app.run_test(size=SIZE) as pilot:
+        holder = hold_write_lock(store.path)
+        try:
+            await ask(pilot, "Who took Gharyan?")
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert isinstance(app.screen, PendingQuitScreen)
+            assert "1 answer is not saved yet" in str(app.screen.query("Static").first().render())
+            await pilot.press("w")
+            await pilot.pause()
+            assert app.is_running  # waiting
+        finally:
+            release(holder)
+        for _ in range(100):
+            if not app.is_running:
+                break
+            await asyncio.sleep(0.05)
+        assert not app.is_running  # quit by itself once saved
+    assert [t.question for t in store.conversation(1).turns] == ["Who took Gharyan?"]
 
 
 def hostile_brief(tmp_path: Path):
