@@ -100,11 +100,10 @@ def tmpfs(tmp_path):
 
 def fill(fs: Path) -> None:
     """Use up every free byte of a (tmpfs) filesystem."""
-    with open(fs / "filler", "wb") as f:
+    with open(fs / "filler", "wb", buffering=0) as f:
         with contextlib.suppress(OSError):
             while True:
                 f.write(b"x" * 4096)
-                f.flush()
 
 
 # --- 1: save before show -----------------------------------------------------------
@@ -324,3 +323,119 @@ def test_exports_and_eval_outputs_are_owner_only_even_under_umask_0(tmp_path, se
     assert mode(preds) == mode(details) == 0o600
     assert json.loads(preds.read_text()) == {"q1": "Haftar's forces"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["conv.md", "d.jsonl", "old.md", "p.json", "q.jsonl"]
+
+
+# --- 8: a full disk ----------------------------------------------------------------
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to mount a small tmpfs")
+def test_full_disk_leaves_no_half_file_and_still_prints_the_eval_report(tmpfs, warm, seeds_assistant,
+                                                                        tmp_path):
+    fs = tmpfs("256k")
+    with HistoryStore(fs / "history.db") as store:
+        store.add_turn(None, seeds_assistant.ask(QUESTION), "fp")
+    (fs / "old.md").write_text("old export\n")
+    fill(fs)
+    env = {**warm, "ASKBRIEF_DATA_DIR": str(fs)}
+    r = askbrief("history", "export", "1", "-o", str(fs / "old.md"), env=env)
+    assert r.returncode == 1
+    assert r.stderr.decode().splitlines() == [
+        f"askbrief: error: cannot write {fs / 'old.md'}: the disk is full; nothing was written there"]
+    assert (fs / "old.md").read_text() == "old export\n"
+    qs = tmp_path / "q.jsonl"
+    qs.write_text("".join(f'{{"id": "q{n}", "question": "Who took Gharyan? {n}", "answers": ["Haftar"]}}\n'
+                          for n in range(30)))
+    r = askbrief("eval", str(qs), "--details", str(fs / "d.jsonl"), "--predictions", str(tmp_path / "p.json"),
+                 env=env)
+    assert r.returncode == 1
+    assert b"30 questions" in r.stdout and b"HasAns" in r.stdout  # the report is printed
+    assert r.stderr.decode().splitlines() == [
+        f"askbrief: error: cannot write {fs / 'd.jsonl'}: the disk is full; nothing was written there"]
+    assert len(json.loads((tmp_path / "p.json").read_text())) == 30  # the other output is whole
+    assert sorted(p.name for p in fs.iterdir() if not p.name.startswith("history.db")) == ["filler", "old.md"]
+    r = askbrief("ask", "Who is Haftar's spokesman?", env=env)
+    assert r.returncode == 0 and b"Mesmari" in r.stdout
+    assert r.stderr.decode().splitlines() == [
+        f"askbrief: warning: the disk holding the history file {fs / 'history.db'} is full; "
+        "answering without saving"]
+
+
+def test_full_disk_during_an_output_write_is_one_line_not_a_traceback(tmp_path, capsys, monkeypatch,
+                                                                      seeds_assistant):
+    """Where no tmpfs can be mounted: ENOSPC injected at the write layer."""
+    import errno
+
+    import askbrief.outputs as outputs
+
+    with HistoryStore() as store:
+        store.add_turn(None, seeds_assistant.ask(QUESTION), "fp")
+
+    class Full:
+        def __init__(self, f):
+            self.f = f
+
+        def write(self, text):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.f, name)
+
+    real = outputs.os.fdopen
+    monkeypatch.setattr(outputs.os, "fdopen", lambda *a, **k: Full(real(*a, **k)))
+    code, out, err = inproc(capsys, "history", "export", "1", "-o", str(tmp_path / "c.md"))
+    assert code == 1
+    assert err.splitlines() == [f"askbrief: error: cannot write {tmp_path / 'c.md'}: the disk is full; "
+                                "nothing was written there"]
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- 9, 10, 11: question files ---------------------------------------------------------
+
+def test_tags_ids_and_names_from_a_question_file_cannot_drive_the_terminal(tmp_path, capsys):
+    qs = tmp_path / "q\x1b]0;pwned\x07.jsonl"
+    qs.write_text(json.dumps({"id": "q\x1b[2J1", "question": "Who took Gharyan?", "answers": ["Haftar"],
+                              "tags": ["\x1b[2Jclear", "\x1b]0;title\x07", "ok\x9b31m"]}) + "\n")
+    code, out, err = inproc(capsys, "eval", str(qs), "--corpus", str(SEEDS))
+    assert code == 0, err
+    assert not any(c in out + err for c in "\x1b\x07\x9b")
+    assert "  clear " in out and "  ok 31m " in out
+
+
+@pytest.mark.parametrize("content,line,reason", [
+    ("[" * 100_000 + "]" * 100_000, 1, "malformed JSON: nested more than 200 levels deep"),
+    ('{"id": "a", "question": "Who took Gharyan?"}\n{"id": "b", "question": "x", "answers": ['
+     + "9" * 5000 + "]}\n", 2, "malformed JSON line: a number with too many digits"),
+    ('{"id": "a", "question": "Who?", "tags": ' + "[" * 5000 + "]" * 5000 + "}\n", 1,
+     "malformed JSON: nested more than 200 levels deep"),
+    ('{"data": [{"title": "t", "paragraphs": [{"context": "c", "qas": [{"id": "1", "question": "q", '
+     '"answers": [{"text": "x", "answer_start": ' + "1" * 5000 + '}]}]}]}]}', 1,
+     "malformed JSON: a number with too many digits"),
+])
+def test_json_the_parser_rejects_is_a_usage_error_with_its_line(tmp_path, capsys, content, line, reason):
+    qs = tmp_path / "q.json"
+    qs.write_text(content)
+    code, out, err = inproc(capsys, "eval", str(qs))
+    assert code == 2 and out == ""
+    assert err.splitlines() == [f"askbrief: error: {qs}:{line}: {reason}"]
+
+
+def test_sigterm_stops_eval_like_ctrl_c_and_keeps_what_was_finished(tmp_path, warm):
+    qs = tmp_path / "q.jsonl"
+    qs.write_text("".join(f'{{"id": "q{n}", "question": "Who took Gharyan? {n}", "answers": ["Haftar"]}}\n'
+                          for n in range(2000)))
+    preds, details = tmp_path / "p.json", tmp_path / "d.jsonl"
+    proc = popen("eval", str(qs), "--predictions", str(preds), "--details", str(details), env=warm,
+                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # the details are written as questions finish
+        tmp = [p for p in tmp_path.iterdir() if p.name.startswith(".d.jsonl.")]
+        if tmp and tmp[0].read_bytes().count(b"\n") >= 3:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert b"questions (interrupted)" in out and b"HasAns" in out
+    assert b"interrupted:" in err and b"Traceback" not in err
+    done = json.loads(preds.read_text())
+    assert 3 <= len(done) < 2000
+    assert [json.loads(line)["id"] for line in details.read_text().splitlines()] == list(done)
