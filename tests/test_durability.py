@@ -199,6 +199,7 @@ def test_data_folder_under_a_file_still_answers_every_question(tmp_path, warm):
 def test_user_without_a_home_gets_answers_and_one_warning(tmp_path, warm):
     # a uid with no passwd entry and no HOME (a container user): expanduser leaves "~" as it is
     code = ("import os, pwd, sys\n"
+            f"sys.path.insert(0, {str(ROOT)!r})\n"
             "def nobody(uid): raise KeyError(uid)\n"
             "pwd.getpwuid = nobody\n"
             "from askbrief.cli import main\n"
@@ -409,7 +410,7 @@ def test_tags_ids_and_names_from_a_question_file_cannot_drive_the_terminal(tmp_p
     ('{"data": [{"title": "t", "paragraphs": [{"context": "c", "qas": [{"id": "1", "question": "q", '
      '"answers": [{"text": "x", "answer_start": ' + "1" * 5000 + '}]}]}]}]}', 1,
      "malformed JSON: a number with too many digits"),
-])
+], ids=["deep-array", "jsonl-huge-integer", "jsonl-deep-tags", "squad-huge-integer"])
 def test_json_the_parser_rejects_is_a_usage_error_with_its_line(tmp_path, capsys, content, line, reason):
     qs = tmp_path / "q.json"
     qs.write_text(content)
@@ -439,3 +440,96 @@ def test_sigterm_stops_eval_like_ctrl_c_and_keeps_what_was_finished(tmp_path, wa
     done = json.loads(preds.read_text())
     assert 3 <= len(done) < 2000
     assert [json.loads(line)["id"] for line in details.read_text().splitlines()] == list(done)
+
+
+# --- crash consistency -------------------------------------------------------------------
+
+_KILLER = r'''
+import json, os, random, select, signal, sys, time
+
+corpus, runs, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+from askbrief.cli import main
+import askbrief
+askbrief.load([corpus]).ask("Who opened the cafe?")  # imports and warms what the ask path uses
+
+
+def one(question, delay):
+    """Fork the one-shot ask (fork: no interpreter start-up per run); SIGKILL it after
+    ``delay`` seconds (None: let it finish). Returns what reached its stdout."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        os.dup2(w, 1)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        sys.stdout = os.fdopen(1, "w", closefd=False)
+        try:
+            main(["ask", question, "--corpus", corpus])
+        finally:
+            os._exit(0)
+    os.close(w)
+    got, start = b"", time.monotonic()
+    while delay is None or time.monotonic() - start < delay:
+        wait = None if delay is None else max(0.0, delay - (time.monotonic() - start))
+        if not select.select([r], [], [], wait)[0]:
+            break
+        chunk = os.read(r, 65536)
+        if not chunk:
+            break
+        got += chunk
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    while chunk := os.read(r, 65536):  # written before the kill: it reached stdout too
+        got += chunk
+    os.close(r)
+    return got
+
+
+t0 = time.monotonic()
+assert one("Who opened the cafe? (warm-up)", None)
+full = time.monotonic() - t0
+rng = random.Random(seed)
+out = [(f"Who opened the cafe? ({n})", len(one(f"Who opened the cafe? ({n})", rng.uniform(0, 1.3 * full))))
+       for n in range(runs)]
+print(json.dumps({"full_s": full, "runs": out}))
+'''
+
+_WRITER = r'''
+import os, sys, time
+from askbrief.history import HistoryStore
+from askbrief.models import Answer
+
+stop = sys.argv[1]
+with HistoryStore() as store:
+    n = 0
+    while not os.path.exists(stop):
+        ans = Answer(question=f"writer {os.getpid()} {n}", answer=None, abstained=True, confidence=0.0,
+                     evidence=None, citations=[], retrieved=[], elapsed_ms=0.0)
+        store.add_turn(None, ans, "w")
+        n += 1
+        time.sleep(0.02)
+'''
+
+
+def test_killing_the_one_shot_ask_at_random_points_loses_no_answer_shown(tmp_path):
+    brief = tmp_path / "brief"
+    brief.mkdir()
+    (brief / "cafe.txt").write_text("Cafe news\n\nThe cafe was opened by Marco Rossi in 1990.\n\n"
+                                    "It closed in 2004 after a fire.\n")
+    stop = tmp_path / "stop"
+    writers = [subprocess.Popen([sys.executable, "-c", _WRITER, str(stop)], cwd=ROOT) for _ in range(2)]
+    try:
+        r = subprocess.run([sys.executable, "-c", _KILLER, str(brief), "50", "18"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120)
+    finally:
+        stop.touch()
+        for w in writers:
+            w.wait(timeout=30)
+    assert r.returncode == 0, r.stderr
+    runs = json.loads(r.stdout)["runs"]
+    saved = set(saved_questions())
+    shown = [q for q, n in runs if n]
+    assert 5 <= len(shown) < 50  # kills before and after the answer appeared
+    assert [q for q in shown if q not in saved] == []
+    assert any(q.startswith("writer ") for q in saved)  # the other writers did write meanwhile
