@@ -347,6 +347,25 @@ async def test_quitting_with_answers_pending_offers_to_wait(seeds_assistant, sto
     assert [t.question for t in store.conversation(1).turns] == ["Who took Gharyan?"]
 
 
+@run_async
+async def test_file_name_that_is_not_utf8_is_answered_and_saved(tmp_path, store):
+    import os
+
+    import askbrief
+
+    brief = tmp_path / "brief"
+    brief.mkdir()
+    (brief / os.fsdecode(b"caf\xe9.txt")).write_text("Cafe news\n\nThe cafe was opened by Marco Rossi.\n")
+    app = make_app(askbrief.load([str(brief)]), store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "Who opened the cafe?")
+        assert await asyncio.to_thread(app.chat.saver.wait, 10)
+        assert "caf\\xe9" in sources_text(app)
+        assert not [n for n in app._notifications if n.severity == "error"]
+    saved = store.conversation(1).turns[0].answer
+    assert saved.answer == "Marco Rossi" and saved.citations[0].doc == "caf\\xe9"
+
+
 def hostile_brief(tmp_path: Path):
     import askbrief
 
