@@ -235,7 +235,6 @@ async def test_damaged_history_notifies_once_and_still_answers(seeds_assistant, 
 @run_async
 async def test_store_failing_on_save_notifies_once_and_keeps_saving_after(seeds_assistant, store, monkeypatch):
     from askbrief.history import HistoryStore
-    from askbrief.tui import saver
 
     real = HistoryStore.add_turn
     broken = {"on": True}
@@ -246,8 +245,7 @@ async def test_store_failing_on_save_notifies_once_and_keeps_saving_after(seeds_
         return real(self, *a)
 
     monkeypatch.setattr(HistoryStore, "add_turn", flaky)
-    monkeypatch.setattr(saver, "RETRY_S", (0.05,))
-    monkeypatch.setattr("askbrief.tui.screens.chat.SHOW_WAIT_S", 0.1)
+    fast_saver(monkeypatch)
     app = make_app(seeds_assistant, store)
     async with app.run_test(size=SIZE) as pilot:
         await ask(pilot, "Who took Gharyan?")
@@ -263,6 +261,15 @@ async def test_store_failing_on_save_notifies_once_and_keeps_saving_after(seeds_
         turns = store.conversation(1).turns
         assert [t.question for t in turns] == ["Who took Gharyan?", "Who resigned in Algeria?",
                                                "How far is it from Tripoli?"]
+
+
+def fast_saver(monkeypatch, show_wait: float = 0.1) -> None:
+    """Short waits for the history saver, so lock and retry tests take a moment, not seconds."""
+    from askbrief.tui import saver
+
+    monkeypatch.setattr(saver, "SAVE_BUSY_S", 0.2)
+    monkeypatch.setattr(saver, "RETRY_S", (0.05,))
+    monkeypatch.setattr("askbrief.tui.screens.chat.SHOW_WAIT_S", show_wait)
 
 
 def hold_write_lock(path):
@@ -290,11 +297,7 @@ def release(proc) -> None:
 @run_async
 async def test_locked_history_never_freezes_the_chat_and_saves_when_released(seeds_assistant, store,
                                                                           monkeypatch):
-    from askbrief.tui import saver
-
-    monkeypatch.setattr(saver, "SAVE_BUSY_S", 0.2)
-    monkeypatch.setattr(saver, "RETRY_S", (0.05,))
-    monkeypatch.setattr("askbrief.tui.screens.chat.SHOW_WAIT_S", 0.3)
+    fast_saver(monkeypatch, show_wait=0.3)
     app = make_app(seeds_assistant, store)
     async with app.run_test(size=SIZE) as pilot:
         holder = hold_write_lock(store.path)
@@ -319,12 +322,9 @@ async def test_locked_history_never_freezes_the_chat_and_saves_when_released(see
 
 @run_async
 async def test_quitting_with_answers_pending_offers_to_wait(seeds_assistant, store, monkeypatch):
-    from askbrief.tui import saver
     from askbrief.tui.screens.dialogs import PendingQuitScreen
 
-    monkeypatch.setattr(saver, "SAVE_BUSY_S", 0.2)
-    monkeypatch.setattr(saver, "RETRY_S", (0.05,))
-    monkeypatch.setattr("askbrief.tui.screens.chat.SHOW_WAIT_S", 0.1)
+    fast_saver(monkeypatch)
     app = make_app(seeds_assistant, store)
     async with app.run_test(size=SIZE) as pilot:
         holder = hold_write_lock(store.path)

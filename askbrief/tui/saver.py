@@ -100,7 +100,7 @@ class HistorySaver:
 
         if self._writer is None:
             if isinstance(self.store, HistoryStore):
-                self._writer = HistoryStore(self.store.path, busy_timeout=SAVE_BUSY_S)
+                self._writer = HistoryStore(self.store.path, self.store.clock, busy_timeout=SAVE_BUSY_S)
             else:
                 self._writer = self.store
         return self._writer

@@ -98,9 +98,8 @@ class ChatScreen(Screen):
         if self.store is not None:
             self.saver = HistorySaver(
                 self.store,
-                on_problem=lambda message, damaged: self.app.call_from_thread(
-                    self._save_problem, message, damaged),
-                on_saved=lambda recovered: self.app.call_from_thread(self._saved, recovered))
+                on_problem=lambda message, damaged: self._from_saver(self._save_problem, message, damaged),
+                on_saved=lambda recovered: self._from_saver(self._saved, recovered))
         if self._start_id is not None:
             await self.open_conversation(self._start_id)
         self.question.focus()
@@ -186,6 +185,13 @@ class ChatScreen(Screen):
             return
         if self.sidebar.display:
             self.refresh_history()
+
+    def _from_saver(self, callback, *args) -> None:
+        """Run ``callback`` on the UI thread; dropped once the app has stopped."""
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:
+            pass
 
     def close_saver(self) -> None:
         if self.saver is not None:
