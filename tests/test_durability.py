@@ -22,7 +22,7 @@ import pytest
 
 from askbrief.history import HistoryStore
 
-from conftest import ROOT, SEEDS
+from helpers import ROOT, SEEDS
 
 QUESTION = "Who took Gharyan?"
 
