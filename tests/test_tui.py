@@ -512,3 +512,23 @@ def test_chat_needs_a_terminal_and_one_of_continue_or_resume(capsys):
     with pytest.raises(SystemExit) as e:
         cli.main(["chat"])  # stdin is not a terminal under pytest
     assert e.value.code == 2 and "needs a terminal" in capsys.readouterr().err
+
+
+def test_saver_stops_only_for_a_damaged_history_and_says_how_to_start_afresh(make_answer):
+    from askbrief.errors import HistoryDamaged
+    from askbrief.tui.saver import ConversationRef, HistorySaver
+
+    class Damaged:
+        def add_turn(self, *a):
+            raise HistoryDamaged("the history file /x/h.db is damaged (malformed)", "/x/h.db")
+
+    problems = []
+    saver = HistorySaver(Damaged(), on_problem=lambda m, damaged: problems.append((m, damaged)))
+    try:
+        assert saver.save(ConversationRef(), make_answer("Q?", "A"), "fp").done.wait(5)
+        assert saver.wait(5) and saver.pending == 0
+        assert saver.save(ConversationRef(), make_answer("Q2?", "A"), "fp").done.is_set()
+    finally:
+        saver.close()
+    assert problems == [("the history file /x/h.db is damaged (malformed) (to start a new history, "
+                         "move it aside: mv '/x/h.db' '/x/h.db.damaged')", True)]

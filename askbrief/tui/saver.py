@@ -118,7 +118,7 @@ class HistorySaver:
                 writer = self._open_writer()
                 turn.conversation.id = writer.add_turn(turn.conversation.id, turn.answer, turn.fingerprint)
             except HistoryDamaged as e:
-                self._stop(str(e))
+                self._stop(f"{e}{e.advice}")
                 return
             except AskbriefError as e:
                 if failures == 0:
