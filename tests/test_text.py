@@ -38,7 +38,7 @@ def test_titles_initials_and_acronyms_stay_inside_their_sentence(sentence):
 
 def test_the_supporting_sentence_of_an_answer_stops_at_the_boundary(tmp_path):
     (tmp_path / "town.txt").write_text(
-        "Portmere\n date 2021-06-10\n\n"
+         " date 2021-06-10 Portmere\n\n"
         "House prices in Portmere fell sharply in the 1990s. Newly built homes on the quay now "
         "sell within weeks.\n\nThe council meeting opened at 5 p.m. The mayor, Mr. Paul Grant, "
         "spoke first about the new ferry.\n", encoding="utf-8")
