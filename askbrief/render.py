@@ -193,7 +193,7 @@ def to_markdown(conversation: Conversation) -> str:
         if ans.abstained:
             out.append(f"**{ABSTAIN_TEXT}**")
         else:
-            out.append(f"**{_md_text(ans.answer or '')}**")
+            out.append(f"**{_md_text(dated(ans.answer or '', ans.resolved_date))}**")
         if ans.resolved:
             out += ["", f"_{_md_text(resolved_note(ans))}_"]
         if ans.evidence and not ans.abstained:

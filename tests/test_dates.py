@@ -116,3 +116,14 @@ def test_chat_shows_the_resolved_date(ferry, tmp_path):
             store.close()
 
     assert "two days ago (2021-06-08)" in asyncio.run(run())
+
+
+def test_saved_conversation_keeps_and_exports_the_date(ferry, tmp_path):
+    from askbrief.history import HistoryStore
+    from askbrief.render import to_markdown
+
+    ans = askbrief.load([str(ferry)], use_cache=False).ask("When did the harbour board approve the new terminal?")
+    with HistoryStore(tmp_path / "h.db") as store:
+        conv = store.conversation(store.add_turn(None, ans, "fp"))
+    assert conv.turns[0].answer.resolved_date == "2021-05-20"
+    assert "**three weeks ago (2021-05-20)**" in to_markdown(conv)
