@@ -121,9 +121,9 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
 # then something that can start a sentence. Abbreviations are checked afterwards.
 _SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9\u00C0-\u024F])|\n\s*\n|\n(?=\s*[•*\-–—]\s)")
 # Abbreviations by what may follow their dot. Leading ones (titles, "e.g.") always stand
-# before what they belong to, so they never end a sentence; numbering ones ("No. 10") only
-# before a number; the others ("p.m.", "Inc.", "U.N.", an initial) end one only before a
-# word that starts sentences.
+# before what they belong to, so they never end a sentence; numbering ones ("No. 10", a
+# lowercase letter: "c. 1455") go on only to a number; the others ("p.m.", "Inc.", "U.N.", a
+# capital initial) end one only before a word that starts sentences.
 _LEADING = frozenset("""mr mrs ms messrs mme mlle dr gen col lt sgt capt cpt maj brig adm cmdr
 cdr st prof rev fr gov sen rep pres hon mt ft sheikh e.g i.e vs cf""".split())
 _NUMBERING = frozenset("no nos fig figs vol p pp art ch sec para".split())
@@ -158,7 +158,7 @@ def _continues(word: str, after: re.Match | None) -> bool:
     if w in _LEADING:
         return True
     nxt = after.group(1) if after else ""
-    if w in _NUMBERING:
+    if w in _NUMBERING or (len(word) == 1 and word.islower()):  # "c. 1455", "(d. 1560)"
         return nxt[:1].isdigit()
     if w in _AMBIGUOUS or _DOTTED.fullmatch(word):
         # a capitalized function word ("The", "He", "In") starts a sentence; a single

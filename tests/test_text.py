@@ -31,6 +31,7 @@ def test_a_sentence_ends_after_a_word_that_is_no_abbreviation_here(first, second
     "Lt.-Gen. Ali and J. A. Smith signed it at 5 p.m. Tuesday.",
     "The minister moved to No. 10 Downing Street, e.g. The Times reported.",
     "U.S. President Donald Trump spoke to Khalifa Haftar.",
+    "Reguier de la Plancha (d. 1560) and Jacques Lefevre (c. 1455–1536) wrote of it.",
 ])
 def test_titles_initials_and_acronyms_stay_inside_their_sentence(sentence):
     assert sentences(sentence) == [sentence]
