@@ -127,3 +127,19 @@ def test_saved_conversation_keeps_and_exports_the_date(ferry, tmp_path):
         conv = store.conversation(store.add_turn(None, ans, "fp"))
     assert conv.turns[0].answer.resolved_date == "2021-05-20"
     assert "**three weeks ago (2021-05-20)**" in to_markdown(conv)
+
+
+def test_an_alternative_answer_carries_its_own_date():
+    from askbrief.models import Alternative, Citation
+
+    def cite(quote, day):
+        return Citation(doc="d", title="t", date=day, paragraph=0, start=0, end=len(quote), quote=quote)
+
+    ans = Answer(question="When did Bouteflika resign?", answer="Tuesday", abstained=False, confidence=0.6,
+                 evidence="Bouteflika resigned on Tuesday.", retrieved=[], elapsed_ms=1.0,
+                 citations=[cite("Bouteflika resigned on Tuesday.", "2019-04-04")],
+                 alternatives=[Alternative(answer="two days ago",
+                                           citations=[cite("He quit two days ago.", "2019-04-05")])])
+    assert (ans.resolved_date, ans.alternatives[0].resolved_date) == ("2019-04-02", "2019-04-03")
+    assert "Other sources say: two days ago (2019-04-03)" in render_text(ans)
+    assert json.loads(ans.model_dump_json())["alternatives"][0]["resolved_date"] == "2019-04-03"
