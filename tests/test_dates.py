@@ -22,6 +22,16 @@ ARTICLE = (" date 2021-06-10 Ferry strike ends\n\n"  # a Thursday
            "The old lighthouse was damaged by a storm yesterday.\n")
 
 
+def test_dates_resolve():
+    assert dates.display("Thursday", "2019-04-04") == "Thursday (2019-04-04)"
+    assert dates.resolve("on Tuesday", "2019-04-04") == "2019-04-02"
+    assert dates.resolve("Friday", "2019-04-04", "He is scheduled to meet Haftar on Friday") == "2019-04-05"
+    assert dates.resolve("overnight Wednesday", "2019-04-05") == "2019-04-03"
+    assert dates.resolve("last month", "2019-04-04") == "2019-03"
+    assert dates.resolve("Thursday", None) is None
+    assert dates.display("2011", "2019-04-04") == "2011"
+
+
 @pytest.mark.parametrize("text, article_date, resolved", [
     ("two days ago", "2021-06-10", "2021-06-08"),
     ("3 days ago", "2021-03-02", "2021-02-27"),
