@@ -23,6 +23,9 @@ _FUTURE = re.compile(r"\b(will|shall|scheduled|expected|planned|plans?|is due|ar
                      r"next|upcoming|to meet|to hold|later)\b", re.I)
 _WEEKDAY_RE = re.compile(r"\b(last|next|this)?\s*(" + "|".join(_WEEKDAYS) + r")\b", re.I)
 _MONTH_DAY_RE = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2})(?:\s*[-–]\s*(\d{1,2}))?\b(?!,?\s*\d{4})", re.I)
+# a date that names its year: the answer states it already ("Wednesday April 3, 2019")
+_ABSOLUTE_RE = re.compile(r"\b(?:(?:" + "|".join(_MONTHS) + r")\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+                          r"|\d{1,2}\s+(?:" + "|".join(_MONTHS) + r"),?\s+\d{4}|\d{4}-\d{2}-\d{2})\b", re.I)
 _COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
            "fifteen": 15, "twenty": 20, "thirty": 30, "a couple of": 2}
@@ -112,7 +115,9 @@ def _shift(d: date, count: int, unit: str) -> str:
 
 def answer_date(answer: str, article_date: str | None, sentence: str = "") -> str | None:
     """The date a relative date in an answer stands for; None when the answer holds no
-    relative date, or already states the date ("2011", "April 2, 2019")."""
+    relative date, or already states the date ("2011", "Wednesday April 3, 2019")."""
+    if _ABSOLUTE_RE.search(answer):
+        return None
     resolved = resolve(answer, article_date, sentence)
     return resolved if resolved and resolved not in answer else None
 

@@ -153,3 +153,9 @@ def test_an_alternative_answer_carries_its_own_date():
     assert (ans.resolved_date, ans.alternatives[0].resolved_date) == ("2019-04-02", "2019-04-03")
     assert "Other sources say: two days ago (2019-04-03)" in render_text(ans)
     assert json.loads(ans.model_dump_json())["alternatives"][0]["resolved_date"] == "2019-04-03"
+
+
+@pytest.mark.parametrize("answer", ["Wednesday April 3, 2019", "Tuesday, 2 April 2019", "on 2019-04-02"])
+def test_an_answer_that_names_its_year_is_no_relative_date(answer):
+    assert dates.answer_date(answer, "2019-04-05") is None
+    assert dates.display(answer, "2019-04-05") == answer
