@@ -23,6 +23,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
+from .dates import answer_date
+
 _ADAPTERS: dict[type, Any] = {}
 
 
@@ -122,10 +124,18 @@ class Citation(_Model):
 
 @dataclass(slots=True, kw_only=True)
 class Alternative(_Model):
-    """Another answer that other sources give to the same question, with those sources."""
+    """Another answer that other sources give to the same question, with those sources.
+
+    ``resolved_date``: as on ``Answer``, read in the first source's quote."""
 
     answer: str
     citations: list[Citation]
+    resolved_date: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.resolved_date is None and self.citations:
+            first = self.citations[0]
+            self.resolved_date = answer_date(self.answer, first.date, first.quote)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -146,7 +156,10 @@ class Answer(_Model):
     citations are the closest passages. ``confidence`` estimates the short answer's F1,
     ``sentence_confidence`` the chance that ``evidence`` holds the answer.
     ``resolved``: follow-up references and what they were taken to mean, e.g. ``{"it": "Gharyan"}``;
-    ``alternatives``: other answers that other sources give, when the sources disagree.
+    ``alternatives``: other answers that other sources give, when the sources disagree;
+    ``resolved_date``: the date a relative answer stands for in its article ("Tuesday" in an
+    article of 2019-04-04: "2019-04-02"; "last month": "2019-03"), else None. Answers made or
+    saved without it get it from their first citation's date and their evidence.
     """
 
     question: str
@@ -162,6 +175,7 @@ class Answer(_Model):
     grade: Literal["short", "sentence", "none"] | None = None  # None: from abstained (older saves)
     sentence_confidence: float | None = None
     highlight: str | None = None
+    resolved_date: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("confidence", "sentence_confidence"):
@@ -176,6 +190,8 @@ class Answer(_Model):
             raise ValueError(f"a {self.grade!r} answer {'has no' if self.answer is None else 'has an'} answer span")
         if self.grade == "sentence" and not self.evidence:
             raise ValueError("a sentence answer needs its evidence")
+        if self.resolved_date is None and self.answer and self.citations:
+            self.resolved_date = answer_date(self.answer, self.citations[0].date, self.evidence or "")
 
 
 ABSTAIN_TEXT = "The brief does not say."
