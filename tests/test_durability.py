@@ -169,7 +169,7 @@ def test_non_utf8_file_name_is_answered_saved_and_shown(latin1_brief, tmp_path):
 
 def test_history_stores_text_utf8_refuses(tmp_path, seeds_assistant):
     ans = seeds_assistant.ask(QUESTION)
-    odd = type(ans)(**{**ans.model_dump(), "question": "caf\udce9?"})
+    odd = ans.model_copy(update={"question": "caf\udce9?"})
     with HistoryStore(tmp_path / "h.db") as store:
         cid = store.add_turn(None, odd, "fp")
         turn = store.conversation(cid).turns[0]

@@ -270,7 +270,8 @@ def test_conversations_ask_turns_in_order_with_the_earlier_answers(quoting):
     r = ev.report(results)
     assert r.overall.exact == 100.0
     assert list(r.by_type) == ["how many"]  # the last turn's question word
-    assert {k: v.model_dump() for k, v in r.by_tag.items()} == {"follow-up": {"n": 1, "exact": 100.0, "f1": 100.0}}
+    assert {k: v.model_dump() for k, v in r.by_tag.items()} == {
+        "follow-up": {"n": 1, "exact": 100.0, "f1": 100.0, "useful": 100.0, "misled": None}}
     line = json.loads(evaluate.details_line(results[0]))
     assert line["id"] == "c-harbour" and line["question"] == "How much did it cost?"
 

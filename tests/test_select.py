@@ -165,8 +165,10 @@ def test_disagreeing_sources_show_alternatives(tmp_path):
 
 def test_min_confidence_overrides_threshold(seeds_assistant):
     q = "Who is Haftar's spokesman?"
-    assert seeds_assistant.ask(q, settings=Settings(min_confidence=1.0)).abstained
-    assert not seeds_assistant.ask(q, settings=Settings(min_confidence=0.0)).abstained
+    no_short = seeds_assistant.ask(q, settings=Settings(min_confidence=1.0))
+    assert no_short.answer is None and no_short.grade == "sentence"  # the sentence model still speaks
+    assert seeds_assistant.ask(q, settings=Settings(min_confidence=1.0, min_sentence_confidence=1.0)).abstained
+    assert seeds_assistant.ask(q, settings=Settings(min_confidence=0.0)).grade == "short"
 
 
 def test_asking_writes_into_neither_the_index_nor_the_parsed_sentences(tmp_path):
