@@ -43,10 +43,26 @@ def warn_all(warnings: Sequence[str]) -> None:
 
 
 def use_color(stream=None) -> bool:
+    """Colour on a terminal. ``NO_COLOR`` (any value) and ``TERM=dumb`` turn it off, and win;
+    ``FORCE_COLOR`` or ``CLICOLOR_FORCE`` (any value but "" or "0") turn it on when piped."""
     stream = stream or sys.stdout
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+    env = os.environ
+    if env.get("NO_COLOR") or env.get("TERM") == "dumb":
         return False
+    if any(env.get(name, "") not in ("", "0") for name in ("FORCE_COLOR", "CLICOLOR_FORCE")):
+        return True
     return stream.isatty()
+
+
+def text_width(stream=None) -> int:
+    """Columns to wrap at (at most 100): the terminal's, or ``$COLUMNS`` when set; 0 (lines
+    not wrapped) when the output is piped and ``$COLUMNS`` is not set."""
+    stream = stream or sys.stdout
+    if not (os.environ.get("COLUMNS") or stream.isatty()):
+        return 0
+    import shutil
+
+    return min(shutil.get_terminal_size().columns, 100)
 
 
 def _add_corpus(p: argparse.ArgumentParser) -> None:
@@ -102,13 +118,14 @@ def _add_ask(sub) -> None:
     p.set_defaults(func=cmd_ask)
 
 
-def _questions(args) -> list[str]:
+def _questions(args) -> list[tuple[int, str]]:
+    """(line number, question) pairs: the one given, or each non-blank line of stdin, numbered
+    as an editor numbers them (blank lines count)."""
     if args.question:
-        return [" ".join(args.question)]
+        return [(1, " ".join(args.question))]
     if sys.stdin is None or sys.stdin.isatty():
         raise UsageError("no question given: askbrief \"Who took Gharyan?\" (or one per line on stdin)")
-    lines = [line.strip() for line in sys.stdin.read().splitlines()]
-    questions = [q for q in lines if q]
+    questions = [(n, line.strip()) for n, line in enumerate(sys.stdin.read().splitlines(), 1) if line.strip()]
     if not questions:
         raise UsageError("no question given: standard input was empty")
     return questions
@@ -122,18 +139,18 @@ def cmd_ask(args) -> int:
         raise UsageError("the question is empty")
     assistant = load_assistant(args)
     color = use_color()
-    width = min(os.get_terminal_size().columns, 100) if color else 0
+    width = text_width()
     history = _HistoryLog(save=not args.no_history)
     conversation_id, context = history.last_conversation() if args.continue_ else (None, [])
     fingerprint = assistant.brief.fingerprint
     status = 0
-    for n, question in enumerate(questions):
+    for n, (line_no, question) in enumerate(questions):
         try:
             ans = assistant.ask(question, context=context)
         except UsageError as e:
             if len(questions) == 1:
                 raise
-            err(f"error: line {n + 1}: {e}")
+            err(f"error: line {line_no}: {e}")
             status = 2
             continue
         if args.json:
@@ -286,7 +303,7 @@ def cmd_history(args) -> int:
     warn_all(conv.notes)
     if action == "show" and not args.json:
         color = use_color()
-        width = min(os.get_terminal_size().columns, 100) if color else 0
+        width = text_width()
         for n, turn in enumerate(conv.turns):
             if n:
                 print()
@@ -297,8 +314,11 @@ def cmd_history(args) -> int:
     text = to_json(conv) if action == "show" or args.format == "json" else to_markdown(conv)
     if action == "export" and args.output:
         out = _open_output(args.output)
-        with out:
-            out.write(text if text.endswith("\n") else text + "\n")
+        try:
+            with out:
+                out.write(text if text.endswith("\n") else text + "\n")
+        except OSError as e:
+            raise AskbriefError(f"cannot write {args.output}: {e.strerror or e}") from None
         err(f"wrote conversation {conv.id} to {args.output}")
         return 0
     print(text.rstrip("\n"), flush=True)
@@ -332,10 +352,11 @@ def cmd_index(args) -> int:
     print(f"cache: {safe(str(report.cache)) if report.cache else 'not written'}")
     if getattr(args, "show_variants", False):
         from .corpus import load_brief
+        from .render import plural
         from .variants import groups_of
 
         groups = groups_of(load_brief(corpus_paths(args.corpus)))
-        print(f"name variants: {len(groups)} group{'s' if len(groups) != 1 else ''}")
+        print(f"name variants: {plural(len(groups), 'group')}")
         for g in groups:
             print("  " + " / ".join(safe(w) for w in g))
     return 0
@@ -369,6 +390,8 @@ def _add_eval(sub) -> None:
     p.add_argument("--predictions", metavar="FILE", help="write the SQuAD prediction dict {id: answer or \"\"}")
     p.add_argument("--details", metavar="FILE",
                    help="write one JSON line per question: its id and the answer as 'ask --json' prints it")
+    p.add_argument("--na-probs", metavar="FILE",
+                   help="write the official SQuAD 2.0 script's no-answer probabilities {id: 1 - confidence}")
     p.add_argument("--json", action="store_true", help="print the whole report as JSON")
     p.add_argument("--min-f1", type=float, metavar="X", help="exit 1 when the overall F1 (0..100) is below X")
     _add_engine(p)
@@ -406,12 +429,14 @@ class _Progress:
 
 
 def _open_output(path: str | None):
+    """A file opened for writing, or None; a file that cannot be written is a failure
+    (exit 1), not a usage error."""
     if not path:
         return None
     try:
         return open(path, "w", encoding="utf-8")
     except OSError as e:
-        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+        raise AskbriefError(f"cannot write {path}: {e.strerror or e}") from None
 
 
 def cmd_eval(args) -> int:
@@ -425,6 +450,7 @@ def cmd_eval(args) -> int:
     ev = evaluate.prepare(args.questions, args.corpus, _settings(args))
     warn_all(ev.brief.warnings)
     predictions, details = _open_output(args.predictions), _open_output(args.details)
+    na_probs = _open_output(args.na_probs)
     results, interrupted = [], False
     progress = _Progress(len(ev))
     try:
@@ -442,8 +468,11 @@ def cmd_eval(args) -> int:
         if predictions:
             json.dump(evaluate.predictions(results), predictions, ensure_ascii=False, indent=1)
             predictions.write("\n")
+        if na_probs:
+            json.dump(evaluate.na_probs(results), na_probs, indent=1)
+            na_probs.write("\n")
     finally:
-        for f in (predictions, details):
+        for f in (predictions, details, na_probs):
             if f:
                 f.close()
     print(report.model_dump_json(indent=2) if args.json else evaluate.report_table(report), flush=True)

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from askbrief.errors import AskbriefError
-from askbrief.render import safe, shorten
+from askbrief.render import plural, safe, shorten
 
 from .richtext import when
 
@@ -31,7 +31,7 @@ class ConversationsProvider(Provider):
         for s in summaries:
             turns = getattr(s, "turns", 0)
             self._items.append((s.id, shorten(safe(s.title or "(untitled)"), 100),
-                                f"{when(s.updated)} · {turns} turn{'s' if turns != 1 else ''}"))
+                                f"{when(s.updated)} · {plural(turns, 'turn')}"))
 
     def _open(self, conversation_id: int):
         return partial(self.app.chat.open_conversation, conversation_id)

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from rich.text import Text
 
 from askbrief.models import ABSTAIN_TEXT, Answer, Citation
-from askbrief.render import safe, safe_parts
+from askbrief.render import plural, safe, safe_parts
 
 QUESTION_STYLE = "bold"
 ANSWER_STYLE = "bold #ffa62b"
@@ -115,7 +115,7 @@ def answer_text(answer: Answer, current: int | None = None) -> Text:
         out.append(" · ".join(others), style="italic")
     n = len(answer.citations)
     out.append("\n")
-    out.append(f"{n} source{'s' if n != 1 else ''}{' agree' if n > 1 else ''}", style=DIM_STYLE)
+    out.append(plural(n, "source") + (" agree" if n > 1 else ""), style=DIM_STYLE)
     out.append(f" · confidence {answer.confidence:.2f}  ", style=DIM_STYLE)
     out.append_text(markers(n, current))
     return out

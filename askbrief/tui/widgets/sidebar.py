@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from askbrief.render import safe, shorten
+from askbrief.render import plural, safe, shorten
 
 from ..richtext import when
 
@@ -58,7 +58,7 @@ class HistorySidebar(Vertical):
         for s in summaries:
             label = Text(shorten(safe(s.title or "(untitled)"), 80), style="bold" if s.id == current else "")
             turns = getattr(s, "turns", 0)
-            label.append(f"\n{when(s.updated)} · {turns} turn{'s' if turns != 1 else ''}", style="dim")
+            label.append(f"\n{when(s.updated)} · {plural(turns, 'turn')}", style="dim")
             options.add_option(Option(label, id=str(s.id)))
         self.query_one("#history-empty").display = not summaries
         options.display = bool(summaries)

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from askbrief.corpus import Brief
 from askbrief.models import Answer, Citation
+from askbrief.render import plural
 
 from ..richtext import paragraph_text, source_header
 
@@ -90,7 +91,7 @@ class SourcesPane(VerticalScroll):
         if answer.abstained:
             heading.update(f"Closest passages ({n})" if n else "No passage came close.")
         else:
-            heading.update(f"{n} source{'s' if n != 1 else ''}")
+            heading.update(plural(n, "source"))
         cards = []
         for i, c in enumerate(answer.citations):
             text = source_header(i, c)
