@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from .errors import AskbriefError, UsageError
 
@@ -77,10 +78,16 @@ def _add_engine(p: argparse.ArgumentParser) -> None:
                    help="abstain below this confidence, 0..1 (default: the tuned threshold)")
 
 
-def _settings(args):
+def _settings(args, config=None):
+    """Engine settings: the flags, else the config file's values, else the defaults."""
     from .models import Settings
 
-    kw = {}
+    kw: dict[str, Any] = {}
+    if config is not None:
+        if config.top_k is not None:
+            kw["top_k"] = config.top_k
+        if config.min_confidence is not None:
+            kw["min_confidence"] = config.min_confidence
     if getattr(args, "top_k", None) is not None:
         if args.top_k < 1:
             raise UsageError("--top-k must be at least 1")
@@ -92,11 +99,25 @@ def _settings(args):
     return Settings(**kw)
 
 
-def load_assistant(args):
+def _corpus(args, config) -> list[str] | None:
+    """--corpus, else $ASKBRIEF_CORPUS (read by askbrief.corpus_paths), else the config file's."""
+    if args.corpus or os.environ.get("ASKBRIEF_CORPUS", "").strip() or not config.corpus:
+        return args.corpus
+    from .errors import ConfigError
+
+    for path in config.corpus:
+        if not os.path.exists(path):
+            raise ConfigError(f"{config.path}: corpus path not found: {path}")
+    return list(config.corpus)
+
+
+def load_assistant(args, config=None):
     """The brief named by --corpus (or the default), loaded, with its warnings shown."""
     import askbrief
+    from .config import load_config
 
-    assistant = askbrief.load(args.corpus, settings=_settings(args))
+    config = config or load_config()
+    assistant = askbrief.load(_corpus(args, config), settings=_settings(args, config))
     warn_all(assistant.brief.warnings)
     return assistant
 
@@ -344,7 +365,10 @@ def cmd_index(args) -> int:
     from .render import safe
     from .variants import term_map
 
-    report = refresh(corpus_paths(args.corpus), term_map=term_map)  # as askbrief.load() does
+    from .config import load_config
+
+    sources = corpus_paths(_corpus(args, load_config()))
+    report = refresh(sources, term_map=term_map)  # as askbrief.load() does
     warn_all(report.warnings)
     print(f"files: {report.new} new, {report.updated} updated, {report.unchanged} unchanged, "
           f"{report.removed} removed")
@@ -355,7 +379,7 @@ def cmd_index(args) -> int:
         from .render import plural
         from .variants import groups_of
 
-        groups = groups_of(load_brief(corpus_paths(args.corpus)))
+        groups = groups_of(load_brief(sources))
         print(f"name variants: {plural(len(groups), 'group')}")
         for g in groups:
             print("  " + " / ".join(safe(w) for w in g))
@@ -372,6 +396,8 @@ def _add_paths(sub) -> None:
 def cmd_paths(args) -> int:
     from . import paths
 
+    config = paths.config_path()
+    print(f"config:  {config}{'' if config.is_file() else ' (not present)'}")
     print(f"history: {paths.history_path()}")
     print(f"cache:   {paths.cache_dir()}")
     print(f"seeds:   {paths.seeds_dir()}")
@@ -510,7 +536,10 @@ def cmd_chat(args) -> int:
         raise UsageError("use --continue or --resume ID, not both")
     if not (sys.stdin and sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the chat needs a terminal; for one question use: askbrief ask \"QUESTION\"")
-    assistant = load_assistant(args)
+    from .config import load_config
+
+    config = load_config()
+    assistant = load_assistant(args, config)
     from .history import HistoryStore
 
     store, store_error = None, None
@@ -531,7 +560,7 @@ def cmd_chat(args) -> int:
             conversation_id = args.resume
         from .tui import make_app
 
-        make_app(assistant, store, conversation_id, store_error=store_error).run()
+        make_app(assistant, store, conversation_id, store_error=store_error, theme=config.theme).run()
     finally:
         if store is not None:
             store.close()

@@ -26,6 +26,10 @@ class QuestionFileError(UsageError):
     """A question file for ``askbrief eval`` is malformed (names the file and line)."""
 
 
+class ConfigError(UsageError):
+    """The config file is malformed or holds an unknown key (names the file and line)."""
+
+
 class HistoryError(AskbriefError):
     """The history database cannot be used."""
 

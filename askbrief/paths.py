@@ -46,6 +46,17 @@ def index_dir() -> Path:
     return _ensure(cache_dir() / "index")
 
 
+def config_path() -> Path:
+    """The config file (TOML; it may not exist). ``ASKBRIEF_CONFIG`` names another file.
+    Nothing is created here: the chat makes the folder when it first saves a setting."""
+    env = os.environ.get("ASKBRIEF_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP, appauthor=False)) / "config.toml"
+
+
 def history_path() -> Path:
     return data_dir() / "history.db"
 

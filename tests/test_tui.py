@@ -372,3 +372,26 @@ def test_chat_needs_a_terminal_and_one_of_continue_or_resume(capsys):
     with pytest.raises(SystemExit) as e:
         cli.main(["chat"])  # stdin is not a terminal under pytest
     assert e.value.code == 2 and "needs a terminal" in capsys.readouterr().err
+
+
+@run_async
+async def test_theme_comes_from_the_config_file_and_a_new_one_is_saved_there(seeds_assistant, store):
+    import os
+
+    from askbrief.config import load_config
+
+    path = Path(os.environ["ASKBRIEF_CONFIG"])
+    app = make_app(seeds_assistant, store, theme="nord")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "nord" and not path.exists()  # starting in it writes nothing
+        app.theme = "gruvbox"
+        await pilot.pause()
+        await pilot.pause()
+    assert load_config().theme == "gruvbox"
+    assert path.read_text(encoding="utf-8") == '[chat]\ntheme = "gruvbox"\n'
+    app = make_app(seeds_assistant, store, theme="no-such-theme")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-dark"
+        assert any("Unknown theme 'no-such-theme'" in str(n.message) for n in app._notifications)
