@@ -276,7 +276,8 @@ def _add_history(sub) -> None:
     a.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     a = acts.add_parser("delete", help="delete a conversation")
     a.add_argument("id", type=int, metavar="ID")
-    a = acts.add_parser("search", help="conversations whose questions or answers contain TEXT")
+    a = acts.add_parser("search", help="conversations whose questions, answers or evidence hold the words "
+                                       "of TEXT, best match first ('does not say' finds abstentions)")
     a.add_argument("text", nargs="+", metavar="TEXT")
     a.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(func=cmd_history)
@@ -293,6 +294,29 @@ def _summary_lines(summaries) -> list[str]:
     return lines
 
 
+def _print_search(hits, as_json: bool) -> int:
+    """Conversations found, best first, each with its matching text (words highlighted)."""
+    import json
+
+    from .render import Style, safe, safe_parts, wrap_parts
+
+    if as_json:
+        print(json.dumps([{**h.conversation.model_dump(mode="json"),
+                           "match": safe("".join(t for t, _ in h.parts()))} for h in hits],
+                         ensure_ascii=False, indent=1))
+        return 0
+    if not hits:
+        err("no saved conversations match")
+        return 0
+    style, width = Style(use_color()), text_width()
+    lines = []
+    for line, hit in zip(_summary_lines([h.conversation for h in hits]), hits):
+        lines.append(line)
+        lines.append(wrap_parts(safe_parts(hit.parts()), style, width, " " * 7, " " * 7))
+    print("\n".join(lines), flush=True)
+    return 0
+
+
 def cmd_history(args) -> int:
     """Saved conversations."""
     import json
@@ -304,17 +328,16 @@ def cmd_history(args) -> int:
     if action == "list" and getattr(args, "limit", None) is not None and args.limit < 0:
         raise UsageError("--limit must be 0 or more")
     with HistoryStore() as store:
-        if action in ("list", "search"):
-            if action == "list":
-                found = store.conversations(getattr(args, "limit", None))
-            else:
-                found = store.search(" ".join(args.text))
+        if action == "search":
+            return _print_search(store.search(" ".join(args.text)), args.json)
+        if action == "list":
+            found = store.conversations(getattr(args, "limit", None))
             if getattr(args, "json", False):
                 print(json.dumps([s.model_dump(mode="json") for s in found], ensure_ascii=False, indent=1))
             elif found:
                 print("\n".join(_summary_lines(found)), flush=True)
             else:
-                err("no saved conversations" + (" match" if action == "search" else ""))
+                err("no saved conversations")
             return 0
         if action == "delete":
             store.delete(args.id)

@@ -395,3 +395,38 @@ async def test_theme_comes_from_the_config_file_and_a_new_one_is_saved_there(see
         await pilot.pause()
         assert app.theme == "textual-dark"
         assert any("Unknown theme 'no-such-theme'" in str(n.message) for n in app._notifications)
+
+
+@run_async
+async def test_history_filter_box_searches_and_marks_the_words(seeds_assistant, store):
+    fp = seeds_assistant.brief.fingerprint
+    store.add_turn(None, seeds_assistant.ask("Who took Gharyan?"), fp)
+    store.add_turn(None, seeds_assistant.ask("What is the capital of Egypt?"), fp)
+    store.add_turn(None, seeds_assistant.ask("Who resigned in Algeria?"), fp)
+    app = make_app(seeds_assistant, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        sidebar = app.chat.query_one(HistorySidebar)
+        options = sidebar.query_one("#history-list")
+        assert options.option_count == 3
+        sidebar.query_one("#history-filter").focus()
+        await pilot.press(*"does not say")
+        await pilot.pause()
+        assert options.option_count == 1
+        prompt = options.get_option_at_index(0).prompt
+        assert str(prompt) == "What is the capital of Egypt?\nThe brief does not say."
+        assert [prompt.plain[s.start:s.end] for s in prompt.spans if "reverse" in str(s.style)] == [
+            "does", "not", "say"]
+        await pilot.press(*" zzz")
+        await pilot.pause()
+        assert options.option_count == 0 and "No conversation matches." in str(
+            sidebar.query_one("#history-empty").render())
+        for _ in " zzz":
+            await pilot.press("backspace")
+        await pilot.press("enter")  # to the list, then open the conversation
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "What is the capital of Egypt?" in conversation_text(app)
+        sidebar.query_one("#history-filter").value = ""
+        await pilot.pause()
+        assert options.option_count == 3
