@@ -353,7 +353,7 @@ def test_chat_continue_opens_the_last_conversation(monkeypatch, seeds_assistant)
         def run(self):
             seen["ran"] = True
 
-    def fake_make_app(assistant, store, conversation_id=None, store_error=None):
+    def fake_make_app(assistant, store, conversation_id=None, store_error=None, theme=None):
         seen.update(id=conversation_id, store=store, error=store_error)
         return Dummy()
 
