@@ -15,7 +15,10 @@ from typing import Any
 
 from .errors import AskbriefError, UsageError
 
-COMMANDS = ("ask", "chat", "eval", "history", "index", "paths")
+COMMANDS = ("ask", "chat", "completion", "eval", "history", "index", "paths")
+SHELLS = ("bash", "zsh", "fish")
+# what a shell completes for an argument that names a file (read by tools/gen_completions.py)
+FILE = {"bash": "_shtab_compgen_files", "zsh": "_files", "tcsh": "f", "fish": "file"}
 MAX_WARNINGS = 5
 
 
@@ -66,10 +69,16 @@ def text_width(stream=None) -> int:
     return min(shutil.get_terminal_size().columns, 100)
 
 
+def _file(action: argparse.Action) -> argparse.Action:
+    """Mark an argument as a file name for the shell completion scripts."""
+    action.complete = FILE  # type: ignore[attr-defined]
+    return action
+
+
 def _add_corpus(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--corpus", action="append", metavar="PATH",
-                   help="a file or folder of .txt/.md files (repeatable; default: $ASKBRIEF_CORPUS "
-                        "or the bundled brief)")
+    _file(p.add_argument("--corpus", action="append", metavar="PATH",
+                         help="a file or folder of .txt/.md files (repeatable; default: $ASKBRIEF_CORPUS, "
+                              "the config file's corpus, or the bundled brief)"))
 
 
 def _add_engine(p: argparse.ArgumentParser) -> None:
@@ -273,7 +282,7 @@ def _add_history(sub) -> None:
     a = acts.add_parser("export", help="write a conversation as Markdown or JSON")
     a.add_argument("id", type=int, metavar="ID")
     a.add_argument("--format", choices=("md", "json"), default="md", help="md (default) or json")
-    a.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    _file(a.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output"))
     a = acts.add_parser("delete", help="delete a conversation")
     a.add_argument("id", type=int, metavar="ID")
     a = acts.add_parser("search", help="conversations whose questions, answers or evidence hold the words "
@@ -427,6 +436,34 @@ def cmd_paths(args) -> int:
     return 0
 
 
+# --- completion --------------------------------------------------------------------
+
+def _add_completion(sub) -> None:
+    p = sub.add_parser("completion", help="print the shell completion script for bash, zsh or fish",
+                       description="Print the completion script for SHELL. bash: add "
+                                   "'eval \"$(askbrief completion bash)\"' to ~/.bashrc; zsh: "
+                                   "askbrief completion zsh > ~/.zfunc/_askbrief (a folder on $fpath); "
+                                   "fish: askbrief completion fish > ~/.config/fish/completions/askbrief.fish")
+    p.add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash, zsh or fish")
+    p.set_defaults(func=cmd_completion)
+
+
+def cmd_completion(args) -> int:
+    """Print a script written ahead of time (tools/gen_completions.py): nothing is generated,
+    and nothing is loaded at start-up."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "completions" / f"askbrief.{args.shell}"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise AskbriefError(f"the {args.shell} completion script is missing from this installation "
+                            f"({path}: {e.strerror or e})") from None
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return 0
+
+
 # --- eval --------------------------------------------------------------------------
 
 def _add_eval(sub) -> None:
@@ -434,13 +471,14 @@ def _add_eval(sub) -> None:
                        description="Score the assistant on a question file: SQuAD v1.1/v2.0 JSON, or JSONL "
                                    "with one {\"id\", \"question\" (or \"turns\"), \"answers\"} object a "
                                    "line. A SQuAD file without --corpus brings its own brief: its contexts.")
-    p.add_argument("questions", metavar="QUESTIONS", help="the question file (SQuAD JSON or JSONL)")
+    _file(p.add_argument("questions", metavar="QUESTIONS", help="the question file (SQuAD JSON or JSONL)"))
     _add_corpus(p)
-    p.add_argument("--predictions", metavar="FILE", help="write the SQuAD prediction dict {id: answer or \"\"}")
-    p.add_argument("--details", metavar="FILE",
-                   help="write one JSON line per question: its id and the answer as 'ask --json' prints it")
-    p.add_argument("--na-probs", metavar="FILE",
-                   help="write the official SQuAD 2.0 script's no-answer probabilities {id: 1 - confidence}")
+    _file(p.add_argument("--predictions", metavar="FILE",
+                         help="write the SQuAD prediction dict {id: answer or \"\"}"))
+    _file(p.add_argument("--details", metavar="FILE",
+                         help="write one JSON line per question: its id and the answer as 'ask --json' prints it"))
+    _file(p.add_argument("--na-probs", metavar="FILE",
+                         help="write the official SQuAD 2.0 script's no-answer probabilities {id: 1 - confidence}"))
     p.add_argument("--json", action="store_true", help="print the whole report as JSON")
     p.add_argument("--min-f1", type=float, metavar="X", help="exit 1 when the overall F1 (0..100) is below X")
     _add_engine(p)
@@ -593,7 +631,7 @@ def cmd_chat(args) -> int:
 # --- main --------------------------------------------------------------------------
 
 _ADDERS = {"ask": _add_ask, "paths": _add_paths, "index": _add_index, "eval": _add_eval,
-           "history": _add_history, "chat": _add_chat}
+           "history": _add_history, "chat": _add_chat, "completion": _add_completion}
 
 
 def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
@@ -641,6 +679,8 @@ def _route(argv: list[str]) -> list[str]:
         return ["chat"] if sys.stdin is not None and sys.stdin.isatty() else ["ask"]
     if argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version"):
         return argv
+    if argv[0] in ("--install-completion", "--show-completion"):  # other tools' spelling
+        raise UsageError("completion scripts: askbrief completion bash|zsh|fish (see 'askbrief completion --help')")
     return ["ask", *argv]
 
 
