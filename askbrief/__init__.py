@@ -11,10 +11,14 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .corpus import Brief, load_brief
 from .errors import AskbriefError, CorpusError, UsageError
 from .models import ABSTAIN_TEXT, Answer, Chunk, Citation, Document, Hit, Retrieved, Settings
+
+if TYPE_CHECKING:
+    from .index import Index
 
 __all__ = ["ABSTAIN_TEXT", "Answer", "Assistant", "AskbriefError", "Brief", "Chunk", "Citation",
            "CorpusError", "Document", "Hit", "Retrieved", "Settings", "UsageError",
@@ -23,7 +27,7 @@ __all__ = ["ABSTAIN_TEXT", "Answer", "Assistant", "AskbriefError", "Brief", "Chu
 MAX_QUESTION_CHARS = 2000
 
 
-def corpus_paths(paths: Sequence[str | os.PathLike] | None = None) -> list[str]:
+def corpus_paths(paths: Sequence[str | os.PathLike[str]] | None = None) -> list[str]:
     """The brief to use: the given paths, else $ASKBRIEF_CORPUS, else the bundled seeds."""
     if paths:
         return [str(p) for p in paths]
@@ -38,7 +42,7 @@ def corpus_paths(paths: Sequence[str | os.PathLike] | None = None) -> list[str]:
 class Assistant:
     """A loaded brief with its index: ask it questions."""
 
-    def __init__(self, brief: Brief, settings: Settings | None = None, index=None):
+    def __init__(self, brief: Brief, settings: Settings | None = None, index: Index | None = None):
         """``index``: the brief's index when already built (``load`` takes it from the cache)."""
         from .index import build_index
 
@@ -87,7 +91,7 @@ def check_question(question: str) -> str:
     return q
 
 
-def load(paths: Sequence[str | os.PathLike] | None = None, settings: Settings | None = None,
+def load(paths: Sequence[str | os.PathLike[str]] | None = None, settings: Settings | None = None,
          use_cache: bool = True) -> Assistant:
     """Load a brief (files and folders; default: $ASKBRIEF_CORPUS or the bundled seeds).
 

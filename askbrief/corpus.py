@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,7 +166,7 @@ def _doc_id(path: Path, root: Path | None) -> str:
     return rel.with_suffix("").as_posix()
 
 
-def discover(paths: list[str | os.PathLike]) -> tuple[list[tuple[str, Path]], list[str]]:
+def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[tuple[str, Path]], list[str]]:
     """(document id, file) pairs for the given corpus paths, and warnings."""
     warnings: list[str] = []
     files: list[tuple[str, Path]] = []
@@ -207,7 +208,7 @@ def read_file(path: Path, warnings: list[str]) -> str | None:
     return decode(data, str(path), warnings)
 
 
-def load_documents(paths: list[str | os.PathLike]) -> tuple[list[Document], list[str]]:
+def load_documents(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Document], list[str]]:
     files, warnings = discover(paths)
     docs = []
     for doc_id, f in files:
@@ -225,6 +226,6 @@ def load_documents(paths: list[str | os.PathLike]) -> tuple[list[Document], list
     return docs, warnings
 
 
-def load_brief(paths: list[str | os.PathLike]) -> Brief:
+def load_brief(paths: Sequence[str | os.PathLike[str]]) -> Brief:
     docs, warnings = load_documents(paths)
     return build_brief(docs, warnings, [str(p) for p in paths])

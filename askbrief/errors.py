@@ -5,6 +5,10 @@ line on stderr and an exit code, and the TUI into a notification. Anything else 
 escapes is a bug and is reported as such.
 """
 
+from __future__ import annotations
+
+import os
+
 
 class AskbriefError(Exception):
     """Base class: the message is shown to the user as it is."""
@@ -37,7 +41,7 @@ class HistoryError(AskbriefError):
 class HistoryDamaged(HistoryError):
     """The history file is not a sound askbrief database; it is kept as it is."""
 
-    def __init__(self, message: str, path=None):
+    def __init__(self, message: str, path: os.PathLike[str] | str | None = None):
         super().__init__(message)
         self.path = path
 
