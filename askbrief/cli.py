@@ -108,9 +108,22 @@ def _settings(args, config=None):
     return Settings(**kw)
 
 
+def _config():
+    """The config file's settings, or None when there is no file: then this costs one stat,
+    and neither the config module nor tomllib is imported."""
+    from .paths import config_path
+
+    path = config_path()
+    if not os.path.lexists(path):
+        return None
+    from .config import load_config
+
+    return load_config(path)
+
+
 def _corpus(args, config) -> list[str] | None:
     """--corpus, else $ASKBRIEF_CORPUS (read by askbrief.corpus_paths), else the config file's."""
-    if args.corpus or os.environ.get("ASKBRIEF_CORPUS", "").strip() or not config.corpus:
+    if args.corpus or os.environ.get("ASKBRIEF_CORPUS", "").strip() or config is None or not config.corpus:
         return args.corpus
     from .errors import ConfigError
 
@@ -123,9 +136,8 @@ def _corpus(args, config) -> list[str] | None:
 def load_assistant(args, config=None):
     """The brief named by --corpus (or the default), loaded, with its warnings shown."""
     import askbrief
-    from .config import load_config
 
-    config = config or load_config()
+    config = config or _config()
     assistant = askbrief.load(_corpus(args, config), settings=_settings(args, config))
     warn_all(assistant.brief.warnings)
     return assistant
@@ -397,9 +409,7 @@ def cmd_index(args) -> int:
     from .render import safe
     from .variants import term_map
 
-    from .config import load_config
-
-    sources = corpus_paths(_corpus(args, load_config()))
+    sources = corpus_paths(_corpus(args, _config()))
     report = refresh(sources, term_map=term_map)  # as askbrief.load() does
     warn_all(report.warnings)
     print(f"files: {report.new} new, {report.updated} updated, {report.unchanged} unchanged, "
@@ -597,9 +607,7 @@ def cmd_chat(args) -> int:
         raise UsageError("use --continue or --resume ID, not both")
     if not (sys.stdin and sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the chat needs a terminal; for one question use: askbrief ask \"QUESTION\"")
-    from .config import load_config
-
-    config = load_config()
+    config = _config()
     assistant = load_assistant(args, config)
     from .history import HistoryStore
 
@@ -621,7 +629,8 @@ def cmd_chat(args) -> int:
             conversation_id = args.resume
         from .tui import make_app
 
-        make_app(assistant, store, conversation_id, store_error=store_error, theme=config.theme).run()
+        make_app(assistant, store, conversation_id, store_error=store_error,
+                 theme=config.theme if config else None).run()
     finally:
         if store is not None:
             store.close()

@@ -7,7 +7,8 @@ rest in one transaction. Every write is one ``BEGIN IMMEDIATE`` transaction comm
 once, so several processes can write together (they wait for each other up to
 ``BUSY_TIMEOUT_S``) and a killed process loses only the turn it had not committed. A file
 that is not a database, or fails SQLite's quick check, is never written to: opening it
-raises HistoryError naming it, and the caller answers without saving.
+raises HistoryError naming it, and the caller answers without saving. Search is SQLite's
+FTS5 over the turns, kept in step by triggers (migration 3), so it never scans the JSON.
 """
 
 from __future__ import annotations

@@ -37,10 +37,10 @@ def oslo(tmp_path):
 def test_missing_file_is_the_defaults_and_costs_no_import():
     assert load_config() == Config()
     code = ("import sys; from askbrief import cli; cli.run(['ask', '--no-history', '--corpus', %r, "
-            "'Who took Gharyan?']); print('tomllib' in sys.modules)" % str(SEEDS))
+            "'Who took Gharyan?']); print(sorted({'tomllib', 'askbrief.config'} & set(sys.modules)))" % str(SEEDS))
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.splitlines()[-1] == "False"
+    assert r.stdout.splitlines()[-1] == "[]"
 
 
 def test_every_key_is_read_and_relative_corpus_paths_are_from_the_file(config_file):
