@@ -43,7 +43,9 @@ def warn_all(warnings: Sequence[str]) -> None:
     for w in warnings[:MAX_WARNINGS]:
         err(f"warning: {w}")
     if len(warnings) > MAX_WARNINGS:
-        err(f"warning: ... and {len(warnings) - MAX_WARNINGS} more files skipped or repaired")
+        from .render import plural
+
+        err(f"warning: ... and {plural(len(warnings) - MAX_WARNINGS, 'more file')} skipped or repaired")
 
 
 def use_color(stream=None) -> bool:
@@ -541,6 +543,7 @@ def cmd_eval(args) -> int:
     import json
 
     from . import evaluate
+    from .render import plural
 
     if args.min_f1 is not None and not 0.0 <= args.min_f1 <= 100.0:
         raise UsageError("--min-f1 must be between 0 and 100 (F1 is on the SQuAD 0..100 scale)")
@@ -574,7 +577,7 @@ def cmd_eval(args) -> int:
                 f.close()
     print(report.model_dump_json(indent=2) if args.json else evaluate.report_table(report), flush=True)
     if interrupted:
-        err(f"interrupted: {report.evaluated} of {report.questions} questions done; "
+        err(f"interrupted: {report.evaluated} of {plural(report.questions, 'question')} done; "
             "the outputs hold those")
         return 130
     f1 = report.overall.f1

@@ -51,6 +51,13 @@ class SearchHit:
 BUSY_TIMEOUT_S = 10.0
 TITLE_MAX = 200
 
+# the answer and evidence columns of turns_fts from a turn's answer JSON (SQL, for migration 3)
+_FTS_TEXT = """CASE WHEN NOT json_valid({json}) THEN ''
+                    WHEN json_extract({json}, '$.abstained') THEN 'The brief does not say.'
+                    ELSE coalesce(json_extract({json}, '$.answer'), '') END,
+               CASE WHEN json_valid({json}) THEN coalesce(json_extract({json}, '$.evidence'), '')
+                    ELSE '' END"""
+
 # Each entry moves the schema one version up; never edit one that has shipped, add another.
 MIGRATIONS: list[tuple[str, ...]] = [
     # 1: the first schema
@@ -81,36 +88,20 @@ MIGRATIONS: list[tuple[str, ...]] = [
     (
         """CREATE VIRTUAL TABLE turns_fts USING fts5(
                question, answer, evidence, tokenize = 'unicode61 remove_diacritics 2')""",
-        """CREATE TRIGGER turns_fts_insert AFTER INSERT ON turns BEGIN
+        f"""CREATE TRIGGER turns_fts_insert AFTER INSERT ON turns BEGIN
                INSERT INTO turns_fts (rowid, question, answer, evidence)
-               SELECT new.id, new.question,
-                      CASE WHEN NOT json_valid(new.answer_json) THEN ''
-                           WHEN json_extract(new.answer_json, '$.abstained') THEN 'The brief does not say.'
-                           ELSE coalesce(json_extract(new.answer_json, '$.answer'), '') END,
-                      CASE WHEN json_valid(new.answer_json)
-                           THEN coalesce(json_extract(new.answer_json, '$.evidence'), '') ELSE '' END;
+               SELECT new.id, new.question, {_FTS_TEXT.format(json="new.answer_json")};
            END""",
         """CREATE TRIGGER turns_fts_delete AFTER DELETE ON turns BEGIN
                DELETE FROM turns_fts WHERE rowid = old.id;
            END""",
-        """CREATE TRIGGER turns_fts_update AFTER UPDATE ON turns BEGIN
+        f"""CREATE TRIGGER turns_fts_update AFTER UPDATE ON turns BEGIN
                DELETE FROM turns_fts WHERE rowid = old.id;
                INSERT INTO turns_fts (rowid, question, answer, evidence)
-               SELECT new.id, new.question,
-                      CASE WHEN NOT json_valid(new.answer_json) THEN ''
-                           WHEN json_extract(new.answer_json, '$.abstained') THEN 'The brief does not say.'
-                           ELSE coalesce(json_extract(new.answer_json, '$.answer'), '') END,
-                      CASE WHEN json_valid(new.answer_json)
-                           THEN coalesce(json_extract(new.answer_json, '$.evidence'), '') ELSE '' END;
+               SELECT new.id, new.question, {_FTS_TEXT.format(json="new.answer_json")};
            END""",
-        """INSERT INTO turns_fts (rowid, question, answer, evidence)
-           SELECT id, question,
-                  CASE WHEN NOT json_valid(answer_json) THEN ''
-                       WHEN json_extract(answer_json, '$.abstained') THEN 'The brief does not say.'
-                       ELSE coalesce(json_extract(answer_json, '$.answer'), '') END,
-                  CASE WHEN json_valid(answer_json)
-                       THEN coalesce(json_extract(answer_json, '$.evidence'), '') ELSE '' END
-           FROM turns""",
+        f"""INSERT INTO turns_fts (rowid, question, answer, evidence)
+            SELECT id, question, {_FTS_TEXT.format(json="answer_json")} FROM turns""",
     ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
