@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from .errors import AskbriefError, UsageError
+from .errors import AskbriefError, UsageError, internal_error, show_tracebacks
 
 COMMANDS = ("ask", "chat", "completion", "eval", "history", "index", "paths")
 SHELLS = ("bash", "zsh", "fish")
@@ -29,10 +29,6 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def _debug() -> bool:
-    return os.environ.get("ASKBRIEF_DEBUG", "") not in ("", "0")
-
-
 def err(message: str) -> None:
     from .render import safe
 
@@ -45,7 +41,7 @@ def warn_all(warnings: Sequence[str]) -> None:
     if len(warnings) > MAX_WARNINGS:
         from .render import plural
 
-        err(f"warning: ... and {plural(len(warnings) - MAX_WARNINGS, 'more file')} skipped or repaired")
+        err(f"warning: ... and {len(warnings) - MAX_WARNINGS} more {plural(len(warnings) - MAX_WARNINGS, 'file')} skipped or repaired")
 
 
 def use_color(stream=None) -> bool:
@@ -235,13 +231,8 @@ class _HistoryLog:
         return self.store
 
     def _fail(self, e: AskbriefError) -> None:
-        from .errors import HistoryDamaged
-
         if not self.failed:
-            msg = f"warning: {e}; answering without saving"
-            if isinstance(e, HistoryDamaged) and e.path:
-                msg += f" (to start a new history, move it aside: mv '{e.path}' '{e.path}.damaged')"
-            err(msg)
+            err(f"warning: {e}; answering without saving{e.advice}")
         self.failed = True
         self.close()
 
@@ -307,12 +298,12 @@ def _add_history(sub) -> None:
 
 
 def _summary_lines(summaries) -> list[str]:
-    from .render import safe, shorten
+    from .render import plural, safe, shorten
 
     lines = []
     for s in summaries:
         when = s.updated.astimezone().strftime("%Y-%m-%d %H:%M")
-        lines.append(f"{s.id:>5}  {when}  {s.turns:>3} turn{'s' if s.turns != 1 else ' '}  "
+        lines.append(f"{s.id:>5}  {when}  {s.turns:>3} {plural(s.turns, 'turn'):<5}  "
                      f"{shorten(safe(s.title), 80)}")
     return lines
 
@@ -408,7 +399,7 @@ def cmd_index(args) -> int:
     """Build or refresh the index and say what changed."""
     from . import corpus_paths
     from .cache import refresh
-    from .render import safe
+    from .render import plural, safe
     from .variants import term_map
 
     sources = corpus_paths(_corpus(args, _config()))
@@ -420,11 +411,10 @@ def cmd_index(args) -> int:
     print(f"cache: {safe(str(report.cache)) if report.cache else 'not written'}")
     if getattr(args, "show_variants", False):
         from .corpus import load_brief
-        from .render import plural
         from .variants import groups_of
 
         groups = groups_of(load_brief(sources))
-        print(f"name variants: {plural(len(groups), 'group')}")
+        print(f"name variants: {len(groups)} {plural(len(groups), 'group')}")
         for g in groups:
             print("  " + " / ".join(safe(w) for w in g))
     return 0
@@ -577,7 +567,7 @@ def cmd_eval(args) -> int:
                 f.close()
     print(report.model_dump_json(indent=2) if args.json else evaluate.report_table(report), flush=True)
     if interrupted:
-        err(f"interrupted: {report.evaluated} of {plural(report.questions, 'question')} done; "
+        err(f"interrupted: {report.evaluated} of {report.questions} {plural(report.questions, 'question')} done; "
             "the outputs hold those")
         return 130
     f1 = report.overall.f1
@@ -604,7 +594,7 @@ def _add_chat(sub) -> None:
 
 def cmd_chat(args) -> int:
     """Open the chat (Textual is imported only here)."""
-    from .errors import HistoryDamaged, HistoryError
+    from .errors import HistoryError
 
     if args.continue_ and args.resume is not None:
         raise UsageError("use --continue or --resume ID, not both")
@@ -620,9 +610,7 @@ def cmd_chat(args) -> int:
     except HistoryError as e:
         if args.continue_ or args.resume is not None:
             raise
-        store_error = str(e)
-        if isinstance(e, HistoryDamaged) and e.path:
-            store_error += f" (to start a new history, move it aside: mv '{e.path}' '{e.path}.damaged')"
+        store_error = f"{e}{e.advice}"
     conversation_id = None
     try:
         if args.continue_:
@@ -632,8 +620,8 @@ def cmd_chat(args) -> int:
             conversation_id = args.resume
         from .tui import make_app
 
-        make_app(assistant, store, conversation_id, store_error=store_error,
-                 theme=config.theme if config else None).run()
+        theme = {"theme": config.theme} if config and config.theme else {}
+        make_app(assistant, store, conversation_id, store_error=store_error, **theme).run()
     finally:
         if store is not None:
             store.close()
@@ -649,8 +637,6 @@ _ADDERS = {"ask": _add_ask, "paths": _add_paths, "index": _add_index, "eval": _a
 def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
     """The parser, with the subcommands named in ``commands`` (``run`` builds only the one it
     runs: a one-shot question should not pay for the others' arguments)."""
-    from . import __name__ as _pkg  # noqa: F401  (keeps the import graph obvious)
-
     parser = _Parser(prog="askbrief",
                      description="Ask questions of a brief (a folder of articles or notes). "
                                  "Answers are quoted verbatim from the sources, with citations.",
@@ -709,7 +695,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         code = run(argv)
     except AskbriefError as e:
-        if _debug():
+        if show_tracebacks():
             import traceback
 
             traceback.print_exc()
@@ -725,8 +711,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         finally:
             os._exit(0)
     except Exception as e:  # a bug: one line, unless debugging
-        if _debug():
+        if show_tracebacks():
             raise
-        err(f"internal error: {type(e).__name__}: {e} (set ASKBRIEF_DEBUG=1 for details)")
+        err(internal_error(e))
         code = 1
     sys.exit(code)

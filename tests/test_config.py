@@ -11,7 +11,7 @@ import pytest
 from askbrief.config import Config, load_config, save_theme
 from askbrief.errors import ConfigError
 
-from conftest import ROOT, SEEDS
+from helpers import ROOT, SEEDS
 
 
 def run(*args, env=None, stdin=None):

@@ -14,7 +14,7 @@ import pytest
 from askbrief import cli
 from askbrief.render import render_text
 
-from conftest import ROOT, SEEDS
+from helpers import ROOT, SEEDS
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

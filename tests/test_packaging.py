@@ -4,7 +4,7 @@ and the version askbrief reports is the one its metadata holds."""
 import tomllib
 from importlib.metadata import metadata
 
-from conftest import ROOT
+from helpers import ROOT
 
 
 def test_pyproject_declares_licence_classifiers_and_urls():

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 
 USER_CODE = '''
 import askbrief
@@ -41,7 +41,7 @@ def test_public_api_passes_mypy_strict(tmp_path):
     pytest.importorskip("mypy")
     example = tmp_path / "user_code.py"
     example.write_text(USER_CODE, encoding="utf-8")
-    modules = [str(ROOT / "askbrief" / m) for m in ("__init__.py", "models.py", "errors.py", "config.py")]
+    modules = [str(ROOT / "askbrief" / m) for m in ("__init__.py", "assistant.py", "models.py", "errors.py", "config.py")]
     r = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent",
                         str(example), *modules],  # mypy's cache in .mypy_cache makes a rerun fast
                        capture_output=True, text=True, cwd=ROOT, timeout=300)

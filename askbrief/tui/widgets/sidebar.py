@@ -11,9 +11,9 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from askbrief.render import plural, safe, safe_parts, shorten
+from askbrief.render import safe, safe_parts, shorten
 
-from ..richtext import when
+from ..richtext import summary_note
 
 
 class HistorySidebar(Vertical):
@@ -77,8 +77,7 @@ class HistorySidebar(Vertical):
                 for text, tag in safe_parts(matches[s.id]):
                     label.append(text, style="bold reverse" if tag == "mark" else "dim")
             else:
-                turns = getattr(s, "turns", 0)
-                label.append(f"\n{when(s.updated)} · {plural(turns, 'turn')}", style="dim")
+                label.append("\n" + summary_note(s), style="dim")
             options.add_option(Option(label, id=str(s.id)))
         empty = self.query_one("#history-empty", Static)
         empty.update("No conversation matches." if matches is not None else "No saved conversations yet.")
