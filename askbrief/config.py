@@ -189,12 +189,20 @@ def save_theme(theme: str, path: Path | None = None) -> Path:
         parse_config(text.encode("utf-8"), path)  # never rewrite a file we cannot read
     line = f"theme = {_toml_string(theme)}"
     new = _set_chat_theme(text, line)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(new, encoding="utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            mode = path.stat().st_mode & 0o777  # a file the user made keeps its mode
+        except FileNotFoundError:
+            mode = 0o600
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(new)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as e:
+        tmp.unlink(missing_ok=True)
         raise ConfigError(f"{path}: cannot be written: {e.strerror or e}") from None
     return path
 

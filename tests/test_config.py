@@ -111,8 +111,14 @@ def test_paths_shows_the_config_file(config_file):
 
 
 def test_save_theme_keeps_the_rest_of_the_file(config_file):
+    import stat
+
+    config_file.parent.rmdir()
     save_theme("nord")
     assert config_file.read_text() == '[chat]\ntheme = "nord"\n'
+    assert stat.S_IMODE(config_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(config_file.parent.stat().st_mode) == 0o700
+    assert [p.name for p in config_file.parent.iterdir()] == ["config.toml"]  # no temporary file left
     config_file.write_text("# my settings\ntop_k = 5  # fewer\n", encoding="utf-8")
     save_theme("gruvbox")
     assert config_file.read_text() == '# my settings\ntop_k = 5  # fewer\n\n[chat]\ntheme = "gruvbox"\n'
