@@ -429,8 +429,9 @@ async def test_history_filter_box_searches_and_marks_the_words(seeds_assistant, 
         await pilot.press("ctrl+o")
         sidebar = app.chat.query_one(HistorySidebar)
         options = sidebar.query_one("#history-list")
-        assert options.option_count == 3
-        sidebar.query_one("#history-filter").focus()
+        assert options.option_count == 3 and app.focused is options
+        await pilot.press("slash")  # from the list to the filter box
+        assert app.focused is sidebar.query_one("#history-filter")
         await pilot.press(*"does not say")
         await pilot.pause()
         assert options.option_count == 1

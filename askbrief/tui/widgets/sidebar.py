@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, OptionList, Static
@@ -46,6 +47,8 @@ class HistorySidebar(Vertical):
         def __init__(self, conversation_id: int) -> None:
             super().__init__()
             self.conversation_id = conversation_id
+
+    BINDINGS = [Binding("slash", "focus_filter", "Filter", show=False)]
 
     class Filter(Message):
         """The text of the filter box changed: show the conversations that match it."""
@@ -88,6 +91,9 @@ class HistorySidebar(Vertical):
                 options.highlighted = options.get_option_index(str(current))
             except OptionDoesNotExist:
                 options.highlighted = 0
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#history-filter", Input).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
