@@ -18,7 +18,6 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,12 +32,17 @@ if TYPE_CHECKING:
 MARK_START, MARK_END = "\ue000", "\ue001"
 
 
-@dataclass(frozen=True, slots=True)
 class SearchHit:
-    """A conversation found by ``HistoryStore.search`` and its best matching text."""
+    """A conversation found by ``HistoryStore.search`` and its best matching text.
+    (A plain class: a dataclass costs the one-shot path a millisecond to build at import.)"""
 
-    conversation: ConversationSummary
-    snippet: str
+    __slots__ = ("conversation", "snippet")
+
+    def __init__(self, conversation: ConversationSummary, snippet: str) -> None:
+        self.conversation, self.snippet = conversation, snippet
+
+    def __repr__(self) -> str:
+        return f"SearchHit(conversation={self.conversation!r}, snippet={self.snippet!r})"
 
     def parts(self) -> list[tuple[str, str]]:
         """The snippet as [(text, "" or "mark")] pieces."""
