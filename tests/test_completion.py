@@ -68,3 +68,26 @@ def test_unknown_shell_and_other_tools_spelling_are_usage_errors():
     assert r.returncode == 2 and r.stderr == (
         "askbrief: error: completion scripts: askbrief completion bash|zsh|fish "
         "(see 'askbrief completion --help')\n")
+
+
+@pytest.mark.skipif(not shutil.which("fish"), reason="needs fish")
+def test_fish_completes_commands_actions_and_choices():
+    script = SCRIPTS / "askbrief.fish"
+
+    def complete(line: str) -> list[str]:
+        r = subprocess.run(["fish", "-c", f"source {script}; complete -C '{line}'"],
+                           capture_output=True, text=True, timeout=30)
+        assert r.returncode == 0, r.stderr
+        return [row.split("\t")[0] for row in r.stdout.splitlines()]
+
+    assert complete("askbrief hist") == ["history"]
+    assert complete("askbrief history ") == ["delete", "export", "list", "search", "show"]
+    assert complete("askbrief completion ") == ["bash", "fish", "zsh"]
+    assert complete("askbrief eval x.json --na") == ["--na-probs"]
+    assert complete("askbrief history export 3 --format ") == ["json", "md"]
+
+
+@pytest.mark.skipif(not shutil.which("zsh"), reason="needs zsh")
+def test_zsh_script_parses():
+    r = subprocess.run(["zsh", "-n", str(SCRIPTS / "askbrief.zsh")], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0 and r.stderr == ""
