@@ -41,7 +41,8 @@ def warn_all(warnings: Sequence[str]) -> None:
     if len(warnings) > MAX_WARNINGS:
         from .render import plural
 
-        err(f"warning: ... and {len(warnings) - MAX_WARNINGS} more {plural(len(warnings) - MAX_WARNINGS, 'file')} skipped or repaired")
+        more = len(warnings) - MAX_WARNINGS
+        err(f"warning: ... and {more} more {plural(more, 'file')} skipped or repaired")
 
 
 def use_color(stream=None) -> bool:
