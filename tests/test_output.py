@@ -1,8 +1,7 @@
 """Terminal output that reads well: colour control, wrapping, the README's sample, plurals,
-batch line numbers, exit codes and the version."""
+batch line numbers and the version. (Exit codes of output files: tests/test_durability.py.)"""
 
 import io
-import json
 import os
 import re
 import subprocess
@@ -111,19 +110,6 @@ def test_stdin_batch_error_names_the_line_counting_blank_lines():
     assert r.stderr.splitlines() == [
         "askbrief: error: line 4: the question is too long (2399 characters; at most 2000)"]
     assert r.stdout.count("\n? ") == 1 and "Mesmari" in r.stdout
-
-
-def test_export_write_failure_exits_1(tmp_path):
-    assert run("ask", "Who took Gharyan?").returncode == 0
-    [conv] = json.loads(run("history", "list", "--json").stdout)
-    target = tmp_path / "missing" / "conv.md"
-    r = run("history", "export", str(conv["id"]), "-o", str(target))
-    assert r.returncode == 1, r.stderr
-    assert r.stderr.splitlines() == [f"askbrief: error: cannot write {target}: No such file or directory"]
-    if os.path.exists("/dev/full"):
-        r = run("history", "export", str(conv["id"]), "-o", "/dev/full")
-        assert r.returncode == 1 and r.stderr.splitlines() == [
-            "askbrief: error: cannot write /dev/full: No space left on device"]
 
 
 def test_version_comes_from_the_package_metadata():

@@ -38,6 +38,7 @@ _shtab_askbrief_ask_options=(
   {-c,--continue}"[continue the last saved conversation\: follow-ups use its earlier turns (questions on stdin then form one conversation)]"
   "--no-history[do not save the questions and answers]"
   "*--corpus[a file or folder of .txt\/.md files (repeatable\; default\: \$ASKBRIEF_CORPUS, the config file\'s corpus, or the bundled brief)]:corpus:_files"
+  "--follow-links[also read symbolic links that lead out of the corpus folders (skipped by default)]"
   "--top-k[passages retrieved per question (default 20)]:top_k:"
   "--min-confidence[abstain below this confidence, 0..1 (default\: the tuned threshold)]:min_confidence:"
   "(*)::the question (words may be unquoted):"
@@ -48,6 +49,7 @@ _shtab_askbrief_chat_options=(
   {-c,--continue}"[reopen the last conversation]"
   "--resume[reopen conversation ID (see \'askbrief history\')]:resume:"
   "*--corpus[a file or folder of .txt\/.md files (repeatable\; default\: \$ASKBRIEF_CORPUS, the config file\'s corpus, or the bundled brief)]:corpus:_files"
+  "--follow-links[also read symbolic links that lead out of the corpus folders (skipped by default)]"
   "--top-k[passages retrieved per question (default 20)]:top_k:"
   "--min-confidence[abstain below this confidence, 0..1 (default\: the tuned threshold)]:min_confidence:"
 )
@@ -61,6 +63,7 @@ _shtab_askbrief_completion_options=(
 _shtab_askbrief_eval_options=(
   "(- : *)"{-h,--help}"[show this help message and exit]"
   "*--corpus[a file or folder of .txt\/.md files (repeatable\; default\: \$ASKBRIEF_CORPUS, the config file\'s corpus, or the bundled brief)]:corpus:_files"
+  "--follow-links[also read symbolic links that lead out of the corpus folders (skipped by default)]"
   "--predictions[write the SQuAD prediction dict \{id\: answer or \"\"\}]:predictions:_files"
   "--details[write one JSON line per question\: its id and the answer as \'ask --json\' prints it]:details:_files"
   "--na-probs[write the official SQuAD 2.0 script\'s no-answer probabilities \{id\: 1 - confidence\}]:na_probs:_files"
@@ -108,6 +111,7 @@ _shtab_askbrief_history_show_options=(
 _shtab_askbrief_index_options=(
   "(- : *)"{-h,--help}"[show this help message and exit]"
   "*--corpus[a file or folder of .txt\/.md files (repeatable\; default\: \$ASKBRIEF_CORPUS, the config file\'s corpus, or the bundled brief)]:corpus:_files"
+  "--follow-links[also read symbolic links that lead out of the corpus folders (skipped by default)]"
   "--show-variants[also list the spellings of one name found in the brief (Haftar\/Hifter)]"
 )
 

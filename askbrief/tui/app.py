@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from .screens import ChatScreen
+from .screens.dialogs import PendingQuitScreen
 
 
 class AskbriefApp(App):
@@ -56,6 +57,30 @@ class AskbriefApp(App):
             return
         self._config_theme = theme.name
         self.notify(f"Theme {theme.name!r} saved in {path}", title="Config", markup=False)
+
+    async def action_quit(self) -> None:
+        """Quit; with answers not saved yet (a locked history), say so once and offer to wait."""
+        chat = self.chat
+        pending = chat.saver.pending if chat.saver is not None else 0
+        if not pending or chat.quit_when_saved:
+            self.exit()
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "quit":
+                self.exit()
+            elif choice == "wait":
+                if not chat.saver.pending:  # saved while the question was on screen
+                    self.exit()
+                    return
+                chat.quit_when_saved = True
+                self.notify("Waiting for the history: askbrief quits once the answers are saved "
+                            "(ctrl+q again quits now).", title="History", timeout=30, markup=False)
+
+        self.push_screen(PendingQuitScreen(pending), chosen)
+
+    def on_unmount(self) -> None:
+        self.chat.close_saver()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         chat = self.chat
