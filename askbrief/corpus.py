@@ -220,7 +220,7 @@ def _doc_id(path: Path, root: Path | None) -> str:
     return fs_text(rel.with_suffix("").as_posix())
 
 
-def discover(paths: list[str | os.PathLike], follow_links: bool = False
+def discover(paths: Sequence[str | os.PathLike[str]], follow_links: bool = False
              ) -> tuple[list[tuple[str, Path]], list[str]]:
     """(document id, file) pairs for the given corpus paths, and warnings."""
     warnings: list[str] = []
@@ -264,7 +264,7 @@ def read_file(path: Path, warnings: list[str]) -> str | None:
     return decode(data, str(path), warnings)
 
 
-def load_documents(paths: list[str | os.PathLike], follow_links: bool = False
+def load_documents(paths: Sequence[str | os.PathLike[str]], follow_links: bool = False
                    ) -> tuple[list[Document], list[str]]:
     files, warnings = discover(paths, follow_links)
     docs = []
@@ -283,6 +283,6 @@ def load_documents(paths: list[str | os.PathLike], follow_links: bool = False
     return docs, warnings
 
 
-def load_brief(paths: list[str | os.PathLike], follow_links: bool = False) -> Brief:
+def load_brief(paths: Sequence[str | os.PathLike[str]], follow_links: bool = False) -> Brief:
     docs, warnings = load_documents(paths, follow_links)
     return build_brief(docs, warnings, [str(p) for p in paths])

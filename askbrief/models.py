@@ -21,11 +21,14 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
 
 from .dates import answer_date
 
-_ADAPTERS: dict[type, Any] = {}
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
+_ADAPTERS: dict[type, TypeAdapter[Any]] = {}
 
 
 class _Model:
@@ -33,10 +36,10 @@ class _Model:
 
     __slots__ = ()
     # read by pydantic when it validates the dataclass (a plain dict: ConfigDict is a TypedDict)
-    __pydantic_config__: ClassVar[dict] = {"extra": "forbid"}
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
 
     @classmethod
-    def _adapter(cls):
+    def _adapter(cls) -> TypeAdapter[Self]:
         adapter = _ADAPTERS.get(cls)
         if adapter is None:
             from pydantic import TypeAdapter
@@ -45,19 +48,19 @@ class _Model:
         return adapter
 
     @classmethod
-    def model_validate(cls, obj: Any):
+    def model_validate(cls, obj: Any) -> Self:
         """``obj`` (a dict, as parsed from JSON) checked and converted; raises pydantic's
         ``ValidationError``."""
         return cls._adapter().validate_python(obj)
 
     @classmethod
-    def model_validate_json(cls, data: str | bytes):
+    def model_validate_json(cls, data: str | bytes) -> Self:
         return cls._adapter().validate_json(data)
 
     def model_dump(self, mode: str = "python", exclude: set[str] | None = None) -> dict[str, Any]:
         """A dict of the fields, nested models as dicts (every field is JSON-ready, so
         ``mode`` changes nothing)."""
-        out = dataclasses.asdict(self)
+        out: dict[str, Any] = dataclasses.asdict(self)  # type: ignore[call-overload]
         for name in exclude or ():
             out.pop(name, None)
         return out
@@ -67,8 +70,8 @@ class _Model:
         return json.dumps(self.model_dump(exclude=exclude), ensure_ascii=False, indent=indent,
                           separators=separators)
 
-    def model_copy(self, update: dict[str, Any] | None = None):
-        return dataclasses.replace(self, **(update or {}))
+    def model_copy(self, update: dict[str, Any] | None = None) -> Self:
+        return dataclasses.replace(self, **(update or {}))  # type: ignore[type-var]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -163,7 +163,7 @@ def test_non_utf8_file_name_is_answered_saved_and_shown(latin1_brief, tmp_path):
     details = tmp_path / "details.jsonl"
     r = askbrief("eval", str(qs), "--corpus", str(latin1_brief), "--details", str(details))
     assert r.returncode == 0, r.stderr
-    assert b"1 questions" in r.stdout
+    assert b" \xc2\xb7 1 question\n" in r.stdout  # one question, not "1 questions"
     assert json.loads(details.read_text(encoding="utf-8"))["citations"][0]["doc"] == "caf\\xe9"
 
 

@@ -369,8 +369,9 @@ def _run(*args, timeout=60):
 
 
 def test_cli_outputs_details_predictions_and_json(tmp_path):
-    details, preds = tmp_path / "d.jsonl", tmp_path / "p.json"
-    p = _run(TINY_SQUAD, "--details", details, "--predictions", preds, "--json", "--top-k", "5")
+    details, preds, na = tmp_path / "d.jsonl", tmp_path / "p.json", tmp_path / "na.json"
+    p = _run(TINY_SQUAD, "--details", details, "--predictions", preds, "--json", "--top-k", "5",
+             "--na-probs", na)
     assert p.returncode == 0, p.stderr
     report = EvalReport.model_validate_json(p.stdout)
     assert report.questions == report.evaluated == 6 and report.settings.top_k == 5
@@ -386,6 +387,10 @@ def test_cli_outputs_details_predictions_and_json(tmp_path):
     predictions = json.loads(preds.read_text(encoding="utf-8"))
     assert list(predictions) == ids == [c.id for c in read_questions(TINY_SQUAD).cases]
     assert all(isinstance(v, str) for v in predictions.values())
+    # the official script's --na-prob-file: {id: probability of no answer} = 1 - confidence
+    confidence = {json.loads(line)["id"]: json.loads(line)["confidence"] for line in lines}
+    assert json.loads(na.read_text(encoding="utf-8")) == {
+        i: round(1 - confidence[i], 4) for i in ids}
 
 
 def test_cli_min_f1_gate(tmp_path):
@@ -394,6 +399,8 @@ def test_cli_min_f1_gate(tmp_path):
     p = _run(q, "--corpus", BRIEF, "--min-f1", "0")
     assert p.returncode == 0, p.stderr
     assert "overall" in p.stdout and p.stderr == ""
+    assert p.stdout.splitlines()[0].endswith(" · jsonl · 1 question")  # not "1 questions"
+    assert "of 1 answer quotes the brief exactly" in p.stdout
     p = _run(q, "--corpus", BRIEF, "--min-f1", "0.5")
     assert p.returncode == 1
     assert p.stderr.count("\n") == 1 and "below --min-f1 0.5" in p.stderr
