@@ -135,9 +135,7 @@ def _usage(index: Index, word: str) -> tuple[float, float]:
     parts = WORD_RE.findall(word)
     t = term(parts[-1]) if parts else ""
     if t and t in index:
-        p = index.postings
-        j = index._term_id.get(index.map_term(t))
-        ids = p.docs[p.ptr[j]:min(p.ptr[j + 1], p.ptr[j] + _USAGE_CHUNKS)] if j is not None else ()
+        ids = index.chunks_with(t, _USAGE_CHUNKS)
         rx = re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])")
         for cid in ids:
             text = index.brief.chunks[int(cid)].text
