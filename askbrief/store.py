@@ -95,6 +95,7 @@ class LazyChunks(_Lazy):
     def __init__(self, documents: LazyDocuments, spans: np.ndarray):
         super().__init__(len(spans))
         self._docs, self._spans = documents, spans
+        self.spans = spans
 
     def _make(self, i: int) -> Chunk:
         row = self._spans[i].tolist()
@@ -136,6 +137,23 @@ class CachedBrief(Brief):
         if i < 0:
             raise KeyError(doc_id)
         return self.documents[i]
+
+    def paragraph(self, doc_id: str, paragraph: int) -> str | None:
+        """A paragraph's text, found from its document's chunk spans (no pass over the brief)."""
+        d = self.documents.position(doc_id)
+        if d < 0:
+            return None
+        spans = self.chunks.spans
+        c0, c1 = np.searchsorted(spans[:, 0], [d, d + 1]).tolist()
+        col = 1 + SPAN_FIELDS.index("paragraph")
+        hit = np.flatnonzero(spans[c0:c1, col] == paragraph)
+        if not len(hit):
+            return None
+        row = dict(zip(SPAN_FIELDS, spans[c0 + int(hit[0]), 1:].tolist()))
+        return self.documents[d].text[row["para_start"]:row["para_end"]]
+
+    def paragraph_keys(self) -> list[tuple[str, int]]:
+        return list(dict.fromkeys((c.doc, c.paragraph) for c in self.chunks))
 
     @property
     def fingerprint(self) -> str:

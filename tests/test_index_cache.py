@@ -24,7 +24,7 @@ from askbrief.retrieve import search, top_k
 from askbrief.text import tokenize
 
 from bm25_oracle import LuceneBM25, dense_scores, folded_tokens, oracle_of, oracle_top
-from conftest import SEEDS
+from helpers import SEEDS
 
 FILES = {
     "alpha.txt": "date 2019-04-01\n\nAlpha report\n\nThe mayor of Zorvik is Helena Brandt.\nShe was "
@@ -88,6 +88,10 @@ def test_cached_brief_and_index_equal_the_in_memory_ones():
     assert list(again.brief.chunks) == fresh.chunks
     assert again.brief.chunks[-1] == fresh.chunks[-1] and again.brief.chunks[2:4] == fresh.chunks[2:4]
     assert again.brief.fingerprint == fresh.fingerprint  # from the stored hashes
+    keys = fresh.paragraph_keys()
+    assert again.brief.paragraph_keys() == keys
+    assert [again.brief.paragraph(*k) for k in keys] == [fresh.paragraph(*k) for k in keys]
+    assert again.brief.paragraph("nowhere", 0) is None and again.brief.paragraph(keys[0][0], 999) is None
     memory = Index(fresh)
     a, m = again.postings, memory.postings
     assert list(a.vocab) == list(m.vocab) and a.total_len == m.total_len
