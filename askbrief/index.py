@@ -47,7 +47,10 @@ class Strings(Sequence):
 
     @classmethod
     def of(cls, strings: Iterable[str]) -> Strings:
-        data = [s.encode("utf-8", "surrogatepass") for s in strings]
+        return cls.of_bytes([s.encode("utf-8", "surrogatepass") for s in strings])
+
+    @classmethod
+    def of_bytes(cls, data: list[bytes]) -> Strings:
         ptr = np.zeros(len(data) + 1, dtype=np.int64)
         np.cumsum([len(b) for b in data], out=ptr[1:])
         return cls(np.frombuffer(b"".join(data), dtype=np.uint8), ptr)

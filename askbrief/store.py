@@ -207,7 +207,7 @@ class Builder:
     def __init__(self, old: Stored | None):
         self.old = old
         self.ids: list[str] = []
-        self.fields: list[str] = []
+        self.fields: list[bytes] = []
         self.text = tempfile.TemporaryFile()  # the texts go to disk as they come: memory stays flat
         self.text_ptr = [0]
         self.shas: list[bytes] = []
@@ -251,23 +251,29 @@ class Builder:
     def reuse(self, j: int, doc_id: str, path: str, sha: str, doc: Document | None = None) -> None:
         """Document ``j`` of the old index, under this id and path."""
         old = self.old
-        if doc is None:
-            od = old.documents[j]
-            doc = od if (od.id, od.path) == (doc_id, path) else make_document(doc_id, od.text, path)
+        docs = old.documents
+        d = len(self.ids)
+        if doc is None and docs.ids[j] == doc_id and json.loads(docs._fields[j]).get("path") == path:
+            self._append(doc_id, docs._fields.raw(j), docs._texts.raw(j))  # as stored: nothing decoded
+        else:
+            self._document(doc or make_document(doc_id, docs._texts[j], path))
         c0, c1 = int(self._old_chunks[j]), int(self._old_chunks[j + 1])
         spans = np.array(old.spans[c0:c1])
-        spans[:, 0] = len(self.ids)
+        spans[:, 0] = d
         self._remap[c0:c1] = np.arange(self.n, self.n + c1 - c0, dtype=np.int32)
-        self._document(doc)
         self.shas.append(bytes.fromhex(sha))
         self.spans.append(spans)
         self.lengths.append(np.array(old.postings.doc_len[c0:c1]))
         self.n += c1 - c0
 
     def _document(self, doc: Document) -> None:
-        self.ids.append(doc.id)
-        self.fields.append(json.dumps({f: getattr(doc, f) for f in _DOC_FIELDS}, ensure_ascii=False))
-        self.text_ptr.append(self.text_ptr[-1] + self.text.write(doc.text.encode("utf-8", "surrogatepass")))
+        fields = json.dumps({f: getattr(doc, f) for f in _DOC_FIELDS}, ensure_ascii=False)
+        self._append(doc.id, fields.encode("utf-8", "surrogatepass"), doc.text.encode("utf-8", "surrogatepass"))
+
+    def _append(self, doc_id: str, fields: bytes, text: bytes) -> None:
+        self.ids.append(doc_id)
+        self.fields.append(fields)
+        self.text_ptr.append(self.text_ptr[-1] + self.text.write(text))
 
     def finish(self) -> Stored:
         vocab: list[str] = self.vocab
@@ -292,7 +298,7 @@ class Builder:
         blob = (np.memmap(self.text, dtype=np.uint8, mode="r").view(np.ndarray) if self.text_ptr[-1]
                 else np.empty(0, dtype=np.uint8))
         texts = Strings(blob, np.array(self.text_ptr, dtype=np.int64))
-        docs = LazyDocuments(Strings.of(self.ids), Strings.of(self.fields), texts,
+        docs = LazyDocuments(Strings.of(self.ids), Strings.of_bytes(self.fields), texts,
                              np.array(byte_order(self.ids), dtype=np.int32))
         stored = Stored(docs, spans, postings, shas)
         stored.spool = self.text

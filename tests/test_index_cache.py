@@ -513,3 +513,31 @@ def test_reading_on_both_cores_builds_the_same_index(monkeypatch):
     for name in ("ptr", "docs", "tf", "doc_len"):
         assert np.array_equal(getattr(index.postings, name), getattr(memory.postings, name)), name
     assert list(index.brief.chunks) == load_brief([SEEDS]).chunks
+
+
+def test_a_term_is_found_by_binary_search_whatever_its_script():
+    from askbrief.index import Strings, byte_order
+
+    words = ["zorvik", "éclair", "東京", "a", "ab", "b", "1.5", "ǆ", "\U0001d400x", "ﬁ"]
+    table = Strings.of([words[i] for i in byte_order(words)])
+    assert sorted(table) == sorted(words) and len(table) == len(words)
+    for w in words:
+        assert table[table.find(w)] == w
+    assert table.find("absent") == -1 and table.find("") == -1 and table.find("zz") == -1
+    ids = ["e", "a", "f", "c", "d", "b"]  # a table in its own order, searched through its byte order
+    order = np.array(byte_order(ids), dtype=np.int32)
+    assert [Strings.of(ids).find(x, order) for x in "abcdefg"] == [1, 5, 3, 4, 0, 2, -1]
+
+
+def test_documents_that_move_keep_their_postings_in_order(brief_dir, monkeypatch):
+    cache.load_index([brief_dir])
+    (brief_dir / "alpha.txt").rename(brief_dir / "zeta.txt")  # first document becomes the last
+    write(brief_dir, {"beta.txt": "Beta report\n\nThe river Quell floods Marsden in spring.\n"})
+    toks = Spy(monkeypatch, "tokenize")
+    index, report = cache.load_index([brief_dir])
+    assert counts(report) == (1, 1, 1, 1) and len(toks.calls) == 2  # beta's two chunks only
+    memory = Index(load_brief([brief_dir]))
+    assert list(index.postings.vocab) == list(memory.postings.vocab)
+    for name in ("ptr", "docs", "tf", "doc_len"):
+        assert np.array_equal(getattr(index.postings, name), getattr(memory.postings, name)), name
+    assert top_doc(index, "Who is the mayor of Zorvik?") == "zeta"
