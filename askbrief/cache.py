@@ -44,7 +44,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import store as S
-from .corpus import Brief, chunk_document, discover, make_document, paragraph_spans, read_file
+from .corpus import Brief, chunk_document, discover, read_document
 from .errors import CorpusError
 from .index import Index, count_terms
 from .parallel import pmap
@@ -339,13 +339,9 @@ def _read(doc_id: str, path: str, known) -> tuple:
     """One file -> (document or None, text hash, warnings, retry, its chunks' spans and
     terms or None when ``known`` has its text already)."""
     warnings: list[str] = []
-    text = read_file(Path(path), warnings)
-    if text is None:
-        return None, None, warnings, True, None
-    doc = make_document(doc_id, text, path)
-    if not paragraph_spans(doc.text):
-        warnings.append(f"skipped {path}: no text")
-        return None, None, warnings, False, None
+    doc, retry = read_document(doc_id, path, warnings)
+    if doc is None:
+        return None, None, warnings, retry, None
     sha = _text_hash(doc.text)
     if sha in known:
         return doc, sha, warnings, False, None

@@ -121,10 +121,10 @@ def test_added_changed_and_removed_files_are_picked_up(brief_dir, monkeypatch):
     (brief_dir / "beta.txt").unlink()
     (brief_dir / "alpha.txt").write_text("Alpha report\n\nThe mayor of Zorvik is Ivo Petrak now.\n")
     write(brief_dir, {"delta.txt": "Delta\n\nThe Quell bridge at Marsden reopened in May.\n"})
-    reads, toks = Spy(monkeypatch, "read_file"), Spy(monkeypatch, "tokenize")
+    reads, toks = Spy(monkeypatch, "read_document"), Spy(monkeypatch, "tokenize")
     index, report = cache.load_index([brief_dir])
     assert counts(report) == (1, 1, 1, 1)
-    assert sorted(Path(p).name for p in reads.calls) == ["alpha.txt", "delta.txt"]  # gamma not read
+    assert sorted(reads.calls) == ["alpha", "delta"]  # gamma not read
     assert len(toks.calls) == 4  # the chunks of alpha (2) and delta (2) only
     assert [d.id for d in index.brief.documents] == ["alpha", "delta", "notes/gamma"]
     assert "petrak" in index and "helena" not in index and "tolbi" not in index
@@ -138,7 +138,7 @@ def test_added_changed_and_removed_files_are_picked_up(brief_dir, monkeypatch):
 
 def test_an_unchanged_brief_is_not_listed_or_read_again(brief_dir, monkeypatch):
     cache.load_index([brief_dir])
-    calls = {"discover": Spy(monkeypatch, "discover"), "read_file": Spy(monkeypatch, "read_file"),
+    calls = {"discover": Spy(monkeypatch, "discover"), "read_document": Spy(monkeypatch, "read_document"),
              "tokenize": Spy(monkeypatch, "tokenize")}
     index, report = cache.load_index([brief_dir])
     assert counts(report) == (0, 0, 3, 0) and all(s.calls == [] for s in calls.values())
@@ -177,7 +177,7 @@ def test_a_touched_file_is_read_but_not_tokenized_again(brief_dir, monkeypatch):
     toks = Spy(monkeypatch, "tokenize")
     index, report = cache.load_index([brief_dir])
     assert counts(report) == (0, 0, 3, 0) and toks.calls == []
-    reads = Spy(monkeypatch, "read_file")
+    reads = Spy(monkeypatch, "read_document")
     cache.load_index([brief_dir])
     assert reads.calls == []  # the new mtime was recorded
 
