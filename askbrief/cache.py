@@ -44,7 +44,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import store as S
-from .corpus import Brief, chunk_document, discover, read_document
+from .corpus import Brief, chunk_document, corpus_folders, discover, leads_out, read_document
 from .errors import CorpusError
 from .index import Index, count_terms
 from .parallel import pmap
@@ -171,28 +171,31 @@ def _strs(obj) -> bool:
 
 # --- public -----------------------------------------------------------------------
 
-def load_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = None) -> tuple[Index, Report]:
+def load_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = None,
+               follow_links: bool = False) -> tuple[Index, Report]:
     """The index of the brief at ``sources``, from the cache where the files are unchanged.
 
     ``term_map`` folds raw terms when they are looked up: a mapping, or a function of the
     brief that returns one (such as ``variants.term_map``); a function is called only when
     the brief changed, its result is cached with the index. Warnings (skipped files, a cache
     rebuilt or not writable) are in ``Report.warnings`` and ``index.brief.warnings``.
+    ``follow_links`` reads links that lead out of the corpus folders (``corpus.discover``).
     """
-    return _load(sources, term_map, full_check=False)
+    return _load(sources, term_map, follow_links, full_check=False)
 
 
-def refresh(sources: Sequence[str | os.PathLike], term_map: TermMap | None = None) -> Report:
+def refresh(sources: Sequence[str | os.PathLike], term_map: TermMap | None = None,
+            follow_links: bool = False) -> Report:
     """Build or bring up to date the cached index of a brief (``askbrief index``): every
     file's size and mtime are checked, whatever the brief's size."""
-    return _load(sources, term_map, full_check=True)[1]
+    return _load(sources, term_map, follow_links, full_check=True)[1]
 
 
-def _load(sources, term_map, full_check: bool) -> tuple[Index, Report]:
+def _load(sources, term_map, follow_links: bool, full_check: bool) -> tuple[Index, Report]:
     sources = [str(s) for s in sources]
     report = Report()
     store = _Store.open(report)
-    key = _sources_key(sources)
+    key = _sources_key(sources + (["--follow-links"] if follow_links else []))
     summary = store.read_summary(key, report) if store else None
     opened = store.open_index(summary.fingerprint, report) if summary else None
     prev: list[_Entry] | None = None
@@ -214,8 +217,8 @@ def _load(sources, term_map, full_check: bool) -> tuple[Index, Report]:
             prev = store.read_files(key, summary.fingerprint, report)
         if prev is None:
             opened = None  # without the file list the old index cannot be matched to files
-        dirs = _list_dirs(sources)  # before discover: a file added meanwhile changes an mtime
-        files, walk_warnings = discover(sources)
+        dirs = _list_dirs(sources, follow_links)  # before discover: a file added meanwhile changes an mtime
+        files, walk_warnings = discover(sources, follow_links)
         report.warnings[:0] = walk_warnings
         entries = _stat_all(files, report.warnings)
         stored, entries = _assemble(entries, prev, opened, report.warnings)
@@ -257,7 +260,7 @@ def _load(sources, term_map, full_check: bool) -> tuple[Index, Report]:
 
 # --- freshness --------------------------------------------------------------------
 
-def _list_dirs(sources: list[str]) -> list[tuple[str, int]] | None:
+def _list_dirs(sources: list[str], follow_links: bool = False) -> list[tuple[str, int]] | None:
     """Every directory ``corpus.discover`` lists for these sources, with its mtime."""
     dirs: list[tuple[str, int]] = []
     failed = False
@@ -267,6 +270,7 @@ def _list_dirs(sources: list[str]) -> list[tuple[str, int]] | None:
         failed = True
 
     seen: set[str] = set()
+    inside = corpus_folders(sources)
     for raw in sources:
         root = os.path.expanduser(raw)
         if not os.path.isdir(root):
@@ -277,7 +281,8 @@ def _list_dirs(sources: list[str]) -> list[tuple[str, int]] | None:
                 dirnames[:] = []
                 continue
             seen.add(real)
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")
+                           and (follow_links or not leads_out(os.path.join(dirpath, d), inside))]
             try:
                 dirs.append((dirpath, os.stat(dirpath).st_mtime_ns))
             except OSError:
@@ -480,12 +485,13 @@ class _Store:
 
     @classmethod
     def open(cls, report: Report) -> _Store | None:
+        from .errors import LocationError
         from .paths import index_dir
 
         try:
             return cls(index_dir())
-        except OSError as e:
-            report.warnings.append(f"index cache unavailable ({e.strerror or e}); indexing without it")
+        except LocationError as e:
+            report.warnings.append(f"index cache unavailable ({e}); indexing without it")
             return None
 
     def _damaged(self, name: str, why: BaseException | str, report: Report) -> None:

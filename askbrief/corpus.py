@@ -170,8 +170,9 @@ def decode(data: bytes, name: str, warnings: list[str]) -> str | None:
         return data.decode("utf-8", errors="replace")
 
 
-def _walk(root: Path, warnings: list[str]) -> list[Path]:
-    """Files under root with a brief suffix, sorted, following links without looping."""
+def _walk(root: Path, warnings: list[str], inside: list[str], follow_links: bool) -> list[Path]:
+    """Files under root with a brief suffix, sorted, following links without looping; links
+    that lead out of the corpus folders (``inside``) are skipped unless ``follow_links``."""
     found = []
     seen: set[str] = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True,
@@ -182,30 +183,56 @@ def _walk(root: Path, warnings: list[str]) -> list[Path]:
             dirnames[:] = []
             continue
         seen.add(real)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = [d for d in sorted(dirnames) if not d.startswith(".")
+                       and (follow_links or not leads_out(os.path.join(dirpath, d), inside, warnings))]
         for f in sorted(filenames):
             if f.startswith(".") or not f.lower().endswith(SUFFIXES):
                 continue
-            found.append(Path(dirpath) / f)
+            if follow_links or not leads_out(os.path.join(dirpath, f), inside, warnings):
+                found.append(Path(dirpath) / f)
     return found
 
 
+def leads_out(path: str, inside: list[str], warnings: list[str] | None = None) -> bool:
+    """True (with a warning naming it) when ``path`` is a symbolic link whose target lies
+    outside every folder in ``inside`` (real paths): a brief unpacked from elsewhere must not
+    pull in ``/etc/passwd`` through ``passwd.txt -> /etc/passwd``."""
+    if not os.path.islink(path):
+        return False
+    target = os.path.realpath(path)
+    if any(target == d or target.startswith(d.rstrip(os.sep) + os.sep) for d in inside):
+        return False
+    if warnings is not None:
+        warnings.append(f"skipped {path}: a link to {target}, outside the brief's folders "
+                        f"(--follow-links reads it)")
+    return True
+
+
+def corpus_folders(paths) -> list[str]:
+    """The real paths of the folders among the corpus paths: what links may point into."""
+    return [os.path.realpath(os.path.expanduser(p)) for p in paths if os.path.isdir(os.path.expanduser(p))]
+
+
 def _doc_id(path: Path, root: Path | None) -> str:
+    from .paths import fs_text
+
     rel = path.relative_to(root) if root is not None else Path(path.name)
-    return rel.with_suffix("").as_posix()
+    return fs_text(rel.with_suffix("").as_posix())
 
 
-def discover(paths: list[str | os.PathLike]) -> tuple[list[tuple[str, Path]], list[str]]:
+def discover(paths: list[str | os.PathLike], follow_links: bool = False
+             ) -> tuple[list[tuple[str, Path]], list[str]]:
     """(document id, file) pairs for the given corpus paths, and warnings."""
     warnings: list[str] = []
     files: list[tuple[str, Path]] = []
     ids: set[str] = set()
+    inside = corpus_folders(paths)
     for raw in paths:
         p = Path(raw).expanduser()
         if not p.exists():
             raise UsageError(f"corpus path not found: {raw}")
         if p.is_dir():
-            entries = [(_doc_id(f, p), f) for f in _walk(p, warnings)]
+            entries = [(_doc_id(f, p), f) for f in _walk(p, warnings, inside, follow_links)]
         else:
             entries = [(_doc_id(p, None), p)]
         for doc_id, f in entries:
@@ -251,8 +278,9 @@ def read_document(doc_id: str, path: str | os.PathLike, warnings: list[str]) -> 
     return doc, False
 
 
-def load_documents(paths: list[str | os.PathLike]) -> tuple[list[Document], list[str]]:
-    files, warnings = discover(paths)
+def load_documents(paths: list[str | os.PathLike], follow_links: bool = False
+                   ) -> tuple[list[Document], list[str]]:
+    files, warnings = discover(paths, follow_links)
     docs = []
     for doc_id, f in files:
         doc, _ = read_document(doc_id, f, warnings)
@@ -264,6 +292,6 @@ def load_documents(paths: list[str | os.PathLike]) -> tuple[list[Document], list
     return docs, warnings
 
 
-def load_brief(paths: list[str | os.PathLike]) -> Brief:
-    docs, warnings = load_documents(paths)
+def load_brief(paths: list[str | os.PathLike], follow_links: bool = False) -> Brief:
+    docs, warnings = load_documents(paths, follow_links)
     return build_brief(docs, warnings, [str(p) for p in paths])
