@@ -264,19 +264,28 @@ def read_file(path: Path, warnings: list[str]) -> str | None:
     return decode(data, str(path), warnings)
 
 
+def read_document(doc_id: str, path: str | os.PathLike, warnings: list[str]) -> tuple[Document | None, bool]:
+    """A file as a document, or None (with a warning) when it gives no text; and whether
+    reading it again may give one (an unreadable or binary file may be fixed, an empty one
+    stays empty until it changes). The one reading of a file: the cache's too."""
+    text = read_file(Path(path), warnings)
+    if text is None:
+        return None, True
+    doc = make_document(doc_id, text, str(path))
+    if not paragraph_spans(doc.text):
+        warnings.append(f"skipped {path}: no text")
+        return None, False
+    return doc, False
+
+
 def load_documents(paths: Sequence[str | os.PathLike[str]], follow_links: bool = False
                    ) -> tuple[list[Document], list[str]]:
     files, warnings = discover(paths, follow_links)
     docs = []
     for doc_id, f in files:
-        text = read_file(f, warnings)
-        if text is None:
-            continue
-        doc = make_document(doc_id, text, str(f))
-        if not paragraph_spans(doc.text):
-            warnings.append(f"skipped {f}: no text")
-            continue
-        docs.append(doc)
+        doc, _ = read_document(doc_id, f, warnings)
+        if doc is not None:
+            docs.append(doc)
     if not docs:
         where = ", ".join(str(p) for p in paths)
         raise CorpusError(f"no readable .txt or .md files with text in {where}")
