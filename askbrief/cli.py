@@ -99,8 +99,9 @@ def _settings(args, config=None):
     if config is not None:
         if config.top_k is not None:
             kw["top_k"] = config.top_k
-        if config.min_confidence is not None:
-            kw["min_confidence"] = config.min_confidence
+        for name in ("min_confidence", "min_sentence_confidence"):
+            if getattr(config, name) is not None:
+                kw[name] = getattr(config, name)
     if getattr(args, "top_k", None) is not None:
         if args.top_k < 1:
             raise UsageError("--top-k must be at least 1")

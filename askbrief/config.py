@@ -5,7 +5,8 @@ library's ``tomllib``::
 
     corpus = ["~/briefs/libya", "notes.md"]   # default brief; relative paths: from this file
     top_k = 20                                # passages retrieved per question
-    min_confidence = 0.3                      # abstain below this confidence
+    min_confidence = 0.3                      # no short answer below this confidence
+    min_sentence_confidence = 0.5             # nor a sentence answer below this one: abstain
 
     [chat]
     theme = "gruvbox"                         # saved when changed in the chat
@@ -30,7 +31,8 @@ from .errors import ConfigError
 
 # key -> what it must be, for the messages; "chat" is a table of its own
 TOP_KEYS = {"corpus": "a path or a list of paths", "top_k": "a whole number from 1 to 1000",
-            "min_confidence": "a number from 0 to 1", "chat": "a table ([chat])"}
+            "min_confidence": "a number from 0 to 1", "min_sentence_confidence": "a number from 0 to 1",
+            "chat": "a table ([chat])"}
 CHAT_KEYS = {"theme": "a theme name"}
 
 
@@ -42,6 +44,7 @@ class Config:
     corpus: tuple[str, ...] | None = None
     top_k: int | None = None
     min_confidence: float | None = None
+    min_sentence_confidence: float | None = None
     theme: str | None = None
 
 
@@ -86,7 +89,9 @@ def parse_config(raw: bytes, path: Path) -> Config:
         if key not in CHAT_KEYS:
             raise ConfigError(f"{where(key, 'chat')}: unknown key 'chat.{key}' (known: {_known()})")
     return Config(path=path, corpus=_corpus(data, path, where), top_k=_top_k(data, where),
-                  min_confidence=_min_confidence(data, where), theme=_theme(chat, where))
+                  min_confidence=_threshold(data, "min_confidence", where),
+                  min_sentence_confidence=_threshold(data, "min_sentence_confidence", where),
+                  theme=_theme(chat, where))
 
 
 def _known() -> str:
@@ -113,14 +118,13 @@ def _top_k(data: dict[str, Any], where: _Locator) -> int | None:
     return value
 
 
-def _min_confidence(data: dict[str, Any], where: _Locator) -> float | None:
-    value = data.get("min_confidence")
+def _threshold(data: dict[str, Any], key: str, where: _Locator) -> float | None:
+    value = data.get(key)
     if value is None:
         return None
     if (isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value)
             or not 0 <= value <= 1):
-        raise ConfigError(f"{where('min_confidence')}: min_confidence must be "
-                          f"{TOP_KEYS['min_confidence']}, not {value!r}")
+        raise ConfigError(f"{where(key)}: {key} must be {TOP_KEYS[key]}, not {value!r}")
     return float(value)
 
 

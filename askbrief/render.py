@@ -172,8 +172,8 @@ def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
                      + style.dim(f"(sentence answer, confidence {ans.sentence_confidence or 0.0:.2f})"))
         if ans.resolved:
             lines.append(style.dim(resolved_note(ans)))
-        lines += ["", _wrap(highlight(ans.evidence or "", ans.highlight, style), width, "  "), ""]
-        lines += [citation_line(n, c, style, ans.highlight) for n, c in enumerate(ans.citations, 1)]
+        lines += ["", wrap_parts(safe_parts(mark_parts(ans.evidence or "", ans.highlight)), style, width, "  ", "  "), ""]
+        lines += [citation_line(n, c, style, ans.highlight, width) for n, c in enumerate(ans.citations, 1)]
         return "\n".join(lines)
     agree = len(ans.citations)
     shown = dated(ans.answer or "", ans.resolved_date)

@@ -53,7 +53,7 @@ def test_every_key_is_read_and_relative_corpus_paths_are_from_the_file(config_fi
 
 
 @pytest.mark.parametrize("text,message", [
-    ("top_k = 3\ntopk = 4\n", ":2: unknown key 'topk' (known: corpus, top_k, min_confidence, chat.theme)"),
+    ("top_k = 3\ntopk = 4\n", ":2: unknown key 'topk' (known: corpus, top_k, min_confidence, min_sentence_confidence, chat.theme)"),
     ("[chat]\ntheme = 'x'\ncolour = 'red'\n", ":3: unknown key 'chat.colour'"),
     ("chat.font = 'x'\n", ":1: unknown key 'chat.font'"),
     ("top_k = 3\n[display]\nwidth = 80\n", ":2: unknown key 'display'"),
@@ -76,7 +76,7 @@ def test_a_bad_file_exits_2_with_one_line(config_file):
     r = run("Who took Gharyan?")
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr.splitlines() == [
-        f"askbrief: error: {config_file}:2: unknown key 'topk' (known: corpus, top_k, min_confidence, chat.theme)"]
+        f"askbrief: error: {config_file}:2: unknown key 'topk' (known: corpus, top_k, min_confidence, min_sentence_confidence, chat.theme)"]
     config_file.write_text("corpus = 'nowhere'\n", encoding="utf-8")
     r = run("Who took Gharyan?")
     assert r.returncode == 2 and r.stderr.splitlines() == [
@@ -91,10 +91,10 @@ def test_flags_beat_environment_beat_file_beat_defaults(config_file, oslo):
 
     a = ask()
     assert len(a["retrieved"]) > 4 and a["citations"][0]["doc"] != "n"  # defaults: the seeds
-    config_file.write_text(f"corpus = {json.dumps(str(oslo))}\ntop_k = 1\nmin_confidence = 1.0\n",
-                           encoding="utf-8")
+    config_file.write_text(f"corpus = {json.dumps(str(oslo))}\ntop_k = 1\nmin_confidence = 1.0\n"
+                           "min_sentence_confidence = 1.0\n", encoding="utf-8")
     a = ask()
-    assert a["abstained"] and a["citations"][0]["doc"] == "n"  # the file's brief and threshold
+    assert a["abstained"] and a["citations"][0]["doc"] == "n"  # the file's brief and thresholds
     a = ask("--min-confidence", "0")
     assert a["answer"] == "Oslo" and len(a["retrieved"]) == 1  # a flag beats the file
     a = ask(env={"ASKBRIEF_CORPUS": str(SEEDS)})

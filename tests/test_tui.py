@@ -621,3 +621,22 @@ def test_saver_stops_only_for_a_damaged_history_and_says_how_to_start_afresh(mak
         saver.close()
     assert problems == [("the history file /x/h.db is damaged (malformed) (to start a new history, "
                          "move it aside: mv '/x/h.db' '/x/h.db.damaged')", True)]
+
+
+@run_async
+async def test_sigterm_quits_the_chat_and_keeps_the_answers_shown(seeds_assistant, store, monkeypatch):
+    import os
+    import signal
+
+    fast_saver(monkeypatch)
+    app = make_app(seeds_assistant, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "Who took Gharyan?")
+        os.kill(os.getpid(), signal.SIGTERM)  # as a service manager stops it
+        for _ in range(100):
+            if not app.is_running:
+                break
+            await asyncio.sleep(0.05)
+        assert not app.is_running
+    assert [t.question for t in store.conversation(1).turns] == ["Who took Gharyan?"]
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # the handler went with the app

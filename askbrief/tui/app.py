@@ -17,6 +17,9 @@ from .screens import ChatScreen
 from .screens.dialogs import PendingQuitScreen
 
 
+TERM_WAIT = 2.0  # seconds a SIGTERM waits for answers not saved yet
+
+
 class AskbriefApp(App):
     """Ask the brief; read the answers next to their sources; keep the conversations."""
 
@@ -43,6 +46,27 @@ class AskbriefApp(App):
             self.notify(f"Unknown theme {theme!r} in the config file; using {self.theme!r}.",
                         title="Config", severity="warning", markup=False)
         self.theme_changed_signal.subscribe(self, self._save_theme)
+        self._on_sigterm(install=True)
+
+    def _on_sigterm(self, install: bool) -> None:
+        """SIGTERM quits the chat as ctrl+q does, after waiting a little for answers shown but
+        not saved yet (the one-shot commands treat it as ctrl+c)."""
+        import asyncio
+        import signal
+
+        try:
+            loop = asyncio.get_running_loop()
+            if install:
+                loop.add_signal_handler(signal.SIGTERM, self._terminated)
+            else:
+                loop.remove_signal_handler(signal.SIGTERM)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no such signal
+            pass
+
+    def _terminated(self) -> None:
+        if self.chat.saver is not None:
+            self.chat.saver.wait(TERM_WAIT)
+        self.exit()
 
     def _save_theme(self, theme: Theme) -> None:
         from askbrief.config import save_theme
@@ -80,6 +104,7 @@ class AskbriefApp(App):
         self.push_screen(PendingQuitScreen(pending), chosen)
 
     def on_unmount(self) -> None:
+        self._on_sigterm(install=False)
         self.chat.close_saver()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
