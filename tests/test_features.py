@@ -9,7 +9,7 @@ from askbrief.models import Settings
 from askbrief.retrieve import search
 from askbrief.text import WORD_RE, term, tokenize
 
-from conftest import assert_verbatim
+from helpers import assert_verbatim
 
 
 def _write(tmp_path, files):

@@ -8,7 +8,7 @@ from askbrief.answer.quantities import quantity, same_quantity
 from askbrief.models import Answer, Settings
 from askbrief.render import render_text
 
-from conftest import assert_verbatim
+from helpers import assert_verbatim
 
 
 # (question, acceptable answers): different question types, all from the bundled brief

@@ -4,7 +4,7 @@ from askbrief import variants
 from askbrief.corpus import load_brief
 from askbrief.variants import edit_distance, find_groups, phonetic_key
 
-from conftest import SEEDS
+from helpers import SEEDS
 
 
 def _group_with(groups, name):
