@@ -8,6 +8,15 @@ SEEDS = ROOT / "seeds"
 DATA = ROOT / "tests" / "data"
 
 
+def brief_of(tmp_path, files: dict[str, str]):
+    """An assistant on a brief of the given files (name -> text) written to ``tmp_path``."""
+    import askbrief
+
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return askbrief.load([str(tmp_path)], use_cache=False)
+
+
 def assert_verbatim(answer, brief):
     """Every answer and every quote is an exact substring of the cited paragraph."""
     for c in answer.citations:
