@@ -1,0 +1,152 @@
+"""Matching by meaning: word vectors and the soft match of a question's unmatched words.
+
+People word questions their own way: "Who captured Gharyan?" of a sentence about "the taking
+of Gharyan". BM25 only counts shared terms; the soft match adds, for every question word with
+no exact partner in a sentence, its idf times its best cosine to any of the sentence's words
+(kept above a threshold). Whole-sentence embeddings lose to BM25 on this data; word-level soft
+matches add several points of sentence choice (``tools/measure_sentence_choice.py``).
+
+The vectors are a table shipped inside the package (``askbrief/data/``, built by
+``tools/build_word_vectors.py`` from wordllama's static token embeddings): a sorted vocabulary
+of general English words and their int8 unit vectors, memory-mapped and opened on first use,
+so no model is loaded or downloaded at run time and importing askbrief costs nothing more.
+Vectors are for surface words, lowercased; a word the table lacks ("resigned") falls back to a
+stem the table has ("resign") by removing a common inflection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .text import fold, term
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+WORDS_FILE = "words.npy"
+VECTORS_FILE = "word_vectors.npy"
+# a cosine below this is no evidence of related meaning (tuned on the training questions)
+THRESHOLD = 0.4
+
+# inflections tried, in order, for a word the table lacks: (suffix, replacement)
+_SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"),
+             ("es", ""), ("s", ""), ("ly", ""))
+
+
+def _forms(word: str) -> Iterable[str]:
+    """The word, then the stems it may be an inflection of ("stopped" -> "stopp", "stop")."""
+    w = word[:-2] if word.endswith("'s") else word
+    w = w.replace("'", "")
+    yield w
+    for suffix, repl in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            base = w[: len(w) - len(suffix)] + repl
+            yield base
+            if not repl and base[-1] == base[-2] and base[-1] not in "aeiouls":
+                yield base[:-1]
+
+
+class WordVectors:
+    """The shipped table: ``vector(word)`` is a unit float32 vector, or None for an unknown word."""
+
+    def __init__(self, directory: Path | str = DATA_DIR, inflections: bool = True):
+        """``inflections``: look a word the table lacks up by its stems too."""
+        directory = Path(directory)
+        self.inflections = inflections
+        self.words = np.load(directory / WORDS_FILE, mmap_mode="r")
+        self.table = np.load(directory / VECTORS_FILE, mmap_mode="r")
+        if self.table.ndim != 2 or len(self.table) != len(self.words):
+            raise ValueError(f"{directory}: the word and vector tables do not match")
+        self.dims = self.table.shape[1]
+        self._width = self.words.dtype.itemsize
+        self._cache: dict[str, np.ndarray | None] = {}
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def row(self, key: str) -> int | None:
+        """The table row of a lowercase word, exactly as spelled."""
+        b = key.encode("ascii", "ignore")
+        if not b or len(b) > self._width or len(b) != len(key):
+            return None
+        i = int(np.searchsorted(self.words, b))
+        return i if i < len(self.words) and self.words[i] == b else None
+
+    def vector(self, word: str) -> np.ndarray | None:
+        w = fold(word)
+        if w in self._cache:
+            return self._cache[w]
+        forms = _forms(w) if self.inflections else (w,)
+        i = next((j for f in forms if (j := self.row(f)) is not None), None)
+        v = None
+        if i is not None:
+            v = np.asarray(self.table[i], dtype=np.float32)
+            v /= np.linalg.norm(v) or 1.0
+        self._cache[w] = v
+        return v
+
+    def matrix(self, words: Iterable[str]) -> np.ndarray:
+        """The unit vectors of the words the table knows, one a row (0 rows if none)."""
+        rows = [v for w in words if (v := self.vector(w)) is not None]
+        return np.stack(rows) if rows else np.empty((0, self.dims), dtype=np.float32)
+
+
+@lru_cache(maxsize=1)
+def word_vectors() -> WordVectors:
+    """The shipped table, opened once per process on first use."""
+    return WordVectors()
+
+
+def similarity(a: str, b: str, vectors: WordVectors | None = None) -> float:
+    """Cosine of two words' vectors; 0.0 when the table knows either word not."""
+    vectors = vectors or word_vectors()
+    va, vb = vectors.vector(a), vectors.vector(b)
+    if va is None or vb is None:
+        return 0.0
+    return float(va @ vb)
+
+
+def soft_match(question_words: Sequence[str], sentence_words: Sequence[str],
+               idf: Callable[[str], float], threshold: float = THRESHOLD,
+               key: Callable[[str], str] = term, vectors=None) -> float:
+    """Σ idf(term) × best cosine to any sentence word, over the question's content words whose
+    term the sentence lacks, each term counted once; a best cosine at or below ``threshold``
+    adds nothing. Words are surface words as written ("captured"); ``idf`` takes a term.
+
+    ``key`` maps a word to its term ('' for a stopword): pass the index's variant map composed
+    with ``text.term`` so that "Hifter" counts as an exact partner of "Haftar"."""
+    return sum(i * best for i, best in partners(question_words, sentence_words, idf, key, vectors)
+               if best > threshold)
+
+
+def partners(question_words: Sequence[str], sentence_words: Sequence[str],
+             idf: Callable[[str], float], key: Callable[[str], str] = term,
+             vectors=None) -> list[tuple[float, float]]:
+    """(idf, best cosine to any sentence word) of each question term the sentence lacks and the
+    table knows: what ``soft_match`` sums, kept apart so a threshold can be tuned on it."""
+    vectors = vectors or word_vectors()
+    have = set()
+    content = {}
+    for w in sentence_words:
+        k = key(w)
+        if k:
+            have.add(k)
+            content[w.lower()] = None
+    missing = {}
+    for w in question_words:
+        k = key(w)
+        if k and k not in have and k not in missing:
+            missing[k] = w
+    if not missing or not content:
+        return []
+    m = vectors.matrix(content)
+    if not len(m):
+        return []
+    out = []
+    for k, w in missing.items():
+        v = vectors.vector(w)
+        if v is not None:
+            out.append((idf(k), float((m @ v).max())))
+    return out
