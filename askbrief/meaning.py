@@ -55,13 +55,14 @@ class WordVectors:
         """``inflections``: look a word the table lacks up by its stems too."""
         directory = Path(directory)
         self.inflections = inflections
-        self.words = np.load(directory / WORDS_FILE, mmap_mode="r")
-        self.table = np.load(directory / VECTORS_FILE, mmap_mode="r")
+        # plain ndarray views of the mapped files: np.memmap's subclass hooks slow every gather
+        self.words = np.asarray(np.load(directory / WORDS_FILE, mmap_mode="r"))
+        self.table = np.asarray(np.load(directory / VECTORS_FILE, mmap_mode="r"))
         if self.table.ndim != 2 or len(self.table) != len(self.words):
             raise ValueError(f"{directory}: the word and vector tables do not match")
         self.dims = self.table.shape[1]
         self._width = self.words.dtype.itemsize
-        self._cache: dict[str, np.ndarray | None] = {}
+        self._cache: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self.words)
@@ -74,23 +75,35 @@ class WordVectors:
         i = int(np.searchsorted(self.words, b))
         return i if i < len(self.words) and self.words[i] == b else None
 
+    def row_of(self, word: str) -> int:
+        """The table row of a word as written (case, accents, "'s" and inflections looked
+        through), -1 when the table lacks it; remembered per process."""
+        r = self._cache.get(word)
+        if r is None:
+            w = fold(word)
+            r = self._cache.get(w)
+            if r is None:
+                forms = _forms(w) if self.inflections else (w,)
+                r = next((j for f in forms if (j := self.row(f)) is not None), -1)
+                self._cache[w] = r
+            self._cache[word] = r
+        return r
+
+    def rows(self, rows: Sequence[int]) -> np.ndarray:
+        """Unit float32 vectors of table rows, one a row: a single gather from the mapped file."""
+        if not len(rows):
+            return np.empty((0, self.dims), dtype=np.float32)
+        m = self.table[np.asarray(rows)].astype(np.float32)
+        m /= np.sqrt(np.einsum("ij,ij->i", m, m))[:, None]
+        return m
+
     def vector(self, word: str) -> np.ndarray | None:
-        w = fold(word)
-        if w in self._cache:
-            return self._cache[w]
-        forms = _forms(w) if self.inflections else (w,)
-        i = next((j for f in forms if (j := self.row(f)) is not None), None)
-        v = None
-        if i is not None:
-            v = np.asarray(self.table[i], dtype=np.float32)
-            v /= np.linalg.norm(v) or 1.0
-        self._cache[w] = v
-        return v
+        r = self.row_of(word)
+        return None if r < 0 else self.rows([r])[0]
 
     def matrix(self, words: Iterable[str]) -> np.ndarray:
         """The unit vectors of the words the table knows, one a row (0 rows if none)."""
-        rows = [v for w in words if (v := self.vector(w)) is not None]
-        return np.stack(rows) if rows else np.empty((0, self.dims), dtype=np.float32)
+        return self.rows([r for w in words if (r := self.row_of(w)) >= 0])
 
 
 @lru_cache(maxsize=1)
@@ -128,12 +141,12 @@ def partners(question_words: Sequence[str], sentence_words: Sequence[str],
     table knows: what ``soft_match`` sums, kept apart so a threshold can be tuned on it."""
     vectors = vectors or word_vectors()
     have = set()
-    content = {}
+    content = []
     for w in sentence_words:
         k = key(w)
         if k:
             have.add(k)
-            content[w.lower()] = None
+            content.append(w)
     missing = {}
     for w in question_words:
         k = key(w)
@@ -141,12 +154,9 @@ def partners(question_words: Sequence[str], sentence_words: Sequence[str],
             missing[k] = w
     if not missing or not content:
         return []
+    found = [(k, r) for k, w in missing.items() if (r := vectors.row_of(w)) >= 0]
     m = vectors.matrix(content)
-    if not len(m):
+    if not found or not len(m):
         return []
-    out = []
-    for k, w in missing.items():
-        v = vectors.vector(w)
-        if v is not None:
-            out.append((idf(k), float((m @ v).max())))
-    return out
+    best = (vectors.rows([r for _, r in found]) @ m.T).max(axis=1)
+    return [(idf(k), float(b)) for (k, _), b in zip(found, best)]

@@ -8,8 +8,9 @@ Run by hand (pytest does not collect it):
 Prints the table's size on disk and deflated (as a wheel stores it; aim <= ~10 MB), and, each in
 a fresh process (numpy and ``askbrief.text`` imported first: the one-shot path has them anyway),
 the time to import ``askbrief.meaning``, then to open the table and look up 20 words (aim: a few
-ms), side by side with loading wordllama itself and embedding the same words
-(when it is installed: ``pip install -e '.[vectors]'``).
+ms), side by side with loading wordllama itself and embedding the same words (when it is
+installed: ``pip install -e '.[vectors]'``); then what the soft match of one question against 50
+sentences costs in a warm process.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import json
 import statistics
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -76,6 +78,34 @@ def runs(code: str, n: int) -> dict[str, float] | None:
     return {k: statistics.median(r[k] for r in out) for k in out[0]}
 
 
+def soft_match_cost(n_sentences: int = 50) -> float:
+    """Median ms to soft-match one seed question against its BM25 top sentences, in a warm
+    process (the table open, its rows cached as they would be after the first question)."""
+    from askbrief import load, meaning
+    from askbrief.text import sentence_spans, term, words
+
+    assistant = load([str(ROOT / "seeds")], use_cache=False)
+    index = assistant.index
+    texts = [c.text[s:e] for c in index.brief.chunks for s, e in sentence_spans(c.text)]
+    sentence_words = [words(t) for t in texts[:n_sentences]]
+    questions = ["On which social network did Guterres voice his worry?",
+                 "In which city did Hifter meet Russia's top diplomat?",
+                 "Whose forces captured the town of Gharyan?"]
+
+    def key(w):
+        return index.map_term(term(w))
+
+    times = []
+    for _ in range(5):
+        for q in questions:
+            qw = words(q)
+            t0 = time.perf_counter()
+            for sw in sentence_words:
+                meaning.soft_match(qw, sw, index.idf, key=key)
+            times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=7)
@@ -90,6 +120,7 @@ def main() -> int:
             print(f"{label:28}{'not installed':>12}")
             continue
         print(f"{label:28}{r['import'] * 1000:12.1f}{r['open+lookup'] * 1000:24.1f}{r['found']:7.0f}")
+    print(f"soft match of a question against 50 sentences, warm: {soft_match_cost():.1f} ms")
     return 0
 
 
