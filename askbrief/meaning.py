@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import AskbriefError
 from .text import fold, term
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -55,11 +56,17 @@ class WordVectors:
         """``inflections``: look a word the table lacks up by its stems too."""
         directory = Path(directory)
         self.inflections = inflections
-        # plain ndarray views of the mapped files: np.memmap's subclass hooks slow every gather
-        self.words = np.asarray(np.load(directory / WORDS_FILE, mmap_mode="r"))
-        self.table = np.asarray(np.load(directory / VECTORS_FILE, mmap_mode="r"))
-        if self.table.ndim != 2 or len(self.table) != len(self.words):
-            raise ValueError(f"{directory}: the word and vector tables do not match")
+        try:
+            # plain ndarray views of the mapped files: np.memmap's subclass hooks slow every gather
+            self.words = np.asarray(np.load(directory / WORDS_FILE, mmap_mode="r"))
+            self.table = np.asarray(np.load(directory / VECTORS_FILE, mmap_mode="r"))
+            sound = (self.words.dtype.kind == "S" and self.table.dtype == np.int8
+                     and self.table.ndim == 2 and len(self.table) == len(self.words))
+        except (OSError, ValueError) as e:
+            raise AskbriefError(f"cannot read the word vectors in {directory}: "
+                                f"{getattr(e, 'strerror', None) or e}; reinstall askbrief") from None
+        if not sound:
+            raise AskbriefError(f"the word vectors in {directory} are damaged; reinstall askbrief")
         self.dims = self.table.shape[1]
         self._width = self.words.dtype.itemsize
         self._cache: dict[str, int] = {}

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from askbrief import meaning
+from askbrief import AskbriefError, meaning
 from askbrief.corpus import Brief, load_brief
 from askbrief.index import Index
 from askbrief.models import Chunk
@@ -53,6 +53,18 @@ def test_unknown_inflections_fall_back_to_a_stem_the_table_has(tmp_path):
     assert wv.vector("sto") is None and wv.vector("Gharyan") is None
     plain = meaning.WordVectors(tmp_path, inflections=False)
     assert plain.vector("stopped") is None and plain.vector("stop") is not None
+
+
+def test_a_missing_or_damaged_table_is_an_error_for_people(tmp_path):
+    with pytest.raises(AskbriefError, match=r"cannot read the word vectors in .*: No such file.*reinstall askbrief"):
+        meaning.WordVectors(tmp_path)
+    _table(tmp_path, {"stop": (1, 0)})
+    np.save(tmp_path / meaning.VECTORS_FILE, np.zeros((2, 2), dtype=np.int8))
+    with pytest.raises(AskbriefError, match="are damaged; reinstall askbrief"):
+        meaning.WordVectors(tmp_path)
+    (tmp_path / meaning.WORDS_FILE).write_bytes(b"not numpy")
+    with pytest.raises(AskbriefError, match="cannot read the word vectors"):
+        meaning.WordVectors(tmp_path)
 
 
 def test_soft_match_adds_idf_times_cosine_for_words_without_an_exact_partner(tmp_path):
