@@ -167,3 +167,45 @@ def partners(question_words: Sequence[str], sentence_words: Sequence[str],
         return []
     best = (vectors.rows([r for _, r in found]) @ m.T).max(axis=1)
     return [(idf(k), float(b)) for (k, _), b in zip(found, best)]
+
+
+def soft_scores(question_words: Sequence[str], sentences: Sequence[Sequence[str]],
+                idf: Callable[[str], float], threshold: float = THRESHOLD,
+                key: Callable[[str], str] = term, vectors=None) -> np.ndarray:
+    """``soft_match`` of one question against many sentences (word lists), equal to calling it
+    for each, but with every cosine from one matrix product: the form for choosing among a
+    question's candidate sentences."""
+    vectors = vectors or word_vectors()
+    out = np.zeros(len(sentences))
+    asked: dict[str, int] = {}
+    for w in question_words:
+        k = key(w)
+        if k and k not in asked:
+            asked[k] = vectors.row_of(w)
+    asked = {k: r for k, r in asked.items() if r >= 0}
+    if not asked:
+        return out
+    column: dict[int, int] = {}
+    per_sentence = []
+    for words_ in sentences:
+        keys, cols = set(), []
+        for w in words_:
+            k = key(w)
+            if k:
+                keys.add(k)
+                r = vectors.row_of(w)
+                if r >= 0:
+                    cols.append(column.setdefault(r, len(column)))
+        per_sentence.append((keys, cols))
+    if not column:
+        return out
+    cos = vectors.rows(list(asked.values())) @ vectors.rows(list(column)).T
+    weights = np.array([idf(k) for k in asked])
+    names = list(asked)
+    for i, (keys, cols) in enumerate(per_sentence):
+        if not cols:
+            continue
+        best = cos[:, cols].max(axis=1)
+        keep = (best > threshold) & np.array([k not in keys for k in names])
+        out[i] = float(weights[keep] @ best[keep])
+    return out

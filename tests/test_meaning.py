@@ -102,6 +102,8 @@ def test_soft_match_lifts_the_sentence_that_answers_a_paraphrased_question(quest
         return index.map_term(term(w))
 
     soft = np.array([meaning.soft_match(words(question), words(t), index.idf, key=key) for t in texts])
+    assert meaning.soft_scores(words(question), [words(t) for t in texts], index.idf, key=key) \
+        == pytest.approx(soft)
     right = {i for i, t in enumerate(texts) if gold in t}
     assert right and int(np.argmax(bm25)) not in right
     assert int(np.argmax(bm25 + soft)) in right

@@ -78,9 +78,10 @@ def runs(code: str, n: int) -> dict[str, float] | None:
     return {k: statistics.median(r[k] for r in out) for k in out[0]}
 
 
-def soft_match_cost(n_sentences: int = 50) -> float:
-    """Median ms to soft-match one seed question against its BM25 top sentences, in a warm
-    process (the table open, its rows cached as they would be after the first question)."""
+def soft_match_cost(n_sentences: int = 50) -> tuple[float, float]:
+    """Median ms to soft-match one seed question against 50 sentences of the brief, in a warm
+    process (the table open, its rows remembered as after the first question): sentence by
+    sentence (``soft_match``) and all at once (``soft_scores``)."""
     from askbrief import load, meaning
     from askbrief.text import sentence_spans, term, words
 
@@ -95,15 +96,19 @@ def soft_match_cost(n_sentences: int = 50) -> float:
     def key(w):
         return index.map_term(term(w))
 
-    times = []
+    one, batch = [], []
     for _ in range(5):
         for q in questions:
             qw = words(q)
             t0 = time.perf_counter()
             for sw in sentence_words:
                 meaning.soft_match(qw, sw, index.idf, key=key)
-            times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000
+            t1 = time.perf_counter()
+            meaning.soft_scores(qw, sentence_words, index.idf, key=key)
+            t2 = time.perf_counter()
+            one.append(t1 - t0)
+            batch.append(t2 - t1)
+    return statistics.median(one) * 1000, statistics.median(batch) * 1000
 
 
 def main() -> int:
@@ -120,7 +125,9 @@ def main() -> int:
             print(f"{label:28}{'not installed':>12}")
             continue
         print(f"{label:28}{r['import'] * 1000:12.1f}{r['open+lookup'] * 1000:24.1f}{r['found']:7.0f}")
-    print(f"soft match of a question against 50 sentences, warm: {soft_match_cost():.1f} ms")
+    one, batch = soft_match_cost()
+    print(f"soft match of a question against 50 sentences, warm: {one:.1f} ms one by one "
+          f"(soft_match), {batch:.1f} ms at once (soft_scores)")
     return 0
 
 
