@@ -137,8 +137,8 @@ def soft_match(question_words: Sequence[str], sentence_words: Sequence[str],
 
     ``key`` maps a word to its term ('' for a stopword): pass the index's variant map composed
     with ``text.term`` so that "Hifter" counts as an exact partner of "Haftar"."""
-    return sum(i * best for i, best in partners(question_words, sentence_words, idf, key, vectors)
-               if best > threshold)
+    return sum((i * best for i, best in partners(question_words, sentence_words, idf, key, vectors)
+                if best > threshold), 0.0)
 
 
 def partners(question_words: Sequence[str], sentence_words: Sequence[str],
