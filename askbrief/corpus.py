@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ MAX_CHUNK_CHARS = 1500
 MAX_FILE_BYTES = 8 * 1024 * 1024  # read at most this much of one file: memory stays bounded
 _DATE_RE = re.compile(r"\A\s*date (\d{4}-\d{2}-\d{2})\s+")
 _PARA_RE = re.compile(r"\S(?:.*\S)?(?:\n[ \t\r\f\v]*\S(?:.*\S)?)*")
+_TEXT_RE = re.compile(r"\S")
 _TITLE_MAX = 120
 
 
@@ -37,9 +39,29 @@ class Brief:
 
     def __post_init__(self) -> None:
         self._docs = {d.id: d for d in self.documents}
+        self._paragraphs: dict[tuple[str, int], tuple[int, int]] | None = None
 
     def document(self, doc_id: str) -> Document:
         return self._docs[doc_id]
+
+    def paragraph(self, doc_id: str, paragraph: int) -> str | None:
+        """The whole text of a paragraph, or None when the brief has no such paragraph.
+
+        A citation names a paragraph, not a chunk (a long paragraph is several chunks): this
+        is where its quote is checked and shown."""
+        span = self._paragraph_spans().get((doc_id, paragraph))
+        return None if span is None else self._docs[doc_id].text[span[0]:span[1]]
+
+    def paragraph_keys(self) -> list[tuple[str, int]]:
+        """(document id, paragraph index) of every paragraph, in the brief's order."""
+        return list(self._paragraph_spans())
+
+    def _paragraph_spans(self) -> dict[tuple[str, int], tuple[int, int]]:
+        if self._paragraphs is None:  # one pass over the chunks, when first asked
+            self._paragraphs = {}
+            for c in self.chunks:
+                self._paragraphs.setdefault((c.doc, c.paragraph), (c.para_start, c.para_end))
+        return self._paragraphs
 
     @property
     def fingerprint(self) -> str:
@@ -80,9 +102,17 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return [(p.start(), p.end()) for p in _PARA_RE.finditer(text, offset)]
 
 
-def chunk_document(doc: Document) -> list[Chunk]:
+def chunk_document(doc: Document, paragraphs: Sequence[tuple[int, int]] | None = None) -> list[Chunk]:
+    """The chunks of a document: its paragraphs, a long one cut at sentence boundaries.
+
+    ``paragraphs``: the paragraphs' spans when the caller knows them (a SQuAD file's contexts,
+    where a context holding a blank line is still one paragraph); by default they are found
+    by blank lines. Paragraph i is the i-th span; one with no text has no chunk."""
+    spans = paragraph_spans(doc.text) if paragraphs is None else paragraphs
     chunks = []
-    for index, (ps, pe) in enumerate(paragraph_spans(doc.text)):
+    for index, (ps, pe) in enumerate(spans):
+        if not _TEXT_RE.search(doc.text, ps, pe):
+            continue
         for part, (s, e) in enumerate(_split_long(doc.text, ps, pe)):
             chunks.append(Chunk(doc=doc.id, paragraph=index, part=part, start=s, end=e,
                                 para_start=ps, para_end=pe, text=doc.text[s:e]))

@@ -9,7 +9,7 @@ import pytest
 
 from askbrief.models import Answer
 
-from conftest import SEEDS
+from helpers import SEEDS
 
 
 def run(*args, stdin=None, env=None, cwd=None):

@@ -12,10 +12,12 @@ from askbrief import AskbriefError, meaning
 from askbrief.corpus import Brief, load_brief
 from askbrief.index import Index
 from askbrief.models import Chunk
-from askbrief.text import sentence_spans, term, tokenize, words
+from askbrief.text import WORD_RE, sentence_spans, term, tokenize
 from askbrief.variants import term_map
 
-from conftest import ROOT, SEEDS
+from helpers import ROOT, SEEDS
+
+words = WORD_RE.findall  # surface words, as the engine splits them
 
 
 def _table(tmp_path, rows: dict[str, tuple[float, ...]]):

@@ -35,7 +35,7 @@ from askbrief.corpus import Brief, load_brief  # noqa: E402
 from askbrief.evaluate import read_questions, squad_brief  # noqa: E402
 from askbrief.index import Index  # noqa: E402
 from askbrief.models import Chunk  # noqa: E402
-from askbrief.text import fold, sentence_spans, term, tokenize, words  # noqa: E402
+from askbrief.text import WORD_RE, fold, sentence_spans, term, tokenize  # noqa: E402
 from askbrief.variants import term_map  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -80,7 +80,7 @@ class Group:
                              para_start=0, para_end=len(t), text=t)
                        for i, (c, t) in enumerate(self.sentences)]
         self.index = Index(Brief(documents=brief.documents, chunks=sent_chunks), term_map=tmap)
-        self.words = [words(t) for _, t in self.sentences]
+        self.words = [WORD_RE.findall(t) for _, t in self.sentences]
         self.folded = [_folded(t) for _, t in self.sentences]
 
     def key(self, w: str) -> str:
@@ -122,7 +122,7 @@ def items(vectors, squad_too: bool = True) -> dict[str, list[tuple[np.ndarray, l
 
 def _item(g: Group, question: str, answers: list[str], paragraph, vectors):
     bm25 = g.index.get_scores(tokenize(question))
-    qw = words(question)
+    qw = WORD_RE.findall(question)
     soft = [meaning.partners(qw, sw, g.index.idf, g.key, vectors) for sw in g.words]
     return bm25, soft, g.gold(answers, paragraph), question
 

@@ -83,12 +83,12 @@ def soft_match_cost(n_sentences: int = 50) -> tuple[float, float]:
     process (the table open, its rows remembered as after the first question): sentence by
     sentence (``soft_match``) and all at once (``soft_scores``)."""
     from askbrief import load, meaning
-    from askbrief.text import sentence_spans, term, words
+    from askbrief.text import WORD_RE, sentence_spans, term
 
     assistant = load([str(ROOT / "seeds")], use_cache=False)
     index = assistant.index
     texts = [c.text[s:e] for c in index.brief.chunks for s, e in sentence_spans(c.text)]
-    sentence_words = [words(t) for t in texts[:n_sentences]]
+    sentence_words = [WORD_RE.findall(t) for t in texts[:n_sentences]]
     questions = ["On which social network did Guterres voice his worry?",
                  "In which city did Hifter meet Russia's top diplomat?",
                  "Whose forces captured the town of Gharyan?"]
@@ -99,7 +99,7 @@ def soft_match_cost(n_sentences: int = 50) -> tuple[float, float]:
     one, batch = [], []
     for _ in range(5):
         for q in questions:
-            qw = words(q)
+            qw = WORD_RE.findall(q)
             t0 = time.perf_counter()
             for sw in sentence_words:
                 meaning.soft_match(qw, sw, index.idf, key=key)
