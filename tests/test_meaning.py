@@ -82,6 +82,16 @@ def test_soft_match_adds_idf_times_cosine_for_words_without_an_exact_partner(tmp
     assert meaning.soft_match(q, words("Who captured it?"), idf, 0.35, vectors=wv) == 0.0
 
 
+def test_soft_scores_of_sentences_with_nothing_to_match_are_zero(tmp_path):
+    wv = _table(tmp_path, {"capture": (100, 0), "take": (80, 60)})
+    idf = {term("captured"): 2.0}.get
+    q = words("Who captured Gharyan?")
+    sentences = [words("The taking of Gharyan."), [], words("Gharyan fell."), words("It was captured.")]
+    assert list(meaning.soft_scores(q, sentences, idf, 0.35, vectors=wv)) == pytest.approx([1.6, 0, 0, 0])
+    assert list(meaning.soft_scores(words("Who is he?"), sentences, idf, vectors=wv)) == [0, 0, 0, 0]
+    assert list(meaning.soft_scores(q, [], idf, vectors=wv)) == []
+
+
 def _sentence_index(brief: Brief) -> tuple[list[str], Index]:
     texts = [c.text[s:e] for c in brief.chunks for s, e in sentence_spans(c.text)]
     chunks = [Chunk(doc="s", paragraph=i, start=0, end=len(t), para_start=0, para_end=len(t), text=t)
