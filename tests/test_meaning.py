@@ -108,7 +108,9 @@ def test_soft_match_lifts_the_sentence_that_answers_a_paraphrased_question(quest
     BM25 alone prefers another sentence of the brief; with the soft match the best sentence
     holds the answer."""
     texts, index = _sentence_index(load_brief([str(SEEDS)]))
-    bm25 = index.get_scores(tokenize(question))
+    ids, scores = index.score(tokenize(question))
+    bm25 = np.zeros(len(texts))
+    bm25[ids] = scores
 
     def key(w):
         return index.map_term(term(w))
