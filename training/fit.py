@@ -356,13 +356,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "questions": len(items), "cv": {k: v for k, v in metrics(
                        [o for o in outcomes if not is_seed(o.item)]).items()},
                    "command": "python -m training.fit"}
-    args.out.write_text(json.dumps(fitted.to_json(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    text = report(outcomes)
-    print(text)
-    if args.report:
-        Path(args.report).write_text(text + "\n", encoding="utf-8")
+    write_outputs(fitted, args.out, report(outcomes), args.report)
     log(f"wrote {args.out} (threshold {fitted.threshold:.2f}) in {time.perf_counter() - t0:.1f} s")
     return 0
+
+
+def write_outputs(fitted: model.Model, weights: Path, text: str, report_file: str | None) -> None:
+    """The weights as JSON (sorted keys: the same fit gives the same bytes), the report printed
+    and, when asked, written."""
+    weights.write_text(json.dumps(fitted.to_json(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(text)
+    if report_file:
+        Path(report_file).write_text(text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -194,11 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                 "cv": {name: metrics([r for r in rows if r.set == name])
                                        for name in sorted({r.set for r in rows})},
                                 "command": "python -m training.fit_sentence"}
-    args.weights.write_text(json.dumps(shipped.to_json(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    text = report(rows)
-    print(text)
-    if args.report:
-        Path(args.report).write_text(text + "\n", encoding="utf-8")
+    fit.write_outputs(shipped, args.weights, report(rows), args.report)
     log(f"wrote {args.weights} (sentence threshold {t:.2f}) in {time.perf_counter() - t0:.1f} s")
     return 0
 
