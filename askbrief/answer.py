@@ -807,7 +807,8 @@ def _citation(brief: Brief, chunk_index: int, qs: int, qe: int) -> Citation:
     doc = brief.document(chunk.doc)
     s = chunk.start + qs - chunk.para_start
     return Citation(doc=doc.id, title=doc.title, date=doc.date, paragraph=chunk.paragraph,
-                    start=s, end=s + (qe - qs), quote=chunk.text[qs:qe])
+                    start=s, end=s + (qe - qs), quote=chunk.text[qs:qe], path=doc.path,
+                    page=doc.page_at(chunk.start + qs))
 
 
 def _closest(q: Question, index: Index, hits: Sequence[Hit], n: int = 3) -> list[Citation]:

@@ -24,6 +24,7 @@ gets a one-line warning, never an exception.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -35,14 +36,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .corpus import Brief, chunk_document, discover, make_document, paragraph_spans, read_file
-from .errors import CorpusError
+from .corpus import Brief, chunk_document, discover, no_documents, read_document
 from .index import Index, Postings, RawTokens
 from .models import Chunk, Document
 from .text import tokenize
 
 FORMAT = 1
-_CODE_FILES = ("text.py", "corpus.py", "index.py", "cache.py")
+_CODE_FILES = ("text.py", "corpus.py", "index.py", "cache.py", "readers/__init__.py", "readers/pdf.py",
+               "readers/html.py", "readers/docx.py", "readers/epub.py", "readers/eml.py",
+               "readers/markdown.py", "readers/rst.py")
 _TMP_MAX_AGE = 3600.0
 
 TermMap = Mapping[str, str] | Callable[[Brief], Mapping[str, str]]
@@ -184,6 +186,7 @@ class _CachedBrief(Brief):
     of hashing every text again (the same value: the tests hold it to ``Brief.fingerprint``)."""
 
     text_hashes: list[str]
+    report: Report  # what loading it did: files read, skipped
 
     @property
     def fingerprint(self) -> str:
@@ -232,12 +235,12 @@ def load_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = 
     _count(report, prev, entries)
     report.documents, report.chunks = len(stored.documents), len(stored.spans)
     if not stored.documents:
-        where = ", ".join(sources)
-        raise CorpusError(f"no readable .txt or .md files with text in {where}")
+        raise no_documents(sources, report.warnings)
 
     brief = _CachedBrief(documents=stored.documents, chunks=LazyChunks(stored.documents, stored.spans),
                          warnings=report.warnings, sources=sources)
     brief.text_hashes = stored.shas
+    brief.report = report
     mapping, map_fresh = None, False
     if callable(term_map):
         fn_key = _function_key(term_map)
@@ -369,13 +372,7 @@ def _assemble(entries: list[_Entry], prev: _Manifest | None, old: _Stored | None
             warnings.extend(text_warnings)
         else:
             text_warnings = []
-            text = read_file(Path(e.path), text_warnings)
-            retry = text is None
-            if text is not None:
-                doc = make_document(e.id, text, e.path)
-                if not paragraph_spans(doc.text):
-                    text_warnings.append(f"skipped {e.path}: no text")
-                    doc = None
+            doc, retry = read_document(Path(e.path), e.id, text_warnings)
             warnings.extend(text_warnings)
             if doc is None:
                 out.append(e._replace(sha=None, warnings=tuple(text_warnings), retry=retry))
@@ -386,7 +383,7 @@ def _assemble(entries: list[_Entry], prev: _Manifest | None, old: _Stored | None
         if j is not None:  # the same text as an old document: reuse its chunks and terms
             if doc is None:
                 od = old.documents[j]
-                doc = od if (od.id, od.path) == (e.id, e.path) else make_document(e.id, od.text, e.path)
+                doc = od if (od.id, od.path) == (e.id, e.path) else dataclasses.replace(od, id=e.id, path=e.path)
             c0, c1 = int(doc_chunks[j]), int(doc_chunks[j + 1])
             spans = old.spans[c0:c1].copy()
             spans[:, 0] = n
@@ -567,7 +564,7 @@ class _Store:
         np.cumsum([len(t) for t in texts], out=text_ptr[1:])
         text_len = np.array([len(d.text) for d in stored.documents], dtype=np.int64)
         meta = {"format": FORMAT, "code": _code_version(), "fingerprint": fp, "vocab": stored.raw.vocab,
-                "docs": [[d.id, d.title, d.date, d.path] for d in stored.documents], "shas": stored.shas}
+                "docs": [[d.id, d.title, d.date, d.path, d.format, list(d.pages)] for d in stored.documents], "shas": stored.shas}
         arrays = {"meta": _bytes(meta),
                   "text": np.frombuffer(b"".join(texts), dtype=np.uint8),
                   "text_ptr": text_ptr, "text_len": text_len, "spans": stored.spans,
@@ -694,9 +691,10 @@ def _read_index(path: Path, fp: str) -> _Stored:
             raise ValueError("term ids out of range")
         documents = []
         bounds = text_ptr.tolist()
-        for i, (doc_id, title, date, dpath) in enumerate(docs_meta):
+        for i, (doc_id, title, date, dpath, fmt, pages) in enumerate(docs_meta):
             text = str(blob[bounds[i]:bounds[i + 1]], "utf-8", "surrogatepass")
-            documents.append(Document(id=doc_id, title=title, date=date, path=dpath, text=text))
+            documents.append(Document(id=doc_id, title=title, date=date, path=dpath, text=text,
+                                      format=fmt, pages=tuple(pages)))
         if [len(d.text) for d in documents] != lengths.tolist():
             raise ValueError("document texts do not have their lengths")
         if len(spans):

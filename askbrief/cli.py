@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from .errors import AskbriefError, UsageError
 
-COMMANDS = ("ask", "chat", "eval", "history", "index", "paths")
+COMMANDS = ("ask", "chat", "eval", "history", "index", "paths", "show")
 MAX_WARNINGS = 5
 
 
@@ -51,8 +51,8 @@ def use_color(stream=None) -> bool:
 
 def _add_corpus(p: argparse.ArgumentParser) -> None:
     p.add_argument("--corpus", action="append", metavar="PATH",
-                   help="a file or folder of .txt/.md files (repeatable; default: $ASKBRIEF_CORPUS "
-                        "or the bundled brief)")
+                   help="a file or folder of documents: text, Markdown, PDF, HTML, Word, EPUB, e-mail "
+                        "(repeatable; default: $ASKBRIEF_CORPUS or the bundled brief)")
 
 
 def _add_engine(p: argparse.ArgumentParser) -> None:
@@ -82,7 +82,19 @@ def load_assistant(args):
 
     assistant = askbrief.load(args.corpus, settings=_settings(args))
     warn_all(assistant.brief.warnings)
+    report = getattr(assistant.brief, "report", None)  # set when the brief came from the cache
+    if report is not None and (report.new or report.updated) and sys.stderr and sys.stderr.isatty():
+        from .corpus import read_summary
+
+        counts, skipped = read_summary(assistant.brief.documents, assistant.brief.warnings)
+        err(f"read {_counts_text(counts)}" + (f"; skipped {len(skipped)}" if skipped else ""))
     return assistant
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    total = sum(counts.values())
+    parts = ", ".join(f"{n} {fmt}" for fmt, n in counts.items())
+    return f"{total} file{'s' if total != 1 else ''} ({parts})"
 
 
 # --- ask ---------------------------------------------------------------------------
@@ -314,30 +326,100 @@ def _add_index(sub) -> None:
     _add_corpus(p)
     p.add_argument("--show-variants", action="store_true",
                    help="also list the spellings of one name found in the brief (Haftar/Hifter)")
+    p.add_argument("--json", action="store_true", help="print the report as one JSON object")
     p.set_defaults(func=cmd_index)
 
 
 def cmd_index(args) -> int:
-    """Build or refresh the index and say what changed."""
-    from . import corpus_paths
-    from .cache import refresh
-    from .render import safe
-    from .variants import term_map
+    """Build or refresh the index and say what changed, what was read and what was skipped."""
+    import json
 
-    report = refresh(corpus_paths(args.corpus), term_map=term_map)  # as askbrief.load() does
-    warn_all(report.warnings)
+    from . import corpus_paths
+    from .cache import load_index
+    from .corpus import read_summary
+    from .render import safe
+    from .variants import groups_of, term_map
+
+    index, report = load_index(corpus_paths(args.corpus), term_map=term_map)  # as askbrief.load() does
+    counts, skipped = read_summary(index.brief.documents, report.warnings)
+    skipped_paths = {path for path, _ in skipped}
+    others = [w for w in report.warnings if not any(w.startswith(f"skipped {p}: ") for p in skipped_paths)]
+    groups = groups_of(index.brief) if args.show_variants else None
+    if args.json:
+        out = {"files": {"new": report.new, "updated": report.updated, "unchanged": report.unchanged,
+                         "removed": report.removed},
+               "documents": report.documents, "chunks": report.chunks, "formats": counts,
+               "skipped": [{"path": p, "reason": r} for p, r in skipped], "warnings": others,
+               "cache": str(report.cache) if report.cache else None}
+        if groups is not None:
+            out["variants"] = groups
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return 0
+    warn_all(others)
     print(f"files: {report.new} new, {report.updated} updated, {report.unchanged} unchanged, "
           f"{report.removed} removed")
     print(f"documents: {report.documents}, chunks: {report.chunks}")
     print(f"cache: {safe(str(report.cache)) if report.cache else 'not written'}")
-    if getattr(args, "show_variants", False):
-        from .corpus import load_brief
-        from .variants import groups_of
-
-        groups = groups_of(load_brief(corpus_paths(args.corpus)))
+    print(f"read: {_counts_text(counts)}")
+    if skipped:
+        print(f"skipped: {len(skipped)} file{'s' if len(skipped) != 1 else ''}")
+        for path, reason in skipped:
+            print(f"  {safe(path)}: {safe(reason)}")
+    if groups is not None:
         print(f"name variants: {len(groups)} group{'s' if len(groups) != 1 else ''}")
         for g in groups:
             print("  " + " / ".join(safe(w) for w in g))
+    return 0
+
+
+# --- show --------------------------------------------------------------------------
+
+def _add_show(sub) -> None:
+    p = sub.add_parser("show", help="print a document's text as askbrief read it, or one paragraph",
+                       description="Print the text askbrief extracted from a document (what every quote "
+                                   "is taken from), paragraph by paragraph, or one paragraph: "
+                                   "askbrief show report.pdf ¶4")
+    p.add_argument("doc", metavar="DOC", help="the document as a citation names it (report.pdf or report), "
+                                               "or its file path")
+    p.add_argument("paragraph", nargs="?", metavar="¶N", help="only this paragraph (¶4 or 4)")
+    p.add_argument("--json", action="store_true", help="print the document (or paragraph) as JSON")
+    _add_corpus(p)
+    p.set_defaults(func=cmd_show)
+
+
+def cmd_show(args) -> int:
+    """Print a document's extracted text, or one of its paragraphs."""
+    import json
+
+    from .corpus import find_document, paragraphs_of
+    from .render import safe
+
+    number = None
+    if args.paragraph is not None:
+        raw = args.paragraph.lstrip("¶")
+        if not raw.isdigit():
+            raise UsageError(f"not a paragraph number: {args.paragraph} (write ¶4 or 4)")
+        number = int(raw)
+    assistant = load_assistant(args)
+    doc = find_document(assistant.brief, args.doc)
+    paras = paragraphs_of(assistant.brief, doc.id)
+    if number is not None:
+        if number >= len(paras):
+            raise UsageError(f"{args.doc} has paragraphs ¶0 to ¶{len(paras) - 1}, not ¶{number}")
+        paras = [paras[number]]
+    rows = [{"paragraph": n, "page": doc.page_at(s), "start": s, "end": e, "text": doc.text[s:e]}
+            for n, s, e in paras]
+    if args.json:
+        head = {"doc": doc.id, "path": doc.path, "format": doc.format, "title": doc.title, "date": doc.date,
+                "pages": len(doc.pages) or None}
+        print(json.dumps({**head, "paragraphs": rows}, ensure_ascii=False, indent=1))
+        return 0
+    pages = f", {len(doc.pages)} pages" if doc.pages else ""
+    print(" · ".join(x for x in (safe(doc.path), safe(doc.title), doc.date or "", f"{doc.format}{pages}") if x))
+    for row in rows:
+        where = f"¶{row['paragraph']}" + (f" p. {row['page']}" if row["page"] else "")
+        print(f"\n{where}")
+        print("\n".join(safe(line) for line in row["text"].split("\n")))
     return 0
 
 
@@ -345,12 +427,19 @@ def cmd_index(args) -> int:
 
 def _add_paths(sub) -> None:
     p = sub.add_parser("paths", help="show where askbrief keeps its files")
+    p.add_argument("--json", action="store_true", help="print them as one JSON object")
     p.set_defaults(func=cmd_paths)
 
 
 def cmd_paths(args) -> int:
     from . import paths
 
+    if args.json:
+        import json
+
+        print(json.dumps({"history": str(paths.history_path()), "cache": str(paths.cache_dir()),
+                          "seeds": str(paths.seeds_dir())}, ensure_ascii=False))
+        return 0
     print(f"history: {paths.history_path()}")
     print(f"cache:   {paths.cache_dir()}")
     print(f"seeds:   {paths.seeds_dir()}")
@@ -511,7 +600,7 @@ def cmd_chat(args) -> int:
 
 # --- main --------------------------------------------------------------------------
 
-_ADDERS = {"ask": _add_ask, "paths": _add_paths, "index": _add_index, "eval": _add_eval,
+_ADDERS = {"ask": _add_ask, "paths": _add_paths, "index": _add_index, "show": _add_show, "eval": _add_eval,
            "history": _add_history, "chat": _add_chat}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from pathlib import PurePosixPath
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -109,8 +110,19 @@ def highlight(sentence: str, answer: str | None, style: Style) -> str:
                    for t, tag in safe_parts(mark_parts(sentence, answer)))
 
 
+def source_label(c: Citation) -> str:
+    """Where a quote is, as a reader looks it up: the file (its path relative to the corpus
+    folder), the page of a paged format, the paragraph: "reports/port.pdf p. 2 ¶4"."""
+    name = c.doc
+    suffix = PurePosixPath(c.path.replace("\\", "/")).suffix if c.path else ""
+    if suffix and not name.endswith(suffix):
+        name += suffix
+    page = f" p. {c.page}" if c.page else ""
+    return f"{name}{page} ¶{c.paragraph}"
+
+
 def citation_line(n: int, c: Citation, style: Style, answer: str | None = None) -> str:
-    where = " · ".join(x for x in (f"{safe(c.doc)} ¶{c.paragraph}", c.date) if x)
+    where = " · ".join(x for x in (safe(source_label(c)), c.date) if x)
     quote = safe(c.quote)
     short = shorten(quote)
     if answer and answer in c.quote and safe(answer) in short:
@@ -202,7 +214,7 @@ def to_markdown(conversation: Conversation) -> str:
         if ans.citations:
             out += ["", "Closest passages:" if ans.abstained else "Sources:", ""]
             for k, c in enumerate(ans.citations, 1):
-                where = " · ".join(x for x in (f"{_md_text(c.doc)} ¶{c.paragraph}",
+                where = " · ".join(x for x in (_md_text(source_label(c)),
                                                _md_text(c.date) if c.date else None) if x)
                 out.append(f"{k}. {where} · \"{_md_text(c.quote)}\"")
         out.append("")

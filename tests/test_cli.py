@@ -72,7 +72,8 @@ def test_corpus_without_text_files_exits_1(tmp_path):
     (tmp_path / "a.pdf").write_bytes(b"%PDF")
     r = run("ask", "Who?", "--corpus", str(tmp_path))
     assert r.returncode == 1
-    assert f"no readable .txt or .md files with text in {tmp_path}" in r.stderr
+    assert f"no readable documents with text in {tmp_path}" in r.stderr
+    assert f"skipped {tmp_path / 'a.pdf'}: damaged or not a PDF" in r.stderr
     assert r.stderr.count("\n") == 1
 
 

@@ -113,7 +113,7 @@ def test_added_changed_and_removed_files_are_picked_up(brief_dir, monkeypatch):
     (brief_dir / "beta.txt").unlink()
     (brief_dir / "alpha.txt").write_text("Alpha report\n\nThe mayor of Zorvik is Ivo Petrak now.\n")
     write(brief_dir, {"delta.txt": "Delta\n\nThe Quell bridge at Marsden reopened in May.\n"})
-    reads, toks = Spy(monkeypatch, "read_file"), Spy(monkeypatch, "tokenize")
+    reads, toks = Spy(monkeypatch, "read_document"), Spy(monkeypatch, "tokenize")
     index, report = cache.load_index([brief_dir])
     assert counts(report) == (1, 1, 1, 1)
     assert sorted(Path(p).name for p in reads.calls) == ["alpha.txt", "delta.txt"]  # gamma not read
@@ -130,7 +130,7 @@ def test_added_changed_and_removed_files_are_picked_up(brief_dir, monkeypatch):
 
 def test_an_unchanged_brief_is_not_listed_or_read_again(brief_dir, monkeypatch):
     cache.load_index([brief_dir])
-    calls = {"discover": Spy(monkeypatch, "discover"), "read_file": Spy(monkeypatch, "read_file"),
+    calls = {"discover": Spy(monkeypatch, "discover"), "read_document": Spy(monkeypatch, "read_document"),
              "tokenize": Spy(monkeypatch, "tokenize")}
     index, report = cache.load_index([brief_dir])
     assert counts(report) == (0, 0, 3, 0) and all(s.calls == [] for s in calls.values())
@@ -169,7 +169,7 @@ def test_a_touched_file_is_read_but_not_tokenized_again(brief_dir, monkeypatch):
     toks = Spy(monkeypatch, "tokenize")
     index, report = cache.load_index([brief_dir])
     assert counts(report) == (0, 0, 3, 0) and toks.calls == []
-    reads = Spy(monkeypatch, "read_file")
+    reads = Spy(monkeypatch, "read_document")
     cache.load_index([brief_dir])
     assert reads.calls == []  # the new mtime was recorded
 
