@@ -400,9 +400,11 @@ def cmd_show(args) -> int:
         if not raw.isdigit():
             raise UsageError(f"not a paragraph number: {args.paragraph} (write ¶4 or 4)")
         number = int(raw)
-    assistant = load_assistant(args)
-    doc = find_document(assistant.brief, args.doc)
-    paras = paragraphs_of(assistant.brief, doc.id)
+    import askbrief
+
+    brief = askbrief.load(args.corpus).brief  # the other files' warnings are not this command's
+    doc = find_document(brief, args.doc)
+    paras = paragraphs_of(brief, doc.id)
     if number is not None:
         if number >= len(paras):
             raise UsageError(f"{args.doc} has paragraphs ¶0 to ¶{len(paras) - 1}, not ¶{number}")
