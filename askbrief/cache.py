@@ -48,6 +48,7 @@ _CODE_FILES = ("text.py", "corpus.py", "index.py", "cache.py", "readers/__init__
 _TMP_MAX_AGE = 3600.0
 
 TermMap = Mapping[str, str] | Callable[[Brief], Mapping[str, str]]
+Progress = Callable[[int, int, int], None]
 
 
 class CacheDamaged(Exception):
@@ -200,13 +201,15 @@ class _CachedBrief(Brief):
 
 # --- public -----------------------------------------------------------------------
 
-def load_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = None) -> tuple[Index, Report]:
+def load_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = None,
+               progress: Progress | None = None) -> tuple[Index, Report]:
     """The index of the brief at ``sources``, from the cache where the files are unchanged.
 
     ``term_map`` folds raw terms before BM25 counts them: a mapping, or a function of the
     brief that returns one (such as ``variants.term_map``); a function is called only when
     the brief changed, its result is cached with the index. Warnings (skipped files, a cache
     rebuilt or not writable) are in ``Report.warnings`` and ``index.brief.warnings``.
+    ``progress(files done, files, chunks)`` is called as files are read, when they are.
     """
     sources = [str(s) for s in sources]
     report = Report()
@@ -228,7 +231,7 @@ def load_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = 
         for e in entries:
             warnings.extend(e.warnings)
     else:
-        stored, entries = _assemble(entries, prev, old, warnings)
+        stored, entries = _assemble(entries, prev, old, warnings, progress)
         fp = _fingerprint(entries)
         if old is not None and fp == prev.fingerprint:  # touched, not changed
             stored = old
@@ -344,7 +347,7 @@ def _unchanged(prev: _Manifest, entries: list[_Entry]) -> bool:
 
 
 def _assemble(entries: list[_Entry], prev: _Manifest | None, old: _Stored | None,
-              warnings: list[str]) -> tuple[_Stored, list[_Entry]]:
+              warnings: list[str], progress: Progress | None = None) -> tuple[_Stored, list[_Entry]]:
     """The index of the files, reusing the old one's documents where size and mtime, or
     failing that the content hash, are unchanged: only new text is read or tokenized."""
     seen = {e.path: e for e in prev.files} if prev else {}
@@ -359,7 +362,10 @@ def _assemble(entries: list[_Entry], prev: _Manifest | None, old: _Stored | None
     id_parts: list[np.ndarray] = []
     len_parts: list[np.ndarray] = []
     out: list[_Entry] = []
-    for e in entries:
+    chunk_count = 0
+    for done, e in enumerate(entries):
+        if progress is not None:
+            progress(done, len(entries), chunk_count)
         p = seen.get(e.path)
         same_file = p is not None and (p.size, p.mtime_ns) == (e.size, e.mtime_ns)
         if same_file and p.sha is None and not p.retry:  # no text last time, none now
@@ -400,7 +406,10 @@ def _assemble(entries: list[_Entry], prev: _Manifest | None, old: _Stored | None
         docs.append(doc)
         shas.append(sha)
         span_parts.append(spans)
+        chunk_count += len(spans)
         out.append(e._replace(sha=sha, warnings=tuple(text_warnings)))
+    if progress is not None:
+        progress(len(entries), len(entries), chunk_count)
     vocab = list(lookup)
     ids = np.concatenate(id_parts) if id_parts else np.empty(0, dtype=np.int32)
     lens = np.concatenate(len_parts) if len_parts else np.empty(0, dtype=np.int64)

@@ -80,7 +80,11 @@ def load_assistant(args):
     """The brief named by --corpus (or the default), loaded, with its warnings shown."""
     import askbrief
 
-    assistant = askbrief.load(args.corpus, settings=_settings(args))
+    bar = _Progress(0, unit="files")
+    try:
+        assistant = askbrief.load(args.corpus, settings=_settings(args), progress=bar.files)
+    finally:
+        bar.close()
     warn_all(assistant.brief.warnings)
     report = getattr(assistant.brief, "report", None)  # set when the brief came from the cache
     if report is not None and (report.new or report.updated) and sys.stderr and sys.stderr.isatty():
@@ -340,7 +344,11 @@ def cmd_index(args) -> int:
     from .render import safe
     from .variants import groups_of, term_map
 
-    index, report = load_index(corpus_paths(args.corpus), term_map=term_map)  # as askbrief.load() does
+    bar = _Progress(0, unit="files")
+    try:
+        index, report = load_index(corpus_paths(args.corpus), term_map=term_map, progress=bar.files)  # as load()
+    finally:
+        bar.close()
     counts, skipped = read_summary(index.brief.documents, report.warnings)
     skipped_paths = {path for path, _ in skipped}
     others = [w for w in report.warnings if not any(w.startswith(f"skipped {p}: ") for p in skipped_paths)]
@@ -467,25 +475,32 @@ def _add_eval(sub) -> None:
 
 
 class _Progress:
-    """A one-line progress bar on stderr, shown only on a terminal and once a run takes a while."""
+    """A one-line progress bar on stderr, shown only on a terminal and once a run takes a while
+    (plain ANSI: Rich would cost the one-shot path its import)."""
 
-    def __init__(self, total: int, delay: float = 0.5):
+    def __init__(self, total: int, delay: float = 0.5, unit: str = "questions"):
         import time
 
         self.clock = time.monotonic
-        self.total, self.delay = total, delay
-        self.enabled = total > 1 and sys.stderr is not None and sys.stderr.isatty()
-        self.start = self.last = self.clock()
+        self.total, self.delay, self.unit = total, delay, unit
+        self.enabled = sys.stderr is not None and sys.stderr.isatty()
+        self.start, self.last = self.clock(), float("-inf")
         self.width = 0
 
-    def update(self, done: int) -> None:
+    def files(self, done: int, total: int, chunks: int) -> None:
+        """The callback of ``askbrief.load``: files read so far, and the chunks they made."""
+        self.total = total
+        self.update(done, f", {chunks:,} chunks")
+
+    def update(self, done: int, extra: str = "") -> None:
         now = self.clock()
-        if not self.enabled or now - self.start < self.delay or (now - self.last < 0.1 and done < self.total):
+        if not self.enabled or self.total <= 1 or now - self.start < self.delay or \
+                (now - self.last < 0.1 and done < self.total):
             return
         self.last = now
         bar = "#" * (30 * done // self.total)
         left = (self.total - done) * (now - self.start) / max(done, 1)
-        line = f"\r  [{bar:.<30}] {done}/{self.total} questions, {left:.0f} s left "
+        line = f"\r  [{bar:.<30}] {done}/{self.total} {self.unit}{extra}, {left:.0f} s left "
         self.width = max(self.width, len(line))
         sys.stderr.write(line)
         sys.stderr.flush()

@@ -201,3 +201,44 @@ def test_one_shot_ask_on_a_warm_cache_imports_no_format_library(brief_dir):
     assert r.returncode == 0, r.stderr
     assert "Norrland Heavy Lift" in r.stdout
     assert r.stdout.rstrip().endswith("[]"), r.stdout[-300:]
+
+
+def test_loading_reports_progress_and_the_bar_shows_files_and_chunks(brief_dir, monkeypatch):
+    import io
+
+    from askbrief import cli as cli_module
+
+    calls = []
+    askbrief.load([brief_dir], progress=lambda *a: calls.append(a))
+    brief = askbrief.load([brief_dir]).brief
+    assert calls[0] == (0, 7, 0) and calls[-1] == (7, 7, len(brief.chunks)) and len(brief.chunks) == 29
+    assert [done for done, _, _ in calls] == list(range(8))
+    calls.clear()
+    askbrief.load([brief_dir], progress=lambda *a: calls.append(a))
+    assert calls == []  # nothing to read: no bar
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    bar = cli_module._Progress(0, delay=0.0, unit="files")
+    bar.files(3, 7, 120)
+    bar.files(7, 7, 250)
+    bar.close()
+    shown = sys.stderr.getvalue()
+    assert "3/7 files, 120 chunks" in shown and "7/7 files, 250 chunks, 0 s left" in shown
+    assert shown.endswith("\r")  # the line is wiped once done
+
+
+def test_json_and_the_chat_sources_pane_carry_the_file_and_page(brief_dir):
+    r = cli("ask", "--json", "--no-history", "--corpus", str(brief_dir), "Who delivered the harbour crane?")
+    assert r.returncode == 0, r.stderr
+    c = json.loads(r.stdout)["citations"][0]
+    assert (c["doc"], c["path"], c["page"], c["paragraph"]) == ("report", str(brief_dir / "report.pdf"), 2, 4)
+    pytest.importorskip("rich")
+    from askbrief.models import Citation
+    from askbrief.tui.richtext import source_header
+
+    header = source_header(0, Citation.model_validate(c)).plain
+    assert header.endswith("report.pdf p. 2 ¶4") and "Port of Calloway Annual Report 2023" in header
