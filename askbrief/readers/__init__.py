@@ -52,7 +52,10 @@ def format_of(path: str | Path) -> str | None:
 
 
 def read(path: str | Path, data: bytes, warnings: list[str]) -> Extracted:
-    """The text and structure of a non-plain-text file; raises ``Unreadable``."""
+    """The text and structure of a non-plain-text file; raises ``Unreadable``.
+
+    A reader module has ``read(data, name, warnings)`` (binary formats) or ``render(text)``
+    (text formats, decoded here)."""
     module, name = FORMATS[Path(path).suffix.lower()]
     try:
         reader = importlib.import_module(f"{__name__}.{module}")
@@ -60,7 +63,14 @@ def read(path: str | Path, data: bytes, warnings: list[str]) -> Extracted:
         package = PACKAGES.get(module, e.name or module)
         raise Unreadable(f"reading {name} files needs {package}: pip install {package}") from None
     try:
-        return reader.read(data, warnings)
+        if hasattr(reader, "render"):  # a text format: decoded here, then rendered
+            sink: list[str] = []
+            text = decode(data, str(path), sink)
+            if text is None:
+                raise Unreadable("binary file")
+            warnings.extend(sink)
+            return reader.render(text.lstrip("\ufeff"))
+        return reader.read(data, str(path), warnings)
     except Unreadable:
         raise
     except Exception as e:  # noqa: BLE001  (a damaged file is skipped, the brief goes on)
@@ -126,6 +136,17 @@ def table_rows(rows: list[list[str]]) -> list[str]:
     if len(rows) > 1 and all(head) and len(head) > 1:
         return ["; ".join(f"{h}: {c}" for h, c in zip(head, r) if c) for r in rows[1:]]
     return ["; ".join(c for c in r if c) for r in rows]
+
+
+def open_zip(data: bytes, what: str):
+    """The zip archive a Word or EPUB file is; ``Unreadable`` when it is none."""
+    import io
+    import zipfile
+
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise Unreadable(f"damaged or not {what} (not a zip archive)") from None
 
 
 @dataclass

@@ -8,22 +8,16 @@ properties' creation date.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from xml.etree import ElementTree
 
-from . import Extracted, TextBuilder, Unreadable, table_rows
+from . import Extracted, TextBuilder, Unreadable, open_zip, table_rows
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _CORE = {"dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc/terms/"}
 
 
-def read(data: bytes, warnings: list[str]) -> Extracted:
-    try:
-        z = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise Unreadable("damaged or not a Word file (not a zip archive)") from None
-    with z:
+def read(data: bytes, name: str, warnings: list[str]) -> Extracted:
+    with open_zip(data, "a Word file") as z:
         names = set(z.namelist())
         if "word/document.xml" not in names:
             if "EncryptedPackage" in names:

@@ -14,7 +14,7 @@ from . import Extracted, TextBuilder, Unreadable
 _QUOTE = re.compile(r"^(?:[ \t]*>)+ ?", re.M)
 
 
-def read(data: bytes, warnings: list[str]) -> Extracted:
+def read(data: bytes, name: str, warnings: list[str]) -> Extracted:
     msg = message_from_bytes(data, policy=policy.default)
     if not msg.keys():
         raise Unreadable("not an e-mail message (no headers)")

@@ -3,13 +3,11 @@ and date from the package's Dublin Core metadata. Standard library only (``zipfi
 
 from __future__ import annotations
 
-import io
 import posixpath
-import zipfile
 from urllib.parse import unquote
 from xml.etree import ElementTree
 
-from . import Extracted, TextBuilder, Unreadable
+from . import Extracted, TextBuilder, Unreadable, open_zip
 from .html import extract
 
 _OPF = "{http://www.idpf.org/2007/opf}"
@@ -17,12 +15,8 @@ _DC = "{http://purl.org/dc/elements/1.1/}"
 _CONTAINER = "{urn:oasis:names:tc:opendocument:xmlns:container}"
 
 
-def read(data: bytes, warnings: list[str]) -> Extracted:
-    try:
-        z = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise Unreadable("damaged or not an EPUB (not a zip archive)") from None
-    with z:
+def read(data: bytes, name: str, warnings: list[str]) -> Extracted:
+    with open_zip(data, "an EPUB") as z:
         names = set(z.namelist())
         if "META-INF/encryption.xml" in names:
             raise Unreadable("EPUB with DRM (encrypted chapters)")
@@ -39,11 +33,11 @@ def read(data: bytes, warnings: list[str]) -> Extracted:
             href = items.get(ref.get("idref"))
             if not href:
                 continue
-            name = posixpath.normpath(posixpath.join(base, unquote(href)))
-            if name not in names:
-                warnings.append(f"EPUB chapter {name} is missing")
+            chapter_name = posixpath.normpath(posixpath.join(base, unquote(href)))
+            if chapter_name not in names:
+                warnings.append(f"{name}: EPUB chapter {chapter_name} is missing")
                 continue
-            chapter = extract(z.read(name).decode("utf-8", errors="replace"), boilerplate=False)
+            chapter = extract(z.read(chapter_name).decode("utf-8", errors="replace"), boilerplate=False)
             for para in chapter.text.split("\n\n"):
                 out.add(para)
     title = opf.find(f".//{_DC}title")

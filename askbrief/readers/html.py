@@ -110,19 +110,18 @@ class _TreeBuilder(HTMLParser):
             node = node.parent
 
 
-def read(data: bytes, warnings: list[str]) -> Extracted:
-    text = _decode(data, warnings)
-    return extract(text)
+def read(data: bytes, name: str, warnings: list[str]) -> Extracted:
+    return extract(_decode(data, name, warnings))
 
 
-def _decode(data: bytes, warnings: list[str]) -> str:
+def _decode(data: bytes, name: str, warnings: list[str]) -> str:
     m = _CHARSET.search(data[:4096])
     if m:
         try:
             return data.decode(m.group(1).decode("ascii"))
         except (LookupError, UnicodeDecodeError):
             pass
-    text = decode(data, "HTML", warnings)
+    text = decode(data, name, warnings)
     if text is None:
         from . import Unreadable
 

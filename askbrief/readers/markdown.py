@@ -17,17 +17,6 @@ _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.S)
 _FIELD = re.compile(r"^(title|date):[ \t]*['\"]?(.*?)['\"]?[ \t]*$", re.M)
 
 
-def read(data: bytes, warnings: list[str]) -> Extracted:
-    from . import decode
-
-    text = decode(data, "markdown", warnings)
-    if text is None:
-        from . import Unreadable
-
-        raise Unreadable("binary file")
-    return render(text.lstrip("\ufeff"))
-
-
 def render(text: str) -> Extracted:
     from markdown_it import MarkdownIt
 

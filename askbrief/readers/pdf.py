@@ -22,7 +22,7 @@ _SENTENCE_END = re.compile(r"[.!?:;\"'”’)]$")
 _EDGE = 0.12  # share of the page height at the top and bottom where headers and footers live
 
 
-def read(data: bytes, warnings: list[str]) -> Extracted:
+def read(data: bytes, name: str, warnings: list[str]) -> Extracted:
     import pypdfium2 as pdfium
 
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from . import Extracted, TextBuilder, Unreadable, date_line, decode
+from . import Extracted, TextBuilder, date_line
 
 _ADORNMENT = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}\s*$")
 _FIELD_DATE = re.compile(r"^:date:\s*(\d{4}-\d{2}-\d{2})\s*$", re.M)
@@ -23,13 +23,6 @@ _INLINE = [
     (re.compile(r"(\w)_\b"), r"\1"),
 ]
 _BULLET = re.compile(r"^([ \t]*)(?:[-*+•]|\d+[.)]|#\.)[ \t]+")
-
-
-def read(data: bytes, warnings: list[str]) -> Extracted:
-    text = decode(data, "reStructuredText", warnings)
-    if text is None:
-        raise Unreadable("binary file")
-    return render(text.lstrip("\ufeff"))
 
 
 def render(text: str) -> Extracted:
