@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .errors import AskbriefError, UsageError
+from .errors import AskbriefError, UsageError, internal_error, show_tracebacks
 
 COMMANDS = ("ask", "chat", "eval", "history", "index", "paths", "show")
 MAX_WARNINGS = 5
@@ -23,10 +23,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-def _debug() -> bool:
-    return os.environ.get("ASKBRIEF_DEBUG", "") not in ("", "0")
 
 
 def err(message: str) -> None:
@@ -98,7 +94,9 @@ def load_assistant(args):
 def _counts_text(counts: dict[str, int]) -> str:
     total = sum(counts.values())
     parts = ", ".join(f"{n} {fmt}" for fmt, n in counts.items())
-    return f"{total} file{'s' if total != 1 else ''} ({parts})"
+    from .render import plural
+
+    return f"{total} {plural(total, 'file')} ({parts})"
 
 
 # --- ask ---------------------------------------------------------------------------
@@ -190,13 +188,8 @@ class _HistoryLog:
         return self.store
 
     def _fail(self, e: AskbriefError) -> None:
-        from .errors import HistoryDamaged
-
         if not self.failed:
-            msg = f"warning: {e}; answering without saving"
-            if isinstance(e, HistoryDamaged) and e.path:
-                msg += f" (to start a new history, move it aside: mv '{e.path}' '{e.path}.damaged')"
-            err(msg)
+            err(f"warning: {e}; answering without saving{e.advice}")
         self.failed = True
         self.close()
 
@@ -261,12 +254,12 @@ def _add_history(sub) -> None:
 
 
 def _summary_lines(summaries) -> list[str]:
-    from .render import safe, shorten
+    from .render import plural, safe, shorten
 
     lines = []
     for s in summaries:
         when = s.updated.astimezone().strftime("%Y-%m-%d %H:%M")
-        lines.append(f"{s.id:>5}  {when}  {s.turns:>3} turn{'s' if s.turns != 1 else ' '}  "
+        lines.append(f"{s.id:>5}  {when}  {s.turns:>3} {plural(s.turns, 'turn'):<5}  "
                      f"{shorten(safe(s.title), 80)}")
     return lines
 
@@ -341,7 +334,7 @@ def cmd_index(args) -> int:
     from . import corpus_paths
     from .cache import load_index
     from .corpus import read_summary
-    from .render import safe
+    from .render import plural, safe
     from .variants import groups_of, term_map
 
     bar = _Progress(0, unit="files")
@@ -370,11 +363,11 @@ def cmd_index(args) -> int:
     print(f"cache: {safe(str(report.cache)) if report.cache else 'not written'}")
     print(f"read: {_counts_text(counts)}")
     if skipped:
-        print(f"skipped: {len(skipped)} file{'s' if len(skipped) != 1 else ''}")
+        print(f"skipped: {len(skipped)} {plural(len(skipped), 'file')}")
         for path, reason in skipped:
             print(f"  {safe(path)}: {safe(reason)}")
     if groups is not None:
-        print(f"name variants: {len(groups)} group{'s' if len(groups) != 1 else ''}")
+        print(f"name variants: {len(groups)} {plural(len(groups), 'group')}")
         for g in groups:
             print("  " + " / ".join(safe(w) for w in g))
     return 0
@@ -399,7 +392,7 @@ def cmd_show(args) -> int:
     """Print a document's extracted text, or one of its paragraphs."""
     import json
 
-    from .corpus import find_document, paragraphs_of
+    from .corpus import find_document
     from .render import safe
 
     number = None
@@ -412,7 +405,7 @@ def cmd_show(args) -> int:
 
     brief = askbrief.load(args.corpus).brief  # the other files' warnings are not this command's
     doc = find_document(brief, args.doc)
-    paras = paragraphs_of(brief, doc.id)
+    paras = brief.paragraphs_of(doc.id)
     if number is not None:
         if number >= len(paras):
             raise UsageError(f"{args.doc} has paragraphs ¶0 to ¶{len(paras) - 1}, not ¶{number}")
@@ -581,7 +574,7 @@ def _add_chat(sub) -> None:
 
 def cmd_chat(args) -> int:
     """Open the chat (Textual is imported only here)."""
-    from .errors import HistoryDamaged, HistoryError
+    from .errors import HistoryError
 
     if args.continue_ and args.resume is not None:
         raise UsageError("use --continue or --resume ID, not both")
@@ -596,9 +589,7 @@ def cmd_chat(args) -> int:
     except HistoryError as e:
         if args.continue_ or args.resume is not None:
             raise
-        store_error = str(e)
-        if isinstance(e, HistoryDamaged) and e.path:
-            store_error += f" (to start a new history, move it aside: mv '{e.path}' '{e.path}.damaged')"
+        store_error = f"{e}{e.advice}"
     conversation_id = None
     try:
         if args.continue_:
@@ -624,8 +615,6 @@ _ADDERS = {"ask": _add_ask, "paths": _add_paths, "index": _add_index, "show": _a
 def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
     """The parser, with the subcommands named in ``commands`` (``run`` builds only the one it
     runs: a one-shot question should not pay for the others' arguments)."""
-    from . import __name__ as _pkg  # noqa: F401  (keeps the import graph obvious)
-
     parser = _Parser(prog="askbrief",
                      description="Ask questions of a brief (a folder of articles or notes). "
                                  "Answers are quoted verbatim from the sources, with citations.",
@@ -682,7 +671,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         code = run(argv)
     except AskbriefError as e:
-        if _debug():
+        if show_tracebacks():
             import traceback
 
             traceback.print_exc()
@@ -698,8 +687,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         finally:
             os._exit(0)
     except Exception as e:  # a bug: one line, unless debugging
-        if _debug():
+        if show_tracebacks():
             raise
-        err(f"internal error: {type(e).__name__}: {e} (set ASKBRIEF_DEBUG=1 for details)")
+        err(internal_error(e))
         code = 1
     sys.exit(code)

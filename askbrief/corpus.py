@@ -17,6 +17,7 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ MAX_FILE_BYTES = 8 * 1024 * 1024  # read at most this much of one text file: mem
 MAX_PACKED_BYTES = 128 * 1024 * 1024  # PDF, Word, EPUB: read whole (half a PDF is no PDF) up to this
 # lines ending in spaces (a Markdown hard line break) still belong to their paragraph
 _PARA_RE = re.compile(r"\S(?:.*\S)?(?:[ \t\r\f\v]*\n[ \t\r\f\v]*\S(?:.*\S)?)*")
+_TEXT_RE = re.compile(r"\S")
 _TITLE_MAX = 120
 
 
@@ -44,9 +46,33 @@ class Brief:
 
     def __post_init__(self) -> None:
         self._docs = {d.id: d for d in self.documents}
+        self._paragraphs: dict[tuple[str, int], tuple[int, int]] | None = None
 
     def document(self, doc_id: str) -> Document:
         return self._docs[doc_id]
+
+    def paragraph(self, doc_id: str, paragraph: int) -> str | None:
+        """The whole text of a paragraph, or None when the brief has no such paragraph.
+
+        A citation names a paragraph, not a chunk (a long paragraph is several chunks): this
+        is where its quote is checked and shown."""
+        span = self._paragraph_spans().get((doc_id, paragraph))
+        return None if span is None else self._docs[doc_id].text[span[0]:span[1]]
+
+    def paragraphs_of(self, doc_id: str) -> list[tuple[int, int, int]]:
+        """(paragraph index, start, end) of each paragraph of a document, in order."""
+        return sorted((n, *span) for (d, n), span in self._paragraph_spans().items() if d == doc_id)
+
+    def paragraph_keys(self) -> list[tuple[str, int]]:
+        """(document id, paragraph index) of every paragraph, in the brief's order."""
+        return list(self._paragraph_spans())
+
+    def _paragraph_spans(self) -> dict[tuple[str, int], tuple[int, int]]:
+        if self._paragraphs is None:  # one pass over the chunks, when first asked
+            self._paragraphs = {}
+            for c in self.chunks:
+                self._paragraphs.setdefault((c.doc, c.paragraph), (c.para_start, c.para_end))
+        return self._paragraphs
 
     @property
     def fingerprint(self) -> str:
@@ -87,9 +113,17 @@ def paragraph_spans(text: str, dated: bool = True) -> list[tuple[int, int]]:
     return [(p.start(), p.end()) for s, e in cuts for p in _PARA_RE.finditer(text, s, e)]
 
 
-def chunk_document(doc: Document) -> list[Chunk]:
+def chunk_document(doc: Document, paragraphs: Sequence[tuple[int, int]] | None = None) -> list[Chunk]:
+    """The chunks of a document: its paragraphs, a long one cut at sentence boundaries.
+
+    ``paragraphs``: the paragraphs' spans when the caller knows them (a SQuAD file's contexts,
+    where a context holding a blank line is still one paragraph); by default they are found
+    by blank lines. Paragraph i is the i-th span; one with no text has no chunk."""
+    spans = paragraph_spans(doc.text, doc.format == "text") if paragraphs is None else paragraphs
     chunks = []
-    for index, (ps, pe) in enumerate(paragraph_spans(doc.text, doc.format == "text")):
+    for index, (ps, pe) in enumerate(spans):
+        if not _TEXT_RE.search(doc.text, ps, pe):
+            continue
         for part, (s, e) in enumerate(_split_long(doc.text, ps, pe)):
             chunks.append(Chunk(doc=doc.id, paragraph=index, part=part, start=s, end=e,
                                 para_start=ps, para_end=pe, text=doc.text[s:e]))
@@ -287,15 +321,6 @@ def find_document(brief: Brief, name: str) -> Document:
         if os.path.realpath(d.path) == resolved:
             return d
     raise CorpusError(f"no document {name} in the brief (a citation names it: askbrief show report.pdf ¶4)")
-
-
-def paragraphs_of(brief: Brief, doc_id: str) -> list[tuple[int, int, int]]:
-    """(paragraph number, start, end) of each paragraph of a document, in order."""
-    out: dict[int, tuple[int, int]] = {}
-    for c in brief.chunks:
-        if c.doc == doc_id:
-            out.setdefault(c.paragraph, (c.para_start, c.para_end))
-    return [(n, s, e) for n, (s, e) in sorted(out.items())]
 
 
 def load_documents(paths: list[str | os.PathLike]) -> tuple[list[Document], list[str]]:

@@ -5,11 +5,24 @@ line on stderr and an exit code, and the TUI into a notification. Anything else 
 escapes is a bug and is reported as such.
 """
 
+import os
+
+
+def show_tracebacks() -> bool:
+    """``ASKBRIEF_DEBUG`` set (and not 0): the edges let tracebacks through instead of one line."""
+    return os.environ.get("ASKBRIEF_DEBUG", "") not in ("", "0")
+
+
+def internal_error(e: Exception) -> str:
+    """The one line an edge shows for a bug (an exception that is no AskbriefError)."""
+    return f"internal error: {type(e).__name__}: {e} (set ASKBRIEF_DEBUG=1 for details)"
+
 
 class AskbriefError(Exception):
     """Base class: the message is shown to the user as it is."""
 
     exit_code = 1
+    advice = ""  # what the user can do about it, added by the edge after the message
 
 
 class UsageError(AskbriefError):
@@ -36,6 +49,13 @@ class HistoryDamaged(HistoryError):
     def __init__(self, message: str, path=None):
         super().__init__(message)
         self.path = path
+
+    @property
+    def advice(self) -> str:  # type: ignore[override]
+        """How to start afresh: askbrief never moves the file itself."""
+        if not self.path:
+            return ""
+        return f" (to start a new history, move it aside: mv '{self.path}' '{self.path}.damaged')"
 
 
 class CacheError(AskbriefError):

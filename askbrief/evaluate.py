@@ -30,7 +30,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .answer import wh_word
-from .corpus import Brief, _split_long, load_brief
+from .corpus import Brief, chunk_document, load_brief
 from .errors import QuestionFileError, UsageError
 from .models import Answer, Chunk, Document, Settings
 from .records import EvalItem, EvalReport, EvalRetrieval, EvalScore, EvalTiming
@@ -277,23 +277,20 @@ def _line_of(text: str, loc: Sequence) -> int:
 def squad_brief(questions: QuestionSet) -> Brief:
     """One document per article (id = title), paragraph i = the article's i-th context.
 
-    The document text is the contexts joined by blank lines, but the chunks are made here
-    with exact spans, so a context that itself holds a blank line stays one paragraph."""
+    The document text is the contexts joined by blank lines, but the paragraphs are the
+    contexts' exact spans, so a context that itself holds a blank line stays one paragraph."""
     documents: list[Document] = []
     chunks: list[Chunk] = []
     titles = [t for t, _ in questions.articles or []]
     for doc_id, (title, contexts) in zip(_unique(titles), questions.articles or []):
-        text = "\n\n".join(contexts)
-        documents.append(Document(id=doc_id, title=title.replace("_", " ") or doc_id,
-                                  path=questions.path, text=text))
-        pos = 0
-        for i, context in enumerate(contexts):
-            ps, pe = pos, pos + len(context)
-            if context.strip():
-                for part, (s, e) in enumerate(_split_long(text, ps, pe)):
-                    chunks.append(Chunk(doc=doc_id, paragraph=i, part=part, start=s, end=e,
-                                        para_start=ps, para_end=pe, text=text[s:e]))
-            pos = pe + 2
+        doc = Document(id=doc_id, title=title.replace("_", " ") or doc_id, path=questions.path,
+                       text="\n\n".join(contexts))
+        spans, pos = [], 0
+        for context in contexts:
+            spans.append((pos, pos + len(context)))
+            pos += len(context) + 2
+        documents.append(doc)
+        chunks += chunk_document(doc, spans)
     if not chunks:
         raise QuestionFileError(f"{questions.path}: the SQuAD file has no context text")
     return Brief(documents=documents, chunks=chunks, sources=[questions.path])
@@ -409,9 +406,6 @@ class Evaluation:
         self.load_s, self.index_s = load_s, index_s
         self.started = time.perf_counter() if started is None else started
         self.own_brief = own_brief
-        self._para: dict[tuple[str, int], tuple[int, int]] = {}
-        for c in self.brief.chunks:
-            self._para.setdefault((c.doc, c.paragraph), (c.para_start, c.para_end))
         self._folded: dict[tuple[str, int], str] | None = None
 
     def __len__(self) -> int:
@@ -443,18 +437,12 @@ class Evaluation:
                     result.rank = gold_rank(((r.doc, r.paragraph) for r in result.answer.retrieved), gold)
         return result
 
-    def paragraph_text(self, doc: str, paragraph: int) -> str | None:
-        span = self._para.get((doc, paragraph))
-        if span is None:
-            return None
-        return self.brief.document(doc).text[span[0]:span[1]]
-
     def is_verbatim(self, answer: Answer) -> bool:
         """The answer is in its evidence and every quote is the paragraph's text at its offsets."""
         if not answer.answer or not answer.evidence or answer.answer not in answer.evidence:
             return False
         for c in answer.citations:
-            para = self.paragraph_text(c.doc, c.paragraph)
+            para = self.brief.paragraph(c.doc, c.paragraph)
             if para is None or para[c.start:c.end] != c.quote:
                 return False
         return True
@@ -462,7 +450,7 @@ class Evaluation:
     def gold_paragraphs(self, answers: Sequence[str]) -> frozenset[tuple[str, int]]:
         """Paragraphs whose (folded) text contains a (folded) gold answer."""
         if self._folded is None:
-            self._folded = {key: folded(self.paragraph_text(*key) or "") for key in self._para}
+            self._folded = {key: folded(self.brief.paragraph(*key) or "") for key in self.brief.paragraph_keys()}
         needles = [f for f in (folded(a) for a in answers) if f]
         return frozenset(k for k, t in self._folded.items() if any(n in t for n in needles))
 
@@ -486,7 +474,7 @@ class Evaluation:
             format=self.questions.format,
             corpus=self.corpus,
             documents=len(self.brief.documents),
-            paragraphs=len(self._para),
+            paragraphs=len(self.brief.paragraph_keys()),
             settings=self.assistant.settings,
             questions=len(self.questions.cases),
             evaluated=len(results),

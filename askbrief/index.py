@@ -225,6 +225,11 @@ class Index:
     def __contains__(self, term: str) -> bool:
         return self.map_term(term) in self._term_id
 
+    def chunks_with(self, term: str) -> np.ndarray:
+        """The ids of the chunks holding a term (name variants folded), in postings order."""
+        j, p = self._term_id.get(self.map_term(term)), self.postings
+        return p.docs[p.ptr[j]:p.ptr[j + 1]] if j is not None else p.docs[:0]
+
     def df(self, term: str) -> int:
         j = self._term_id.get(self.map_term(term))
         return 0 if j is None else int(self.postings.ptr[j + 1] - self.postings.ptr[j])

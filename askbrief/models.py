@@ -1,5 +1,8 @@
 """The values that cross module boundaries on the way to an answer.
 
+(Values, not fitted models: the answer selector's fitted ranker and confidence model are
+``answer.model.Model``; what is read back from files is in ``records.py``.)
+
 ``Answer`` is the public contract: ``askbrief ask --json`` prints it, ``eval --details``
 writes it, the history stores it. Offsets are character offsets into Python strings.
 

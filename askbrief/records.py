@@ -1,5 +1,9 @@
 """What is read back from files: saved conversations, question files, evaluation reports.
 
+(``Conversation`` here is a saved conversation; resolving a follow-up against the turns
+before it is ``followup.py``. The values the answer stage hands on are in ``models.py``; the
+fitted answer model is ``answer.model.Model``.)
+
 Pydantic models, strict where a typo would silently change meaning. Nothing on the way to a
 one-shot answer imports this module (see ``models.py``); ``defer_build=True`` keeps the ones a
 run does not use from building their validators.

@@ -52,6 +52,11 @@ class Style:
         return self._wrap("36", t)
 
 
+def plural(n: int, noun: str) -> str:
+    """``noun`` as it goes after the number ``n``: "1 turn", "2 turns"."""
+    return noun if n == 1 else noun + "s"
+
+
 def shorten(text: str, limit: int = QUOTE_MAX) -> str:
     if len(text) <= limit:
         return text
@@ -157,7 +162,7 @@ def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
     agree = len(ans.citations)
     shown = display(ans.answer or "", ans.citations[0].date if ans.citations else None, ans.evidence or "")
     lines.append(f"{style.bold(safe(shown))}  "
-                 + style.dim(f"({agree} source{'s' if agree != 1 else ''}, confidence {ans.confidence:.2f})"))
+                 + style.dim(f"({agree} {plural(agree, 'source')}, confidence {ans.confidence:.2f})"))
     if ans.resolved:
         lines.append(style.dim(resolved_note(ans)))
     if ans.evidence:
@@ -198,7 +203,7 @@ def _md_text(text: str) -> str:
 def to_markdown(conversation: Conversation) -> str:
     """A conversation as Markdown: each question, its answer, and numbered sources."""
     out = [f"# {_md_text(conversation.title)}", "",
-           f"_{len(conversation.turns)} question{'s' if len(conversation.turns) != 1 else ''}, "
+           f"_{len(conversation.turns)} {plural(len(conversation.turns), 'question')}, "
            f"{conversation.created:%Y-%m-%d %H:%M} UTC_", ""]
     for n, turn in enumerate(conversation.turns, 1):
         ans = turn.answer

@@ -98,10 +98,6 @@ def term(word: str) -> str:
     return _STEMMER.stemWord(_IRREGULAR.get(w, w))
 
 
-def words(text: str) -> list[str]:
-    return WORD_RE.findall(text)
-
-
 def tokenize(text: str) -> list[str]:
     """Index terms of a text, in order, stopwords dropped."""
     out = []
@@ -112,9 +108,10 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-def word_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, term) for every word; term is '' for stopwords."""
-    return [(m.start(), m.end(), term(m.group())) for m in WORD_RE.finditer(text)]
+def word_terms(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, word, term) for every word of a text; term is '' for a stopword. What
+    ``tokenize`` gives, with each word and where it stands: for a sentence and a question."""
+    return [(m.start(), m.end(), m.group(), term(m.group())) for m in WORD_RE.finditer(text)]
 
 
 # Sentence boundaries: end punctuation, optional closing quotes/brackets, whitespace,
@@ -157,8 +154,3 @@ def _add_span(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> None:
         e -= 1
     if e > s:
         spans.append((s, e))
-
-
-def squash(text: str) -> str:
-    """Whitespace runs (hard wraps) folded to one space, for display."""
-    return " ".join(text.split())

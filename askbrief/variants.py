@@ -151,18 +151,3 @@ def map_of(groups: list[list[str]]) -> dict[str, str]:
                 out[t] = canon
     return out
 
-
-MAX_CHUNKS = 20_000  # above this the scan would slow every start; the cache should store it
-
-
-def with_variants(index):
-    """The index with the brief's name variants folded (unchanged when it has a map already,
-    when no variants are found, or when the brief is too large to scan at start-up)."""
-    if getattr(index, "term_map", None) or len(index) > MAX_CHUNKS:
-        return index
-    mapping = term_map(index.brief)
-    if not mapping:
-        return index
-    from .index import Index
-
-    return Index.from_arrays(index.brief, index.raw, mapping)

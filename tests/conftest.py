@@ -1,10 +1,9 @@
-from pathlib import Path
+"""Fixtures every test module may use: isolated user directories (autouse), the bundled
+brief loaded once, a history store, and the one builder of answers and citations."""
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-DATA = Path(__file__).resolve().parent / "data"
+from helpers import SEEDS
 
 
 @pytest.fixture(autouse=True)
@@ -25,43 +24,54 @@ def seeds_assistant():
     return askbrief.load([str(SEEDS)])
 
 
-def assert_verbatim(answer, brief):
-    """Every answer and every quote is an exact substring of the cited paragraph."""
-    for c in answer.citations:
-        doc = brief.document(c.doc)
-        paras = [ch for ch in brief.chunks if ch.doc == c.doc and ch.paragraph == c.paragraph]
-        assert paras, c
-        para_text = doc.text[paras[0].para_start:paras[0].para_end]
-        assert para_text[c.start:c.end] == c.quote
-    if not answer.abstained:
-        assert answer.answer and answer.citations
-        assert answer.answer in answer.evidence
-        assert answer.answer in answer.citations[0].quote
-        for c in answer.citations[1:]:
-            assert states_same(answer.answer, c.quote, _variants(brief)), (answer.answer, c.quote)
+@pytest.fixture
+def history_clock():
+    """The history store's clock; a module whose pictures need fixed times overrides it."""
+    from askbrief.history import utc_now
+
+    return utc_now
 
 
-_VARIANTS: dict = {}
+@pytest.fixture
+def store(tmp_path, history_clock):
+    """A history store in a fresh file, closed after the test."""
+    from askbrief.history import HistoryStore
+
+    st = HistoryStore(tmp_path / "history.db", clock=history_clock)
+    yield st
+    st.close()
 
 
-def _variants(brief):
-    from askbrief.variants import term_map
+def _citation(quote: str, doc: str = "d", paragraph: int = 0, start: int = 0, *, title: str = "t",
+              date: str | None = None):
+    from askbrief.models import Citation
 
-    key = brief.fingerprint
-    if key not in _VARIANTS:
-        _VARIANTS[key] = term_map(brief)
-    return _VARIANTS[key]
+    return Citation(doc=doc, title=title, date=date, paragraph=paragraph, start=start,
+                    end=start + len(quote), quote=quote)
 
 
-def states_same(answer: str, quote: str, m: dict) -> bool:
-    """A corroborating quote states the answer: verbatim, in another spelling of the same name
-    (name variants folded), or as the same quantity in other units."""
-    if answer in quote:
-        return True
-    from askbrief.answer import answer_key, quantities, quantity, same_quantity
+def _answer(question: str, answer: str | None, *citations, confidence: float | None = None,
+            retrieved=(), resolved=None):
+    """An Answer as the assistant gives one: abstained when ``answer`` is None, its evidence
+    the first citation's quote, confidence 0.9 (0.1 for an abstention) unless given."""
+    from askbrief.models import Answer, Retrieved
 
-    key = answer_key(answer, m)
-    if key and key in answer_key(quote, m):
-        return True
-    qa = quantity(answer)
-    return bool(qa) and any(same_quantity(qa, qb) for qb in quantities(quote))
+    return Answer(question=question, answer=answer, abstained=answer is None,
+                  confidence=(0.9 if answer is not None else 0.1) if confidence is None else confidence,
+                  evidence=citations[0].quote if answer is not None and citations else None,
+                  citations=list(citations),
+                  retrieved=[Retrieved(doc=d, paragraph=p, score=1.0) for d, p in retrieved],
+                  elapsed_ms=1.0, resolved=dict(resolved or {}))
+
+
+@pytest.fixture
+def make_citation():
+    """``make_citation(quote, doc, paragraph, start, title=, date=)``: a Citation of ``quote``."""
+    return _citation
+
+
+@pytest.fixture
+def make_answer():
+    """``make_answer(question, answer_or_None, *citations, confidence=, retrieved=[(doc, ¶)],
+    resolved=)``: an Answer without running the assistant."""
+    return _answer

@@ -12,7 +12,7 @@ from askbrief.text import fold, tokenize
 
 import pytest
 
-from conftest import SEEDS, assert_verbatim
+from helpers import SEEDS, assert_verbatim
 
 
 def test_seed_documents_ids_dates_titles():
@@ -42,6 +42,10 @@ def test_paragraphs_hard_wraps_and_long_paragraphs(tmp_path):
     assert len(long_parts) > 1 and all(len(c.text) <= MAX_CHUNK_CHARS for c in long_parts)
     assert all(c.text.endswith(".") for c in long_parts)  # cut at sentence ends
     assert " ".join(c.text for c in long_parts) == long_para
+    # a citation names a paragraph: the brief gives its whole text, however many chunks it is
+    assert brief.paragraph_keys() == [("a", 0), ("a", 1), ("a", 2)]
+    assert brief.paragraph("a", 2) == long_para and brief.paragraph("a", 1) == "first line\nwrapped line"
+    assert brief.paragraph("a", 3) is None and brief.paragraph("b", 0) is None
 
 
 def test_document_ids_relative_paths_and_duplicates(tmp_path):

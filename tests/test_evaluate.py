@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -14,11 +13,11 @@ from askbrief.corpus import MAX_CHUNK_CHARS, load_brief
 from askbrief.errors import QuestionFileError
 from askbrief.evaluate import (Evaluation, exact_match, f1_score, gold_rank, normalize_answer,
                                percentile, read_questions, recall_mrr, squad_brief)
-from askbrief.models import Answer, Citation, Retrieved, Settings
+from askbrief.models import Answer, Settings
 from askbrief.records import EvalReport
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
+from helpers import DATA, ROOT
+
 EVAL = DATA / "eval"
 TINY_SQUAD = EVAL / "tiny-squad.json"
 BRIEF = EVAL / "brief"
@@ -147,39 +146,39 @@ class ScriptedAssistant:
         return self.script[question]
 
 
-def _para(brief, doc, paragraph):
-    c = next(c for c in brief.chunks if c.doc == doc and c.paragraph == paragraph)
-    return brief.document(doc).text[c.para_start:c.para_end]
+@pytest.fixture
+def quoting(make_answer, make_citation):
+    """``quoting(brief, question, text, where, retrieved, shift)``: an Answer quoting ``text``
+    from paragraph ``where`` (an abstention when text is None); shift > 0 makes the offsets wrong."""
+    def build(brief, question, text=None, where=None, retrieved=(), shift=0):
+        if text is None:
+            return make_answer(question, None, retrieved=retrieved)
+        start = brief.paragraph(*where).index(text)
+        return make_answer(question, text, make_citation(text, *where, start + shift), retrieved=retrieved)
+    return build
 
 
-def _answer(brief, question, text=None, where=None, retrieved=(), shift=0):
-    """An Answer quoting `text` from paragraph `where`; shift > 0 makes the offsets wrong."""
-    ret = [Retrieved(doc=d, paragraph=p, score=1.0) for d, p in retrieved]
-    if text is None:
-        return Answer(question=question, answer=None, abstained=True, confidence=0.1, evidence=None,
-                      citations=[], retrieved=ret, elapsed_ms=1.0)
-    para = _para(brief, *where)
-    start = para.index(text)
-    quote = para[start:start + len(text)]
-    cit = Citation(doc=where[0], title="t", date=None, paragraph=where[1], start=start + shift,
-                   end=start + shift + len(quote), quote=quote)
-    return Answer(question=question, answer=text, abstained=False, confidence=0.9, evidence=quote,
-                  citations=[cit], retrieved=ret, elapsed_ms=1.0)
+def test_a_squad_context_without_text_has_no_chunk_but_keeps_its_number(tmp_path):
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(_squad({"A": ["One.", " \n ", "", "Four."]})))
+    brief = squad_brief(read_questions(path))
+    assert brief.paragraph_keys() == [("A", 0), ("A", 3)]
+    assert brief.paragraph("A", 3) == "Four." and brief.paragraph("A", 1) is None
 
 
-def test_report_figures_hand_computed_on_a_squad_file():
+def test_report_figures_hand_computed_on_a_squad_file(quoting):
     qs = read_questions(TINY_SQUAD)
     assert qs.format == "squad v2.0"
     assert [c.id for c in qs.cases] == ["fr-capital", "fr-founded", "fr-king", "fr-river", "sy-ruler", "sy-moon"]
     brief = squad_brief(qs)
     F0, F1, S0 = ("Freedonia", 0), ("Freedonia", 1), ("Sylvania", 0)
     script = {
-        "What is the capital of Freedonia?": _answer(brief, "", "Ruritania City", F0, [F0]),
-        "When was Ruritania City founded?": _answer(brief, "", "founded in 1820", F0, [S0, F1, F1, F0]),
-        "Who is the king of Freedonia?": _answer(brief, "", None, retrieved=[F0]),
-        "How long is the river Sylvan?": _answer(brief, "", "Queen Mira", S0, [], shift=1),
-        "Who rules Sylvania?": _answer(brief, "", None, retrieved=[S0]),
-        "What is the population of the Sylvanian moon base?": _answer(brief, "", "Sylvania", S0, [S0]),
+        "What is the capital of Freedonia?": quoting(brief, "", "Ruritania City", F0, [F0]),
+        "When was Ruritania City founded?": quoting(brief, "", "founded in 1820", F0, [S0, F1, F1, F0]),
+        "Who is the king of Freedonia?": quoting(brief, "", None, retrieved=[F0]),
+        "How long is the river Sylvan?": quoting(brief, "", "Queen Mira", S0, [], shift=1),
+        "Who rules Sylvania?": quoting(brief, "", None, retrieved=[S0]),
+        "What is the population of the Sylvanian moon base?": quoting(brief, "", "Sylvania", S0, [S0]),
     }
     ev = Evaluation(qs, ScriptedAssistant(brief, script), corpus=[qs.path], own_brief=True)
     results = list(ev.results())
@@ -209,7 +208,7 @@ def test_report_figures_hand_computed_on_a_squad_file():
     assert "overall" in table and "46.7" in table and "recall@1 50.0%" in table
 
 
-def test_jsonl_questions_tags_unscored_and_gold_by_answer_text():
+def test_jsonl_questions_tags_unscored_and_gold_by_answer_text(quoting):
     qs = read_questions(EVAL / "questions.jsonl")
     assert qs.format == "jsonl"
     assert [(c.id, c.line) for c in qs.cases] == [("mayor", 1), ("cost", 2), ("founded", 4),
@@ -218,11 +217,11 @@ def test_jsonl_questions_tags_unscored_and_gold_by_answer_text():
     brief = load_brief([BRIEF])
     H1, H2, F1 = ("harbour", 1), ("harbour", 2), ("festival", 1)
     script = {
-        "Who cut the ribbon at the harbour?": _answer(brief, "", "Mayor Ines Calvo", H1, [H2, H1]),
-        "How much did the harbour cost?": _answer(brief, "", "40 million euros", H2, [H2]),
-        "When was the lantern festival founded?": _answer(brief, "", None, retrieved=[H1]),
-        "Who is the king of the moon?": _answer(brief, "", None),
-        "Where is the harbour?": _answer(brief, "", "Port Lune", H1, [H1]),
+        "Who cut the ribbon at the harbour?": quoting(brief, "", "Mayor Ines Calvo", H1, [H2, H1]),
+        "How much did the harbour cost?": quoting(brief, "", "40 million euros", H2, [H2]),
+        "When was the lantern festival founded?": quoting(brief, "", None, retrieved=[H1]),
+        "Who is the king of the moon?": quoting(brief, "", None),
+        "Where is the harbour?": quoting(brief, "", "Port Lune", H1, [H1]),
     }
     ev = Evaluation(qs, ScriptedAssistant(brief, script), corpus=[str(BRIEF)])
     # a gold answer hard-wrapped or in another case still finds its paragraph
@@ -240,7 +239,7 @@ def test_jsonl_questions_tags_unscored_and_gold_by_answer_text():
     assert (r.answers_given, r.verbatim) == (3, 100.0)  # the unscored answer counts here
 
 
-def test_conversations_ask_turns_in_order_with_the_earlier_answers():
+def test_conversations_ask_turns_in_order_with_the_earlier_answers(quoting):
     qs = read_questions(EVAL / "conversations.jsonl")
     conv = qs.cases[0]
     assert conv.asked == ["When did the new harbour of Port Lune open?", "How much did it cost?"]
@@ -248,9 +247,9 @@ def test_conversations_ask_turns_in_order_with_the_earlier_answers():
     brief = load_brief([BRIEF])
     H1, H2 = ("harbour", 1), ("harbour", 2)
     script = {
-        "When did the new harbour of Port Lune open?": _answer(brief, conv.asked[0], "Monday", H1, [H1]),
-        "How much did it cost?": _answer(brief, conv.asked[1], "40 million euros", H2, [H2]),
-        "How many visitors did the festival draw last year?": _answer(brief, "q", "about 15,000",
+        "When did the new harbour of Port Lune open?": quoting(brief, conv.asked[0], "Monday", H1, [H1]),
+        "How much did it cost?": quoting(brief, conv.asked[1], "40 million euros", H2, [H2]),
+        "How many visitors did the festival draw last year?": quoting(brief, "q", "about 15,000",
                                                                       ("festival", 2), [("festival", 2)]),
     }
     assistant = ScriptedAssistant(brief, script)
@@ -482,7 +481,6 @@ def test_third_held_out_seed_questions_stay_answered():
     assert r.overall.f1 >= 22 and r.no_ans.f1 == 100.0
 
 
-@pytest.mark.slow
 def test_squad_tune_file_end_to_end():
     # its speed (< 15 s) is measured by tests/benchmarks/bench_eval.py, not asserted here
     ev = evaluate.prepare(DATA / "squad2-tune.json")

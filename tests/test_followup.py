@@ -4,7 +4,10 @@ import re
 
 import pytest
 
-from askbrief.conversation import entities, resolve, spelled_out
+import askbrief
+
+from askbrief.followup import resolve, spelled_out
+from askbrief.answer.names import entities
 from askbrief.models import Answer, Citation
 from askbrief.render import render_text
 from askbrief.text import tokenize
@@ -35,7 +38,8 @@ def test_entities_are_name_runs_without_titles():
 
 def test_no_context_and_self_contained_questions_are_left_alone():
     prev = [turn("Who took Gharyan?", "Haftar's forces", "Haftar's forces took the town of Gharyan.")]
-    assert not resolve("How far is it from Tripoli?", [])
+    alone = resolve("How far is it from Tripoli?", [])
+    assert (alone.resolved, alone.extra_terms, alone.topic_terms) == ({}, [], [])
     for q in ("How far is Gharyan from Tripoli?", "When did Bouteflika resign?",
               "How long did it take to reach the capital?",  # "it" stands for nothing
               "Is there a ceasefire in Libya?"):              # nor does "there"
@@ -160,7 +164,21 @@ def test_self_contained_question_is_unchanged_by_context(seeds_assistant):
     assert (after.answer, after.retrieved) == (alone.answer, alone.retrieved)
 
 
-@pytest.mark.parametrize("question", ["", "   ", "it", "he he he", "there?", "The the the town"])
-def test_odd_follow_ups_do_not_break(seeds_assistant, question):
+@pytest.mark.parametrize("question,meant", [
+    ("it", {"it": "Gharyan"}), ("he he he", {"he": "Haftar"}), ("there?", {"there": "Gharyan"}),
+    ("The the the town", {"the town": "Gharyan"})])
+def test_odd_follow_ups_resolve_and_abstain(seeds_assistant, question, meant):
+    # a follow-up of references alone is resolved, and with no words of its own left to
+    # match it abstains, citing the passages closest to what it was taken to mean
     ctx = [seeds_assistant.ask("Who took Gharyan?")]
-    resolve(question, ctx, seeds_assistant.index)
+    assert resolve(question, ctx, seeds_assistant.index).resolved == meant
+    ans = seeds_assistant.ask(question, context=ctx)
+    assert ans.resolved == meant and ans.abstained and ans.answer is None
+    assert ans.citations and all(c.quote for c in ans.citations)
+
+
+@pytest.mark.parametrize("question", ["", "   "])
+def test_an_empty_follow_up_is_refused(seeds_assistant, question):
+    ctx = [seeds_assistant.ask("Who took Gharyan?")]
+    with pytest.raises(askbrief.UsageError, match="the question is empty"):
+        seeds_assistant.ask(question, context=ctx)

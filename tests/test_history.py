@@ -10,24 +10,24 @@ import stat
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from askbrief.history import SCHEMA_VERSION, HistoryStore
 from askbrief.errors import HistoryDamaged, HistoryError
-from askbrief.models import Answer, Citation
 from askbrief.render import to_json, to_markdown
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import ROOT
 
 
-def make_answer(question="Who took Gharyan?", answer="Haftar's forces", quote=None) -> Answer:
-    quote = quote or f"{answer} took over the town of Gharyan, 50 km from Tripoli."
-    cit = Citation(doc="000_doc", title="Libya", date="2019-04-04", paragraph=3, start=0,
-                   end=len(quote), quote=quote)
-    return Answer(question=question, answer=answer, abstained=False, confidence=0.8,
-                  evidence=quote, citations=[cit], retrieved=[], elapsed_ms=1.0)
+@pytest.fixture
+def libya_answer(make_answer, make_citation):
+    """``libya_answer(question, answer, quote)``: an answer quoting one paragraph of an article."""
+    def build(question="Who took Gharyan?", answer="Haftar's forces", quote=None):
+        quote = quote or f"{answer} took over the town of Gharyan, 50 km from Tripoli."
+        return make_answer(question, answer, make_citation(quote, "000_doc", 3, title="Libya", date="2019-04-04"),
+                           confidence=0.8)
+    return build
 
 
 class _Result:
@@ -67,7 +67,7 @@ def test_default_path_follows_data_dir(isolated_user_dirs):
         assert store.path == isolated_user_dirs / "data" / "history.db"
 
 
-def test_opens_and_migrates_the_first_schema(tmp_path):
+def test_opens_and_migrates_the_first_schema(tmp_path, libya_answer):
     """A v1 file (no 'updated' column, no indexes), written by hand as v1 wrote it."""
     path = tmp_path / "v1.db"
     db = sqlite3.connect(path)
@@ -80,13 +80,13 @@ def test_opens_and_migrates_the_first_schema(tmp_path):
                             fingerprint TEXT NOT NULL, time TEXT NOT NULL);
         PRAGMA user_version = 1;
     """)
-    old = make_answer()
+    old = libya_answer()
     old_json = old.model_dump_json(exclude={"resolved", "alternatives"})  # v1 answers lacked them
     db.execute("INSERT INTO conversations VALUES (1, 'Who took Gharyan?', '2024-01-01T10:00:00+00:00')")
     db.execute("INSERT INTO turns VALUES (1, 1, 'Who took Gharyan?', ?, 'fp1', '2024-01-01T10:00:00+00:00')",
                (old_json,))
     db.execute("INSERT INTO turns VALUES (2, 1, 'How far is it?', ?, 'fp1', '2024-01-01T10:05:00+00:00')",
-               (make_answer("How far is it?", "50 km").model_dump_json(exclude={"resolved", "alternatives"}),))
+               (libya_answer("How far is it?", "50 km").model_dump_json(exclude={"resolved", "alternatives"}),))
     db.commit()
     db.close()
 
@@ -98,7 +98,7 @@ def test_opens_and_migrates_the_first_schema(tmp_path):
         conv = store.conversation(1)
         assert [t.question for t in conv.turns] == ["Who took Gharyan?", "How far is it?"]
         assert conv.turns[0].answer.answer == "Haftar's forces" and conv.notes == []
-        assert store.add_turn(1, make_answer("And then?"), "fp2") == 1
+        assert store.add_turn(1, libya_answer("And then?"), "fp2") == 1
         assert store.last_id() == 1 and store.conversation(1).turns[-1].fingerprint == "fp2"
     db = sqlite3.connect(path)
     names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
@@ -131,39 +131,38 @@ def test_foreign_database_is_refused_and_kept(tmp_path):
 
 # --- reading and writing -----------------------------------------------------------------
 
-def test_turns_conversations_search_delete(tmp_path):
-    with HistoryStore(tmp_path / "h.db") as store:
-        first = store.add_turn(None, make_answer(), "fp")
-        assert store.add_turn(first, make_answer("How far is it from Tripoli?", "50 km"), "fp") == first
-        second = store.add_turn(None, make_answer("Who resigned in Algeria?", "Abdelaziz Bouteflika",
-                                                  "President Abdelaziz Bouteflika resigned on Tuesday."), "fp")
-        assert second != first
-        assert [s.id for s in store.conversations()] == [second, first]  # newest first
-        assert [s.id for s in store.conversations(limit=1)] == [second]
-        assert store.last_id() == second
-        conv = store.conversation(first)
-        assert conv.title == "Who took Gharyan?" and len(conv.turns) == 2
-        assert conv.turns[1].answer.answer == "50 km"
-        assert [s.id for s in store.search("TRIPOLI")] == [first]       # question text
-        assert [s.id for s in store.search("bouteflika")] == [second]   # answer text
-        assert [s.id for s in store.search("tuesday")] == [second]      # evidence
-        assert store.search("percent%_") == [] and store.search("  ") == []
+def test_turns_conversations_search_delete(store, libya_answer):
+    first = store.add_turn(None, libya_answer(), "fp")
+    assert store.add_turn(first, libya_answer("How far is it from Tripoli?", "50 km"), "fp") == first
+    second = store.add_turn(None, libya_answer("Who resigned in Algeria?", "Abdelaziz Bouteflika",
+                                               "President Abdelaziz Bouteflika resigned on Tuesday."), "fp")
+    assert second != first
+    assert [s.id for s in store.conversations()] == [second, first]  # newest first
+    assert [s.id for s in store.conversations(limit=1)] == [second]
+    assert store.last_id() == second
+    conv = store.conversation(first)
+    assert conv.title == "Who took Gharyan?" and len(conv.turns) == 2
+    assert conv.turns[1].answer.answer == "50 km"
+    assert [s.id for s in store.search("TRIPOLI")] == [first]       # question text
+    assert [s.id for s in store.search("bouteflika")] == [second]   # answer text
+    assert [s.id for s in store.search("tuesday")] == [second]      # evidence
+    assert store.search("percent%_") == [] and store.search("  ") == []
+    store.delete(first)
+    assert [s.id for s in store.conversations()] == [second]
+    with pytest.raises(HistoryError, match=f"^no conversation {first}$") as e:
+        store.conversation(first)
+    assert e.value.exit_code == 1
+    with pytest.raises(HistoryError, match="no conversation"):
         store.delete(first)
-        assert [s.id for s in store.conversations()] == [second]
-        with pytest.raises(HistoryError, match=f"^no conversation {first}$") as e:
-            store.conversation(first)
-        assert e.value.exit_code == 1
-        with pytest.raises(HistoryError, match="no conversation"):
-            store.delete(first)
-        with pytest.raises(HistoryError, match="no conversation"):
-            store.add_turn(first, make_answer(), "fp")
+    with pytest.raises(HistoryError, match="no conversation"):
+        store.add_turn(first, libya_answer(), "fp")
 
 
-def test_unreadable_turn_is_skipped_with_a_note(tmp_path):
+def test_unreadable_turn_is_skipped_with_a_note(tmp_path, libya_answer):
     path = tmp_path / "h.db"
     with HistoryStore(path) as store:
-        cid = store.add_turn(None, make_answer(), "fp")
-        store.add_turn(cid, make_answer("Second?"), "fp")
+        cid = store.add_turn(None, libya_answer(), "fp")
+        store.add_turn(cid, libya_answer("Second?"), "fp")
     db = sqlite3.connect(path)
     db.execute("UPDATE turns SET answer_json = '{\"not\": \"an answer\"' WHERE id = 1")
     db.commit()
@@ -175,13 +174,12 @@ def test_unreadable_turn_is_skipped_with_a_note(tmp_path):
         assert to_markdown(conv)  # still exportable
 
 
-def test_markdown_and_json_export(tmp_path):
-    with HistoryStore(tmp_path / "h.db") as store:
-        cid = store.add_turn(None, make_answer(), "fp")
-        follow = make_answer("How far is it from Tripoli?", "50 km").model_copy(
-            update={"resolved": {"it": "Gharyan"}})
-        store.add_turn(cid, follow, "fp")
-        conv = store.conversation(cid)
+def test_markdown_and_json_export(store, libya_answer):
+    cid = store.add_turn(None, libya_answer(), "fp")
+    follow = libya_answer("How far is it from Tripoli?", "50 km").model_copy(
+        update={"resolved": {"it": "Gharyan"}})
+    store.add_turn(cid, follow, "fp")
+    conv = store.conversation(cid)
     md = to_markdown(conv)
     assert md.startswith("# Who took Gharyan?")
     assert "## 2. How far is it from Tripoli?" in md and "**50 km**" in md
@@ -204,11 +202,11 @@ def test_garbage_file_is_kept_byte_for_byte(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["history.db"]
 
 
-def test_corrupted_database_is_kept_byte_for_byte(tmp_path):
+def test_corrupted_database_is_kept_byte_for_byte(tmp_path, libya_answer):
     path = tmp_path / "history.db"
     with HistoryStore(path) as store:
         for n in range(200):
-            store.add_turn(None, make_answer(f"Question {n}?", quote="x" * 500), "fp")
+            store.add_turn(None, libya_answer(f"Question {n}?", quote="x" * 500), "fp")
     data = bytearray(path.read_bytes())
     page = 4096
     assert len(data) > 8 * page
@@ -230,14 +228,14 @@ def _hold_lock(path, seconds):
                             stdout=subprocess.PIPE, text=True)
 
 
-def test_locked_database_is_waited_for(tmp_path):
+def test_locked_database_is_waited_for(tmp_path, libya_answer):
     path = tmp_path / "h.db"
     store = HistoryStore(path)
     holder = _hold_lock(path, 1.5)
     try:
         assert holder.stdout.readline().strip() == "locked"
         t0 = time.monotonic()
-        cid = store.add_turn(None, make_answer(), "fp")
+        cid = store.add_turn(None, libya_answer(), "fp")
         waited = time.monotonic() - t0
     finally:
         holder.wait(timeout=10)
@@ -246,17 +244,17 @@ def test_locked_database_is_waited_for(tmp_path):
     store.close()
 
 
-def _writer(path, n, turns):
+def _writer(path, n, turns, make):
     with HistoryStore(path) as store:
         cid = None
         for k in range(turns):
-            cid = store.add_turn(cid, make_answer(f"Writer {n} question {k}?"), f"fp{n}")
+            cid = store.add_turn(cid, make(f"Writer {n} question {k}?"), f"fp{n}")
 
 
-def test_concurrent_writers_lose_nothing(tmp_path):
+def test_concurrent_writers_lose_nothing(tmp_path, libya_answer):
     path = tmp_path / "h.db"  # not created beforehand: the writers race to create it too
     ctx = multiprocessing.get_context("fork")
-    procs = [ctx.Process(target=_writer, args=(path, n, 5)) for n in range(12)]
+    procs = [ctx.Process(target=_writer, args=(path, n, 5, libya_answer)) for n in range(12)]
     for p in procs:
         p.start()
     for p in procs:
@@ -268,17 +266,19 @@ def test_concurrent_writers_lose_nothing(tmp_path):
         assert sorted(s.title for s in summaries) == sorted(f"Writer {n} question 0?" for n in range(12))
 
 
-def test_killed_writer_loses_nothing_committed(tmp_path):
+def test_killed_writer_loses_nothing_committed(tmp_path, libya_answer):
     path = tmp_path / "h.db"
     code = ("import sys\n"
             "from askbrief.history import HistoryStore\n"
-            "from tests.test_history import make_answer\n"
+            "from askbrief.models import Answer\n"
+            "answer = Answer.model_validate_json(sys.argv[2])\n"
             "store = HistoryStore(sys.argv[1])\n"
             "cid = None\n"
             "for n in range(100000):\n"
-            "    cid = store.add_turn(cid, make_answer(f'Q{n}?', quote='y' * 2000), 'fp')\n"
+            "    cid = store.add_turn(cid, answer.model_copy(update={'question': f'Q{n}?'}), 'fp')\n"
             "    print(n, flush=True)\n")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, text=True,
+    answer = libya_answer("Q?", quote="y" * 2000).model_dump_json()
+    proc = subprocess.Popen([sys.executable, "-c", code, str(path), answer], stdout=subprocess.PIPE, text=True,
                             cwd=ROOT)
     done = [proc.stdout.readline() for _ in range(40)]
     proc.send_signal(signal.SIGKILL)
@@ -322,14 +322,14 @@ def test_continue_appends_and_resolves_follow_ups(isolated_user_dirs):
         {}, {"it": "Gharyan"}, {}, {"he": "Abdelaziz Bouteflika"}]
 
 
-def test_history_commands(isolated_user_dirs, tmp_path, capsys):
+def test_history_commands(isolated_user_dirs, tmp_path, capsys, libya_answer):
     from askbrief.history import HistoryStore as Store
 
     with Store() as store:
-        a = store.add_turn(None, make_answer(), "fp")
-        store.add_turn(a, make_answer("How far is it from Tripoli?", "50 km",
+        a = store.add_turn(None, libya_answer(), "fp")
+        store.add_turn(a, libya_answer("How far is it from Tripoli?", "50 km",
                                       "Gharyan, 50 km from Tripoli \x1b]0;pwned\x07\x1b[2J."), "fp")
-        b = store.add_turn(None, make_answer("Who resigned in Algeria?", "Abdelaziz Bouteflika"), "fp")
+        b = store.add_turn(None, libya_answer("Who resigned in Algeria?", "Abdelaziz Bouteflika"), "fp")
     r = _Result(*run(capsys, "history", "list"))
     lines = r.stdout.splitlines()
     assert r.returncode == 0 and len(lines) == 2
@@ -376,6 +376,7 @@ def test_damaged_history_still_answers_and_is_kept(isolated_user_dirs):
     assert r.returncode == 0 and "Bouteflika" in r.stdout
     [warning] = r.stderr.splitlines()
     assert str(path) in warning and "damaged" in warning and "without saving" in warning
+    assert warning.endswith(f"(to start a new history, move it aside: mv '{path}' '{path}.damaged')")
     r = cli("ask", "--continue", "When did he resign?")
     assert r.returncode == 0 and r.stdout.strip() and len(r.stderr.splitlines()) == 1
     r = cli("history", "list")

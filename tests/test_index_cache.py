@@ -23,7 +23,7 @@ from askbrief.index import EMPTY, Index, LuceneBM25
 from askbrief.retrieve import search, top_k
 from askbrief.text import tokenize
 
-from conftest import SEEDS
+from helpers import SEEDS
 
 FILES = {
     "alpha.txt": "date 2019-04-01\n\nAlpha report\n\nThe mayor of Zorvik is Helena Brandt.\nShe was "

@@ -18,7 +18,7 @@ from askbrief.corpus import load_brief
 from askbrief.readers import read
 from askbrief.render import render_text
 
-from conftest import DATA, ROOT, assert_verbatim
+from helpers import DATA, ROOT, assert_verbatim, one_shot_imports
 
 FORMATS = DATA / "formats"
 FIXTURES = ("report.pdf", "locked.pdf", "scan.pdf", "news.html", "memo.docx", "history.epub", "pilot.eml")
@@ -193,11 +193,8 @@ def test_show_prints_the_extracted_text_of_a_cited_paragraph(brief_dir):
 
 def test_one_shot_ask_on_a_warm_cache_imports_no_format_library(brief_dir):
     assert cli("index", "--corpus", str(brief_dir)).returncode == 0
-    code = ("import sys; from askbrief import cli; status = cli.run(['ask', '--no-history', '--corpus', %r, "
-            "'Who delivered the harbour crane?']); print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('pypdfium2', 'markdown_it', 'textual', 'rich') or m.startswith('askbrief.readers.')))"
-            % str(brief_dir))
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    r = one_shot_imports(["ask", "--no-history", "--corpus", str(brief_dir), "Who delivered the harbour crane?"],
+                         {"pypdfium2", "markdown_it", "textual", "rich", "askbrief.readers"})
     assert r.returncode == 0, r.stderr
     assert "Norrland Heavy Lift" in r.stdout
     assert r.stdout.rstrip().endswith("[]"), r.stdout[-300:]

@@ -14,7 +14,7 @@ from askbrief import corpus
 from askbrief.corpus import load_brief
 from askbrief.errors import AskbriefError, UsageError
 
-from conftest import assert_verbatim
+from helpers import assert_verbatim
 
 
 def cli(*args, stdin=None):

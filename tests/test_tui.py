@@ -18,7 +18,7 @@ from askbrief.tui import make_app  # noqa: E402
 from askbrief.tui.widgets import HistorySidebar  # noqa: E402
 from askbrief.tui.widgets.sources import SourceCard  # noqa: E402
 
-from conftest import SEEDS  # noqa: E402
+from helpers import SEEDS  # noqa: E402
 
 SIZE = (120, 40)
 
@@ -31,29 +31,21 @@ def run_async(fn):
     return wrapper
 
 
-@pytest.fixture
-def store(tmp_path):
-    from askbrief.history import HistoryStore
-
-    st = HistoryStore(tmp_path / "history.db")
-    yield st
-    st.close()
-
-
 class SpyAssistant:
     """The real assistant, recording the context each question was asked with."""
 
-    def __init__(self, inner, fail_first: int = 0):
+    def __init__(self, inner, fail_first: int = 0, error: Exception | None = None):
         self.inner = inner
         self.brief = inner.brief
         self.calls: list[tuple[str, list[Answer]]] = []
         self.fail_first = fail_first
+        self.error = error or AskbriefError("the index is on fire")
 
     def ask(self, question, settings=None, context=()):
         self.calls.append((question, list(context)))
         if self.fail_first:
             self.fail_first -= 1
-            raise AskbriefError("the index is on fire")
+            raise self.error
         return self.inner.ask(question, settings=settings, context=context)
 
 
@@ -195,14 +187,18 @@ async def test_export_writes_markdown(seeds_assistant, store, tmp_path, monkeypa
         assert "Who took Gharyan?" in files[0].read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("error,shown", [
+    (AskbriefError("the index is on fire"), "the index is on fire"),
+    (KeyError("x"), "internal error: KeyError: 'x' (set ASKBRIEF_DEBUG=1 for details)"),  # a bug
+])
 @run_async
-async def test_error_in_ask_is_notified_and_input_still_works(seeds_assistant, store):
-    spy = SpyAssistant(seeds_assistant, fail_first=1)
+async def test_error_in_ask_is_notified_and_input_still_works(seeds_assistant, store, error, shown):
+    spy = SpyAssistant(seeds_assistant, fail_first=1, error=error)
     app = make_app(spy, store)
     async with app.run_test(size=SIZE) as pilot:
         await ask(pilot, "Who took Gharyan?")
         errors = [n for n in app._notifications if n.severity == "error"]
-        assert errors and "the index is on fire" in errors[0].message
+        assert errors and shown in errors[0].message
         assert app.chat.answers == [] and app.chat.view.turns == []
         # the question is back in the box; asking again works
         assert app.chat.question.value == "Who took Gharyan?"
@@ -361,6 +357,31 @@ def test_chat_continue_opens_the_last_conversation(monkeypatch, seeds_assistant)
     _as_terminal(monkeypatch)
     assert cli.run(["chat", "--corpus", str(SEEDS), "-c"]) == 0
     assert seen["ran"] and seen["id"] == last and seen["error"] is None
+
+
+def test_chat_on_a_damaged_history_opens_without_it_and_says_how_to_start_afresh(
+        monkeypatch, isolated_user_dirs):
+    import askbrief.tui
+    from askbrief import cli
+
+    path = isolated_user_dirs / "data" / "history.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\x00garbage, not sqlite\n" * 500)
+    seen = {}
+
+    class Dummy:
+        def run(self):
+            pass
+
+    def fake_make_app(assistant, store, conversation_id=None, store_error=None):
+        seen.update(store=store, error=store_error)
+        return Dummy()
+
+    monkeypatch.setattr(askbrief.tui, "make_app", fake_make_app)
+    _as_terminal(monkeypatch)
+    assert cli.run(["chat", "--corpus", str(SEEDS)]) == 0
+    assert seen["store"] is None and str(path) in seen["error"] and "damaged" in seen["error"]
+    assert seen["error"].endswith(f"(to start a new history, move it aside: mv '{path}' '{path}.damaged')")
 
 
 def test_chat_needs_a_terminal_and_one_of_continue_or_resume(capsys):

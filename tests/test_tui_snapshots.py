@@ -21,14 +21,11 @@ FROZEN = datetime(2024, 5, 1, 9, 30, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
-    from askbrief.history import HistoryStore
-
+def history_clock(monkeypatch):
+    """The shared ``store`` fixture's clock, frozen, and times shown in UTC."""
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
-    st = HistoryStore(tmp_path / "history.db", clock=lambda: FROZEN)
-    yield st
-    st.close()
+    yield lambda: FROZEN
     monkeypatch.undo()
     time.tzset()
 
@@ -67,58 +64,46 @@ ARTICLES = {
 class CannedAssistant:
     """A real brief with answers written out by hand (for the questions the tests ask)."""
 
-    def __init__(self, folder):
+    def __init__(self, folder, make_answer, make_citation):
         import askbrief
 
         for name, text in ARTICLES.items():
             (folder / name).write_text(text, encoding="utf-8")
         self.brief = askbrief.load([str(folder)]).brief
-        cite = self.cite
+        self.make_citation = make_citation
+        cite, answer = self.cite, make_answer
+        taken = cite("Forces loyal to Khalifa Haftar took control of the town of Gharyan, 50 kilometers "
+                     "(31 miles) from Tripoli, without major clashes.")
+        officials = cite("Officials said Haftar's forces took over the town of Gharyan on Wednesday.")
         self.answers = {
-            "Who took Gharyan?": self.answer(
-                "Who took Gharyan?", "Khalifa Haftar", 0.91,
-                cite("Forces loyal to Khalifa Haftar took control of the town of Gharyan, 50 kilometers "
-                     "(31 miles) from Tripoli, without major clashes."),
-                cite("Officials said Haftar's forces took over the town of Gharyan on Wednesday.")),
-            "How far is it from Tripoli?": self.answer(
-                "How far is it from Tripoli?", "50 kilometers (31 miles)", 0.84,
-                cite("Forces loyal to Khalifa Haftar took control of the town of Gharyan, 50 kilometers "
-                     "(31 miles) from Tripoli, without major clashes."),
-                resolved={"it": "Gharyan"}),
-            "What is the capital of Peru?": self.answer(
-                "What is the capital of Peru?", None, 0.12,
-                cite("The UN envoy said the talks [bold]would go ahead[/] as planned."),
-                cite("Officials said Haftar's forces took over the town of Gharyan on Wednesday.")),
+            "Who took Gharyan?": answer("Who took Gharyan?", "Khalifa Haftar", taken, officials,
+                                        confidence=0.91),
+            "How far is it from Tripoli?": answer("How far is it from Tripoli?", "50 kilometers (31 miles)",
+                                                  taken, confidence=0.84, resolved={"it": "Gharyan"}),
+            "What is the capital of Peru?": answer(
+                "What is the capital of Peru?", None,
+                cite("The UN envoy said the talks [bold]would go ahead[/] as planned."), officials,
+                confidence=0.12),
         }
 
     def cite(self, quote):
-        from askbrief.models import Citation
-
-        for ch in self.brief.chunks:
-            doc = self.brief.document(ch.doc)
-            para = doc.text[ch.para_start:ch.para_end]
+        """The citation of ``quote`` in the first paragraph of the brief that holds it."""
+        for doc_id, paragraph in self.brief.paragraph_keys():
+            doc, para = self.brief.document(doc_id), self.brief.paragraph(doc_id, paragraph)
             if quote in para:
-                i = para.index(quote)
-                return Citation(doc=doc.id, title=doc.title, date=doc.date, paragraph=ch.paragraph,
-                                start=i, end=i + len(quote), quote=quote)
+                return self.make_citation(quote, doc_id, paragraph, para.index(quote), title=doc.title,
+                                          date=doc.date)
         raise AssertionError(quote)
-
-    def answer(self, question, answer, confidence, *citations, resolved=None):
-        from askbrief.models import Answer
-
-        return Answer(question=question, answer=answer, abstained=answer is None, confidence=confidence,
-                      evidence=citations[0].quote if answer else None, citations=list(citations),
-                      retrieved=[], elapsed_ms=1.0, resolved=resolved or {})
 
     def ask(self, question, settings=None, context=()):
         return self.answers[" ".join(question.split())]
 
 
 @pytest.fixture
-def canned(tmp_path):
+def canned(tmp_path, make_answer, make_citation):
     folder = tmp_path / "brief"
     folder.mkdir()
-    return CannedAssistant(folder)
+    return CannedAssistant(folder, make_answer, make_citation)
 
 
 def test_answer_with_sources(snap_compare, canned, store):

@@ -4,7 +4,7 @@ from askbrief import variants
 from askbrief.corpus import load_brief
 from askbrief.variants import edit_distance, find_groups, phonetic_key
 
-from conftest import SEEDS
+from helpers import SEEDS
 
 
 def _group_with(groups, name):
@@ -43,8 +43,6 @@ def test_keys_and_distance():
 
 
 def test_variant_question_is_answered(seeds_assistant):
-    from test_answer import ask
-
-    ans = ask(seeds_assistant, "Who is Hifter's top aide?")
+    ans = seeds_assistant.ask("Who is Hifter's top aide?")
     assert not ans.abstained
     assert "Hassi" in ans.answer

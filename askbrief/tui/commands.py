@@ -14,7 +14,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from askbrief.errors import AskbriefError
 from askbrief.render import safe, shorten
 
-from .richtext import when
+from .richtext import summary_note
 
 
 class ConversationsProvider(Provider):
@@ -29,9 +29,7 @@ class ConversationsProvider(Provider):
         except AskbriefError:
             return
         for s in summaries:
-            turns = getattr(s, "turns", 0)
-            self._items.append((s.id, shorten(safe(s.title or "(untitled)"), 100),
-                                f"{when(s.updated)} · {turns} turn{'s' if turns != 1 else ''}"))
+            self._items.append((s.id, shorten(safe(s.title or "(untitled)"), 100), summary_note(s)))
 
     def _open(self, conversation_id: int):
         return partial(self.app.chat.open_conversation, conversation_id)

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from rich.text import Text
 
 from askbrief.models import ABSTAIN_TEXT, Answer, Citation
-from askbrief.render import safe, safe_parts, source_label
+from askbrief.render import mark_parts, plural, safe, safe_parts, source_label
 
 QUESTION_STYLE = "bold"
 ANSWER_STYLE = "bold #ffa62b"
@@ -36,12 +36,14 @@ def join_safe(parts: Sequence[tuple[str, str]]) -> Text:
     return out
 
 
+def _marked(text: str, answer: str | None, base: str, mark: str) -> list[tuple[str, str]]:
+    """``text`` in pieces styled ``base``, the first occurrence of ``answer`` styled ``mark``."""
+    return [(piece, mark if tag == "mark" else base) for piece, tag in mark_parts(text, answer)]
+
+
 def highlighted(text: str, answer: str | None, base: str = "", mark: str = MARK_STYLE) -> Text:
     """``text`` with the first occurrence of ``answer`` marked."""
-    i = text.find(answer) if answer else -1
-    if i < 0 or not answer:
-        return join_safe([(text, base)])
-    return join_safe([(text[:i], base), (answer, mark), (text[i + len(answer):], base)])
+    return join_safe(_marked(text, answer, base, mark))
 
 
 def paragraph_text(paragraph: str, citation: Citation, answer: str | None) -> Text:
@@ -53,12 +55,7 @@ def paragraph_text(paragraph: str, citation: Citation, answer: str | None) -> Te
     start, end = citation.start, citation.end
     if not (0 <= start <= end <= len(paragraph)) or paragraph[start:end] != citation.quote:
         return highlighted(citation.quote, answer, QUOTE_STYLE)
-    quote = paragraph[start:end]
-    i = quote.find(answer) if answer else -1
-    if i < 0 or not answer:
-        inner = [(quote, QUOTE_STYLE)]
-    else:
-        inner = [(quote[:i], QUOTE_STYLE), (answer, MARK_STYLE), (quote[i + len(answer):], QUOTE_STYLE)]
+    inner = _marked(paragraph[start:end], answer, QUOTE_STYLE, MARK_STYLE)
     return join_safe([(paragraph[:start], ""), *inner, (paragraph[end:], "")])
 
 
@@ -115,7 +112,7 @@ def answer_text(answer: Answer, current: int | None = None) -> Text:
         out.append(" · ".join(others), style="italic")
     n = len(answer.citations)
     out.append("\n")
-    out.append(f"{n} source{'s' if n != 1 else ''}{' agree' if n > 1 else ''}", style=DIM_STYLE)
+    out.append(f"{n} {plural(n, 'source')}{' agree' if n > 1 else ''}", style=DIM_STYLE)
     out.append(f" · confidence {answer.confidence:.2f}  ", style=DIM_STYLE)
     out.append_text(markers(n, current))
     return out
@@ -127,6 +124,12 @@ def source_header(n: int, citation: Citation) -> Text:
     where = " · ".join(x for x in (safe(citation.date or ""), safe(source_label(citation))) if x)
     out.append("\n" + where, style=DIM_STYLE)
     return out
+
+
+def summary_note(summary) -> str:
+    """A saved conversation's last time and length, "2024-05-01 09:30 · 2 turns": the line
+    under its title in the sidebar and the command palette."""
+    return f"{when(summary.updated)} · {summary.turns} {plural(summary.turns, 'turn')}"
 
 
 def when(value: object) -> str:

@@ -7,7 +7,6 @@ thread worker; each answer is saved the moment it is shown.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from askbrief.errors import AskbriefError, HistoryError
+from askbrief.errors import AskbriefError, HistoryError, internal_error, show_tracebacks
 from askbrief.models import Answer
 from askbrief.render import render_text, safe, shorten
 
@@ -113,11 +112,9 @@ class ChatScreen(Screen):
         except AskbriefError as e:
             self.app.call_from_thread(self._failed, turn, question, str(e), generation)
         except Exception as e:  # a bug: say so, keep the chat alive
-            if os.environ.get("ASKBRIEF_DEBUG", "") not in ("", "0"):
+            if show_tracebacks():
                 raise
-            self.app.call_from_thread(
-                self._failed, turn, question,
-                f"internal error: {type(e).__name__}: {e} (set ASKBRIEF_DEBUG=1 for details)", generation)
+            self.app.call_from_thread(self._failed, turn, question, internal_error(e), generation)
         else:
             self.app.call_from_thread(self._answered, turn, answer, generation)
 

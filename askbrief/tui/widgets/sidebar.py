@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from askbrief.render import safe, shorten
 
-from ..richtext import when
+from ..richtext import summary_note
 
 
 class HistorySidebar(Vertical):
@@ -57,8 +57,7 @@ class HistorySidebar(Vertical):
         options.clear_options()
         for s in summaries:
             label = Text(shorten(safe(s.title or "(untitled)"), 80), style="bold" if s.id == current else "")
-            turns = getattr(s, "turns", 0)
-            label.append(f"\n{when(s.updated)} · {turns} turn{'s' if turns != 1 else ''}", style="dim")
+            label.append("\n" + summary_note(s), style="dim")
             options.add_option(Option(label, id=str(s.id)))
         self.query_one("#history-empty").display = not summaries
         options.display = bool(summaries)

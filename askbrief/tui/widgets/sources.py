@@ -8,7 +8,8 @@ from textual.message import Message
 from textual.widgets import Static
 
 from askbrief.corpus import Brief
-from askbrief.models import Answer, Citation
+from askbrief.models import Answer
+from askbrief.render import plural
 
 from ..richtext import paragraph_text, source_header
 
@@ -59,24 +60,9 @@ class SourcesPane(VerticalScroll):
         self.brief = brief
         self.answer: Answer | None = None
         self.current: int | None = None
-        self._paragraphs: dict[tuple[str, int], tuple[int, int]] | None = None
 
     def compose(self):
         yield Static("The sources of the selected answer appear here.", id="sources-heading")
-
-    def paragraph(self, citation: Citation) -> str | None:
-        """The full text of the cited paragraph in the loaded brief, if it is there."""
-        if self._paragraphs is None:
-            self._paragraphs = {}
-            for ch in self.brief.chunks:
-                self._paragraphs.setdefault((ch.doc, ch.paragraph), (ch.para_start, ch.para_end))
-        span = self._paragraphs.get((citation.doc, citation.paragraph))
-        if span is None:
-            return None
-        try:
-            return self.brief.document(citation.doc).text[span[0]:span[1]]
-        except KeyError:
-            return None
 
     async def show(self, answer: Answer | None) -> None:
         self.answer = answer
@@ -90,12 +76,12 @@ class SourcesPane(VerticalScroll):
         if answer.abstained:
             heading.update(f"Closest passages ({n})" if n else "No passage came close.")
         else:
-            heading.update(f"{n} source{'s' if n != 1 else ''}")
+            heading.update(f"{n} {plural(n, 'source')}")
         cards = []
         for i, c in enumerate(answer.citations):
             text = source_header(i, c)
             text.append("\n")
-            para = self.paragraph(c)
+            para = self.brief.paragraph(c.doc, c.paragraph)
             if para is None:
                 text.append("(this paragraph is not in the loaded brief; the quote:)\n", style="dim italic")
                 para = c.quote

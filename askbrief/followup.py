@@ -1,11 +1,15 @@
 """Follow-up questions, resolved against the earlier turns of a conversation.
 
-Follow-ups. A question that leans on the conversation ("How far is it from Tripoli?" after
-"Who took Gharyan?") is resolved with the entities of the previous turn: the capitalised
-name runs of its question, of its answer and of its evidence. A pronoun is matched by type:
-he/she/his/her want a person, it/there/"the town" a place or thing, and a name the question
-already contains is never its own referent. The referent's index terms are added to the
-retrieval query and to answer scoring; the answer records what the reference was taken to mean.
+A question that leans on the conversation ("How far is it from Tripoli?" after "Who took
+Gharyan?") is resolved with the names of the previous turns (``names.entities``): the
+capitalised name runs of a turn's question, of its answer and of its evidence. A pronoun is
+matched by type (``names.kind_in``): he/she/his/her want a person, it/there/"the town" a
+place or thing, and a name the question already contains is never its own referent. The
+referent's index terms are added to the retrieval query and to answer scoring; the answer
+records what the reference was taken to mean.
+
+(Not to be confused with ``records.Conversation``, a saved conversation, nor with the chat's
+conversation widget.)
 """
 
 from __future__ import annotations
@@ -14,13 +18,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-
+from .answer.names import Entity, entities, kind_in
+from .answer.question import PERSON, PLACE, THING
 from .models import Answer
-from .text import STOPWORDS, tokenize
+from .text import tokenize
 
-# --- follow-up resolution ----------------------------------------------------------
-
-PERSON, PLACE, THING, GROUP = "person", "place", "thing", "group"
+GROUP = "group"
 
 # reference word -> the kind of thing it can stand for
 _PRONOUNS = {
@@ -56,29 +59,6 @@ _ELLIPSIS_RE = re.compile(r"^\s*(?:and|but|also|what about|how about|what of|and
 _WH_KIND = [(re.compile(r"\b(?:who|whom|whose)\b", re.I), PERSON),
             (re.compile(r"\bwhere\b|\b(?:what|which) (?:city|town|country|place|region)\b", re.I), PLACE)]
 
-# capitalised words that start no name, and titles that mark a person
-_NOT_NAMES = {w.capitalize() for w in STOPWORDS} | {
-    "The", "A", "An", "How", "Who", "What", "When", "Where", "Why", "Which", "Did", "Do", "Does",
-    "Is", "Are", "Was", "Were", "Has", "Have", "Can", "Could", "Will", "Would", "Should", "And",
-    "But", "Or", "If", "In", "On", "At", "To", "From", "By", "For", "With", "Of", "As", "After",
-    "Before", "Since", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December"}
-_TITLES = {"president", "prime", "minister", "mr", "mrs", "ms", "dr", "gen", "general", "marshal",
-           "field", "king", "queen", "prince", "princess", "sheikh", "colonel", "col", "commander",
-           "lt", "sgt", "capt", "maj", "spokesman", "spokeswoman", "secretary-general", "envoy",
-           "ambassador", "sen", "senator", "gov", "governor", "pope", "sir", "lady", "lord",
-           "judge", "chancellor", "premier", "emir", "sultan", "ayatollah", "chief"}
-_PARTICLES = {"al", "el", "bin", "ibn", "abu", "de", "da", "di", "du", "van", "von", "der", "la",
-              "le", "of", "for", "and"}
-_NAME_WORD_RE = re.compile(r"[^\W\d_][\w'’.\-]*(?<![.\-])", re.UNICODE)
-_PLACE_BEFORE = {"in", "at", "from", "to", "near", "into", "toward", "towards", "outside", "inside",
-                 "around", "across", "through", "via", "reach", "reached", "entered", "capital"}
-_PLACE_NOUN_OF_RE = re.compile(r"\b(?:town|city|village|capital|region|province|country|port) of\s*$", re.I)
-_PERSON_AFTER = {"said", "says", "told", "announced", "added", "resigned", "declared", "warned",
-                 "insisted", "urged", "wrote", "tweeted", "ordered", "met", "spoke", "vowed"}
-_PERSON_POSSESSED = {"forces", "troops", "men", "army", "fighters", "spokesman", "aide", "aides",
-                     "wife", "son", "father", "brother", "office", "supporters", "loyalists"}
 MAX_LOOKBACK = 3
 CORPUS_SAMPLES = 8
 
@@ -90,100 +70,6 @@ class Resolution:
     extra_terms: list[str] = field(default_factory=list)
     resolved: dict[str, str] = field(default_factory=dict)
     topic_terms: list[str] = field(default_factory=list)  # the previous question's, as hints
-
-    def __bool__(self) -> bool:
-        return bool(self.extra_terms or self.resolved)
-
-
-@dataclass
-class _Entity:
-    name: str        # as shown: "Abdelaziz Bouteflika" (titles dropped)
-    terms: frozenset[str]
-    titled: bool     # preceded or led by a person's title ("President ...")
-    start: int = 0   # position in the text it came from
-
-
-def entities(text: str) -> list[_Entity]:
-    """Runs of capitalised words (with name particles inside) in text, in order."""
-    out: list[_Entity] = []
-    words = [(m.start(), m.end(), m.group()) for m in _NAME_WORD_RE.finditer(text)]
-    i = 0
-    while i < len(words):
-        start, end, w = words[i]
-        if not _capital(w) or w.rstrip("'’s") in _NOT_NAMES and not _possessive(w):
-            i += 1
-            continue
-        run = [(start, end, w)]
-        k = i + 1
-        while k < len(words) and not _possessive(run[-1][2]):
-            gap = text[run[-1][1]:words[k][0]]
-            nxt = words[k][2]
-            if gap not in (" ", "-"):
-                break
-            if _capital(nxt) and nxt not in _NOT_NAMES:
-                run.append(words[k])
-            elif nxt.lower() in _PARTICLES and k + 1 < len(words) and _capital(words[k + 1][2]):
-                run.append(words[k])
-            else:
-                break
-            k += 1
-        i = k
-        # "UN Secretary-General Antonio Guterres": the name is what follows the last title
-        last_title = max((n for n, r in enumerate(run) if _title_word(r[2])), default=-1)
-        titled = last_title >= 0
-        run = run[last_title + 1:]
-        if not run:
-            continue
-        name = text[run[0][0]:run[-1][1]]
-        name = re.sub(r"['’]s$", "", name)
-        before = text[max(0, run[0][0] - 40):run[0][0]].split()
-        if before and _title_word(before[-1]):
-            titled = True
-        terms = frozenset(tokenize(name))
-        if terms and sum(c.isalnum() for c in name) >= 2:  # not "N" of a broken "U.N."
-            out.append(_Entity(name, terms, titled, run[0][0]))
-    return out
-
-
-def _title_word(word: str) -> bool:
-    w = word.lower().rstrip(".")
-    return w in _TITLES or w.rsplit("-", 1)[-1] in _TITLES
-
-
-def _capital(word: str) -> bool:
-    return word[:1].isupper() or word[:3].lower() in ("al-", "el-")
-
-
-def _possessive(word: str) -> bool:
-    return word.endswith(("'s", "’s"))
-
-
-def _kind(entity: _Entity, texts: Sequence[str]) -> str | None:
-    """PERSON or PLACE from how the name is used in texts; None when they do not say."""
-    if entity.titled:
-        return PERSON
-    person = place = 0
-    pattern = re.compile(r"(?<![\w-])" + re.escape(entity.name) + r"(?:['’]s)?(?![\w-])")
-    for text in texts:
-        for m in pattern.finditer(text):
-            before = text[max(0, m.start() - 40):m.start()]
-            prev = before.split()[-1].lower().rstrip(".,") if before.split() else ""
-            after = text[m.end():m.end() + 30].split()
-            nxt = after[0].lower().strip(".,;:") if after else ""
-            possessive = m.group().endswith(("'s", "’s"))
-            if prev in _TITLES:
-                person += 2
-            if nxt in _PERSON_AFTER:
-                person += 1
-            if possessive and nxt in _PERSON_POSSESSED:
-                person += 1
-            if not possessive and (prev in _PLACE_BEFORE or _PLACE_NOUN_OF_RE.search(before)):
-                place += 2 if _PLACE_NOUN_OF_RE.search(before) else 1
-    if person > place:
-        return PERSON
-    if place > person:
-        return PLACE
-    return None
 
 
 def _fits(want: str, kind: str | None) -> bool:
@@ -246,7 +132,7 @@ def _spelled_out(answer: Answer) -> str:
     return spelled_out(answer.question, answer.resolved)
 
 
-def _candidates(answer: Answer, want: str) -> list[_Entity]:
+def _candidates(answer: Answer, want: str) -> list[Entity]:
     """Entities of one earlier turn in order of preference for a reference of kind ``want``.
 
     The answer to a "who" question is the first choice for a person; for anything else the
@@ -264,7 +150,7 @@ def _candidates(answer: Answer, want: str) -> list[_Entity]:
         # "they": who did it, or a group the question named; not any name of the evidence
         whole = []
         if asked == PERSON and answer.answer and not answer.abstained:
-            whole = [_Entity(answer.answer, frozenset(tokenize(answer.answer)), False)]
+            whole = [Entity(answer.answer, frozenset(tokenize(answer.answer)), False)]
         return whole + from_question
     if want == PERSON:
         return from_question + from_answer + from_evidence
@@ -305,9 +191,9 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
     kinds: dict[str, str | None] = {}
     base_texts = _context_texts(context)
 
-    def kind_of(e: _Entity) -> str | None:
+    def kind_of(e: Entity) -> str | None:
         if e.name not in kinds:
-            kinds[e.name] = _kind(e, base_texts + _corpus_texts(e.name, index))
+            kinds[e.name] = kind_in(e, base_texts + _corpus_texts(e.name, index))
         return kinds[e.name]
 
     taken: set[frozenset[str]] = set()
@@ -363,7 +249,7 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
     return res
 
 
-def _answer_fits(answer: Answer, e: _Entity, want: str, kind: str | None) -> bool:
+def _answer_fits(answer: Answer, e: Entity, want: str, kind: str | None) -> bool:
     """The answer to a "who" question is a person (or a group), unless the brief uses the
     name as a place."""
     if answer.abstained or not answer.answer or e.name not in answer.answer:

@@ -1,13 +1,16 @@
-"""Fit the answer selector's (``answer.py``) two models and write ``askbrief/weights.json``: ``python -m askbrief.train``.
+"""Fit the answer selector's two models and write them to askbrief/answer/weights.json.
 
-Data: the SQuAD 2.0 sample ``tests/data/squad2-tune.json`` (its brief built from its own
-contexts, as ``askbrief eval`` does) and the seed questions ``tests/data/seeds-questions.jsonl``
-on the bundled brief. Folds are whole articles for SQuAD (its three articles) and thirds of the
-seed questions (every third question in file order) for the seed brief, whose five articles
-share their story: every figure printed is for questions the weights were not fitted to, and on
-SQuAD for text they were not fitted to either. The seed folds matter for the confidence model:
-it is fitted to out-of-fold answers, and those of a ranker that never saw a question on news text
-would teach it that news questions go wrong more often than they do with the shipped ranker.
+``python -m training.fit``, run from a checkout of the repository: training is no part of the
+installed package. Data, given as arguments with defaults in the repository: the SQuAD 2.0
+sample ``tests/data/squad2-tune.json`` (``--squad``; its brief built from its own contexts, as
+``askbrief eval`` does) and the seed questions ``tests/data/seeds-questions.jsonl``
+(``--seed-questions``) on the bundled brief ``seeds/`` (``--seed-brief``). Folds are whole
+articles for SQuAD (its three articles) and thirds of the seed questions (every third question
+in file order) for the seed brief, whose five articles share their story: every figure printed
+is for questions the weights were not fitted to, and on SQuAD for text they were not fitted to
+either. The seed folds matter for the confidence model: it is fitted to out-of-fold answers,
+and those of a ranker that never saw a question on news text would teach it that news
+questions go wrong more often than they do with the shipped ranker.
 
 1. The ranking model: a linear score over candidate features, trained listwise (softmax over
    one question's candidates against a target that puts each candidate's mass in proportion
@@ -36,16 +39,15 @@ from pathlib import Path
 
 import numpy as np
 
-from . import answer as A
-from .corpus import load_brief
-from .evaluate import f1_score, read_questions, squad_brief
-from .index import build_index
-from .models import Settings
-from .retrieve import search
-from .spans import wh_word
-from .text import tokenize
+from askbrief.answer import features, model, read, wh_word
+from askbrief.corpus import load_brief
+from askbrief.evaluate import f1_score, read_questions, squad_brief
+from askbrief.index import build_index
+from askbrief.models import Settings
+from askbrief.retrieve import search
+from askbrief.variants import term_map
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the repository
 SQUAD = ROOT / "tests" / "data" / "squad2-tune.json"
 SEEDS_Q = ROOT / "tests" / "data" / "seeds-questions.jsonl"
 SEEDS = ROOT / "seeds"
@@ -70,18 +72,10 @@ class Item:
     fold: str
     question: str
     answers: list[str]  # [] unanswerable
-    ex: A.Extraction
+    ex: features.Extraction
     f1: np.ndarray  # per candidate
     texts: list[str]
     off_topic: bool = False  # tagged "off-topic": the brief is about something else
-
-
-def term_map_for(brief):
-    try:
-        from .variants import term_map
-    except ImportError:  # pragma: no cover
-        return {}
-    return term_map(brief)
 
 
 def _items(fold_of, cases, index, settings: Settings) -> list[Item]:
@@ -90,8 +84,9 @@ def _items(fold_of, cases, index, settings: Settings) -> list[Item]:
         if len(case.asked) != 1 or case.answers is None:
             continue
         q = case.asked[0]
-        hits = search(index, tokenize(q), settings.top_k)
-        ex = A.extract(q, index, hits, settings)
+        question = read(q, index)
+        hits = search(index, question.search_terms, settings.top_k)
+        ex = features.extract(question, index, hits, settings)
         texts = [c.span.text for c in ex.candidates]
         f1 = np.array([f1_score(t, case.answers) if case.answers else 0.0 for t in texts])
         out.append(Item(case.id, fold_of(case), q, list(case.answers), ex, f1, texts,
@@ -99,17 +94,18 @@ def _items(fold_of, cases, index, settings: Settings) -> list[Item]:
     return out
 
 
-def load_items(settings: Settings, seeds: bool = True, limit: int | None = None) -> list[Item]:
+def load_items(settings: Settings, seeds: bool = True, limit: int | None = None, squad: Path = SQUAD,
+               seed_questions: Path = SEEDS_Q, seed_brief: Path = SEEDS) -> list[Item]:
     """Feature extraction for every question (the slow part: done once)."""
-    qs = read_questions(SQUAD)
+    qs = read_questions(squad)
     brief = squad_brief(qs)
-    index = build_index(brief, term_map=term_map_for(brief))
+    index = build_index(brief, term_map=term_map(brief))
     cases = qs.cases[:limit] if limit else qs.cases
     items = _items(lambda c: sorted(c.gold)[0][0] if c.gold else "?", cases, index, settings)
-    if seeds and SEEDS_Q.exists():
-        sq = read_questions(SEEDS_Q)
-        sbrief = load_brief([SEEDS])
-        sindex = build_index(sbrief, term_map=term_map_for(sbrief))
+    if seeds:
+        sq = read_questions(seed_questions)
+        sbrief = load_brief([seed_brief])
+        sindex = build_index(sbrief, term_map=term_map(sbrief))
         cases = [c for c in (sq.cases[:limit] if limit else sq.cases) if len(c.asked) == 1]
         fold = {c.id: f"seeds-{i % SEED_FOLDS + 1}" for i, c in enumerate(cases)}
         items += _items(lambda c: fold[c.id], cases, sindex, settings)
@@ -148,9 +144,9 @@ def conf_rows(items: Sequence[Item], w: np.ndarray) -> tuple[np.ndarray, np.ndar
     """(features, target F1, predicted text) per question; no candidates -> a zero row."""
     X, y, preds = [], [], []
     for it in items:
-        r = A.rank(it.ex, w)
+        r = model.rank(it.ex, w)
         if r is None:
-            X.append(np.zeros(len(A.CONF_FEATURES)))
+            X.append(np.zeros(len(model.CONF_FEATURES)))
             y.append(0.0)
             preds.append("")
             continue
@@ -177,10 +173,9 @@ def fit_conf(X: np.ndarray, y: np.ndarray, l2: float = L2_CONF, iters: int = 30)
 
 
 def confidences(X: np.ndarray, v: np.ndarray) -> np.ndarray:
-    c = 1.0 / (1.0 + np.exp(-np.clip(X @ v, -30, 30)))
-    c = np.array([A.gate(ci, x) for ci, x in zip(c, X)])
-    c[np.abs(X).sum(axis=1) == 0] = 0.0
-    return c
+    """The confidence of each row as ``select`` computes it (0 for a question without
+    candidates)."""
+    return np.array([model.confidence(v, x) if np.abs(x).sum() > 0 else 0.0 for x in X])
 
 
 def best_threshold(conf: np.ndarray, f1: np.ndarray, answerable: np.ndarray,
@@ -225,7 +220,7 @@ class Outcome:
         return self.f1 if self.item.answers else 0.0
 
 
-def _fit_all(items: Sequence[Item], folds: list[str], log) -> tuple[A.Model, list[Outcome]]:
+def _fit_all(items: Sequence[Item], folds: list[str], log) -> tuple[model.Model, list[Outcome]]:
     """Nested leave-one-fold-out: out-of-fold outcomes for every item, and the final model."""
     by = {f: [it for it in items if it.fold == f] for f in folds}
     rank_wo: dict[frozenset, np.ndarray] = {}
@@ -272,7 +267,7 @@ def _fit_all(items: Sequence[Item], folds: list[str], log) -> tuple[A.Model, lis
     if off:
         Xf, _y, _p = conf_rows(off, w)
         threshold = max(threshold, round(float(confidences(Xf, v).max()) + 0.01, 2))
-    return A.Model(w, v, threshold), outcomes
+    return model.Model(w, v, threshold), outcomes
 
 
 # --- reports -----------------------------------------------------------------------
@@ -340,30 +335,33 @@ def threshold_curve(squad: Sequence[Outcome], seeds: Sequence[Outcome]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m askbrief.train", description=__doc__.split("\n")[0])
-    p.add_argument("--out", default=str(A.WEIGHTS_PATH), help="where to write the weights")
+    p = argparse.ArgumentParser(prog="python -m training.fit", description=__doc__.split("\n")[0])
+    p.add_argument("--squad", type=Path, default=SQUAD, help="SQuAD 2.0 questions, their brief built from their contexts (default: %(default)s)")
+    p.add_argument("--seed-questions", type=Path, default=SEEDS_Q, help="JSONL questions on --seed-brief (default: %(default)s)")
+    p.add_argument("--seed-brief", type=Path, default=SEEDS, help="the brief of --seed-questions (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=model.WEIGHTS_PATH, help="where to write the weights (default: %(default)s)")
     p.add_argument("--report", metavar="FILE", help="also write the cross-validation report here")
     p.add_argument("--limit", type=int, help="use only the first N questions of each file (quick runs)")
     p.add_argument("--no-seeds", action="store_true", help="train on the SQuAD sample only")
     args = p.parse_args(argv)
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
     t0 = time.perf_counter()
-    items = load_items(Settings(), seeds=not args.no_seeds, limit=args.limit)
+    items = load_items(Settings(), seeds=not args.no_seeds, limit=args.limit, squad=args.squad,
+                       seed_questions=args.seed_questions, seed_brief=args.seed_brief)
     log(f"{len(items)} questions, {sum(len(it.texts) for it in items)} candidates "
         f"({time.perf_counter() - t0:.1f} s)")
     folds = sorted({it.fold for it in items})
-    model, outcomes = _fit_all(items, folds, log)
-    model.meta = {"trained_on": [SQUAD.name] + ([SEEDS_Q.name] if not args.no_seeds else []),
-                  "questions": len(items), "cv": {k: v for k, v in metrics(
-                      [o for o in outcomes if not is_seed(o.item)]).items()},
-                  "command": "python -m askbrief.train"}
-    Path(args.out).write_text(json.dumps(model.to_json(), indent=1, sort_keys=True) + "\n",
-                              encoding="utf-8")
+    fitted, outcomes = _fit_all(items, folds, log)
+    fitted.meta = {"trained_on": [args.squad.name] + ([args.seed_questions.name] if not args.no_seeds else []),
+                   "questions": len(items), "cv": {k: v for k, v in metrics(
+                       [o for o in outcomes if not is_seed(o.item)]).items()},
+                   "command": "python -m training.fit"}
+    args.out.write_text(json.dumps(fitted.to_json(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
     text = report(outcomes)
     print(text)
     if args.report:
         Path(args.report).write_text(text + "\n", encoding="utf-8")
-    log(f"wrote {args.out} (threshold {model.threshold:.2f}) in {time.perf_counter() - t0:.1f} s")
+    log(f"wrote {args.out} (threshold {fitted.threshold:.2f}) in {time.perf_counter() - t0:.1f} s")
     return 0
 
 

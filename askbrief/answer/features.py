@@ -1,0 +1,362 @@
+"""Candidates and their features: every span of the best sentences, described for the ranker.
+
+The selector reads the best sentences of the top chunks (by the share of the question each
+holds, ``read_sentences``) and takes every candidate span ``spans.py`` found there that can
+answer what the question asks (``fits``). Each candidate gets features (its shape crossed
+with the type the question asks for, how much of the question stands around it and how
+close, the sentence's and chunk's match, whether it repeats the question, its length, how
+the brief uses the name, how many sources state it): what one sentence gives all its spans
+is worked out once (``sentence_features``), the rest per span (``span_features``).
+Candidates that state the same thing are one group (``quantities.group``); ``model.py``
+scores them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..index import Index
+from ..models import Hit, Settings
+from ..text import fold
+from .names import POSSESSIVE_PRONOUNS, Names, head_word
+from .quantities import answer_key, group
+from .question import DATE, DURATION, KINDS, NUMBER, PERSON, PLACE, QUANTITY, Question, bigrams
+from .spans import AGENT_NOUNS, LENGTHS, SHAPES, VERB_START, Sentence, Span, parse_chunk
+
+SENTENCES = 10       # sentences read per question (the best by question coverage)
+CLEAR_USAGE = 0.75   # a name used this often as a place is no "who" answer (and vice versa)
+
+# word-context classes of a span: each is a feature and is crossed with the question's kind
+_CTX = ("prev_place", "prev_time", "prev_of", "prev_the", "prev_by", "prev_pron", "prev_punct",
+        "next_punct", "next_said", "next_of", "possessive", "prev_q", "next_q", "focus_in",
+        "focus_near", "quoted_ctx", "agent", "in_parens", "coord_q", "comma_q", "next_focus",
+        "list_plural", "gram_l2", "gram_r2", "gram_l3", "gram_r3", "verb_in", "ed_in")
+# where the question's words stand around a span, by the side of the question word they were
+# on ("Victoria has 37 seats ... and 12 seats in the Senate"): left/right of the span, for the
+# terms before ("b") and after ("a") the question word, crossed with the question's form
+_ORDER = ("lb", "rb", "la", "ra")
+_QFORMS = ("late", "aux", "subj")
+_GLOBAL = ("g_place", "g_person")  # how the brief uses a name elsewhere (``Names.usage``)
+BASE = ("bias", "sent_cov", "chunk_cov", "ctx_cov", "chunk_rel", "chunk_top", "sent_best",
+        "win4", "win10", "near_left", "near_right", "dist", "in_q", "all_in_q", "cuts",
+        "support", "docs", "stop_frac", "sent_bigram") + LENGTHS + _CTX + _ORDER + tuple(
+            f"{o}*{f}" for f in _QFORMS for o in _ORDER) + _GLOBAL
+_CROSSED = SHAPES + LENGTHS + _CTX + _GLOBAL + ("in_q",)
+CROSS = tuple(f"{k}*{s}" for k in KINDS for s in _CROSSED)
+FEATURES = BASE + CROSS
+FI = {f: i for i, f in enumerate(FEATURES)}  # feature -> its column
+_KI = {k: {f: FI[f"{k}*{f}"] for f in _CROSSED} for k in KINDS}
+_ORDER_COLS = {form: [FI[o] for o in _ORDER] + [FI[f"{o}*{form}"] for o in _ORDER] + [FI["sent_bigram"]]
+               for form in _QFORMS}
+_DYN = tuple(FI[f] for f in ("sent_cov", "chunk_cov", "ctx_cov", "chunk_rel", "chunk_top",
+                             "sent_best", "win4", "win10", "near_left", "near_right", "dist",
+                             "in_q", "all_in_q", "cuts", "stop_frac"))
+_PERCENT = {"percent", "percentag"}
+
+# --- what can answer what ------------------------------------------------------------
+
+# a quotation alone is no one ("I am sipping coffee now in Gharyan" does not answer "who")
+_AGENT_SHAPES = frozenset({"name", "cap", "appos"})
+_TIME_SHAPES = frozenset({"date", "year", "weekday", "month"})
+_NEEDS = {DATE: _TIME_SHAPES | {"num", "clause"}, NUMBER: {"num"}, QUANTITY: {"num"},
+          DURATION: {"num", "date"}}
+_EXCLUDES = {PERSON: _TIME_SHAPES | {"num", "unit"}, PLACE: _TIME_SHAPES | {"num", "unit"},
+             DATE: frozenset({"unit"}),  # "50 kilometers" is no date
+             DURATION: frozenset({"weekday"})}  # nor "Friday" a length of time
+
+
+def fits(kind: str, shapes: frozenset[str], agent: bool = False) -> bool:
+    """Hard answer-type agreement: a "when" is answered by a time, a "how many" by a number,
+    a "who" by a name or a noun for people ("Haftar's forces"), a "who" or "where" never by a
+    date or a number. Softer agreement is the ranker's work."""
+    if kind == PERSON and not (agent or shapes & _AGENT_SHAPES):
+        return False
+    need = _NEEDS.get(kind)
+    if need is not None and not (shapes & need):
+        return False
+    return not (shapes & _EXCLUDES.get(kind, frozenset()))
+
+
+# --- the values ----------------------------------------------------------------------
+
+@dataclass
+class Candidate:
+    chunk: int
+    sentence: Sentence
+    span: Span
+    key: str
+    row: int  # its row in the feature matrix
+    pronoun: bool = False  # "his forces" counted as "Haftar's forces": supports, never shown
+    sent_terms: frozenset[str] = frozenset()  # its sentence's terms, "he" read as its antecedent
+
+
+@dataclass
+class Extraction:
+    """Everything the models need about one question: candidates, features, evidence."""
+
+    q: Question
+    candidates: list[Candidate]
+    X: np.ndarray
+    groups: dict[str, list[int]]  # key -> candidate rows
+    max_cov: float = 0.0    # the best sentence's share of the question
+    retrieval: float = 0.0  # the top hit's BM25 score against the question's weight
+
+
+@dataclass(slots=True)
+class Read:
+    """A sentence of a top chunk as read for the question."""
+
+    sentence: Sentence
+    chunk: int
+    rank: int         # its chunk's rank among the hits
+    cov: float        # share of the question it holds
+    rel: float        # its chunk's score against the top hit's
+    chunk_cov: float
+    ctx_cov: float    # with the sentence before it
+    terms: frozenset[str]
+    word_terms: list[str]  # each word's term, name variants folded, "he" read as its antecedent
+
+
+@dataclass(slots=True)
+class SentenceFeatures:
+    """What a sentence gives each of its spans: where the question's words stand in it."""
+
+    weights: list[float]  # each word's weight in the question (0: not in it)
+    prefix: list[float]   # running sums of those
+    matched: list[int]    # positions of the question's words
+    before: list[float]   # running sums of the weights of the terms before the question word
+    after: list[float]    # ... and of those after it
+    bigram: float         # share of the question's bigrams it holds
+    gram_left: list[int]  # see ``_aligned``
+    gram_right: list[int]
+    paren: list[int]      # each word's depth in parentheses
+
+
+# --- the sentences read --------------------------------------------------------------
+
+def read_sentences(q: Question, index: Index, hits: Sequence[Hit], names: Names) -> tuple[list[Read], float]:
+    """The sentences of the hits that hold any of the question, best first, and the best
+    share of the question any of them holds."""
+    m = index.term_map
+    top_score = hits[0].score if hits else 0.0
+    scored: list[tuple[float, Read]] = []
+    max_cov = 0.0
+    for hit in hits:
+        sents = parse_chunk(index.brief.chunks[hit.chunk].text)
+        word_terms = []
+        for s in sents:
+            mt = [m.get(t, t) for *_r, t in s.words]
+            for k, ant in names.coref(hit.chunk, s).items():
+                mt[k] = ant  # "He said ..." counts as "Al-Mesmari said ..."
+            word_terms.append(mt)
+        sterms = [{t for t in mt if t} for mt in word_terms]
+        chunk_cov = q.coverage(set().union(*sterms) if sterms else set())
+        rel = hit.score / top_score if top_score > 0 else 0.0
+        for i, s in enumerate(sents):
+            cov = q.coverage(sterms[i])
+            if cov <= 0:
+                continue
+            ctx = q.coverage(sterms[i] | (sterms[i - 1] if i else set()))
+            max_cov = max(max_cov, cov)
+            scored.append((cov + 0.25 * rel, Read(s, hit.chunk, hit.rank, cov, rel, chunk_cov, ctx,
+                                                  frozenset(sterms[i]), word_terms[i])))
+    scored.sort(key=lambda x: -x[0])
+    return [r for _sc, r in scored], max_cov
+
+
+def sentence_features(q: Question, r: Read) -> SentenceFeatures:
+    s, mt = r.sentence, r.word_terms
+    mw = [q.weights.get(t, 0.0) if t else 0.0 for t in mt]
+    prefix, pb, pa = [0.0], [0.0], [0.0]
+    for t, v in zip(mt, mw):
+        prefix.append(prefix[-1] + v)
+        pb.append(pb[-1] + (v if t in q.before else 0.0))
+        pa.append(pa[-1] + (v if t in q.after else 0.0))
+    bigram = len(q.bigrams & bigrams([t for t in mt if t])) / len(q.bigrams) if q.bigrams else 0.0
+    toks = [t or fold(wd[2]) for t, wd in zip(mt, s.words)]
+    gram_left, gram_right = _aligned(toks, mt, q.grams, q.gram_words)
+    depth, paren = 0, []
+    for k, (ws, *_r) in enumerate(s.words):
+        gap = s.text[s.words[k - 1][1] if k else 0:ws]
+        depth = max(0, depth + gap.count("(") - gap.count(")"))
+        paren.append(depth)
+    return SentenceFeatures(mw, prefix, [k for k, v in enumerate(mw) if v > 0], pb, pa, bigram,
+                            gram_left, gram_right, paren)
+
+
+def _aligned(toks: list[str], mt: list[str], q_grams: frozenset,
+             q_words: frozenset[str]) -> tuple[list[int], list[int]]:
+    """For each word position k: how many words (2 or 3) right before a span starting at k (an
+    article skipped) and right after a span ending at k the question has in the same order,
+    with a content word among them; 0 when fewer than 2."""
+    n = len(toks)
+    near = [t in q_words for t in toks]  # a run touches the span with one of the question's words
+
+    def run(ks: range) -> bool:
+        return tuple(toks[k] for k in ks) in q_grams and any(mt[k] for k in ks)
+
+    left, right = [0] * n, [0] * n
+    for k in range(n):
+        e = k - 1 if k and toks[k - 1] in ("a", "an", "the") else k
+        if e >= 2 and near[e - 1]:
+            left[k] = 3 if e >= 3 and run(range(e - 3, e)) else 2 if run(range(e - 2, e)) else 0
+        if k + 3 <= n and near[k + 1]:
+            right[k] = 3 if k + 4 <= n and run(range(k + 1, k + 4)) else 2 if run(range(k + 1, k + 3)) else 0
+    return left, right
+
+
+# --- one span ------------------------------------------------------------------------
+
+def _usage_if_admitted(q: Question, s: Sentence, sp: Span, cterms: Sequence[str],
+                       names: Names) -> tuple[bool, tuple[float, float] | None]:
+    """Whether a span may answer the question, and how the brief uses its name (if any)."""
+    i, j = sp.first, sp.last
+    inq = sum(t in q.own for t in cterms) / len(cterms) if cterms else 0.0
+    if cterms and inq == 1.0 and "num" not in sp.shapes:
+        return False, None  # the answer never just repeats the question
+    if cterms and all(t in q.referred for t in cterms):
+        return False, None  # nor names what the question's "he" or "it" refers to
+    # a bare "forces" or "officials" names no one: a "who" answer made of common nouns is a
+    # modified noun for people ("Haftar's forces", "pro-government forces")
+    agent = (j > i and s.words[j][2].lower() in AGENT_NOUNS and all(wd[3] for wd in s.words[i:j + 1])
+             and s.words[i][2].lower() not in VERB_START)  # not "told Reuters news agency"
+    if not fits(q.kind, sp.shapes, agent) or sp.text.endswith(("'s", "’s")):
+        return False, None  # (nor is "Haftar's" an answer: its noun, "Haftar's forces", may be)
+    head = head_word(sp, s) if "name" in sp.shapes or "cap" in sp.shapes else ""
+    usage = names.usage(head) if head else None
+    if usage and q.kind in (PERSON, PLACE) and usage[0 if q.kind == PERSON else 1] >= CLEAR_USAGE:
+        return False, None  # the brief clearly uses the name as a place (for "who") or a person
+    return True, usage
+
+
+def _context(q: Question, r: Read, f: SentenceFeatures, sp: Span, cterms: Sequence[str],
+             dl: int, dr: int) -> list[str]:
+    """The span's word-context classes: its own (``Span.context``) and those that depend on
+    the question (its words next to the span, its focus, its wording on either side)."""
+    s, mt, mw = r.sentence, r.word_terms, f.weights
+    i, j, n = sp.first, sp.last, len(s.words)
+    ctx = list(sp.context)
+    if dl == 1:
+        ctx.append("prev_q")
+    if dr == 1:
+        ctx.append("next_q")
+    if q.focus:
+        if q.focus in cterms:
+            ctx.append("focus_in")
+        next_focus = j + 1 < n and mt[j + 1] == q.focus
+        if q.focus in _PERCENT:  # "50%", "50 percent", "50 per cent" for "what percentage"
+            next_focus = (s.text[sp.end:sp.end + 1] == "%" or (j + 1 < n and (
+                mt[j + 1] in _PERCENT or mt[j + 1:j + 3] == ["per", "cent"])))
+        if next_focus or (i and mt[i - 1] == q.focus) or (  # "the city of Misrata"
+                i > 1 and mt[i - 2] == q.focus and s.words[i - 1][2].lower() == "of"):
+            ctx.append("focus_near")
+        if next_focus:
+            ctx.append("next_focus")
+    # the question's own wording on either side of the span, stopwords included: "What did
+    # the order raise fears of?" against "sparking fears of a major showdown"
+    left, right = f.gram_left[i], f.gram_right[j]
+    if left >= 2:
+        ctx.append("gram_l3" if left >= 3 else "gram_l2")
+    if right >= 2:
+        ctx.append("gram_r3" if right >= 3 else "gram_r2")
+    if "list" in sp.shapes and q.plural:
+        ctx.append("list_plural")
+    if f.paren[i] > 0:
+        ctx.append("in_parens")
+    if (i > 1 and s.words[i - 1][2].lower() in ("and", "or") and mw[i - 2] > 0) or (
+            j + 2 < n and s.words[j + 1][2].lower() in ("and", "or") and mw[j + 2] > 0):
+        ctx.append("coord_q")
+    if (i and mw[i - 1] > 0 and "," in s.text[s.words[i - 1][1]:s.words[i][0]]) or (
+            j + 1 < n and mw[j + 1] > 0 and "," in s.text[s.words[j][1]:s.words[j + 1][0]]):
+        ctx.append("comma_q")
+    return ctx
+
+
+def span_features(q: Question, r: Read, f: SentenceFeatures, sp: Span, names: Names,
+                  max_cov: float, m: dict[str, str]) -> tuple[list[int], list[float]] | None:
+    """The columns and values of a span's feature row; None when it cannot answer."""
+    cterms = [m.get(t, t) for t in sp.terms] if m else sp.terms
+    admitted, usage = _usage_if_admitted(q, r.sentence, sp, cterms, names)
+    if not admitted:
+        return None
+    i, j, n = sp.first, sp.last, len(r.sentence.words)
+    inq = sum(t in q.own for t in cterms) / len(cterms) if cterms else 0.0
+    dl = dr = 99
+    for k in f.matched:
+        if k < i:
+            dl = i - k
+        elif k > j:
+            dr = k - j
+            break
+    ctx = _context(q, r, f, sp, cterms, dl, dr)
+    prefix, total, ki = f.prefix, q.total, _KI[q.kind]
+    vals = [r.cov, r.chunk_cov, r.ctx_cov, r.rel, float(r.rank == 0), float(r.cov >= max_cov - 1e-9),
+            min(1.0, (prefix[i] - prefix[max(0, i - 4)] + prefix[min(n, j + 5)] - prefix[j + 1]) / total),
+            min(1.0, (prefix[i] - prefix[max(0, i - 10)] + prefix[min(n, j + 11)] - prefix[j + 1]) / total),
+            1.0 / dl, 1.0 / dr, math.log1p(min(dl, dr)), inq, float(inq == 1.0), float(sp.cuts),
+            1.0 - len(sp.terms) / (j - i + 1)]
+    order = (min(1.0, f.before[i] / q.before_weight), min(1.0, (f.before[n] - f.before[j + 1]) / q.before_weight),
+             min(1.0, f.after[i] / q.after_weight), min(1.0, (f.after[n] - f.after[j + 1]) / q.after_weight))
+    cols = [*_ORDER_COLS[q.form], *_DYN, FI["bias"], FI[sp.length], ki[sp.length], ki["in_q"]]
+    values = [*order, *order, f.bigram, *vals, 1.0, 1.0, 1.0, inq]
+    for c in ctx:
+        cols += (FI[c], ki[c])
+    cols += (ki[shape] for shape in sp.shapes)
+    values += [1.0] * (2 * len(ctx) + len(sp.shapes))
+    if usage:
+        gp, gq = usage
+        cols += (FI["g_place"], ki["g_place"], FI["g_person"], ki["g_person"])
+        values += (gp, gp, gq, gq)
+    return cols, values
+
+
+def _key(r: Read, sp: Span, names: Names, m: dict[str, str]) -> tuple[str, bool]:
+    """The span's answer key, and whether it states it through a possessive pronoun: "his
+    forces" is keyed as "Haftar's forces" when Haftar is its antecedent."""
+    s, i = r.sentence, sp.first
+    if i and s.words[i - 1][2].lower() in POSSESSIVE_PRONOUNS and not any(
+            w[2][:1].isupper() for w in s.words[i:sp.last + 1]):
+        owner = names.antecedent(r.chunk, s.start + s.words[i - 1][0])
+        if owner:
+            return answer_key(f"{owner}'s {sp.text}", m), True
+    return answer_key(sp.text, m), False
+
+
+# --- a question's candidates ---------------------------------------------------------
+
+def extract(q: Question, index: Index, hits: Sequence[Hit], settings: Settings) -> Extraction:
+    """The candidates of the question's hits with their feature matrix and groups."""
+    names, m = Names.of(index), index.term_map
+    reading = list(hits[: settings.answer_chunks])
+    sentences, max_cov = read_sentences(q, index, reading, names)
+    cands: list[Candidate] = []
+    rr: list[int] = []
+    cc: list[int] = []
+    vv: list[float] = []
+    for r in sentences[:SENTENCES]:
+        f = sentence_features(q, r)
+        for sp in r.sentence.spans:
+            row = span_features(q, r, f, sp, names, max_cov, m)
+            if row is None:
+                continue
+            cols, values = row
+            rr.extend([len(cands)] * len(cols))
+            cc.extend(cols)
+            vv.extend(values)
+            key, pron = _key(r, sp, names, m)
+            cands.append(Candidate(r.chunk, r.sentence, sp, key, len(cands), pron, r.terms))
+    X = np.zeros((len(cands), len(FEATURES)))
+    X[rr, cc] = vv
+    groups = group([c.key for c in cands], [c.span.text for c in cands])
+    for grows in groups.values():
+        chunks = {cands[r].chunk for r in grows}
+        docs = {index.brief.chunks[c].doc for c in chunks}
+        X[grows, FI["support"]] = math.log(len(chunks))
+        X[grows, FI["docs"]] = math.log(len(docs))
+    top_score = reading[0].score if reading else 0.0
+    retrieval = (top_score / (q.total * 2.2)) if q.total else 0.0
+    return Extraction(q, cands, X, groups, max_cov, retrieval)

@@ -1,0 +1,157 @@
+"""The answer selector's two fitted models: the ranker and the confidence model.
+
+The ranker is a linear score over a candidate's features (``features.FEATURES``); a group of
+candidates stating one answer is as strong as its best member and holds the softmax mass of
+all of them. The group's share of the mass goes, with question-level evidence (what the
+question asks that no passage holds, the margin over the runner-up), into a logistic model
+whose output, scaled down when the answering sentence misses most of the question (``gate``),
+is the probability that the answer is right (``Model.confidence``, the one scoring function
+that training calls too). Both are fitted by ``python -m training.fit`` and shipped as
+``weights.json`` beside this module; nothing here is fitted at run time.
+
+(Not to be confused with ``askbrief.models``, the values that cross the stages, nor with
+``askbrief.records``, what is read back from files.)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..text import fold
+from .features import FEATURES, FI, Extraction
+from .question import KINDS, NEGATIONS
+
+WEIGHTS_PATH = Path(__file__).with_name("weights.json")
+MIN_COVERAGE = 0.5   # share of the question an answering sentence must hold
+CONF_FEATURES = ("bias", "p_top", "score_top", "margin", "sent_cov", "chunk_cov", "max_cov",
+                 "missing_max", "missing_cap", "oov", "retrieval", "support", "n_terms", "n_groups",
+                 "q_neg", "sent_neg", "neg_mismatch", "win_top", "bigram_top", "missing_num") + tuple(
+                     f"kind_{k}" for k in KINDS)
+_CI = {f: i for i, f in enumerate(CONF_FEATURES)}
+
+
+@dataclass
+class Model:
+    """The fitted weights of the ranker and of the confidence model, and the abstention
+    threshold."""
+
+    rank: np.ndarray
+    conf: np.ndarray
+    threshold: float
+    meta: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Model:
+        rank = np.array([data["rank"].get(f, 0.0) for f in FEATURES])
+        conf = np.array([data["conf"].get(f, 0.0) for f in CONF_FEATURES])
+        return cls(rank, conf, float(data["threshold"]), data.get("meta", {}))
+
+    def to_json(self) -> dict:
+        return {"threshold": round(self.threshold, 4), "meta": self.meta,
+                "rank": {f: round(float(v), 5) for f, v in zip(FEATURES, self.rank) if abs(v) > 1e-6},
+                "conf": {f: round(float(v), 5) for f, v in zip(CONF_FEATURES, self.conf)}}
+
+    def confidence(self, conf_x: np.ndarray) -> float:
+        return confidence(self.conf, conf_x)
+
+
+def confidence(weights: np.ndarray, conf_x: np.ndarray) -> float:
+    """The probability that the top answer is right: the confidence model's logistic output,
+    scaled down when the sentence holding the answer misses most of what the question asks
+    (idf-weighted; words the brief lacks weigh the most)."""
+    conf = _sigmoid(float(conf_x @ weights))
+    cov = float(conf_x[_CI["sent_cov"]])
+    return conf * cov if cov < MIN_COVERAGE else conf
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
+
+
+_MODEL: Model | None = None
+
+
+def load_model() -> Model:
+    """The shipped weights (fitted by ``python -m training.fit``)."""
+    global _MODEL
+    if _MODEL is None:
+        _MODEL = Model.from_json(json.loads(WEIGHTS_PATH.read_text(encoding="utf-8")))
+    return _MODEL
+
+
+@dataclass
+class Ranked:
+    """The groups of an extraction, best first, with the top group's confidence features."""
+
+    order: list[str]  # group keys
+    best: dict[str, int]  # key -> its best candidate row
+    score: dict[str, float]
+    prob: dict[str, float]
+    conf_x: np.ndarray
+
+
+def rank(ex: Extraction, weights: np.ndarray) -> Ranked | None:
+    """The extraction's groups ranked by the ranker ``weights``; None without a group that
+    can be shown."""
+    if not ex.candidates:
+        return None
+    s = ex.X @ weights
+    p = np.exp(s - s.max())
+    p /= p.sum()
+    score = {k: float(s[rows].max()) for k, rows in ex.groups.items()}
+    best = _shown(ex, s)
+    if not best:
+        return None
+    prob = {k: float(p[rows].sum()) for k, rows in ex.groups.items()}
+    order = sorted(best, key=lambda k: (-score[k], -prob[k], k))
+    return Ranked(order, best, score, prob, _confidence_features(ex, order, best, score, prob))
+
+
+def _shown(ex: Extraction, s: np.ndarray) -> dict[str, int]:
+    """The row each group is shown by: its best member that is not a pronoun form (a group
+    stated only through pronouns cannot be shown at all), and of a quantity its statement,
+    not its conversion in parentheses."""
+    best = {}
+    for k, rows in ex.groups.items():
+        shown = [r for r in rows if not ex.candidates[r].pronoun]
+        if shown:
+            top = max(shown, key=lambda r: s[r])
+            if ex.X[top, FI["in_parens"]]:  # "26,000 square kilometres (10,000 sq mi)"
+                same = [r for r in shown if ex.candidates[r].sentence is ex.candidates[top].sentence
+                        and not ex.X[r, FI["in_parens"]]]
+                top = max(same, key=lambda r: s[r]) if same else top
+            best[k] = top
+    return best
+
+
+def _confidence_features(ex: Extraction, order: list[str], best: dict[str, int],
+                         score: dict[str, float], prob: dict[str, float]) -> np.ndarray:
+    """The confidence model's features (``CONF_FEATURES``) for the top group."""
+    top = order[0]
+    c = ex.candidates[best[top]]
+    second = score[order[1]] if len(order) > 1 else score[top] - 10.0
+    x = ex.X[best[top]]
+    q = ex.q
+    sent_terms = c.sent_terms
+    max_idf = max((v for t, v in q.weights.items() if t in q.own), default=0.0)
+    miss = [v for t, v in q.weights.items() if t in q.own and t not in sent_terms]
+    caps = q.caps
+    q_neg = float(q.negated)
+    sent_words = {fold(wd[2]) for wd in c.sentence.words}
+    sent_neg = float(bool(sent_words & NEGATIONS) or "n't" in c.sentence.text)
+    nums = [t for t in q.own if t[:1].isdigit()]
+    f = {"bias": 1.0, "p_top": prob[top], "score_top": score[top], "margin": min(5.0, score[top] - second),
+         "sent_cov": float(x[FI["sent_cov"]]), "chunk_cov": float(x[FI["chunk_cov"]]),
+         "max_cov": ex.max_cov, "missing_max": (max(miss) / max_idf) if miss and max_idf else 0.0,
+         "missing_cap": (sum(t not in sent_terms for t in caps) / len(caps)) if caps else 0.0,
+         "oov": q.oov, "retrieval": ex.retrieval, "support": float(x[FI["support"]]),
+         "n_terms": math.log1p(len(q.own)), "n_groups": math.log(len(order)), f"kind_{q.kind}": 1.0,
+         "q_neg": q_neg, "sent_neg": sent_neg, "neg_mismatch": float(q_neg != sent_neg),
+         "win_top": float(x[FI["win4"]]), "bigram_top": float(x[FI["sent_bigram"]]),
+         "missing_num": (sum(t not in sent_terms for t in nums) / len(nums)) if nums else 0.0}
+    return np.array([f.get(k, 0.0) for k in CONF_FEATURES])

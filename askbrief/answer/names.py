@@ -1,0 +1,275 @@
+"""Names: which are people and which are places, and who "he" and "his" stand for.
+
+Two readings of how a name is used, both here so that a change to either is made in one room:
+
+- ``Names.usage``: how the whole brief uses a capitalised word, as shares of place and person
+  contexts over the first chunks holding it. The answer ranker reads the shares as features
+  (``g_place``, ``g_person``) and drops a "who" answer the brief clearly uses as a place; its
+  antecedents and coreference (``antecedent``, ``coref``) rest on it.
+- ``kind_in``: PERSON or PLACE from a few texts (a conversation's turns and a handful of
+  passages), by votes with titles counting double; the follow-up resolver (``followup.py``)
+  types its candidate referents with it, and takes its names from ``entities``.
+
+They stay two because their word lists and counting differ and the shipped weights were fitted
+to the first: making one of them the other changes answers (and needs a refit), which is a
+quality change of its own, not part of moving code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
+
+from ..index import Index
+from ..text import STOPWORDS, WORD_RE, term, tokenize
+from .question import PERSON, PLACE
+from .spans import SAID, Sentence, Span
+
+# --- how the brief uses a name (the answer stage) ------------------------------------
+
+_PLACE_BEFORE = {"in", "at", "near", "from", "into", "outside", "inside", "across", "toward",
+                 "towards", "around", "reach", "reached", "entered", "enter"}
+_PLACE_NOUN_OF = {"town", "city", "village", "capital", "region", "province", "district", "port",
+                  "country", "state", "island", "outskirts", "south", "north", "east", "west"}
+_PERSON_BEFORE = {"president", "minister", "commander", "general", "gen", "mr", "mrs", "ms", "dr",
+                  "spokesman", "spokeswoman", "leader", "chief", "secretary-general", "aide", "king",
+                  "premier", "marshal", "colonel", "col", "envoy", "ambassador", "official", "director"}
+_PERSON_AFTER = SAID | {"who", "whose", "himself", "herself", "ordered", "urged", "called", "warned",
+                        "vowed", "described", "met", "visited"}
+_USAGE_CHUNKS = 24
+_WORD_AROUND = re.compile(r"([\w-]+)\W{1,3}$")
+_WORD_AFTER = re.compile(r"^(?:['’]s)?\W{0,3}([\w-]+)")
+_NOUN_OF = re.compile(r"(\w+)\s+of\s*$")
+POSSESSIVE_PRONOUNS = frozenset({"his", "her", "their"})
+_PERSON_PRONOUNS = {"he", "she", "him", "his", "her", "himself", "herself"}
+_NAME_RE = re.compile(r"(?<![\w-])[A-Z][\w'’-]*")
+_CAP_WORDS = {w.capitalize() for w in ("the", "a", "an", "he", "she", "it", "they", "his", "her",
+                                       "their", "this", "that", "in", "on", "at", "but", "and")}
+
+
+class Names:
+    """How one brief (an index's) uses its names. One per index (``Names.of``); what it
+    works out is cached here, keyed by the word or the sentence it is about."""
+
+    _by_index: WeakKeyDictionary[Index, Names] = WeakKeyDictionary()
+
+    def __init__(self, index: Index):
+        self.index = index
+        self._usage: dict[str, tuple[float, float]] = {}
+        self._coref: dict[tuple[int, int], dict[int, str]] = {}
+
+    @classmethod
+    def of(cls, index: Index) -> Names:
+        names = cls._by_index.get(index)
+        if names is None:
+            names = cls._by_index[index] = cls(index)
+        return names
+
+    def usage(self, word: str) -> tuple[float, float]:
+        """How the brief uses a capitalised word: (share of place contexts, of person contexts).
+
+        "in Gharyan", "the town of Gharyan" read as a place; "Haftar said", "commander Haftar",
+        "Haftar, who" as a person or group. Counted over the first chunks holding the word, so
+        a name is typed by the whole brief, not one sentence.
+        """
+        if word not in self._usage:
+            self._usage[word] = self._count_usage(word)
+        return self._usage[word]
+
+    def _count_usage(self, word: str) -> tuple[float, float]:
+        place = person = 0
+        parts = WORD_RE.findall(word)
+        t = term(parts[-1]) if parts else ""
+        index = self.index
+        if t and t in index:
+            rx = re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])")
+            for cid in index.chunks_with(t)[:_USAGE_CHUNKS]:
+                text = index.brief.chunks[int(cid)].text
+                for m in rx.finditer(text):
+                    before = _WORD_AROUND.search(text[max(0, m.start() - 30):m.start()])
+                    after = _WORD_AFTER.match(text[m.end():m.end() + 30])
+                    b = before.group(1).lower() if before else ""
+                    a = after.group(1).lower() if after else ""
+                    gap = text[m.end():m.end() + 2]
+                    noun_of = _NOUN_OF.search(text[max(0, m.start() - 30):m.start()]) if b == "of" else None
+                    if b in _PLACE_BEFORE or (noun_of and noun_of.group(1).lower() in _PLACE_NOUN_OF):
+                        place += 1
+                    elif b in _PERSON_BEFORE or a in _PERSON_AFTER or gap.startswith(", w"):
+                        person += 1
+        n = place + person + 1.0
+        return place / n, person / n
+
+    def antecedent(self, chunk: int, at: int) -> str:
+        """The person a possessive pronoun at offset ``at`` of a chunk most likely refers to:
+        the nearest name before it, in this chunk or the two before it in the same document,
+        that the brief uses as a person (``usage``). "" when there is none."""
+        chunks = self.index.brief.chunks
+        doc = chunks[chunk].doc
+        texts = [chunks[chunk].text[:at]]
+        for back in (1, 2):
+            if chunk - back >= 0 and chunks[chunk - back].doc == doc:
+                texts.append(chunks[chunk - back].text)
+        for text in texts:
+            for m in reversed(list(_NAME_RE.finditer(text))):
+                word = re.sub(r"['’]s$", "", m.group())
+                if m.start() == 0 or text[m.start() - 2:m.start()].strip() in (".", '."', ".”"):
+                    if word in _CAP_WORDS:
+                        continue
+                place, person = self.usage(word)
+                if person > 0.3 and person > place:
+                    return word
+        return ""
+
+    def coref(self, chunk: int, s: Sentence) -> dict[int, str]:
+        """The person pronouns of a sentence of a chunk read as their antecedents
+        (``antecedent``): word index -> the term of the name's last word. "He said ... whom he
+        described as 'terrorists'" is a sentence about Al-Mesmari when he was named just before."""
+        key = (chunk, s.start)
+        if key not in self._coref:
+            m = self.index.term_map
+            out = {}
+            for k, (ws, _we, w, _t) in enumerate(s.words):
+                if w.lower() in _PERSON_PRONOUNS and (ant := self.antecedent(chunk, s.start + ws)):
+                    terms = tokenize(ant)
+                    if terms:
+                        out[k] = m.get(terms[-1], terms[-1])
+            self._coref[key] = out
+        return self._coref[key]
+
+
+def head_word(sp: Span, s: Sentence) -> str:
+    """The last capitalised word of the name a name-like span belongs to ("" when it has
+    none): "Abdelaziz" of "Abdelaziz Bouteflika" is read as Bouteflika, the whole name."""
+    last = sp.last
+    while (last + 1 < len(s.words) and s.words[last + 1][2][:1].isupper()
+           and s.words[last + 1][2] not in _CAP_WORDS and not s.words[last][2].endswith(("'s", "’s"))
+           and s.text[s.words[last][1]:s.words[last + 1][0]] in (" ", "-")):
+        last += 1
+    for k in range(last, sp.first - 1, -1):
+        w = s.words[k][2]
+        if w[:1].isupper():
+            return re.sub(r"['’]s$", "", w)
+    return ""
+
+
+# --- names in a few texts (follow-up resolution) -------------------------------------
+
+# capitalised words that start no name, and titles that mark a person
+_NOT_NAMES = {w.capitalize() for w in STOPWORDS} | {
+    "The", "A", "An", "How", "Who", "What", "When", "Where", "Why", "Which", "Did", "Do", "Does",
+    "Is", "Are", "Was", "Were", "Has", "Have", "Can", "Could", "Will", "Would", "Should", "And",
+    "But", "Or", "If", "In", "On", "At", "To", "From", "By", "For", "With", "Of", "As", "After",
+    "Before", "Since", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December"}
+_TITLES = {"president", "prime", "minister", "mr", "mrs", "ms", "dr", "gen", "general", "marshal",
+           "field", "king", "queen", "prince", "princess", "sheikh", "colonel", "col", "commander",
+           "lt", "sgt", "capt", "maj", "spokesman", "spokeswoman", "secretary-general", "envoy",
+           "ambassador", "sen", "senator", "gov", "governor", "pope", "sir", "lady", "lord",
+           "judge", "chancellor", "premier", "emir", "sultan", "ayatollah", "chief"}
+_PARTICLES = {"al", "el", "bin", "ibn", "abu", "de", "da", "di", "du", "van", "von", "der", "la",
+              "le", "of", "for", "and"}
+_NAME_WORD_RE = re.compile(r"[^\W\d_][\w'’.\-]*(?<![.\-])", re.UNICODE)
+_VOTE_PLACE_BEFORE = {"in", "at", "from", "to", "near", "into", "toward", "towards", "outside",
+                      "inside", "around", "across", "through", "via", "reach", "reached", "entered",
+                      "capital"}
+_PLACE_NOUN_OF_RE = re.compile(r"\b(?:town|city|village|capital|region|province|country|port) of\s*$", re.I)
+_VOTE_PERSON_AFTER = {"said", "says", "told", "announced", "added", "resigned", "declared", "warned",
+                      "insisted", "urged", "wrote", "tweeted", "ordered", "met", "spoke", "vowed"}
+_PERSON_POSSESSED = {"forces", "troops", "men", "army", "fighters", "spokesman", "aide", "aides",
+                     "wife", "son", "father", "brother", "office", "supporters", "loyalists"}
+
+
+@dataclass
+class Entity:
+    """A name found in a text."""
+
+    name: str        # as shown: "Abdelaziz Bouteflika" (titles dropped)
+    terms: frozenset[str]
+    titled: bool     # preceded or led by a person's title ("President ...")
+    start: int = 0   # position in the text it came from
+
+
+def entities(text: str) -> list[Entity]:
+    """Runs of capitalised words (with name particles inside) in text, in order."""
+    out: list[Entity] = []
+    words = [(m.start(), m.end(), m.group()) for m in _NAME_WORD_RE.finditer(text)]
+    i = 0
+    while i < len(words):
+        start, end, w = words[i]
+        if not _capital(w) or w.rstrip("'’s") in _NOT_NAMES and not _possessive(w):
+            i += 1
+            continue
+        run = [(start, end, w)]
+        k = i + 1
+        while k < len(words) and not _possessive(run[-1][2]):
+            gap = text[run[-1][1]:words[k][0]]
+            nxt = words[k][2]
+            if gap not in (" ", "-"):
+                break
+            if _capital(nxt) and nxt not in _NOT_NAMES:
+                run.append(words[k])
+            elif nxt.lower() in _PARTICLES and k + 1 < len(words) and _capital(words[k + 1][2]):
+                run.append(words[k])
+            else:
+                break
+            k += 1
+        i = k
+        # "UN Secretary-General Antonio Guterres": the name is what follows the last title
+        last_title = max((n for n, r in enumerate(run) if _title_word(r[2])), default=-1)
+        titled = last_title >= 0
+        run = run[last_title + 1:]
+        if not run:
+            continue
+        name = text[run[0][0]:run[-1][1]]
+        name = re.sub(r"['’]s$", "", name)
+        before = text[max(0, run[0][0] - 40):run[0][0]].split()
+        if before and _title_word(before[-1]):
+            titled = True
+        terms = frozenset(tokenize(name))
+        if terms and sum(c.isalnum() for c in name) >= 2:  # not "N" of a broken "U.N."
+            out.append(Entity(name, terms, titled, run[0][0]))
+    return out
+
+
+def _title_word(word: str) -> bool:
+    w = word.lower().rstrip(".")
+    return w in _TITLES or w.rsplit("-", 1)[-1] in _TITLES
+
+
+def _capital(word: str) -> bool:
+    return word[:1].isupper() or word[:3].lower() in ("al-", "el-")
+
+
+def _possessive(word: str) -> bool:
+    return word.endswith(("'s", "’s"))
+
+
+def kind_in(entity: Entity, texts: Sequence[str]) -> str | None:
+    """PERSON or PLACE from how the name is used in texts; None when they do not say."""
+    if entity.titled:
+        return PERSON
+    person = place = 0
+    pattern = re.compile(r"(?<![\w-])" + re.escape(entity.name) + r"(?:['’]s)?(?![\w-])")
+    for text in texts:
+        for m in pattern.finditer(text):
+            before = text[max(0, m.start() - 40):m.start()]
+            prev = before.split()[-1].lower().rstrip(".,") if before.split() else ""
+            after = text[m.end():m.end() + 30].split()
+            nxt = after[0].lower().strip(".,;:") if after else ""
+            possessive = m.group().endswith(("'s", "’s"))
+            if prev in _TITLES:
+                person += 2
+            if nxt in _VOTE_PERSON_AFTER:
+                person += 1
+            if possessive and nxt in _PERSON_POSSESSED:
+                person += 1
+            if not possessive and (prev in _VOTE_PLACE_BEFORE or _PLACE_NOUN_OF_RE.search(before)):
+                place += 2 if _PLACE_NOUN_OF_RE.search(before) else 1
+    if person > place:
+        return PERSON
+    if place > person:
+        return PLACE
+    return None

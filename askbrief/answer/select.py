@@ -1,0 +1,131 @@
+"""Hits -> an Answer: the best group's span quoted from the brief, its sentence and sources.
+
+``select`` extracts the candidates (``features.py``), ranks them and asks the confidence
+model (``model.py``); below the threshold it abstains and cites the closest passages.
+Otherwise it cites every read sentence that states the answer (one per chunk, the chosen one
+first) and, when other sources give a different answer of the same shape nearly as
+strongly, those answers with their sources.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from ..corpus import Brief
+from ..index import Index
+from ..models import Alternative, Answer, Citation, Hit, Retrieved, Settings
+from .features import FI, Candidate, Extraction, extract
+from .model import Model, Ranked, load_model, rank
+from .quantities import answer_key, quantity, same_quantity
+from .question import Question
+from .spans import Sentence, Span, parse_chunk
+
+MAX_ALTERNATIVES = 3
+
+
+def select(q: Question, index: Index, hits: list[Hit], settings: Settings,
+           model: Model | None = None, started: float | None = None) -> Answer:
+    """The answer to ``q`` from its hits; ``started`` (``time.perf_counter()`` when the ask
+    began) times it."""
+    started = time.perf_counter() if started is None else started
+    model = model or load_model()
+    chunks = index.brief.chunks
+    retrieved = [Retrieved(doc=chunks[h.chunk].doc, paragraph=chunks[h.chunk].paragraph,
+                           score=round(h.score, 4)) for h in hits]
+    ex = extract(q, index, hits, settings)
+    ranked = rank(ex, model.rank) if hits and q.own else None
+    conf = model.confidence(ranked.conf_x) if ranked is not None else 0.0
+    threshold = model.threshold if settings.min_confidence is None else settings.min_confidence
+    if ranked is None or conf < threshold or conf <= 0.0:
+        fields: dict = {"answer": None, "abstained": True, "evidence": None, "alternatives": [],
+                        "citations": _closest(q, index, hits)}
+    else:
+        top = ranked.order[0]
+        first = ex.candidates[ranked.best[top]]
+        sources = _sources(q, index, hits, top, settings, first)[: settings.max_citations]
+        citations = [_citation(index.brief, chunk, s.start, s.end) for chunk, s, _sp in sources]
+        fields = {"answer": first.span.text, "abstained": False, "evidence": citations[0].quote,
+                  "citations": citations,
+                  "alternatives": _alternatives(ex, index, ranked, {c for c, *_r in sources}, settings)}
+    return Answer(question=q.asked, confidence=round(conf, 4), retrieved=retrieved,
+                  resolved=dict(q.resolved), **fields,
+                  elapsed_ms=round((time.perf_counter() - started) * 1000, 2))
+
+
+def _citation(brief: Brief, chunk_index: int, qs: int, qe: int) -> Citation:
+    chunk = brief.chunks[chunk_index]
+    doc = brief.document(chunk.doc)
+    s = chunk.start + qs - chunk.para_start
+    return Citation(doc=doc.id, title=doc.title, date=doc.date, paragraph=chunk.paragraph,
+                    start=s, end=s + (qe - qs), quote=chunk.text[qs:qe], path=doc.path,
+                    page=doc.page_at(chunk.start + qs))
+
+
+def _sentence_terms(s: Sentence, m: dict[str, str]) -> set[str]:
+    return {m.get(t, t) for *_r, t in s.words if t}
+
+
+def _closest(q: Question, index: Index, hits: Sequence[Hit], n: int = 3) -> list[Citation]:
+    """The best-matching sentence of each of the top chunks, for an abstention."""
+    m = index.term_map
+    out = []
+    for hit in hits[:n]:
+        sents = parse_chunk(index.brief.chunks[hit.chunk].text)
+        best = max(sents, default=None, key=lambda s: q.coverage(_sentence_terms(s, m)))
+        if best:
+            out.append(_citation(index.brief, hit.chunk, best.start, best.end))
+    return out
+
+
+def _sources(q: Question, index: Index, hits: Sequence[Hit], key: str, settings: Settings,
+             first: Candidate) -> list[tuple[int, Sentence, Span]]:
+    """Every read sentence stating the answer ``key`` (first the chosen one), one per chunk,
+    among sentences that match the question at least 0.4 times as well as the chosen one."""
+    m = index.term_map
+    need = 0.4 * q.coverage(_sentence_terms(first.sentence, m))
+    found = [(first.chunk, first.sentence, first.span)]
+    seen = {first.chunk}
+    qty = quantity(first.span.text)
+    for hit in hits[: max(settings.answer_chunks, settings.top_k)]:
+        if hit.chunk in seen:
+            continue
+        for s in parse_chunk(index.brief.chunks[hit.chunk].text):
+            if q.coverage(_sentence_terms(s, m)) < need:
+                continue
+            sp = next((sp for sp in s.spans if answer_key(sp.text, m) == key
+                       or (qty and (q2 := quantity(sp.text)) and same_quantity(q2, qty))), None)
+            if sp is not None:
+                found.append((hit.chunk, s, sp))
+                seen.add(hit.chunk)
+                break
+    return found
+
+
+def _alternatives(ex: Extraction, index: Index, ranked: Ranked, cited: set[int],
+                  settings: Settings) -> list[Alternative]:
+    """Other answers of the same shape that other sources give nearly as strongly: when the
+    sources disagree, the reader sees each answer with its sources."""
+    top = ranked.order[0]
+    first = ex.candidates[ranked.best[top]]
+    shape = first.span.shapes & {"num", "date", "name", "cap"}
+    cov = ex.X[ranked.best[top], FI["sent_cov"]]
+    out: list[Alternative] = []
+    for key in ranked.order[1:]:
+        if len(out) >= MAX_ALTERNATIVES or ranked.score[key] < ranked.score[top] - 1.0:
+            break
+        row = ranked.best[key]
+        c = ex.candidates[row]
+        rows = ex.groups[key]
+        if ({ex.candidates[r].chunk for r in rows} & cited or not shape & c.span.shapes
+                or ex.X[row, FI["sent_cov"]] < 0.8 * cov or ranked.prob[key] < 0.5 * ranked.prob[top]
+                or c.key in first.key or first.key in c.key):
+            continue
+        cits: list[Citation] = []
+        for r in sorted(rows):
+            cc = ex.candidates[r]
+            cit = _citation(index.brief, cc.chunk, cc.sentence.start, cc.sentence.end)
+            if all((cit.doc, cit.paragraph) != (x.doc, x.paragraph) for x in cits):
+                cits.append(cit)
+        out.append(Alternative(answer=c.span.text, citations=cits[: settings.max_citations]))
+    return out

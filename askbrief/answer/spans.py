@@ -1,0 +1,328 @@
+"""Sentences and their candidate answer spans, read once per chunk text.
+
+A sentence is read once for the spans that could answer anything: proper-name sequences
+(with particles such as al-, bin, de), numbers and quantities with their units and
+modifiers, dates, quoted phrases, noun-phrase-like runs of content words, clauses after
+"because/to/as", appositions. Each span is an exact slice of the sentence and carries its
+shape and the classes of the words around it (``context``), none of which depend on the
+question; ``features.py`` reads them. A parse depends on the text only, so it is cached per
+chunk text, and nothing later writes into it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..text import STOPWORDS, VERB_FORMS, fold, sentence_spans, word_terms
+_PARTICLES = {"al", "el", "bin", "ibn", "bint", "abu", "de", "da", "di", "du", "van", "von",
+              "der", "den", "la", "le", "of", "y", "del", "ben"}
+_CAP_STOP = {w.capitalize() for w in STOPWORDS} | {"The", "A", "An", "Mr", "Mrs", "Ms", "Dr"}
+_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
+           "December|Jan\\.|Feb\\.|Aug\\.|Sept\\.|Sep\\.|Oct\\.|Nov\\.|Dec\\.")
+DATE_RE = re.compile(
+    rf"\b(?:(?:early|late|mid)[ -])?(?:(?:{_WEEKDAYS})(?:,? (?:{_MONTHS}) \d{{1,2}}(?:, \d{{4}})?)?"
+    rf"|(?:{_MONTHS}) \d{{1,2}}(?:-\d{{1,2}})?(?:,? \d{{4}})?|\d{{1,2}} (?:{_MONTHS})(?: \d{{4}})?"
+    rf"|(?:{_MONTHS}) \d{{4}}|(?:{_MONTHS})|(?:1[0-9]|20)\d{{2}}s?(?:[-–](?:1[0-9]|20)?\d{{2}})?"
+    rf"|(?:last|this|next|earlier this|later this) (?:week|month|year|weekend)"
+    rf"|\d{{1,2}}(?:st|nd|rd|th) century|overnight|yesterday|today|tomorrow)\b")
+_NUMWORD = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+            "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+            "eighty|ninety|hundred|hundreds|thousand|thousands|million|millions|billion|billions|"
+            "dozen|dozens|half|first|second|third|fourth|fifth|tenth")
+NUMWORDS = frozenset(_NUMWORD.split("|"))
+UNITS = frozenset("""km kilometers kilometres kilometer kilometre miles mile meters metres meter
+metre m feet foot ft inches inch cm mm kg kilograms pounds lbs tons tonnes hours hour days day
+weeks week months month years year minutes minute seconds second percent % people acres hectares
+square mph degrees dollars euros pounds barrels times per""".split())
+_MODIFIER = r"(?:more than|less than|fewer than|at least|up to|about|around|nearly|almost|over|some|roughly|approximately|an estimated|as many as|only)"
+NUMBER_RE = re.compile(
+    rf"(?:\b{_MODIFIER}\s+)?(?:[$£€]\s?)?(?:\d[\d,]*(?:\.\d+)?|\b(?:{_NUMWORD})\b)"
+    rf"(?:[- ](?:{_NUMWORD}|million|billion|trillion)\b)*(?:\s?(?:%|percent|per cent))?"
+    rf"(?:[ -](?:square |cubic )?(?:{'|'.join(sorted(UNITS - {'%', 'per', 'm'}, key=len, reverse=True))})\b)?"
+    rf"(?:\s\((?:\d[\d,.]*)\s[a-z]+\))?", re.I)
+CURRENCY_SIGNS = "$£€¥"
+_CURRENCY = re.compile(rf"[{re.escape(CURRENCY_SIGNS)}]\s?\d")
+_REASON_RE = re.compile(r"\b(?:because(?: of)?|due to|in order to|so that|as a result of|so as to|to|as|since|by)\s+([^.;:!?,]{3,160})", re.I)
+_QUOTED_RE = re.compile(r"[\"“]([^\"“”]{2,160})[\"”]")
+_APPOS_RE = re.compile(r"([A-Z][\w'’-]*(?:\s[\w'’-]+){0,3}),\s((?:[A-Z][\w'’.-]*\s?){1,5})[,.]")
+_JOIN = re.compile(r"\s?[-–—/&]\s?|\s")
+MAX_NGRAM = 6
+
+# shapes of a span (a span may have several)
+SHAPES = ("name", "cap", "num", "date", "year", "unit", "quoted", "lower", "clause", "appos",
+          "weekday", "month", "list")
+# a title before a name is not part of the person's name: "Abdelaziz Bouteflika" of "President
+# Abdelaziz Bouteflika" cuts no name
+_TITLES = frozenset("""president prime minister gen general field marshal col colonel king queen
+prince princess sheikh secretary-general secretary sir lord pope chancellor senator governor
+mayor commander lt major captain judge premier ambassador envoy spokesman chief""".split())
+# the letters of a dotted abbreviation are one name, with its final dot: "U.N.", "U.S."
+_INITIAL = re.compile(r"[A-Z]{2}")
+_DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}")
+# between the members of a list of names: ", ", ", and ", " and the ", " or "
+_LIST_GAP = re.compile(r",\s*(?:(?:and|or)\s+)?(?:the\s+)?|\s+(?:and|or)\s+(?:the\s+)?")
+
+
+@dataclass
+class Span:
+    start: int  # offsets in the sentence
+    end: int
+    text: str
+    first: int  # word indices covered, inclusive
+    last: int
+    terms: tuple[str, ...]
+    shapes: frozenset[str]
+    cuts: bool  # splits a name or a number run
+    length: str = ""  # its length bin (``LENGTHS``)
+    context: tuple[str, ...] = ()  # the classes of the words around it (``_context``)
+
+
+@dataclass
+class Sentence:
+    start: int  # offsets in the chunk
+    end: int
+    text: str
+    words: list[tuple[int, int, str, str]]  # (start, end, word, term)
+    spans: list[Span]
+
+
+def _joinable(words: list[tuple[int, int, str, str]], s: str) -> list[bool]:
+    """Whether each word and the next are joined (a space, a hyphen, a slash; or the dot of a
+    dotted abbreviation) rather than parted by punctuation."""
+    return [bool(_JOIN.fullmatch(gap := s[words[k][1]:words[k + 1][0]] or " ")
+                 or (gap == "." and _INITIAL.fullmatch(words[k][2] + words[k + 1][2])))
+            for k in range(len(words) - 1)]
+
+
+def _name_runs(words: list[tuple[int, int, str, str]], s: str, joinable: list[bool]) -> list[tuple[int, int]]:
+    """Word-index runs of capitalised words, with particles inside ("Abdel-Salam al-Hassi")."""
+    runs, i, n = [], 0, len(words)
+    while i < n:
+        w = words[i][2]
+        if not w[0].isupper() or w in _CAP_STOP:
+            i += 1
+            continue
+        j, k = i, i + 1
+        while k < n and joinable[k - 1]:
+            nk = words[k][2]
+            gap = s[words[k - 1][1]:words[k][0]]
+            if (nk[0].isupper() and nk not in _CAP_STOP) or (gap == "-" and k == j + 1) or gap == ".":
+                j = k  # a capitalised word, the lower part of a hyphenated one ("Ki-moon"), a dotted letter
+            elif nk.lower() not in _PARTICLES:
+                break
+            k += 1
+        runs.append((i, j))
+        i = j + 1
+    return runs
+
+
+class _Found:
+    """The spans found in a sentence so far: (start, end) -> shapes. ``add`` trims a span to
+    whole words (a dotted abbreviation keeps its dot, a sum its sign and a share its "%")."""
+
+    def __init__(self, s: str, words: list[tuple[int, int, str, str]]):
+        self.s, self.words = s, words
+        self.starts = {ws: i for i, (ws, *_r) in enumerate(words)}
+        self.ends = {we: i for i, (_s, we, *_r) in enumerate(words)}
+        for m in _DOTTED.finditer(s):  # a dotted abbreviation ends with its dot: "the U.N."
+            if m.end() - 1 in self.ends:
+                self.ends[m.end()] = self.ends.pop(m.end() - 1)
+        self.shapes: dict[tuple[int, int], set[str]] = {}
+
+    def add(self, a: int, b: int, *kinds: str) -> None:
+        s, ends = self.s, self.ends
+        while b > a and b not in ends and s[b - 1] in " ,;:.'’\"”)–—-":
+            b -= 1
+        if b not in ends and b + 1 in ends:  # "U.N" -> "U.N."
+            b += 1
+        while a < b and s[a] in " ,;:'‘\"“(–—-":
+            a += 1
+        if b > a and _word_at(s, a, self.starts) is not None and (b in ends or (s[b - 1] == "%" and b - 1 in ends)):
+            self.shapes.setdefault((a, b), set()).update(kinds)  # with its "%" and "£" if it has them
+
+
+def parse_sentence(s: str, start: int = 0) -> Sentence:
+    words = word_terms(s)
+    found = _Found(s, words)
+    joinable = _joinable(words, s)
+    _add_ngrams(found, joinable)
+    in_run = _add_names(found, joinable)
+    num_cover = _add_dates_and_numbers(found)
+    for m in _QUOTED_RE.finditer(s):
+        found.add(m.start(1), m.end(1), "quoted")
+    for m in _REASON_RE.finditer(s):
+        found.add(m.start(1), m.end(1), "clause")
+        found.add(m.start(), m.end(1), "clause")
+    for m in _APPOS_RE.finditer(s):
+        found.add(m.start(2), m.end(2), "appos")
+    out = [_span(found, a, b, kinds, joinable, in_run, num_cover) for (a, b), kinds in found.shapes.items()]
+    out.sort(key=lambda sp: (sp.start, sp.end))
+    return Sentence(start, start + len(s), s, words, out)
+
+
+def _add_ngrams(found: _Found, joinable: list[bool]) -> None:
+    """Content-word n-grams that stop at punctuation (a crude noun-phrase chunker)."""
+    words, n = found.words, len(found.words)
+    for i in range(n):
+        if not words[i][3] and words[i][2].lower() not in NUMWORDS:
+            continue
+        for j in range(i, min(n, i + MAX_NGRAM)):
+            if j > i and not joinable[j - 1]:
+                break
+            if words[j][3] or words[j][2].lower() in NUMWORDS:
+                found.add(words[i][0], words[j][1])
+
+
+def _add_names(found: _Found, joinable: list[bool]) -> list[bool]:
+    """Names, a possessive name with its noun, lists of names; whether each word is in a name."""
+    s, words, n = found.s, found.words, len(found.words)
+    runs = _name_runs(words, s, joinable)
+    in_run = [False] * n
+    for i, j in runs:
+        for k in range(i, j + 1):
+            in_run[k] = True
+        found.add(words[i][0], words[j][1], "name")
+        # a possessive name with its noun: "Haftar's forces"
+        if words[j][2].endswith(("'s", "’s")) and j + 1 < n and words[j + 1][3] and joinable[j]:
+            found.add(words[i][0], words[j + 1][1], "name")
+    # lists of names: "France, Italy and the United Arab Emirates"
+    k = 0
+    while k < len(runs):
+        last = k
+        while last + 1 < len(runs) and _LIST_GAP.fullmatch(
+                s[words[runs[last][1]][1]:words[runs[last + 1][0]][0]]):
+            last += 1
+        if last > k:
+            found.add(words[runs[k][0]][0], words[runs[last][1]][1], "name", "list")
+        k = last + 1
+    return in_run
+
+
+def _add_dates_and_numbers(found: _Found) -> list[bool]:
+    """Dates, then numbers that are not part of one; whether each word is in a number."""
+    s, words = found.s, found.words
+    num_cover = [False] * len(words)
+    dates = []
+    for m in DATE_RE.finditer(s):
+        text = m.group()
+        kinds = ["date"]
+        if re.fullmatch(r"(?:1[0-9]|20)\d{2}s?", text):
+            kinds.append("year")
+        if re.search(_WEEKDAYS, text):
+            kinds.append("weekday")
+        if re.search(rf"^(?:{_MONTHS})", text):
+            kinds.append("month")
+        found.add(m.start(), m.end(), *kinds)
+        dates.append(m.span())
+    for m in NUMBER_RE.finditer(s):
+        a, b = m.span()
+        if any(da <= a and b <= db for da, db in dates):
+            continue
+        text = m.group().lower()
+        kinds = ["num"]
+        if set(re.findall(r"[a-z%]+", text.split()[-1] if text.split() else "")) & UNITS or "%" in text:
+            kinds.append("unit")
+        found.add(a, b, *kinds)
+        for k, (ws, we, *_r) in enumerate(words):
+            if a <= ws and we <= b:
+                num_cover[k] = True
+    return num_cover
+
+
+def _span(found: _Found, a: int, b: int, kinds: set[str], joinable: list[bool], in_run: list[bool],
+          num_cover: list[bool]) -> Span:
+    """The span ``s[a:b]`` with its shapes, whether it cuts a name or a number, its context."""
+    s, words, n = found.s, found.words, len(found.words)
+    i, j = _word_at(s, a, found.starts), found.ends[b] if b in found.ends else found.ends[b - 1]
+    ws = words[i:j + 1]
+    caps = [w for _s, _e, w, _t in ws if w.lower() not in _PARTICLES]
+    if caps and all(w[0].isupper() for w in caps) and not (i == 0 and len(ws) == 1 and ws[0][2] in _CAP_STOP):
+        kinds.add("cap")
+    elif not any(c.isdigit() for c in s[a:b]) and not any(w[0].isupper() for w in caps):
+        kinds.add("lower")
+    if any(c.isdigit() for c in s[a:b]) or any(w.lower() in NUMWORDS for w in caps):
+        kinds.add("num")
+    cuts = ((i > 0 and in_run[i] and in_run[i - 1] and joinable[i - 1]
+             and fold(words[i - 1][2]).rstrip(".") not in _TITLES)
+            or (j + 1 < n and in_run[j] and in_run[j + 1] and joinable[j])
+            or (i > 0 and num_cover[i] and num_cover[i - 1] and joinable[i - 1])
+            or (j + 1 < n and num_cover[j] and num_cover[j + 1] and joinable[j]))
+    text = s[a:b]
+    return Span(a, b, text, i, j, tuple(t for *_r, t in ws if t), frozenset(kinds), cuts,
+                _length(j - i + 1), _context(s, words, a, b, i, j, text))
+
+
+def _word_at(s: str, a: int, starts: dict[int, int]) -> int | None:
+    """The word a span starting at offset ``a`` begins with: the word there, or the number
+    after a currency sign ("£34m", "$ 20 billion")."""
+    if a in starts:
+        return starts[a]
+    return starts.get(a + 1, starts.get(a + 2)) if _CURRENCY.match(s, a) else None
+
+
+@lru_cache(maxsize=20_000)
+def parse_chunk(text: str) -> tuple[Sentence, ...]:
+    """The sentences of a chunk's text with their candidate spans (offsets in the chunk)."""
+    return tuple(parse_sentence(text[a:b], a) for a, b in sentence_spans(text))
+
+
+# --- the words around a span --------------------------------------------------------
+
+LENGTHS = ("len1", "len2", "len3", "len45", "len6p")
+_PREP_PLACE = {"in", "at", "near", "from", "into", "across", "outside", "inside", "to"}
+_PREP_TIME = {"on", "since", "during", "until", "before", "after", "in", "by"}
+_PRONOUNS = {"his", "her", "its", "their", "he", "she", "it", "they"}
+SAID = frozenset({"said", "says", "told", "say", "added", "wrote", "announced", "stated", "explained"})
+VERB_START = VERB_FORMS | SAID  # a noun phrase never starts with one
+_PUNCT_NEXT = re.compile(r"^\s*[,.;:)!?\"”]")
+_PUNCT_PREV = re.compile(r"[,(;:\"“]\s*$")
+# Nouns that name people or groups of them (the person and group classes of a lexicon such as
+# WordNet, abridged): "Haftar's forces", "the rebels", "officials" can answer "who".
+AGENT_NOUNS = frozenset("""
+people person persons man men woman women child children family families forces force troops
+troop army armies soldiers soldier militia militias militiamen militiaman fighters fighter rebels
+rebel insurgents guerrillas police officers officer officials official government governments
+authorities administration ministry council parliament party parties group groups coalition
+alliance faction factions leaders leader president minister ministers commander commanders
+general generals spokesman spokeswoman spokesperson aide aides envoy ambassador diplomats diplomat
+delegation team company companies firm firms agency agencies organization organisation union
+committee court judges judge voters residents citizens population workers students scientists
+researchers experts analysts journalists reporters staff members member supporters opponents
+protesters demonstrators king queen prince emperor governor mayor chief chiefs founder founders
+owner owners author authors director directors manager players player club band family tribe
+tribesmen clans clan navy airforce guards guard brigade brigades units unit battalion regiment
+resident citizen worker student scientist researcher expert analyst journalist reporter supporter
+opponent protester demonstrator voter rebel insurgent guerrilla policeman policemen fighter dictator
+ruler rulers monarch president-elect premier chancellor secretary secretary-general mediator
+negotiator negotiators lawmakers lawmaker legislators legislator senators senator candidate
+candidates activists activist victims victim survivors survivor prisoners prisoner hostages hostage
+""".split())
+
+
+
+def _length(nw: int) -> str:
+    return LENGTHS[nw - 1 if nw <= 3 else (3 if nw <= 5 else 4)]
+
+
+def _context(s: str, words, a: int, b: int, i: int, j: int, text: str) -> tuple[str, ...]:
+    """The classes of the words around the span ``s[a:b]`` (words ``i``..``j``) that do not
+    depend on the question: a place or time preposition before it, "said" after it, ..."""
+    n = len(words)
+    prev = words[i - 1][2].lower() if i else ""
+    nxt = words[j + 1][2].lower() if j + 1 < n else ""
+    return tuple(c for c, on in (
+        ("prev_place", prev in _PREP_PLACE), ("prev_time", prev in _PREP_TIME),
+        ("prev_of", prev == "of"), ("prev_the", prev in ("the", "a", "an")), ("prev_by", prev == "by"),
+        ("prev_pron", prev in _PRONOUNS), ("next_said", nxt in SAID), ("next_of", nxt == "of"),
+        ("prev_punct", i == 0 or bool(_PUNCT_PREV.search(s[max(0, a - 3):a]))),
+        ("next_punct", j + 1 == n or bool(_PUNCT_NEXT.match(s[b:b + 3]))),
+        ("possessive", "'s" in text or "’s" in text),
+        ("quoted_ctx", s[max(0, a - 1):a] in "\"“" and a > 0),
+        ("agent", words[j][2].lower() in AGENT_NOUNS),
+        # a verb inside: rare in a name or a noun phrase, usual in a clause ("UN aimed at ...")
+        ("verb_in", any(wd[2].lower() in VERB_START for wd in words[i:j + 1])),
+        ("ed_in", any(wd[2].endswith("ed") and wd[2].islower() and len(wd[2]) > 4
+                      for wd in words[i:j + 1]))) if on)

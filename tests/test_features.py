@@ -1,0 +1,95 @@
+"""Candidates and their features: answer-type agreement, the question's wording around a span,
+the focus beside a number, and spans that can never answer."""
+
+import askbrief
+from askbrief.answer import read
+from askbrief.answer.features import FI, _aligned, extract, fits
+from askbrief.answer.question import grams, word_token
+from askbrief.models import Settings
+from askbrief.retrieve import search
+from askbrief.text import WORD_RE, term, tokenize
+
+from helpers import assert_verbatim
+
+
+def _write(tmp_path, files):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return askbrief.load([str(tmp_path)], use_cache=False)
+
+
+def _candidates(assistant, question, settings=Settings(), extra=()):
+    q = read(question, assistant.index, extra)
+    return extract(q, assistant.index, search(assistant.index, q.search_terms, settings.top_k), settings)
+
+
+def test_answer_type_agreement():
+    assert fits("date", frozenset({"weekday", "date"}))
+    assert not fits("date", frozenset({"name", "cap"}))
+    assert not fits("person", frozenset({"weekday", "date", "name", "cap"}))
+    assert not fits("person", frozenset({"lower"}))
+    assert fits("person", frozenset({"lower"}), agent=True)
+    assert not fits("number", frozenset({"name"}))
+    assert not fits("person", frozenset({"quoted"}))  # a quotation is no one
+    assert not fits("date", frozenset({"num", "unit"}))  # "50 kilometers" is no date
+    assert fits("date", frozenset({"num", "date", "month"}))
+    assert not fits("duration", frozenset({"weekday", "date"}))  # "Friday" is no length of time
+    assert fits("duration", frozenset({"lower", "num", "unit"}))  # "three days" is
+
+
+def test_question_wording_around_a_span():
+    q_toks = [word_token(w, term(w), {}) for w in WORD_RE.findall("What did the order raise fears of?")]
+    words = WORD_RE.findall("It sparked fears of a major showdown with rival militias")
+    toks, mt = [word_token(w, term(w), {}) for w in words], [term(w) for w in words]
+    left, right = _aligned(toks, mt, grams(q_toks), frozenset(q_toks))
+    assert (left[4], right[6]) == (2, 0)  # "fears of" + "a major showdown"
+    assert left[5] == 2  # the article is skipped: "fears of [a] major showdown"
+    assert left[6] == 0  # "of a major" is not the question's
+    assert (left[3], right[3]) == (0, 0)  # "sparked fears" + "of" + "a major": neither
+
+
+def test_follow_up_answer_is_not_its_own_referent(seeds_assistant):
+    # "Who did he speak to?" with "he" = Al-Hassi: the answer is whoever he spoke to, never Al-Hassi
+    idx, settings = seeds_assistant.index, seeds_assistant.settings
+    q = "Who did he speak to over the phone?"
+    referent = tokenize("Abdel-Salam Al-Hassi")
+    hits = search(idx, tokenize(q) + referent, settings.top_k)
+    ex = extract(read(q, idx, referent), idx, hits, settings)
+    assert ex.candidates
+    assert not any(set(c.span.terms) <= set(referent) for c in ex.candidates)
+    plain = extract(read(q, idx), idx, hits, settings)  # without the conversation it is a candidate
+    assert any(c.span.text == "Abdel-Salam Al-Hassi" for c in plain.candidates)
+
+
+def test_percentage_question_has_its_focus_next_to_a_percent(tmp_path):
+    a = _write(tmp_path, {
+        "a.txt": "date 2020-01-02 Karsan farms occupy 3,000 square kilometres of land. More than 50% "
+                 "of it is sown for wheat, 33 percent for barley and 7 per cent for oats.",
+        "b.txt": "date 2020-01-03 The weather in the region was cold and dry for the season.",
+    })
+    q = "What percentage of Karsan farmland grows wheat?"
+    ex = _candidates(a, q, Settings(top_k=5))
+    beside = {c.span.text: ex.X[c.row, FI["next_focus"]] for c in ex.candidates}
+    assert beside["50"] == beside["33"] == beside["7"] == 1.0  # "50%", "33 percent", "7 per cent"
+    assert beside["3,000"] == 0.0
+    ans = a.ask(q, settings=Settings(min_confidence=0.0))
+    assert ans.answer in {"50", "More than 50%"}
+    assert_verbatim(ans, a.brief)
+
+
+def test_a_who_answer_is_never_a_quotation_or_a_verb_phrase(tmp_path):
+    a = _write(tmp_path, {
+        "a.txt": 'date 2020-01-02 "We fully control the town," Omar Saleh, commander of the '
+                 'northern operation, told Reuters news agency by telephone.',
+        "b.txt": 'date 2020-01-03 "I am sipping coffee now in Karsa," the top aide of the general '
+                 "said over the phone.",
+    })
+    never = {"told Reuters news agency", "told Reuters news", "I am sipping coffee now in Karsa",
+             "We fully control the town"}
+    commander = _candidates(a, "Who is the commander of the northern operation?").candidates
+    assert "Omar Saleh" in {c.span.text for c in commander}
+    # the aide is never named: what is left is names (a place, here), never the quotation
+    aide = _candidates(a, "Who is the general's top aide?").candidates
+    assert aide and all(c.span.shapes & {"name", "cap"} for c in aide)
+    for cands in (commander, aide):
+        assert not {c.span.text for c in cands} & never

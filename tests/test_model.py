@@ -1,0 +1,39 @@
+"""The shipped weights and the one confidence function that training shares."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from askbrief.answer import model
+from askbrief.answer.features import FEATURES
+
+
+def test_weights_load():
+    data = json.loads(model.WEIGHTS_PATH.read_text(encoding="utf-8"))
+    assert set(data["rank"]) <= set(FEATURES)
+    assert set(data["conf"]) <= set(model.CONF_FEATURES)
+    shipped = model.load_model()
+    assert 0.0 < shipped.threshold < 1.0
+    assert shipped.rank.shape == (len(FEATURES),)
+    assert data["meta"]["command"] == "python -m training.fit"
+
+
+def test_training_scores_confidence_as_the_answer_does(seeds_assistant):
+    # one function from the confidence features to the confidence: what select reports is what
+    # training fits the threshold on, the coverage gate included
+    from training import fit
+
+    shipped = model.load_model()
+    x = np.zeros(len(model.CONF_FEATURES))
+    x[model.CONF_FEATURES.index("bias")] = 1.0
+    x[model.CONF_FEATURES.index("sent_cov")] = 0.25  # under MIN_COVERAGE: gated
+    high = x.copy()
+    high[model.CONF_FEATURES.index("sent_cov")] = 0.9
+    X = np.vstack([x, high, np.zeros_like(x)])
+    got = fit.confidences(X, shipped.conf)
+    logistic = [1.0 / (1.0 + math.exp(-float(row @ shipped.conf))) for row in (x, high)]
+    assert got[0] == shipped.confidence(x) == pytest.approx(logistic[0] * 0.25)
+    assert got[1] == shipped.confidence(high) == pytest.approx(logistic[1])
+    assert got[2] == 0.0  # a question without candidates

@@ -1,0 +1,40 @@
+"""How the brief uses a name (person or place), antecedents and "he" read as the person named."""
+
+from askbrief.answer.names import Names, head_word
+from askbrief.answer.spans import parse_chunk, parse_sentence
+from askbrief.text import tokenize
+
+
+def test_possessive_pronoun_counts_for_its_antecedent(seeds_assistant):
+    # "His forces have taken over the town of Gharyan": "his" is Haftar (two paragraphs up), so
+    # the sentence corroborates "Haftar's forces" without ever being shown as the answer
+    idx = seeds_assistant.index
+    chunk = next(i for i, c in enumerate(idx.brief.chunks) if c.text.startswith("His forces have taken"))
+    assert Names.of(idx).antecedent(chunk, 0) == "Haftar"
+    place, person = Names.of(idx).usage("Tripoli")
+    assert place > 0.75 > person
+
+
+def test_he_in_a_sentence_counts_as_the_person_named_before(seeds_assistant):
+    # "He said there will be no dialogue with the militias, whom he described as "terrorists""
+    # follows the paragraph naming Al-Mesmari: the sentence is about him for the question's words
+    idx = seeds_assistant.index
+    chunk = next(i for i, c in enumerate(idx.brief.chunks) if "whom he described as" in c.text)
+    sent = parse_chunk(idx.brief.chunks[chunk].text)[0]
+    he = [k for k, w in enumerate(sent.words) if w[2].lower() == "he"]
+    coref = Names.of(idx).coref(chunk, sent)
+    assert len(he) == 2 and all(coref.get(k) == tokenize("Mesmari")[0] for k in he), coref
+    # a sentence without a person pronoun reads as written
+    other = next(i for i, c in enumerate(idx.brief.chunks) if c.text.startswith("His forces have taken"))
+    assert all(not Names.of(idx).coref(other, s) or s.text.startswith("His")
+               for s in parse_chunk(idx.brief.chunks[other].text))
+
+
+def test_a_cut_name_is_judged_as_the_whole_name():
+    # how the brief uses a name (as a person, as a place) is read from its last word, so a
+    # first name cut from "Abdelaziz Bouteflika" cannot look more like a person than the name
+    s = parse_sentence("Algeria, where President Abdelaziz Bouteflika resigned on Tuesday.")
+    spans = {sp.text: sp for sp in s.spans}
+    assert head_word(spans["Abdelaziz"], s) == "Bouteflika"
+    assert head_word(spans["President Abdelaziz"], s) == "Bouteflika"
+    assert head_word(spans["Algeria"], s) == "Algeria"

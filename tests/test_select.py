@@ -1,0 +1,186 @@
+"""The answer stage end to end: seed questions answered with verbatim citations, abstention,
+corroboration across sources, disagreement, units, dated display."""
+
+import pytest
+
+import askbrief
+from askbrief.answer.quantities import quantity, same_quantity
+from askbrief.models import Answer, Settings
+from askbrief.render import render_text
+
+from helpers import assert_verbatim
+
+
+# (question, acceptable answers): different question types, all from the bundled brief
+SEED_QUESTIONS = [
+    ("Who is Haftar's spokesman?", {"Ahmed Al-Mesmari", "Ahmed al-Mesmari"}),
+    ("When did Bouteflika resign?", {"Tuesday", "on Tuesday"}),
+    ("Where is Haftar's eastern stronghold?", {"Benghazi"}),
+    ("How many people were killed in the skirmishes near Gharyan?", {"two", "two people"}),
+    ("When did Ban Ki-moon visit Libya?", {"October 2014"}),
+    ("Which country requested an urgent UN Security Council meeting on Libya?", {"Britain"}),
+    ("Where is Guterres scheduled to meet Haftar?", {"Benghazi"}),
+    ("What did Haftar call his forces' move?", {"victorious march"}),
+    ("Who is the spokesman of Turkey's Foreign Ministry?", {"Hami Aksoy"}),
+    ("When is the National Conference in Ghademes planned?", {"April 14-16"}),
+    ("Where did Serraj and Haftar meet last month?", {"Abu Dhabi"}),
+    ("How many directives did Prime Minister Fayez Sarraj issue?", {"three"}),
+    ("Pro-government forces from which coastal town captured Haftar's men?", {"Zawiya"}),
+    ("Who contributed information to the Associated Press article?", {"Maggie Michael"}),
+    ("When was Kadafi overthrown?", {"2011"}),
+    ("In what year was Moammar Gadhafi deposed and killed?", {"2011"}),
+]
+
+OFF_TOPIC = ["What is the capital of Egypt?", "Who won the 2018 FIFA World Cup?",
+             "What is the boiling point of water?", "Who is the prime minister of Japan?",
+             "How tall is the Eiffel Tower?", "When was Khalifa Haftar born?"]
+
+
+@pytest.mark.parametrize("question,good", SEED_QUESTIONS)
+def test_seed_question(seeds_assistant, question, good):
+    ans = seeds_assistant.ask(question)
+    assert not ans.abstained, ans
+    assert ans.answer in good
+    assert_verbatim(ans, seeds_assistant.brief)
+    assert 0.0 < ans.confidence <= 1.0
+
+
+SEED_QUESTIONS.append(("How far is Gharyan from Tripoli?", {"50 km", "50 kilometers", "31 miles"}))
+
+KNOWN_MISSES = [  # the shipped weights still get these wrong
+    ("Where were skirmishes reported overnight?", {"Al-Assabaah", "al-Assabaah", "Al Asaba"}),  # says Gharyan
+]
+
+
+SEED_QUESTIONS.append(("How far is Gharyan from Tripoli?", {"50 km", "50 kilometers", "31 miles"}))
+
+KNOWN_MISSES = [  # the shipped weights still get these wrong
+    ("Where were skirmishes reported overnight?", {"Al-Assabaah", "al-Assabaah", "Al Asaba"}),  # says Gharyan
+]
+
+
+@pytest.mark.xfail(reason="known selector miss with the shipped weights", strict=True)
+@pytest.mark.parametrize("question,good", KNOWN_MISSES)
+def test_known_misses(seeds_assistant, question, good):
+    test_seed_question(seeds_assistant, question, good)
+
+
+def test_who_took_gharyan(seeds_assistant):
+    ans = seeds_assistant.ask("Who took Gharyan?")
+    assert ans.answer in {"Haftar's forces", "Hifter's forces", "Haftar’s forces"}
+    assert len({c.doc for c in ans.citations}) >= 2
+    assert_verbatim(ans, seeds_assistant.brief)
+
+
+def test_which_city_question_with_a_when_clause(seeds_assistant):
+    ans = seeds_assistant.ask("Which city did Antonio Guterres visit when the assault was launched?")
+    assert ans.answer == "Tripoli"  # not "Thursday", the time of the "when" clause
+    assert_verbatim(ans, seeds_assistant.brief)
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC + ["How many people live in Tripoli?"])
+def test_off_topic_abstains(seeds_assistant, question):
+    ans = seeds_assistant.ask(question)
+    assert ans.abstained and ans.answer is None
+    assert ans.confidence < 0.5
+    assert_verbatim(ans, seeds_assistant.brief)
+
+
+def test_dated_display(seeds_assistant):
+    ans = seeds_assistant.ask("When did Bouteflika resign?")
+    assert ans.answer == "Tuesday"
+    assert "Tuesday (2019-04-02)" in render_text(ans)
+    assert ans.answer in ans.evidence  # the quote itself stays verbatim
+
+
+
+def _write(tmp_path, files):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return askbrief.load([str(tmp_path)], use_cache=False)
+
+
+def test_units_grouped_as_one_fact(tmp_path):
+    a = _write(tmp_path, {
+        "a.txt": "date 2020-01-02 The town of Karsa is 50 kilometers from the capital, officials said.",
+        "b.txt": "date 2020-01-03 Karsa, a town 31 miles from the capital, fell on Monday.",
+        "c.txt": "date 2020-01-03 Rebels entered Karsa, which lies 50 km from the capital.",
+        "d.txt": "date 2020-01-03 The weather in the region was cold and dry for the season.",
+    })
+    ans = a.ask("How far is Karsa from the capital?", settings=Settings(min_confidence=0.0))
+    assert quantity(ans.answer)[0] == "len"
+    assert {c.doc for c in ans.citations} == {"a", "b", "c"}
+    assert_verbatim(ans, a.brief)
+    assert quantity("31 miles")[1] == pytest.approx(quantity("50 km")[1], rel=0.01)
+
+
+def _two_sources(tmp_path, first, second, question):
+    """Ask on a brief where two sources state one fact, in their own words, and a third is off
+    the subject: the answer cites both sources and quotes them verbatim."""
+    a = _write(tmp_path, {
+        "a.txt": "date 2020-01-02 " + first,
+        "b.txt": "date 2020-01-03 " + second,
+        "c.txt": "date 2020-01-03 The weather in the region was cold and dry for the season.",
+    })
+    ans = a.ask(question, settings=Settings(min_confidence=0.0))
+    assert {c.doc for c in ans.citations} == {"a", "b"}
+    assert_verbatim(ans, a.brief)
+    return ans
+
+
+def test_sums_of_money_written_differently_are_one_fact(tmp_path):
+    assert same_quantity(quantity("£34m"), quantity("£34 million"))
+    assert same_quantity(quantity("$ 20 billion"), quantity("$20bn"))
+    assert not same_quantity(quantity("$20bn"), quantity("£20bn"))
+    ans = _two_sources(tmp_path, "The Karsa bridge contract is worth £34m, the ministry said.",
+                       "Builders won the £34 million Karsa bridge contract on Monday.",
+                       "How much is the Karsa bridge contract worth?")
+    assert quantity(ans.answer) == ("money£", 34e6)
+
+
+def test_quantity_shown_as_stated_not_as_its_conversion(tmp_path):
+    ans = _two_sources(tmp_path, "More than 26,000 square kilometres (10,000 sq mi) of Karsan farmland "
+                                 "are sown for grain, mostly in the west.",
+                       "A report put Karsan farmland under grain at 26,000 km².",
+                       "How much Karsan farmland is sown for grain?")
+    assert "26,000 square kilometres" in ans.answer
+
+
+def test_disagreeing_sources_show_alternatives(tmp_path):
+    a = _write(tmp_path, {
+        "a.txt": "date 2020-05-01 The Kora bridge collapse killed 12 people, the police said.",
+        "b.txt": "date 2020-05-02 The Kora bridge collapse killed 40 people, the hospital said.",
+        "c.txt": "date 2020-05-02 Tourism in the valley has grown for a decade.",
+    })
+    ans = a.ask("How many people did the Kora bridge collapse kill?", settings=Settings(min_confidence=0.0))
+    assert not ans.abstained
+    shown = {ans.answer} | {alt.answer for alt in ans.alternatives}
+    assert {"12", "40"} <= {s.split()[0] for s in shown}
+    for alt in ans.alternatives:
+        assert alt.citations and all(alt.answer in c.quote for c in alt.citations)
+    text = render_text(ans)
+    assert "Other sources say" in text
+    Answer.model_validate_json(ans.model_dump_json())
+
+
+def test_min_confidence_overrides_threshold(seeds_assistant):
+    q = "Who is Haftar's spokesman?"
+    assert seeds_assistant.ask(q, settings=Settings(min_confidence=1.0)).abstained
+    assert not seeds_assistant.ask(q, settings=Settings(min_confidence=0.0)).abstained
+
+
+def test_asking_writes_into_neither_the_index_nor_the_parsed_sentences(tmp_path):
+    # caches live with their owner: how the brief uses a name is kept by answer.names, not
+    # on the index, and a parsed sentence (cached per chunk text) is never filled in later
+    from askbrief.answer.spans import parse_chunk
+
+    a = _write(tmp_path, {
+        "a.txt": "date 2020-01-02 Rebel forces took the town of Karsa on Monday, commander Omar Saleh said.",
+        "b.txt": "date 2020-01-03 His forces now hold Karsa, he said.",
+    })
+    attributes = dict(vars(a.index))
+    spans = [repr(sp) for c in a.brief.chunks for s in parse_chunk(c.text) for sp in s.spans]
+    ans = a.ask("Who took Karsa?", settings=Settings(min_confidence=0.0))
+    assert not ans.abstained and "Karsa" not in ans.answer
+    assert vars(a.index).keys() == attributes.keys()
+    assert [repr(sp) for c in a.brief.chunks for s in parse_chunk(c.text) for sp in s.spans] == spans
