@@ -81,9 +81,13 @@ def load_assistant(args):
         assistant = askbrief.load(args.corpus, settings=_settings(args), progress=bar.files)
     finally:
         bar.close()
-    warn_all(assistant.brief.warnings)
     report = getattr(assistant.brief, "report", None)  # set when the brief came from the cache
-    if report is not None and (report.new or report.updated) and sys.stderr and sys.stderr.isatty():
+    fresh = report is None or bool(report.new or report.updated or report.removed)
+    from .corpus import UNSUPPORTED
+
+    # a folder's files of other types are named when the brief is read, not on every question
+    warn_all([w for w in assistant.brief.warnings if fresh or not w.endswith(f": {UNSUPPORTED}")])
+    if report is not None and fresh and sys.stderr and sys.stderr.isatty():
         from .corpus import read_summary
 
         counts, skipped = read_summary(assistant.brief.documents, assistant.brief.warnings)

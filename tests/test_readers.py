@@ -239,3 +239,13 @@ def test_json_and_the_chat_sources_pane_carry_the_file_and_page(brief_dir):
 
     header = source_header(0, Citation.model_validate(c)).plain
     assert header.endswith("report.pdf p. 2 ¶4") and "Port of Calloway Annual Report 2023" in header
+
+
+def test_files_of_other_types_are_named_when_the_brief_is_read_not_on_every_question(brief_dir):
+    (brief_dir / "budget.xlsx").write_bytes(b"PK\x03\x04")
+    first = cli("ask", "--no-history", "--corpus", str(brief_dir), "Who built the crane?")
+    assert first.returncode == 0 and "Kessel Maschinenbau" in first.stdout
+    assert f"warning: skipped {brief_dir / 'budget.xlsx'}: unsupported file type" in first.stderr
+    assert "encrypted PDF" in first.stderr
+    again = cli("ask", "--no-history", "--corpus", str(brief_dir), "Who built the crane?")
+    assert "budget.xlsx" not in again.stderr and "encrypted PDF" in again.stderr  # a PDF that gives no text still warns
