@@ -37,7 +37,7 @@ from .records import EvalItem, EvalReport, EvalRetrieval, EvalScore, EvalTiming
 from .text import fold
 
 RECALL_AT = (1, 5, 20)
-TYPE_ORDER = ("who", "when", "where", "how many", "what", "which", "why", "other")
+TYPE_ORDER = ("who", "when", "where", "how many", "what", "which", "why", "other")  # as reports list them
 
 
 # --- reading question files --------------------------------------------------------

@@ -57,6 +57,14 @@ async def ask(pilot, question: str) -> None:
     await pilot.pause()
 
 
+async def answer_dialog(pilot, action, key: str) -> None:
+    """Run a chat action that opens a dialog, and answer the dialog with ``key``."""
+    action()
+    await pilot.pause()
+    await pilot.press(key)
+    await pilot.pause()
+
+
 def conversation_text(app) -> str:
     return "\n".join(str(t.render()) for t in app.chat.view.turns)
 
@@ -178,10 +186,7 @@ async def test_export_writes_markdown(seeds_assistant, store, tmp_path, monkeypa
     app = make_app(seeds_assistant, store)
     async with app.run_test(size=SIZE) as pilot:
         await ask(pilot, "Who took Gharyan?")
-        app.chat.action_export()
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+        await answer_dialog(pilot, app.chat.action_export, "enter")
         files = list(tmp_path.glob("*.md"))
         assert len(files) == 1, files
         assert "Who took Gharyan?" in files[0].read_text(encoding="utf-8")
@@ -291,10 +296,7 @@ async def test_delete_conversation(seeds_assistant, store):
     app = make_app(seeds_assistant, store)
     async with app.run_test(size=SIZE) as pilot:
         await ask(pilot, "Who took Gharyan?")
-        app.chat.action_delete_conversation()
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await answer_dialog(pilot, app.chat.action_delete_conversation, "y")
         assert store.conversations() == [] and app.chat.answers == []
 
 

@@ -41,7 +41,7 @@ import numpy as np
 
 from askbrief.answer import features, model, read, wh_word
 from askbrief.corpus import load_brief
-from askbrief.evaluate import f1_score, read_questions, squad_brief
+from askbrief.evaluate import TYPE_ORDER, f1_score, read_questions, squad_brief
 from askbrief.index import build_index
 from askbrief.models import Settings
 from askbrief.retrieve import search
@@ -312,7 +312,7 @@ def report(outcomes: Sequence[Outcome]) -> str:
         rows[f"seeds ({SEED_FOLDS} folds of questions)"] = metrics(seeds)
     by_type = {}
     for name, outs in (("squad", squad), ("seeds", seeds)):
-        for wt in ("who", "when", "where", "how many", "what", "which", "why", "other"):
+        for wt in TYPE_ORDER:
             sel = [o for o in outs if wh_word(o.item.question) == wt]
             if sel:
                 by_type[f"{name} {wt}"] = metrics(sel)
