@@ -81,17 +81,20 @@ def check_question(question: str) -> str:
 
 
 def load(paths: Sequence[str | os.PathLike] | None = None, settings: Settings | None = None,
-         use_cache: bool = True, progress=None) -> Assistant:
+         use_cache: bool = True, follow_links: bool = False, progress=None) -> Assistant:
     """Load a brief (files and folders; default: $ASKBRIEF_CORPUS or the bundled seeds).
 
     With ``use_cache`` the index is kept in the cache directory and only files that changed
     are read again; problems with the cache are warnings in ``assistant.brief.warnings``.
-    ``progress(files done, files, chunks)`` is called while files are read (a progress bar)."""
+    Links that lead out of the corpus folders are skipped (a warning names each) unless
+    ``follow_links``. ``progress(files done, files, chunks)`` is called while files are read
+    (a progress bar)."""
     sources = corpus_paths(paths)
     if not use_cache:
-        return Assistant(load_brief(sources), settings)
+        return Assistant(load_brief(sources, follow_links), settings)
     from .cache import load_index
     from .variants import term_map
 
-    index, _ = load_index(sources, term_map=term_map, progress=progress)  # the variants map is cached with it
+    # the variants map is cached with the index
+    index, _ = load_index(sources, term_map=term_map, follow_links=follow_links, progress=progress)
     return Assistant(index.brief, settings, index=index)

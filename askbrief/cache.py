@@ -36,7 +36,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .corpus import Brief, chunk_document, discover, no_documents, read_document
+from .corpus import (Brief, chunk_document, corpus_folders, discover, leads_out, no_documents,
+                     read_document)
 from .index import Index, Postings, RawTokens
 from .models import Chunk, Document
 from .text import tokenize
@@ -202,27 +203,28 @@ class _CachedBrief(Brief):
 # --- public -----------------------------------------------------------------------
 
 def load_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = None,
-               progress: Progress | None = None) -> tuple[Index, Report]:
+               follow_links: bool = False, progress: Progress | None = None) -> tuple[Index, Report]:
     """The index of the brief at ``sources``, from the cache where the files are unchanged.
 
     ``term_map`` folds raw terms before BM25 counts them: a mapping, or a function of the
     brief that returns one (such as ``variants.term_map``); a function is called only when
     the brief changed, its result is cached with the index. Warnings (skipped files, a cache
     rebuilt or not writable) are in ``Report.warnings`` and ``index.brief.warnings``.
+    ``follow_links`` reads links that lead out of the corpus folders (``corpus.discover``).
     ``progress(files done, files, chunks)`` is called as files are read, when they are.
     """
     sources = [str(s) for s in sources]
     report = Report()
     store = _Store.open(report)
-    key = _sources_key(sources)
+    key = _sources_key(sources + (["--follow-links"] if follow_links else []))
     prev = store.read_manifest(key, report) if store else None
     old = store.read_index(prev.fingerprint, report) if store and prev else None
     if old is not None and _same_listing(prev, sources):
         files = [(e.id, e.path) for e in prev.files]
         dirs, walk_warnings = prev.dirs, list(prev.walk_warnings)
     else:
-        dirs = _list_dirs(sources)  # before discover: a file added meanwhile changes an mtime
-        files, walk_warnings = discover(sources)
+        dirs = _list_dirs(sources, follow_links)  # before discover: a file added meanwhile changes an mtime
+        files, walk_warnings = discover(sources, follow_links)
     warnings = report.warnings
     warnings[:0] = walk_warnings
     entries = _stat_all(files, warnings)
@@ -276,14 +278,15 @@ def load_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = 
     return index, report
 
 
-def refresh(sources: Sequence[str | os.PathLike], term_map: TermMap | None = None) -> Report:
+def refresh(sources: Sequence[str | os.PathLike], term_map: TermMap | None = None,
+            follow_links: bool = False) -> Report:
     """Build or bring up to date the cached index of a brief (``askbrief index``)."""
-    return load_index(sources, term_map)[1]
+    return load_index(sources, term_map, follow_links)[1]
 
 
 # --- building ---------------------------------------------------------------------
 
-def _list_dirs(sources: list[str]) -> list[tuple[str, int]] | None:
+def _list_dirs(sources: list[str], follow_links: bool = False) -> list[tuple[str, int]] | None:
     """Every directory ``corpus.discover`` lists for these sources, with its mtime."""
     dirs: list[tuple[str, int]] = []
     failed = False
@@ -293,6 +296,7 @@ def _list_dirs(sources: list[str]) -> list[tuple[str, int]] | None:
         failed = True
 
     seen: set[str] = set()
+    inside = corpus_folders(sources)
     for raw in sources:
         root = os.path.expanduser(raw)
         if not os.path.isdir(root):
@@ -303,7 +307,8 @@ def _list_dirs(sources: list[str]) -> list[tuple[str, int]] | None:
                 dirnames[:] = []
                 continue
             seen.add(real)
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")
+                           and (follow_links or not leads_out(os.path.join(dirpath, d), inside))]
             try:
                 dirs.append((dirpath, os.stat(dirpath).st_mtime_ns))
             except OSError:
@@ -519,12 +524,13 @@ class _Store:
 
     @classmethod
     def open(cls, report: Report) -> _Store | None:
+        from .errors import LocationError
         from .paths import index_dir
 
         try:
             return cls(index_dir())
-        except OSError as e:
-            report.warnings.append(f"index cache unavailable ({e.strerror or e}); indexing without it")
+        except LocationError as e:
+            report.warnings.append(f"index cache unavailable ({e}); indexing without it")
             return None
 
     def _damaged(self, name: str, why: BaseException | str, report: Report) -> None:

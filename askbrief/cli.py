@@ -49,6 +49,8 @@ def _add_corpus(p: argparse.ArgumentParser) -> None:
     p.add_argument("--corpus", action="append", metavar="PATH",
                    help="a file or folder of documents: text, Markdown, PDF, HTML, Word, EPUB, e-mail "
                         "(repeatable; default: $ASKBRIEF_CORPUS or the bundled brief)")
+    p.add_argument("--follow-links", action="store_true",
+                   help="also read symbolic links that lead out of the corpus folders (skipped by default)")
 
 
 def _add_engine(p: argparse.ArgumentParser) -> None:
@@ -78,7 +80,8 @@ def load_assistant(args):
 
     bar = _Progress(0, unit="files")
     try:
-        assistant = askbrief.load(args.corpus, settings=_settings(args), progress=bar.files)
+        assistant = askbrief.load(args.corpus, settings=_settings(args), follow_links=args.follow_links,
+                                  progress=bar.files)
     finally:
         bar.close()
     report = getattr(assistant.brief, "report", None)  # set when the brief came from the cache
@@ -121,11 +124,15 @@ def _add_ask(sub) -> None:
 
 
 def _questions(args) -> list[str]:
+    from .paths import fs_text
+
     if args.question:
-        return [" ".join(args.question)]
+        return [fs_text(" ".join(args.question))]
     if sys.stdin is None or sys.stdin.isatty():
         raise UsageError("no question given: askbrief \"Who took Gharyan?\" (or one per line on stdin)")
-    lines = [line.strip() for line in sys.stdin.read().splitlines()]
+    raw = getattr(sys.stdin, "buffer", None)
+    text = raw.read().decode("utf-8", "surrogateescape") if raw is not None else sys.stdin.read()
+    lines = [fs_text(line.strip()) for line in text.splitlines()]
     questions = [q for q in lines if q]
     if not questions:
         raise UsageError("no question given: standard input was empty")
@@ -154,6 +161,12 @@ def cmd_ask(args) -> int:
             err(f"error: line {n + 1}: {e}")
             status = 2
             continue
+        # saved before it is shown: a killed process or a closed pipe loses nothing on screen;
+        # without --continue each question is a conversation of its own
+        saved_in = history.save(conversation_id if args.continue_ else None, ans, fingerprint)
+        if args.continue_:
+            conversation_id = saved_in if saved_in is not None else conversation_id
+            context.append(ans)
         if args.json:
             print(render_json(ans), flush=True)
         else:
@@ -163,11 +176,6 @@ def cmd_ask(args) -> int:
                 q = safe(question)
                 print(f"\x1b[1;36m? {q}\x1b[0m" if color else f"? {q}")
             print(render_text(ans, color=color, width=width), flush=True)
-        # saved once shown; without --continue each question is a conversation of its own
-        saved_in = history.save(conversation_id if args.continue_ else None, ans, fingerprint)
-        if args.continue_:
-            conversation_id = saved_in if saved_in is not None else conversation_id
-            context.append(ans)
     history.close()
     return status
 
@@ -278,7 +286,7 @@ def cmd_history(args) -> int:
     action = args.action or "list"
     if action == "list" and getattr(args, "limit", None) is not None and args.limit < 0:
         raise UsageError("--limit must be 0 or more")
-    with HistoryStore() as store:
+    with (HistoryStore() if action == "delete" else HistoryStore.for_reading()) as store:
         if action in ("list", "search"):
             if action == "list":
                 found = store.conversations(getattr(args, "limit", None))
@@ -309,9 +317,9 @@ def cmd_history(args) -> int:
         return 0
     text = to_json(conv) if action == "show" or args.format == "json" else to_markdown(conv)
     if action == "export" and args.output:
-        out = _open_output(args.output)
-        with out:
-            out.write(text if text.endswith("\n") else text + "\n")
+        from .outputs import write_text
+
+        write_text(args.output, text if text.endswith("\n") else text + "\n")
         err(f"wrote conversation {conv.id} to {args.output}")
         return 0
     print(text.rstrip("\n"), flush=True)
@@ -343,7 +351,8 @@ def cmd_index(args) -> int:
 
     bar = _Progress(0, unit="files")
     try:
-        index, report = load_index(corpus_paths(args.corpus), term_map=term_map, progress=bar.files)  # as load()
+        index, report = load_index(corpus_paths(args.corpus), term_map=term_map,  # as askbrief.load()
+                                   follow_links=args.follow_links, progress=bar.files)
     finally:
         bar.close()
     counts, skipped = read_summary(index.brief.documents, report.warnings)
@@ -407,7 +416,7 @@ def cmd_show(args) -> int:
         number = int(raw)
     import askbrief
 
-    brief = askbrief.load(args.corpus).brief  # the other files' warnings are not this command's
+    brief = askbrief.load(args.corpus, follow_links=args.follow_links).brief  # other files: not this command's
     doc = find_document(brief, args.doc)
     paras = brief.paragraphs_of(doc.id)
     if number is not None:
@@ -439,17 +448,19 @@ def _add_paths(sub) -> None:
 
 
 def cmd_paths(args) -> int:
+    """Print the locations; nothing is created or changed."""
     from . import paths
 
     if args.json:
         import json
 
-        print(json.dumps({"history": str(paths.history_path()), "cache": str(paths.cache_dir()),
-                          "seeds": str(paths.seeds_dir())}, ensure_ascii=False))
+        print(json.dumps({"history": paths.fs_text(str(paths.history_path(create=False))),
+                          "cache": paths.fs_text(str(paths.cache_dir(create=False))),
+                          "seeds": paths.fs_text(str(paths.seeds_dir()))}, ensure_ascii=False))
         return 0
-    print(f"history: {paths.history_path()}")
-    print(f"cache:   {paths.cache_dir()}")
-    print(f"seeds:   {paths.seeds_dir()}")
+    print(f"history: {paths.fs_text(str(paths.history_path(create=False)))}")
+    print(f"cache:   {paths.fs_text(str(paths.cache_dir(create=False)))}")
+    print(f"seeds:   {paths.fs_text(str(paths.seeds_dir()))}")
     return 0
 
 
@@ -508,15 +519,6 @@ class _Progress:
             sys.stderr.flush()
 
 
-def _open_output(path: str | None):
-    if not path:
-        return None
-    try:
-        return open(path, "w", encoding="utf-8")
-    except OSError as e:
-        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
-
-
 def cmd_eval(args) -> int:
     """Score the assistant on a question file."""
     import json
@@ -525,31 +527,46 @@ def cmd_eval(args) -> int:
 
     if args.min_f1 is not None and not 0.0 <= args.min_f1 <= 100.0:
         raise UsageError("--min-f1 must be between 0 and 100 (F1 is on the SQuAD 0..100 scale)")
-    ev = evaluate.prepare(args.questions, args.corpus, _settings(args))
+    ev = evaluate.prepare(args.questions, args.corpus, _settings(args), follow_links=args.follow_links)
     warn_all(ev.brief.warnings)
-    predictions, details = _open_output(args.predictions), _open_output(args.details)
-    results, interrupted = [], False
-    progress = _Progress(len(ev))
+    from .outputs import OutputFile
+
+    outputs = {}
     try:
+        for name in ("predictions", "details"):
+            if getattr(args, name):
+                outputs[name] = OutputFile(getattr(args, name))
+        details = outputs.get("details")
+        results, interrupted = [], False
+        progress = _Progress(len(ev))
         try:
             for result in ev.results():
                 results.append(result)
                 if details:
                     details.write(evaluate.details_line(result) + "\n")
                 progress.update(len(results))
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # ctrl+c, or SIGTERM (see main)
             interrupted = True
         finally:
             progress.close()
         report = ev.report(results, interrupted)
-        if predictions:
-            json.dump(evaluate.predictions(results), predictions, ensure_ascii=False, indent=1)
-            predictions.write("\n")
+        if "predictions" in outputs:
+            outputs["predictions"].write(
+                json.dumps(evaluate.predictions(results), ensure_ascii=False, indent=1) + "\n")
+        failed = []
+        for out in outputs.values():
+            try:
+                out.commit()
+            except AskbriefError as e:
+                failed.append(e)
     finally:
-        for f in (predictions, details):
-            if f:
-                f.close()
+        for out in outputs.values():
+            out.discard()  # nothing left behind on an error; a committed file is not touched
     print(report.model_dump_json(indent=2) if args.json else evaluate.report_table(report), flush=True)
+    for e in failed:
+        err(f"error: {e}")
+    if failed:
+        return 1
     if interrupted:
         err(f"interrupted: {report.evaluated} of {report.questions} questions done; "
             "the outputs hold those")
@@ -662,8 +679,19 @@ def _route(argv: list[str]) -> list[str]:
     return ["ask", *argv]
 
 
+def _terminated(signum, frame):
+    raise KeyboardInterrupt
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     argv = _route(list(sys.argv[1:] if argv is None else argv))
+    if argv[0] != "chat":
+        # SIGTERM stops a run as ctrl+c does: eval writes what it finished, nothing is half-saved
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _terminated)
     parser = build_parser((argv[0],) if argv[0] in COMMANDS else COMMANDS)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -167,8 +167,9 @@ def build_brief(documents: list[Document], warnings: list[str] | None = None,
                  sources=list(sources or []))
 
 
-def _walk(root: Path, warnings: list[str]) -> list[Path]:
-    """Files under root with a brief suffix, sorted, following links without looping."""
+def _walk(root: Path, warnings: list[str], inside: list[str], follow_links: bool) -> list[Path]:
+    """Files under root with a brief suffix, sorted, following links without looping; links
+    that lead out of the corpus folders (``inside``) are skipped unless ``follow_links``."""
     found = []
     seen: set[str] = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True,
@@ -179,14 +180,16 @@ def _walk(root: Path, warnings: list[str]) -> list[Path]:
             dirnames[:] = []
             continue
         seen.add(real)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = [d for d in sorted(dirnames) if not d.startswith(".")
+                       and (follow_links or not leads_out(os.path.join(dirpath, d), inside, warnings))]
         for f in sorted(filenames):
             if f.startswith("."):
                 continue
             if not f.lower().endswith(SUFFIXES):
                 warnings.append(f"skipped {Path(dirpath) / f}: {UNSUPPORTED}")
                 continue
-            found.append(Path(dirpath) / f)
+            if follow_links or not leads_out(os.path.join(dirpath, f), inside, warnings):
+                found.append(Path(dirpath) / f)
     return found
 
 
@@ -197,19 +200,43 @@ def _rel_path(path: Path, root: Path | None) -> Path:
     return path.relative_to(root) if root is not None else Path(path.name)
 
 
-def discover(paths: list[str | os.PathLike]) -> tuple[list[tuple[str, Path]], list[str]]:
+def leads_out(path: str, inside: list[str], warnings: list[str] | None = None) -> bool:
+    """True (with a warning naming it) when ``path`` is a symbolic link whose target lies
+    outside every folder in ``inside`` (real paths): a brief unpacked from elsewhere must not
+    pull in ``/etc/passwd`` through ``passwd.txt -> /etc/passwd``."""
+    if not os.path.islink(path):
+        return False
+    target = os.path.realpath(path)
+    if any(target == d or target.startswith(d.rstrip(os.sep) + os.sep) for d in inside):
+        return False
+    if warnings is not None:
+        warnings.append(f"skipped {path}: a link to {target}, outside the brief's folders "
+                        f"(--follow-links reads it)")
+    return True
+
+
+def corpus_folders(paths) -> list[str]:
+    """The real paths of the folders among the corpus paths: what links may point into."""
+    return [os.path.realpath(os.path.expanduser(p)) for p in paths if os.path.isdir(os.path.expanduser(p))]
+
+
+def discover(paths: list[str | os.PathLike], follow_links: bool = False
+             ) -> tuple[list[tuple[str, Path]], list[str]]:
     """(document id, file) pairs for the given corpus paths, and warnings."""
+    from .paths import fs_text
+
     warnings: list[str] = []
     found: list[tuple[Path, Path | None]] = []  # (file, the corpus folder it was found under)
+    inside = corpus_folders(paths)
     for raw in paths:
         p = Path(raw).expanduser()
         if not p.exists():
             raise UsageError(f"corpus path not found: {raw}")
         if p.is_dir():
-            found += [(f, p) for f in _walk(p, warnings)]
+            found += [(f, p) for f in _walk(p, warnings, inside, follow_links)]
         else:
             found.append((p, None))
-    ids = [_rel_path(f, root).with_suffix("").as_posix() for f, root in found]
+    ids = [fs_text(_rel_path(f, root).with_suffix("").as_posix()) for f, root in found]
     for longer in (lambda f, root: _rel_path(f, root).as_posix(),
                    lambda f, root: (Path(root.name) / _rel_path(f, root)).as_posix() if root else f.name,
                    lambda f, root: f.as_posix()):
@@ -218,7 +245,7 @@ def discover(paths: list[str | os.PathLike]) -> tuple[list[tuple[str, Path]], li
             seen[doc_id] = seen.get(doc_id, 0) + 1
         if all(n == 1 for n in seen.values()):
             break
-        ids = [longer(f, root) if seen[doc_id] > 1 else doc_id for doc_id, (f, root) in zip(ids, found)]
+        ids = [fs_text(longer(f, root)) if seen[doc_id] > 1 else doc_id for doc_id, (f, root) in zip(ids, found)]
     files, taken = [], set()
     for doc_id, (f, _) in zip(ids, found):
         if doc_id in taken:  # the same file given twice
@@ -323,8 +350,9 @@ def find_document(brief: Brief, name: str) -> Document:
     raise CorpusError(f"no document {name} in the brief (a citation names it: askbrief show report.pdf ¶4)")
 
 
-def load_documents(paths: list[str | os.PathLike]) -> tuple[list[Document], list[str]]:
-    files, warnings = discover(paths)
+def load_documents(paths: list[str | os.PathLike], follow_links: bool = False
+                   ) -> tuple[list[Document], list[str]]:
+    files, warnings = discover(paths, follow_links)
     docs = []
     for doc_id, f in files:
         doc, _ = read_document(f, doc_id, warnings)
@@ -335,6 +363,6 @@ def load_documents(paths: list[str | os.PathLike]) -> tuple[list[Document], list
     return docs, warnings
 
 
-def load_brief(paths: list[str | os.PathLike]) -> Brief:
-    docs, warnings = load_documents(paths)
+def load_brief(paths: list[str | os.PathLike], follow_links: bool = False) -> Brief:
+    docs, warnings = load_documents(paths, follow_links)
     return build_brief(docs, warnings, [str(p) for p in paths])

@@ -39,8 +39,16 @@ class QuestionFileError(UsageError):
     """A question file for ``askbrief eval`` is malformed (names the file and line)."""
 
 
+class LocationError(AskbriefError):
+    """A folder askbrief keeps its files in cannot be made or used (no home, a file in the way)."""
+
+
 class HistoryError(AskbriefError):
     """The history database cannot be used."""
+
+
+class HistoryLocked(HistoryError):
+    """Another process held the history's write lock for longer than the busy timeout."""
 
 
 class HistoryDamaged(HistoryError):
@@ -56,6 +64,10 @@ class HistoryDamaged(HistoryError):
         if not self.path:
             return ""
         return f" (to start a new history, move it aside: mv '{self.path}' '{self.path}.damaged')"
+
+
+class OutputError(AskbriefError):
+    """A file the user asked for (an export, an eval output) could not be written whole."""
 
 
 class CacheError(AskbriefError):

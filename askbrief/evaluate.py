@@ -22,6 +22,7 @@ import json
 import math
 import re
 import string
+import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -99,7 +100,9 @@ class _SquadFile(_Squad):
 
 def read_questions(path: str | Path) -> QuestionSet:
     """Read and validate a question file; QuestionFileError names the file and line."""
-    name = str(path)
+    from .paths import fs_text
+
+    name = fs_text(str(path))
     try:
         raw = Path(path).read_bytes()
     except OSError as e:
@@ -112,12 +115,14 @@ def read_questions(path: str | Path) -> QuestionSet:
     if not text.strip():
         raise QuestionFileError(f"{name}: the question file is empty")
     try:
-        obj = json.loads(text)
+        obj = _loads(text)
     except json.JSONDecodeError as e:
         first = next(line for line in text.split("\n") if line.strip())
         if _is_object(first):
             return _read_jsonl(name, text)
         raise QuestionFileError(f"{name}:{e.lineno}: malformed JSON: {e.msg} (column {e.colno})") from None
+    except _Unparsable as e:
+        raise QuestionFileError(f"{name}:{e.line}: malformed JSON: {e}") from None
     if isinstance(obj, dict) and "data" in obj:
         return _read_squad(name, text, obj)
     if isinstance(obj, dict) and len([ln for ln in text.split("\n") if ln.strip()]) == 1:
@@ -128,9 +133,55 @@ def read_questions(path: str | Path) -> QuestionSet:
 
 def _is_object(line: str) -> bool:
     try:
-        return isinstance(json.loads(line), dict)
-    except json.JSONDecodeError:
+        return isinstance(_loads(line), dict)
+    except (json.JSONDecodeError, _Unparsable):
         return False
+
+
+class _Unparsable(ValueError):
+    """JSON the parser refuses without saying where: ``line`` is found here."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.line = line
+
+
+MAX_DEPTH = 200  # deeper than any question file; Python's parser gives up near 1,000
+
+
+def _loads(text: str):
+    """``json.loads``, with the failures it reports without a position (nesting too deep for
+    the recursion limit, an integer past Python's 4,300-digit limit) as _Unparsable."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise _Unparsable(f"nested more than {MAX_DEPTH} levels deep", _deep_line(text)) from None
+    except ValueError as e:
+        long = re.search(r"\d{%d,}" % (sys.get_int_max_str_digits() + 1), text)
+        line = text.count("\n", 0, long.start()) + 1 if long else 1
+        why = "a number with too many digits" if long else str(e).split(";")[0]
+        raise _Unparsable(why, line) from None
+
+
+def _deep_line(text: str) -> int:
+    """The line where brackets first nest more than MAX_DEPTH deep (outside strings)."""
+    depth, line, in_string, escaped = 0, 1, False, False
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        elif in_string:
+            escaped, in_string = (False, True) if escaped else (ch == "\\", ch != '"')
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif ch in "]}":
+            depth -= 1
+    return 1
 
 
 def _read_jsonl(name: str, text: str) -> QuestionSet:
@@ -140,9 +191,11 @@ def _read_jsonl(name: str, text: str) -> QuestionSet:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = _loads(line)
         except json.JSONDecodeError as e:
             raise QuestionFileError(f"{name}:{n}: malformed JSON line: {e.msg} (column {e.colno})") from None
+        except _Unparsable as e:
+            raise QuestionFileError(f"{name}:{n}: malformed JSON line: {e}") from None
         if not isinstance(obj, dict):
             raise QuestionFileError(f"{name}:{n}: expected a JSON object "
                                     f"{{\"id\", \"question\" or \"turns\", \"answers\"}}")
@@ -513,7 +566,7 @@ def _score(results: Sequence[Result]) -> EvalScore:
 
 
 def prepare(questions_file: str | Path, corpus: Sequence[str] | None = None,
-            settings: Settings | None = None) -> Evaluation:
+            settings: Settings | None = None, follow_links: bool = False) -> Evaluation:
     """Read the question file, load its brief (its own, for SQuAD without a corpus), index it."""
     from . import Assistant, corpus_paths
 
@@ -524,7 +577,7 @@ def prepare(questions_file: str | Path, corpus: Sequence[str] | None = None,
         brief, sources = squad_brief(questions), [questions.path]
     else:
         sources = corpus_paths(corpus)
-        brief = load_brief(sources)
+        brief = load_brief(sources, follow_links)
     loaded = time.perf_counter()
     assistant = Assistant(brief, settings)
     indexed = time.perf_counter()
@@ -550,15 +603,20 @@ def _num(x: float | None, fmt: str = "{:.1f}") -> str:
 
 
 def report_table(report: EvalReport) -> str:
-    """The report as a plain-text table."""
+    """The report as a plain-text table. Everything that comes from the question file (its
+    name, version, tags) is made safe as document text is: a tag cannot clear the screen."""
+    from .render import safe
+
     r = report
     done = f"{r.evaluated} of {r.questions} questions (interrupted)" if r.interrupted else f"{r.questions} questions"
-    lines = [f"askbrief eval {r.questions_file} · {r.format} · {done}",
+    lines = [f"askbrief eval {safe(r.questions_file)} · {safe(r.format)} · {done}",
              f"brief: {r.documents} documents, {r.paragraphs} paragraphs"
-             + (" (from the question file)" if r.corpus == [r.questions_file] else f" ({', '.join(r.corpus)})"),
+             + (" (from the question file)" if r.corpus == [r.questions_file]
+                else f" ({', '.join(safe(c) for c in r.corpus)})"),
              ""]
 
     def rows(title: str, scores: dict[str, EvalScore]) -> None:
+        scores = {safe(k): v for k, v in scores.items()}
         width = max([len(title)] + [len(k) for k in scores])
         lines.append(f"  {title:<{width}}  {'n':>5}  {'EM':>6}  {'F1':>6}")
         for k, s in scores.items():

@@ -7,7 +7,9 @@ rest in one transaction. Every write is one ``BEGIN IMMEDIATE`` transaction comm
 once, so several processes can write together (they wait for each other up to
 ``BUSY_TIMEOUT_S``) and a killed process loses only the turn it had not committed. A file
 that is not a database, or fails SQLite's quick check, is never written to: opening it
-raises HistoryError naming it, and the caller answers without saving.
+raises HistoryError naming it, and the caller answers without saving. A history that can
+only be read (a read-only filesystem) is opened read-only for the commands that list and
+show. Text that UTF-8 refuses (a file name's undecodable bytes) is stored escaped, ``\\xe9``.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import HistoryDamaged, HistoryError
+from .errors import HistoryDamaged, HistoryError, HistoryLocked, LocationError
 from .models import Answer
+from .paths import fs_json, fs_text
 from .text import fold
 
 if TYPE_CHECKING:
@@ -63,7 +66,7 @@ def utc_now() -> datetime:
 
 
 def _title(question: str) -> str:
-    t = " ".join(question.split())
+    t = " ".join(fs_text(question).split())
     return t if len(t) <= TITLE_MAX else t[: TITLE_MAX - 1].rstrip() + "…"
 
 
@@ -90,45 +93,96 @@ def _chmod_private(path: Path) -> None:
 class HistoryStore:
     """Saved conversations in one SQLite file (default: ``paths.history_path()``)."""
 
-    def __init__(self, path: Path | str | None = None, clock: Callable[[], datetime] = utc_now):
-        """``clock`` gives the time recorded with each turn (tests pass a fixed one)."""
+    def __init__(self, path: Path | str | None = None, clock: Callable[[], datetime] = utc_now,
+                 *, readonly: bool = False, busy_timeout: float = BUSY_TIMEOUT_S):
+        """``clock`` gives the time recorded with each turn (tests pass a fixed one).
+        ``readonly`` opens an existing file for reading only, creating and migrating nothing;
+        ``busy_timeout`` is how long a write waits for another process's lock."""
         self.clock = clock
-        if path is None:
-            from .paths import history_path
-
-            path = history_path()
-        self.path = Path(path)
+        self.busy_timeout = busy_timeout
+        self.readonly = readonly
         self._db: sqlite3.Connection | None = None
-        if self.path.is_dir():
-            raise HistoryError(f"the history file {self.path} is a directory")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        _touch_private(self.path)
         try:
-            self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                                       check_same_thread=False)
-            self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            if path is None:
+                from .paths import history_path
+
+                path = history_path(create=not readonly)
+            self.path = Path(path)
+            if self.path.is_dir():
+                raise HistoryError(f"the history file {self.path} is a directory")
+            if readonly:
+                if not self.path.exists():
+                    raise HistoryError(f"there is no history file {self.path}")
+            else:
+                from .paths import ensure_dir
+
+                ensure_dir(self.path.parent, "data folder")
+                _touch_private(self.path)
+        except LocationError as e:
+            raise HistoryError(str(e)) from e
+        try:
+            self._db = self._connect()
+            self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             self._db.create_function("askbrief_fold", 1, _fold_sql, deterministic=True)
             self._check()
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._db.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
+            if not readonly:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                self._db.execute("PRAGMA synchronous = NORMAL")
+                self._db.execute("PRAGMA foreign_keys = ON")
+                self._migrate()
+            elif self.version < SCHEMA_VERSION:
+                raise HistoryError(f"the history file {self.path} needs an upgrade that cannot be "
+                                   "written here (it is read-only)")
         except HistoryError:
             self.close()
             raise
         except sqlite3.Error as e:
             self.close()
             raise self._error(e) from e
-        for suffix in ("-wal", "-shm"):
-            _chmod_private(self.path.with_name(self.path.name + suffix))
+        if not readonly:
+            for suffix in ("-wal", "-shm"):
+                _chmod_private(self.path.with_name(self.path.name + suffix))
+
+    @classmethod
+    def for_reading(cls, path: Path | str | None = None) -> HistoryStore:
+        """The store for commands that only read: opened as usual (so an old schema is
+        migrated), else read-only when the file or its folder cannot be written."""
+        try:
+            return cls(path)
+        except HistoryDamaged:
+            raise
+        except HistoryError as first:
+            try:
+                return cls(path, readonly=True)
+            except HistoryError:
+                raise first from None
+
+    def _connect(self) -> sqlite3.Connection:
+        kw = dict(timeout=self.busy_timeout, isolation_level=None, check_same_thread=False)
+        if not self.readonly:
+            return sqlite3.connect(self.path, **kw)
+        from urllib.parse import quote
+
+        uri = "file:" + quote(str(self.path.resolve()))
+        db = sqlite3.connect(uri + "?mode=ro", uri=True, **kw)
+        try:
+            db.execute("PRAGMA user_version").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            # WAL needs its -shm file, which a read-only folder cannot hold: read the file as
+            # it stands (a cleanly closed history has everything in the main file)
+            db.close()
+            return sqlite3.connect(uri + "?immutable=1", uri=True, **kw)
 
     # -- opening ------------------------------------------------------------------
 
     def _error(self, e: sqlite3.Error) -> HistoryError:
         msg = str(e)
         if isinstance(e, sqlite3.OperationalError) and "locked" in msg:
-            return HistoryError(f"the history file {self.path} stayed locked by another process "
-                                f"for {BUSY_TIMEOUT_S:.0f} s")
+            return HistoryLocked(f"the history file {self.path} stayed locked by another process "
+                                 f"for {self.busy_timeout:g} s")
+        if _disk_full(msg, self.path):
+            return HistoryError(f"the disk holding the history file {self.path} is full")
         if isinstance(e, sqlite3.OperationalError) and not _damage(msg):
             return HistoryError(f"the history file {self.path} cannot be used: {msg}")
         return HistoryDamaged(f"the history file {self.path} is damaged ({msg}); it was kept as is",
@@ -216,7 +270,7 @@ class HistoryStore:
         """Save one turn, committed before returning; a new conversation when the id is None.
         Returns the conversation's id."""
         now = self.clock().isoformat(timespec="microseconds")
-        payload = answer.model_dump_json()
+        payload = fs_json(answer.model_dump_json())
         with self._writing() as db:
             if conversation_id is None:
                 cur = db.execute("INSERT INTO conversations (title, created, updated) VALUES (?, ?, ?)",
@@ -227,7 +281,7 @@ class HistoryStore:
                 raise HistoryError(f"no conversation {conversation_id}")
             db.execute("INSERT INTO turns (conversation_id, question, answer_json, fingerprint, time) "
                        "VALUES (?, ?, ?, ?, ?)",
-                       (conversation_id, answer.question, payload, fingerprint, now))
+                       (conversation_id, fs_text(answer.question), payload, fingerprint, now))
         return conversation_id
 
     def delete(self, conversation_id: int) -> None:
@@ -335,6 +389,20 @@ class HistoryStore:
 
 def _fold_sql(value) -> str:
     return fold(value) if isinstance(value, str) else ""
+
+
+def _disk_full(message: str, path: Path) -> bool:
+    """SQLite says "database or disk is full", or only "disk I/O error" when a write to the
+    WAL or its shared memory failed: then the free space tells."""
+    m = message.lower()
+    if "disk is full" in m:
+        return True
+    if "disk i/o error" not in m:
+        return False
+    try:
+        return os.statvfs(path.parent).f_bavail == 0
+    except OSError:
+        return False
 
 
 def _damage(message: str) -> bool:

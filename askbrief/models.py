@@ -23,6 +23,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from .dates import answer_date
+
 _ADAPTERS: dict[type, Any] = {}
 
 
@@ -137,10 +139,18 @@ class Citation(_Model):
 
 @dataclass(slots=True, kw_only=True)
 class Alternative(_Model):
-    """Another answer that other sources give to the same question, with those sources."""
+    """Another answer that other sources give to the same question, with those sources.
+
+    ``resolved_date``: as on ``Answer``, read in the first source's quote."""
 
     answer: str
     citations: list[Citation]
+    resolved_date: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.resolved_date is None and self.citations:
+            first = self.citations[0]
+            self.resolved_date = answer_date(self.answer, first.date, first.quote)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -155,7 +165,10 @@ class Answer(_Model):
     """What ``askbrief ask --json`` prints, one object per question.
 
     ``resolved``: follow-up references and what they were taken to mean, e.g. ``{"it": "Gharyan"}``;
-    ``alternatives``: other answers that other sources give, when the sources disagree.
+    ``alternatives``: other answers that other sources give, when the sources disagree;
+    ``resolved_date``: the date a relative answer stands for in its article ("Tuesday" in an
+    article of 2019-04-04: "2019-04-02"; "last month": "2019-03"), else None. Answers made or
+    saved without it get it from their first citation's date and their evidence.
     """
 
     question: str
@@ -168,10 +181,13 @@ class Answer(_Model):
     elapsed_ms: float
     resolved: dict[str, str] = field(default_factory=dict)
     alternatives: list[Alternative] = field(default_factory=list)
+    resolved_date: str | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.confidence <= 1.0:
             raise ValueError(f"confidence must be between 0 and 1, not {self.confidence}")
+        if self.resolved_date is None and self.answer and self.citations:
+            self.resolved_date = answer_date(self.answer, self.citations[0].date, self.evidence or "")
 
 
 ABSTAIN_TEXT = "The brief does not say."

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .dates import display
+from .dates import dated
 from .models import ABSTAIN_TEXT, Answer, Citation
 
 if TYPE_CHECKING:
@@ -160,7 +160,7 @@ def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
                 lines.append(citation_line(n, c, style))
         return "\n".join(lines)
     agree = len(ans.citations)
-    shown = display(ans.answer or "", ans.citations[0].date if ans.citations else None, ans.evidence or "")
+    shown = dated(ans.answer or "", ans.resolved_date)
     lines.append(f"{style.bold(safe(shown))}  "
                  + style.dim(f"({agree} {plural(agree, 'source')}, confidence {ans.confidence:.2f})"))
     if ans.resolved:
@@ -174,9 +174,8 @@ def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
     n = len(ans.citations)
     for alt in getattr(ans, "alternatives", None) or []:
         lines.append("")
-        lines.append(style.dim("Other sources say: ") + style.bold(safe(display(
-            alt.answer, alt.citations[0].date if alt.citations else None,
-            alt.citations[0].quote if alt.citations else ""))))
+        lines.append(style.dim("Other sources say: ")
+                     + style.bold(safe(dated(alt.answer, alt.resolved_date))))
         for c in alt.citations:
             n += 1
             lines.append(citation_line(n, c, style, alt.answer))
@@ -211,7 +210,7 @@ def to_markdown(conversation: Conversation) -> str:
         if ans.abstained:
             out.append(f"**{ABSTAIN_TEXT}**")
         else:
-            out.append(f"**{_md_text(ans.answer or '')}**")
+            out.append(f"**{_md_text(dated(ans.answer or '', ans.resolved_date))}**")
         if ans.resolved:
             out += ["", f"_{_md_text(resolved_note(ans))}_"]
         if ans.evidence and not ans.abstained:

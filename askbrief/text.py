@@ -117,9 +117,19 @@ def word_terms(text: str) -> list[tuple[int, int, str, str]]:
 # Sentence boundaries: end punctuation, optional closing quotes/brackets, whitespace,
 # then something that can start a sentence. Abbreviations are checked afterwards.
 _SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9\u00C0-\u024F])|\n\s*\n|\n(?=\s*[•*\-–—]\s)")
-_ABBREV = frozenset("""mr mrs ms dr gen col lt sgt capt maj st jr sr prof rev gov sen rep pres
-no vs etc inc ltd co corp dept est fig jan feb mar apr aug sept sep oct nov dec u.s u.n u.k
-e.g i.e a.m p.m mt ft approx""".split())
+# Abbreviations by what may follow their dot. Leading ones (titles, "e.g.") always stand
+# before what they belong to, so they never end a sentence; numbering ones ("No. 10", a
+# lowercase letter: "c. 1455") go on only to a number; the others ("p.m.", "Inc.", "U.N.", a
+# capital initial) end one only before a word that starts sentences.
+_LEADING = frozenset("""mr mrs ms messrs mme mlle dr gen col lt sgt capt cpt maj brig adm cmdr
+cdr st prof rev fr gov sen rep pres hon mt ft sheikh e.g i.e vs cf""".split())
+_NUMBERING = frozenset("no nos fig figs vol p pp art ch sec para".split())
+_AMBIGUOUS = frozenset("""etc inc ltd co corp bros jr sr dept est approx jan feb mar apr aug sept
+sep oct nov dec a.m p.m""".split())
+# the word before the dot, taken whole: "1990s." and "19.2°E." end in no abbreviation
+_LAST_WORD = re.compile(r"(?<![^\s(\[\"'“‘/-])([A-Za-z][A-Za-z.]*)\.$")
+_NEXT_WORD = re.compile(r"[\"'“‘(\[]?(\w+)(\.?)")
+_DOTTED = re.compile(r"[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]")  # an initial or an acronym, last dot off
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -129,22 +139,30 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     pos = start
     for m in _SENT_END.finditer(text, start, end):
         cut = m.start()
-        before = text[pos:cut + 1]
-        last = re.search(r"([A-Za-z.]+)\.$", before)
-        if last and text[cut] == "." and _is_abbrev(last.group(1)):
-            continue
+        if text[cut] == ".":
+            last = _LAST_WORD.search(text, pos, cut + 1)
+            if last and _continues(last.group(1), _NEXT_WORD.match(text, m.end())):
+                continue
         _add_span(text, pos, m.end(), spans)
         pos = m.end()
     _add_span(text, pos, end, spans)
     return spans
 
 
-def _is_abbrev(word: str) -> bool:
-    w = word.lower().rstrip(".")
-    if w in _ABBREV:
+def _continues(word: str, after: re.Match | None) -> bool:
+    """Whether the full stop after ``word`` is an abbreviation's, so the sentence goes on."""
+    w = word.lower()
+    if w in _LEADING:
         return True
-    # single capital initials ("J. Smith") and dotted acronyms ("U.N.")
-    return len(w) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]?", w))
+    nxt = after.group(1) if after else ""
+    if w in _NUMBERING or (len(word) == 1 and word.islower()):  # "c. 1455", "(d. 1560)"
+        return nxt[:1].isdigit()
+    if w in _AMBIGUOUS or _DOTTED.fullmatch(word):
+        # a capitalized function word ("The", "He", "In") starts a sentence; a single
+        # capital with a dot is one more initial ("J. A. Smith")
+        starts = nxt[:1].isupper() and nxt.lower() in STOPWORDS and not (len(nxt) == 1 and after.group(2))
+        return not starts
+    return False
 
 
 def _add_span(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> None:

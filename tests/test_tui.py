@@ -234,18 +234,137 @@ async def test_damaged_history_notifies_once_and_still_answers(seeds_assistant, 
 
 
 @run_async
-async def test_store_failing_on_save_notifies_once(seeds_assistant, store):
-    def broken(*a):
-        raise HistoryError("database disk image is malformed: /x/history.db")
+async def test_store_failing_on_save_notifies_once_and_keeps_saving_after(seeds_assistant, store, monkeypatch):
+    from askbrief.history import HistoryStore
 
-    store.add_turn = broken
+    real = HistoryStore.add_turn
+    broken = {"on": True}
+
+    def flaky(self, *a):
+        if broken["on"]:
+            raise HistoryError("the disk holding the history file /x/history.db is full")
+        return real(self, *a)
+
+    monkeypatch.setattr(HistoryStore, "add_turn", flaky)
+    fast_saver(monkeypatch)
     app = make_app(seeds_assistant, store)
     async with app.run_test(size=SIZE) as pilot:
         await ask(pilot, "Who took Gharyan?")
         await ask(pilot, "Who resigned in Algeria?")
         errors = [n for n in app._notifications if n.severity == "error"]
-        assert len(errors) == 1
+        assert len(errors) == 1 and "full" in errors[0].message
         assert len(app.chat.answers) == 2
+        assert app.chat.saver.pending == 2  # kept in memory, not dropped
+        broken["on"] = False  # space freed: the turns are saved, and so is the next one
+        await asyncio.to_thread(app.chat.saver.wait, 10)
+        await ask(pilot, "How far is it from Tripoli?")
+        await asyncio.to_thread(app.chat.saver.wait, 10)
+        turns = store.conversation(1).turns
+        assert [t.question for t in turns] == ["Who took Gharyan?", "Who resigned in Algeria?",
+                                               "How far is it from Tripoli?"]
+
+
+def fast_saver(monkeypatch, show_wait: float = 0.1) -> None:
+    """Short waits for the history saver, so lock and retry tests take a moment, not seconds."""
+    from askbrief.tui import saver
+
+    monkeypatch.setattr(saver, "SAVE_BUSY_S", 0.2)
+    monkeypatch.setattr(saver, "RETRY_S", (0.05,))
+    monkeypatch.setattr("askbrief.tui.screens.chat.SHOW_WAIT_S", show_wait)
+
+
+def hold_write_lock(path):
+    """A second process holding the history's write lock (BEGIN IMMEDIATE) until told."""
+    import subprocess
+
+    code = ("import sqlite3, sys\n"
+            "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "db.execute('BEGIN IMMEDIATE')\n"
+            "print('locked', flush=True)\n"
+            "sys.stdin.readline()\n"
+            "db.execute('COMMIT')\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(path)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def release(proc) -> None:
+    proc.stdin.write("\n")
+    proc.stdin.close()
+    proc.wait(timeout=10)
+
+
+@run_async
+async def test_locked_history_never_freezes_the_chat_and_saves_when_released(seeds_assistant, store,
+                                                                          monkeypatch):
+    fast_saver(monkeypatch, show_wait=0.3)
+    app = make_app(seeds_assistant, store)
+    async with app.run_test(size=SIZE) as pilot:
+        holder = hold_write_lock(store.path)
+        try:
+            await ask(pilot, "Who took Gharyan?")
+            assert "Haftar" in conversation_text(app)  # shown though not yet saved
+            await pilot.press("w", "h", "o")  # keys are echoed: the UI thread is not waiting
+            assert app.chat.question.value == "who"
+            app.chat.question.value = ""
+            await ask(pilot, "How far is it from Tripoli?")
+            errors = [n for n in app._notifications if n.severity == "error"]
+            assert len(errors) == 1 and "locked" in errors[0].message
+            assert app.chat.saver.pending == 2 and store.conversations() == []
+        finally:
+            release(holder)
+        assert await asyncio.to_thread(app.chat.saver.wait, 10)
+        await ask(pilot, "Who resigned in Algeria?")  # saving was never turned off
+        await asyncio.to_thread(app.chat.saver.wait, 10)
+        assert [t.question for t in store.conversation(1).turns] == [
+            "Who took Gharyan?", "How far is it from Tripoli?", "Who resigned in Algeria?"]
+
+
+@run_async
+async def test_quitting_with_answers_pending_offers_to_wait(seeds_assistant, store, monkeypatch):
+    from askbrief.tui.screens.dialogs import PendingQuitScreen
+
+    fast_saver(monkeypatch)
+    app = make_app(seeds_assistant, store)
+    async with app.run_test(size=SIZE) as pilot:
+        holder = hold_write_lock(store.path)
+        try:
+            await ask(pilot, "Who took Gharyan?")
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert isinstance(app.screen, PendingQuitScreen)
+            assert "1 answer is not saved yet" in str(app.screen.query("Static").first().render())
+            await pilot.press("w")
+            await pilot.pause()
+            assert app.is_running  # waiting
+        finally:
+            release(holder)
+        for _ in range(100):
+            if not app.is_running:
+                break
+            await asyncio.sleep(0.05)
+        assert not app.is_running  # quit by itself once saved
+    assert [t.question for t in store.conversation(1).turns] == ["Who took Gharyan?"]
+
+
+@run_async
+async def test_file_name_that_is_not_utf8_is_answered_and_saved(tmp_path, store):
+    import os
+
+    import askbrief
+
+    brief = tmp_path / "brief"
+    brief.mkdir()
+    (brief / os.fsdecode(b"caf\xe9.txt")).write_text("Cafe news\n\nThe cafe was opened by Marco Rossi.\n")
+    app = make_app(askbrief.load([str(brief)]), store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "Who opened the cafe?")
+        assert await asyncio.to_thread(app.chat.saver.wait, 10)
+        assert "caf\\xe9" in sources_text(app)
+        assert not [n for n in app._notifications if n.severity == "error"]
+    saved = store.conversation(1).turns[0].answer
+    assert saved.answer == "Marco Rossi" and saved.citations[0].doc == "caf\\xe9"
 
 
 def hostile_brief(tmp_path: Path):
@@ -395,3 +514,23 @@ def test_chat_needs_a_terminal_and_one_of_continue_or_resume(capsys):
     with pytest.raises(SystemExit) as e:
         cli.main(["chat"])  # stdin is not a terminal under pytest
     assert e.value.code == 2 and "needs a terminal" in capsys.readouterr().err
+
+
+def test_saver_stops_only_for_a_damaged_history_and_says_how_to_start_afresh(make_answer):
+    from askbrief.errors import HistoryDamaged
+    from askbrief.tui.saver import ConversationRef, HistorySaver
+
+    class Damaged:
+        def add_turn(self, *a):
+            raise HistoryDamaged("the history file /x/h.db is damaged (malformed)", "/x/h.db")
+
+    problems = []
+    saver = HistorySaver(Damaged(), on_problem=lambda m, damaged: problems.append((m, damaged)))
+    try:
+        assert saver.save(ConversationRef(), make_answer("Q?", "A"), "fp").done.wait(5)
+        assert saver.wait(5) and saver.pending == 0
+        assert saver.save(ConversationRef(), make_answer("Q2?", "A"), "fp").done.is_set()
+    finally:
+        saver.close()
+    assert problems == [("the history file /x/h.db is damaged (malformed) (to start a new history, "
+                         "move it aside: mv '/x/h.db' '/x/h.db.damaged')", True)]

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from .screens import ChatScreen
+from .screens.dialogs import PendingQuitScreen
 
 
 class AskbriefApp(App):
@@ -30,6 +31,30 @@ class AskbriefApp(App):
 
     def get_default_screen(self) -> Screen:
         return self.chat
+
+    async def action_quit(self) -> None:
+        """Quit; with answers not saved yet (a locked history), say so once and offer to wait."""
+        chat = self.chat
+        pending = chat.saver.pending if chat.saver is not None else 0
+        if not pending or chat.quit_when_saved:
+            self.exit()
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "quit":
+                self.exit()
+            elif choice == "wait":
+                if not chat.saver.pending:  # saved while the question was on screen
+                    self.exit()
+                    return
+                chat.quit_when_saved = True
+                self.notify("Waiting for the history: askbrief quits once the answers are saved "
+                            "(ctrl+q again quits now).", title="History", timeout=30, markup=False)
+
+        self.push_screen(PendingQuitScreen(pending), chosen)
+
+    def on_unmount(self) -> None:
+        self.chat.close_saver()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         chat = self.chat

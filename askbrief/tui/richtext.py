@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 
 from rich.text import Text
 
+from askbrief.dates import dated
 from askbrief.models import ABSTAIN_TEXT, Answer, Citation
 from askbrief.render import mark_parts, plural, safe, safe_parts, source_label
 
@@ -100,13 +101,14 @@ def answer_text(answer: Answer, current: int | None = None) -> Text:
                 out.append(safe(c.title), style="italic")
                 out.append(f" {safe(source_label(c))}", style=DIM_STYLE)
         return out
-    out.append(safe(answer.answer or ""), style=ANSWER_STYLE)
+    out.append(safe(dated(answer.answer or "", answer.resolved_date)), style=ANSWER_STYLE)
     if note:
         out.append(f"  ({note})", style=DIM_STYLE)
     if answer.evidence:
         out.append("\n")
         out.append_text(highlighted(answer.evidence, answer.answer, mark="bold"))
-    others = [safe(a.answer) for a in getattr(answer, "alternatives", None) or [] if a.answer]
+    others = [safe(dated(a.answer, a.resolved_date))
+              for a in getattr(answer, "alternatives", None) or [] if a.answer]
     if others:
         out.append("\nOther sources say: ", style=DIM_STYLE)
         out.append(" · ".join(others), style="italic")

@@ -2,7 +2,8 @@
 
 The screen owns the conversation being shown: its answers (the context passed to
 ``assistant.ask`` for follow-ups) and its id in the history store. Answering runs in a
-thread worker; each answer is saved the moment it is shown.
+thread worker, which hands the answer to the history saver and waits a moment for the commit
+before the answer is shown; history writes never run on the UI thread (see ``saver.py``).
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from askbrief.errors import AskbriefError, HistoryError, internal_error, show_tr
 from askbrief.models import Answer
 from askbrief.render import render_text, safe, shorten
 
+from ..saver import ConversationRef, HistorySaver
 from ..widgets import ConversationView, HistorySidebar, QuestionInput, SourcesPane
 from ..widgets.conversation import TurnView
 from .dialogs import ConfirmScreen, ExportScreen
 
 HISTORY_LIMIT = 200
+SHOW_WAIT_S = 1.0  # how long an answer waits for its commit before it is shown anyway
 NARROW = 110  # columns below which the sidebar and the sources pane are not shown together
 
 
@@ -46,7 +49,9 @@ class ChatScreen(Screen):
         self.assistant = assistant
         self.store = store
         self.store_error = store_error
-        self.conversation_id: int | None = None
+        self.conversation = ConversationRef()
+        self.saver: HistorySaver | None = None
+        self.quit_when_saved = False
         self.answers: list[Answer] = []
         self._start_id = conversation_id
         self._pending: TurnView | None = None
@@ -64,6 +69,10 @@ class ChatScreen(Screen):
                 yield QuestionInput(id="question")
             yield SourcesPane(self.assistant.brief, id="sources")
         yield Footer()
+
+    @property
+    def conversation_id(self) -> int | None:
+        return self.conversation.id
 
     @property
     def view(self) -> ConversationView:
@@ -85,6 +94,11 @@ class ChatScreen(Screen):
         self.sidebar.display = False
         if self.store_error:
             self._history_failed(self.store_error)
+        if self.store is not None:
+            self.saver = HistorySaver(
+                self.store,
+                on_problem=lambda message, damaged: self._from_saver(self._save_problem, message, damaged),
+                on_saved=lambda recovered: self._from_saver(self._saved, recovered))
         if self._start_id is not None:
             await self.open_conversation(self._start_id)
         self.question.focus()
@@ -103,12 +117,17 @@ class ChatScreen(Screen):
         turn = await self.view.add_turn(" ".join(question.split()))
         self.view.scroll_end(animate=False)
         self._pending = turn
-        self._answer(question, list(self.answers), turn, self._generation)
+        self._answer(question, list(self.answers), turn, self._generation, self.conversation)
 
     @work(thread=True, group="ask")
-    def _answer(self, question: str, context: list[Answer], turn: TurnView, generation: int) -> None:
+    def _answer(self, question: str, context: list[Answer], turn: TurnView, generation: int,
+                conversation: ConversationRef) -> None:
         try:
             answer = self.assistant.ask(question, context=context)
+            if self.saver is not None:  # saved before shown; shown anyway if the history is slow
+                if self._fingerprint is None:
+                    self._fingerprint = self.assistant.brief.fingerprint
+                self.saver.save(conversation, answer, self._fingerprint).done.wait(SHOW_WAIT_S)
         except AskbriefError as e:
             self.app.call_from_thread(self._failed, turn, question, str(e), generation)
         except Exception as e:  # a bug: say so, keep the chat alive
@@ -124,7 +143,6 @@ class ChatScreen(Screen):
         self._pending = None
         turn.set_answer(answer)
         self.answers.append(answer)
-        self._save(answer)
         self.view.selected = len(self.answers) - 1
         self.view.scroll_end(animate=False)
 
@@ -143,22 +161,38 @@ class ChatScreen(Screen):
     # --- history -------------------------------------------------------------------
 
     def _history_failed(self, message: str) -> None:
+        """The history cannot be used at all (damaged): said once, and saving stops."""
         self.store = None
         self.notify(f"{safe(message)} — this conversation will not be saved.", title="History",
                     severity="error", timeout=10, markup=False)
 
-    def _save(self, answer: Answer) -> None:
-        if self.store is None:
+    def _save_problem(self, message: str, damaged: bool) -> None:
+        if damaged:
+            self._history_failed(message)
             return
-        if self._fingerprint is None:
-            self._fingerprint = self.assistant.brief.fingerprint
-        try:
-            self.conversation_id = self.store.add_turn(self.conversation_id, answer, self._fingerprint)
-        except HistoryError as e:
-            self._history_failed(str(e))
+        self.notify(f"{safe(message)} — the answers are kept and will be saved as soon as it can be "
+                    "written.", title="History", severity="error", timeout=10, markup=False)
+
+    def _saved(self, recovered: bool) -> None:
+        if recovered:
+            self.notify("The history can be written again: the answers that were waiting are saved.",
+                        title="History", markup=False)
+        if self.quit_when_saved and self.saver is not None and not self.saver.pending:
+            self.app.exit()
             return
         if self.sidebar.display:
             self.refresh_history()
+
+    def _from_saver(self, callback, *args) -> None:
+        """Run ``callback`` on the UI thread; dropped once the app has stopped."""
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:
+            pass
+
+    def close_saver(self) -> None:
+        if self.saver is not None:
+            self.saver.close()
 
     def refresh_history(self) -> None:
         summaries = []
@@ -166,7 +200,7 @@ class ChatScreen(Screen):
             try:
                 summaries = self.store.conversations(limit=HISTORY_LIMIT)
             except HistoryError as e:
-                self._history_failed(str(e))
+                self.notify(safe(str(e)), title="History", severity="error", markup=False)
         self.sidebar.show(summaries, self.conversation_id)
 
     async def on_history_sidebar_open(self, event: HistorySidebar.Open) -> None:
@@ -183,7 +217,7 @@ class ChatScreen(Screen):
             self.notify(safe(str(e)) or f"no conversation {conversation_id}", severity="error", markup=False)
             return
         await self.reset()
-        self.conversation_id = conversation.id
+        self.conversation = ConversationRef(conversation.id)
         for t in conversation.turns:
             await self.view.add_turn(t.question, t.answer)
             self.answers.append(t.answer)
@@ -202,7 +236,7 @@ class ChatScreen(Screen):
         """An empty conversation (nothing is deleted)."""
         self._generation += 1
         self._pending = None
-        self.conversation_id = None
+        self.conversation = ConversationRef()
         self.answers = []
         await self.view.clear()
         await self.sources.show(None)
@@ -301,10 +335,11 @@ class ChatScreen(Screen):
     def export_to(self, conversation_id: int, path: Path) -> Path | None:
         from askbrief.render import to_markdown
 
+        from askbrief.outputs import write_text
+
         path = path if path.is_absolute() else Path.cwd() / path
         try:
-            text = to_markdown(self.store.conversation(conversation_id))
-            path.write_text(text, encoding="utf-8")
+            write_text(path, to_markdown(self.store.conversation(conversation_id)))
         except (AskbriefError, LookupError, OSError) as e:
             self.notify(f"Could not export: {safe(str(e))}", severity="error", markup=False)
             return None

@@ -75,3 +75,29 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class PendingQuitScreen(ModalScreen[str | None]):
+    """Quitting with answers not saved yet: wait for them ("wait"), quit now ("quit"), or stay."""
+
+    DEFAULT_CSS = _DIALOG_CSS.format(name="PendingQuitScreen")
+    BINDINGS = [
+        Binding("w,enter", "choose('wait')", "Wait"),
+        Binding("q", "choose('quit')", "Quit now"),
+        Binding("escape", "choose(None)", "Stay"),
+    ]
+
+    def __init__(self, pending: int) -> None:
+        super().__init__()
+        self.pending = pending
+
+    def compose(self):
+        n = self.pending
+        with Vertical():
+            yield Static(Text(f"{n} answer{'s are' if n != 1 else ' is'} not saved yet: the history "
+                              "cannot be written at the moment (another program may be holding it)."))
+            yield Static("w / Enter: wait, and quit once saved · q: quit now without "
+                         f"{'them' if n != 1 else 'it'} · Esc: go back", classes="hint")
+
+    def action_choose(self, choice: str | None) -> None:
+        self.dismiss(choice)
