@@ -157,7 +157,7 @@ def test_non_utf8_file_name_is_answered_saved_and_shown(latin1_brief, tmp_path):
     assert ans["citations"][0]["doc"] == "caf\\xe9"  # the byte, escaped: still names the file
     assert saved_questions() == ["Who opened the cafe?"]
     shown = askbrief("history", "show", "1")
-    assert shown.returncode == 0 and b"caf\\xe9 \xc2\xb61" in shown.stdout
+    assert shown.returncode == 0 and b"caf\\xe9.txt \xc2\xb61" in shown.stdout  # the file, as citations name it
     qs = tmp_path / "q.jsonl"
     qs.write_text('{"id": "q1", "question": "Who opened the cafe?", "answers": ["Marco Rossi"]}\n')
     details = tmp_path / "details.jsonl"
@@ -169,7 +169,7 @@ def test_non_utf8_file_name_is_answered_saved_and_shown(latin1_brief, tmp_path):
 
 def test_history_stores_text_utf8_refuses(tmp_path, seeds_assistant):
     ans = seeds_assistant.ask(QUESTION)
-    odd = type(ans)(**{**ans.model_dump(), "question": "caf\udce9?"})
+    odd = ans.model_copy(update={"question": "caf\udce9?"})  # citations stay Citations
     with HistoryStore(tmp_path / "h.db") as store:
         cid = store.add_turn(None, odd, "fp")
         turn = store.conversation(cid).turns[0]
