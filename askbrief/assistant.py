@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from .corpus import Brief, load_brief
 from .errors import UsageError
 from .models import Answer, Settings
 
+if TYPE_CHECKING:
+    from .index import Index
+
 MAX_QUESTION_CHARS = 2000
 
 
-def corpus_paths(paths: Sequence[str | os.PathLike] | None = None) -> list[str]:
+def corpus_paths(paths: Sequence[str | os.PathLike[str]] | None = None) -> list[str]:
     """The brief to use: the given paths, else $ASKBRIEF_CORPUS, else the bundled seeds."""
     if paths:
         return [str(p) for p in paths]
@@ -34,7 +38,7 @@ def corpus_paths(paths: Sequence[str | os.PathLike] | None = None) -> list[str]:
 class Assistant:
     """A loaded brief with its index: ask it questions."""
 
-    def __init__(self, brief: Brief, settings: Settings | None = None, index=None):
+    def __init__(self, brief: Brief, settings: Settings | None = None, index: Index | None = None):
         """``index``: the brief's index when already built (``load`` takes it from the cache)."""
         self.brief = brief
         self.settings = settings or Settings()
@@ -80,8 +84,9 @@ def check_question(question: str) -> str:
     return q
 
 
-def load(paths: Sequence[str | os.PathLike] | None = None, settings: Settings | None = None,
-         use_cache: bool = True, follow_links: bool = False, progress=None) -> Assistant:
+def load(paths: Sequence[str | os.PathLike[str]] | None = None, settings: Settings | None = None,
+         use_cache: bool = True, follow_links: bool = False,
+         progress: Callable[[int, int, int], None] | None = None) -> Assistant:
     """Load a brief (files and folders; default: $ASKBRIEF_CORPUS or the bundled seeds).
 
     With ``use_cache`` the index is kept in the cache directory and only files that changed

@@ -1,33 +1,40 @@
-"""The index cache: a brief's texts, chunks and terms on disk, refreshed file by file.
+"""The index cache: a brief's index on disk, opened (not loaded) by a question, refreshed
+file by file.
 
 In ``paths.index_dir()``:
 
 ``brief-<sources>.json``
-    one per list of corpus paths: each file's path, document id, size, mtime_ns, content
-    hash and the warnings reading it gave, and the fingerprint of the index built from them.
-    A file whose size and mtime are unchanged is not read again.
-``index-<fingerprint>.npz``
-    keyed by content (ids, paths and text hashes, and the code that tokenizes): the texts,
-    titles and dates, chunk spans, every chunk's raw terms and the postings. A changed file
-    is re-tokenized; the others' terms are sliced out of the previous index, not recomputed.
-``map-<fingerprint>-<function>.json``, ``post-<fingerprint>-<map>.npz``
-    the term map (name variants) a function computed from the brief, and the postings
-    under it: the function runs again only when the brief (or its code) changes.
+    one per list of corpus paths, small: the folders listed to find the files (with their
+    mtimes), the file count, the warnings reading them gave, and the fingerprint of the
+    index built from them. What a question reads to decide whether the index is fresh.
+``files-<sources>.json``
+    each file's path, document id, size, mtime_ns and content hash: read on each question
+    only for briefs of up to ``STAT_FILES_MAX`` files (whose files are then all stat'ed),
+    else only when a folder changed or on ``askbrief index``.
+``index-<fingerprint>/``
+    keyed by content (ids, paths and text hashes, and the code that tokenizes): plain
+    ``.npy`` arrays (``store.py``): postings, chunk spans and lengths, texts and document
+    fields, opened with ``mmap_mode="r"``. A changed file is re-tokenized; the others'
+    postings are carried over from the previous index, not recomputed.
+``map-<fingerprint>-<function>.json``
+    the term map (name variants) a function computed from the brief: the function runs
+    again only when the brief (or its code) changes. It is applied when terms are looked
+    up, so the postings on disk serve every map.
 
 Nothing here can run code when read: JSON, and NumPy arrays of numbers loaded with
-``allow_pickle=False``. Files are written to a temporary file and renamed (mode 0600), so a
-crash never leaves half a file under a real name. A cache that is damaged, foreign or
-unreadable is rebuilt; one that cannot be written is done without. Either way the caller
-gets a one-line warning, never an exception.
+``allow_pickle=False``. Files are written under a temporary name and renamed (mode 0600,
+directories 0700), so a crash never leaves half an index under a real name. A cache that is
+damaged, foreign or unreadable is rebuilt; one that cannot be written is done without.
+Either way the caller gets a one-line warning, never an exception.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,20 +43,24 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import store as S
 from .corpus import (Brief, chunk_document, corpus_folders, discover, leads_out, no_documents,
                      read_document)
-from .index import Index, Postings, RawTokens
-from .models import Chunk, Document
+from .index import Index, count_terms
+from .parallel import pmap
 from .text import tokenize
 
-FORMAT = 1
-_CODE_FILES = ("text.py", "corpus.py", "index.py", "cache.py", "readers/__init__.py", "readers/pdf.py",
-               "readers/html.py", "readers/docx.py", "readers/epub.py", "readers/eml.py",
+FORMAT = 2
+STAT_FILES_MAX = 5000  # briefs with more files: folder mtimes only on each question
+PARALLEL_MIN = 256  # files to read before a second process is worth its start-up
+BATCH = 64
+_CODE_FILES = ("text.py", "corpus.py", "index.py", "store.py", "cache.py", "readers/__init__.py",
+               "readers/pdf.py", "readers/html.py", "readers/docx.py", "readers/epub.py", "readers/eml.py",
                "readers/markdown.py", "readers/rst.py")
 _TMP_MAX_AGE = 3600.0
 
 TermMap = Mapping[str, str] | Callable[[Brief], Mapping[str, str]]
-Progress = Callable[[int, int, int], None]
+Progress = Callable[[int, int, int], None]  # (files done, files, chunks so far)
 
 
 class CacheDamaged(Exception):
@@ -66,8 +77,9 @@ class Report:
     removed: int = 0
     chunks: int = 0
     documents: int = 0
-    cache: Path | None = None  # the index file, when the cache was used
+    cache: Path | None = None  # the index directory, when the cache was used
     warnings: list[str] = field(default_factory=list)
+    checked: str = ""  # what told the index was fresh: "files", "folders" or "" (built)
 
 
 class _Entry(NamedTuple):
@@ -87,117 +99,77 @@ _COLUMNS = {"path": str, "id": str, "size": int, "mtime_ns": int, "sha": (str, t
 
 
 @dataclass
-class _Manifest:
-    """A brief as last seen (``brief-<sources>.json``): its files, the directories listed
-    to find them (with their mtimes: a directory whose mtime is unchanged has the same
-    entries, so it need not be listed again), and the fingerprint of their index."""
+class _Summary:
+    """A brief as last seen, in brief (``brief-<sources>.json``): the directories listed to
+    find its files with their mtimes (a directory whose mtime is unchanged has the same
+    entries), the fingerprint of its index, and what a question needs to report."""
 
     sources: list[str]
     fingerprint: str
-    files: list[_Entry]
     dirs: list[tuple[str, int]] | None  # None: the listing cannot be trusted (it had errors)
     walk_warnings: list[str]
+    warnings: list[str]  # the files' own warnings, in order
+    files: int
+    documents: int
+
+    _KEYS = {"format", "code", "sources", "fingerprint", "dirs", "walk_warnings", "warnings", "files",
+             "documents"}
 
     @classmethod
-    def parse(cls, data: bytes) -> _Manifest:
-        obj = json.loads(data)
-        keys = {"format", "code", "sources", "fingerprint", "files", "dirs", "walk_warnings"}
-        if not isinstance(obj, dict):
+    def parse(cls, data: bytes) -> _Summary:
+        obj = _check_header(json.loads(data))
+        if obj.keys() != cls._KEYS:
             raise ValueError("not an askbrief index manifest")
-        if obj.get("format") != FORMAT or obj.get("code") != _code_version():
-            raise CacheDamaged("made by another version of askbrief")
-        if obj.keys() != keys:
-            raise ValueError("not an askbrief index manifest")
-        cols, dirs = obj["files"], obj["dirs"]
+        dirs = obj["dirs"]
         if not (_strs(obj["sources"]) and isinstance(obj["fingerprint"], str) and _strs(obj["walk_warnings"])
-                and isinstance(cols, dict) and cols.keys() == _COLUMNS.keys()
+                and _strs(obj["warnings"]) and isinstance(obj["files"], int) and isinstance(obj["documents"], int)
                 and (dirs is None or isinstance(dirs, list) and all(
                     isinstance(d, list) and len(d) == 2 and isinstance(d[0], str) and isinstance(d[1], int)
                     for d in dirs))):
             raise ValueError("not an askbrief index manifest")
-        n = len(cols["path"])
-        for name, kind in _COLUMNS.items():
-            col = cols[name]
-            if not isinstance(col, list) or len(col) != n or not all(isinstance(v, kind) for v in col):
-                raise ValueError(f"file column {name} is damaged")
-        if not all(_strs(w) for w in cols["warnings"]):
-            raise ValueError("file column warnings is damaged")
-        files = [_Entry(*row[:5], tuple(row[5]), row[6]) for row in zip(*(cols[c] for c in _COLUMNS))]
-        return cls(obj["sources"], obj["fingerprint"], files,
-                   None if dirs is None else [(d, m) for d, m in dirs], obj["walk_warnings"])
+        return cls(obj["sources"], obj["fingerprint"], None if dirs is None else [(d, m) for d, m in dirs],
+                   obj["walk_warnings"], obj["warnings"], obj["files"], obj["documents"])
 
     def dump(self) -> bytes:
-        cols = {c: [getattr(e, c) for e in self.files] for c in _COLUMNS}
         obj = {"format": FORMAT, "code": _code_version(), "sources": self.sources,
                "fingerprint": self.fingerprint, "dirs": self.dirs, "walk_warnings": self.walk_warnings,
-               "files": cols}
+               "warnings": self.warnings, "files": self.files, "documents": self.documents}
         return json.dumps(obj, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+def _check_header(obj) -> dict:
+    if not isinstance(obj, dict):
+        raise ValueError("not an askbrief index manifest")
+    if obj.get("format") != FORMAT or obj.get("code") != _code_version():
+        raise CacheDamaged("made by another version of askbrief")
+    return obj
+
+
+def _parse_files(data: bytes, fingerprint: str) -> list[_Entry]:
+    obj = _check_header(json.loads(data))
+    cols = obj.get("files")
+    if obj.get("fingerprint") != fingerprint:
+        raise CacheDamaged("made for other files")
+    if not (isinstance(cols, dict) and cols.keys() == _COLUMNS.keys()):
+        raise ValueError("not an askbrief file list")
+    n = len(cols["path"])
+    for name, kind in _COLUMNS.items():
+        col = cols[name]
+        if not isinstance(col, list) or len(col) != n or not all(isinstance(v, kind) for v in col):
+            raise ValueError(f"file column {name} is damaged")
+    if not all(_strs(w) for w in cols["warnings"]):
+        raise ValueError("file column warnings is damaged")
+    return [_Entry(*row[:5], tuple(row[5]), row[6]) for row in zip(*(cols[c] for c in _COLUMNS))]
+
+
+def _dump_files(entries: list[_Entry], fingerprint: str) -> bytes:
+    cols = {c: [getattr(e, c) for e in entries] for c in _COLUMNS}
+    obj = {"format": FORMAT, "code": _code_version(), "fingerprint": fingerprint, "files": cols}
+    return json.dumps(obj, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
 def _strs(obj) -> bool:
     return isinstance(obj, list) and all(isinstance(v, str) for v in obj)
-
-
-@dataclass
-class _Stored:
-    """An index as stored: documents, their chunks' spans and terms, maybe postings."""
-
-    documents: list[Document]
-    shas: list[str]
-    spans: np.ndarray  # int32 (chunks, 7): doc, paragraph, part, start, end, para_start, para_end
-    raw: RawTokens
-    postings: Postings | None = None
-
-
-class LazyChunks(Sequence):
-    """A brief's chunks made from spans when asked for: a 100k-chunk brief loads in a blink."""
-
-    def __init__(self, documents: list[Document], spans: np.ndarray):
-        self._docs, self._spans, self._made = documents, spans, {}
-
-    def __len__(self) -> int:
-        return len(self._spans)
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        i = int(i)
-        if i < 0:
-            i += len(self)
-        chunk = self._made.get(i)
-        if chunk is None:
-            if not 0 <= i < len(self):
-                raise IndexError(i)
-            chunk = self._made[i] = self._make(self._spans[i].tolist())
-        return chunk
-
-    def __iter__(self):
-        # a pass over the whole brief (the variants scan) keeps nothing: memory stays flat
-        for i, row in enumerate(self._spans.tolist()):
-            yield self._made.get(i) or self._make(row)
-
-    def _make(self, row: list[int]) -> Chunk:
-        d, para, part, s, e, ps, pe = row
-        doc = self._docs[d]
-        return Chunk(doc=doc.id, paragraph=para, part=part, start=s, end=e, para_start=ps,
-                     para_end=pe, text=doc.text[s:e])
-
-
-class _CachedBrief(Brief):
-    """A brief from the cache: its fingerprint comes from the stored text hashes instead
-    of hashing every text again (the same value: the tests hold it to ``Brief.fingerprint``)."""
-
-    text_hashes: list[str]
-    report: Report  # what loading it did: files read, skipped
-
-    @property
-    def fingerprint(self) -> str:
-        h = hashlib.sha256()
-        for d, sha in zip(self.documents, self.text_hashes):
-            h.update(d.id.encode("utf-8", "surrogatepass"))
-            h.update(b"\0")
-            h.update(bytes.fromhex(sha))
-        return h.hexdigest()[:16]
 
 
 # --- public -----------------------------------------------------------------------
@@ -206,85 +178,99 @@ def load_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = 
                follow_links: bool = False, progress: Progress | None = None) -> tuple[Index, Report]:
     """The index of the brief at ``sources``, from the cache where the files are unchanged.
 
-    ``term_map`` folds raw terms before BM25 counts them: a mapping, or a function of the
+    ``term_map`` folds raw terms when they are looked up: a mapping, or a function of the
     brief that returns one (such as ``variants.term_map``); a function is called only when
     the brief changed, its result is cached with the index. Warnings (skipped files, a cache
     rebuilt or not writable) are in ``Report.warnings`` and ``index.brief.warnings``.
     ``follow_links`` reads links that lead out of the corpus folders (``corpus.discover``).
     ``progress(files done, files, chunks)`` is called as files are read, when they are.
     """
+    return _load(sources, term_map, follow_links, full_check=False, progress=progress)
+
+
+def refresh(sources: Sequence[str | os.PathLike], term_map: TermMap | None = None,
+            follow_links: bool = False, progress: Progress | None = None) -> Report:
+    """Build or bring up to date the cached index of a brief (``askbrief index``): every
+    file's size and mtime are checked, whatever the brief's size."""
+    return refresh_index(sources, term_map, follow_links, progress)[1]
+
+
+def refresh_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = None,
+                  follow_links: bool = False, progress: Progress | None = None) -> tuple[Index, Report]:
+    """``refresh``, and the index it made (what ``askbrief index`` counts formats in)."""
+    return _load(sources, term_map, follow_links, full_check=True, progress=progress)
+
+
+def _load(sources, term_map, follow_links: bool, full_check: bool,
+          progress: Progress | None = None) -> tuple[Index, Report]:
     sources = [str(s) for s in sources]
     report = Report()
     store = _Store.open(report)
     key = _sources_key(sources + (["--follow-links"] if follow_links else []))
-    prev = store.read_manifest(key, report) if store else None
-    old = store.read_index(prev.fingerprint, report) if store and prev else None
-    if old is not None and _same_listing(prev, sources):
-        files = [(e.id, e.path) for e in prev.files]
-        dirs, walk_warnings = prev.dirs, list(prev.walk_warnings)
+    summary = store.read_summary(key, report) if store else None
+    opened = store.open_index(summary.fingerprint, report) if summary else None
+    prev: list[_Entry] | None = None
+    fresh = tried = False
+    if opened is not None and _same_listing(summary, sources):
+        if summary.files <= STAT_FILES_MAX or full_check:
+            prev, tried = store.read_files(key, summary.fingerprint, report), True
+            if prev is not None:
+                fresh = _unchanged(prev, _stat_all([(e.id, e.path) for e in prev], []))
+                report.checked = "files" if fresh else ""
+        else:
+            fresh, report.checked = True, "folders"
+    if fresh:
+        report.warnings[:0] = summary.walk_warnings + summary.warnings
+        stored, fp, dirs, walk_warnings, entries = opened, summary.fingerprint, summary.dirs, None, None
+        report.unchanged = summary.documents
     else:
+        if opened is not None and not tried:
+            prev = store.read_files(key, summary.fingerprint, report)
+        if prev is None:
+            opened = None  # without the file list the old index cannot be matched to files
         dirs = _list_dirs(sources, follow_links)  # before discover: a file added meanwhile changes an mtime
         files, walk_warnings = discover(sources, follow_links)
-    warnings = report.warnings
-    warnings[:0] = walk_warnings
-    entries = _stat_all(files, warnings)
-    if old is not None and _unchanged(prev, entries):  # the fast path: nothing to read
-        stored, entries, fp = old, prev.files, prev.fingerprint
-        for e in entries:
-            warnings.extend(e.warnings)
-    else:
-        stored, entries = _assemble(entries, prev, old, warnings, progress)
+        report.warnings[:0] = walk_warnings
+        entries = _stat_all(files, report.warnings)
+        stored, entries = _assemble(entries, prev, opened, report.warnings, progress)
         fp = _fingerprint(entries)
-        if old is not None and fp == prev.fingerprint:  # touched, not changed
-            stored = old
-    _count(report, prev, entries)
-    report.documents, report.chunks = len(stored.documents), len(stored.spans)
-    if not stored.documents:
+        _count(report, prev, entries)
+        if opened is not None and fp == summary.fingerprint:  # touched, not changed
+            stored = opened
+    report.documents, report.chunks = len(stored.documents), stored.chunks
+    if not report.documents:
         raise no_documents(sources, report.warnings)
+    if store and not fresh:
+        ok = True
+        if stored is not opened:
+            ok = store.write_index(fp, stored, report)
+            if ok:  # answer from the files just written: the build's arrays go
+                stored = store.open_index(fp, report) or stored
+        summary_now = _Summary(sources, fp, dirs, walk_warnings, [w for e in entries for w in e.warnings],
+                               len(entries), report.documents)
+        if ok:
+            ok = store.write_files(key, entries, fp, report) and store.write_summary(key, summary_now, report)
+            if ok and (summary is None or summary.fingerprint != fp):
+                store.collect()
 
-    brief = _CachedBrief(documents=stored.documents, chunks=LazyChunks(stored.documents, stored.spans),
-                         warnings=report.warnings, sources=sources)
-    brief.text_hashes = stored.shas
-    brief.report = report
-    mapping, map_fresh = None, False
+    brief = stored.brief(report.warnings, sources)
+    brief.report = report  # what loading it did: files read, skipped (the CLI's summary line)
+    mapping, fn_key = None, None
     if callable(term_map):
         fn_key = _function_key(term_map)
         mapping = store.read_map(fp, fn_key, report) if store else None
         if mapping is None:
-            mapping, map_fresh = term_map(brief), True
+            mapping = term_map(brief)
+            if store and store.writable:
+                store.write_map(fp, fn_key, dict(mapping), report)
     elif term_map:
         mapping = term_map
-    mapping = {k: v for k, v in (mapping or {}).items() if k != v}
-    map_key = _map_key(mapping) if mapping else None
-    postings = stored.postings if not mapping else None
-    if mapping and store:
-        postings = store.read_postings(fp, map_key, report)
-    index = Index.from_arrays(brief, stored.raw, mapping, postings)
-    if store:
-        ok = True
-        if stored is not old:
-            ok = store.write_index(fp, stored, index.postings, report)
-        manifest = _Manifest(sources, fp, entries, dirs, walk_warnings)
-        if ok and manifest != prev:
-            ok = store.write_manifest(key, manifest, report)
-            if ok and (prev is None or prev.fingerprint != fp):
-                store.collect()
-        if ok and map_fresh:
-            ok = store.write_map(fp, fn_key, mapping, report)
-        if ok and mapping and postings is None:
-            ok = store.write_postings(fp, map_key, index.postings, report)
-        if ok:
-            report.cache = store.dir / f"index-{fp}.npz"
-    return index, report
+    if store and store.writable:
+        report.cache = store.dir / f"index-{fp}"
+    return Index.from_postings(brief, stored.postings, mapping), report
 
 
-def refresh(sources: Sequence[str | os.PathLike], term_map: TermMap | None = None,
-            follow_links: bool = False) -> Report:
-    """Build or bring up to date the cached index of a brief (``askbrief index``)."""
-    return load_index(sources, term_map, follow_links)[1]
-
-
-# --- building ---------------------------------------------------------------------
+# --- freshness --------------------------------------------------------------------
 
 def _list_dirs(sources: list[str], follow_links: bool = False) -> list[tuple[str, int]] | None:
     """Every directory ``corpus.discover`` lists for these sources, with its mtime."""
@@ -316,7 +302,7 @@ def _list_dirs(sources: list[str], follow_links: bool = False) -> list[tuple[str
     return None if failed else dirs
 
 
-def _same_listing(prev: _Manifest, sources: list[str]) -> bool:
+def _same_listing(prev: _Summary, sources: list[str]) -> bool:
     """True when listing the sources again would find the same files as last time."""
     if prev.dirs is None or prev.sources != sources:
         return False
@@ -344,95 +330,15 @@ def _stat_all(files: list[tuple[str, str | Path]], warnings: list[str]) -> list[
     return entries
 
 
-def _unchanged(prev: _Manifest, entries: list[_Entry]) -> bool:
-    if len(prev.files) != len(entries):
+def _unchanged(prev: list[_Entry], entries: list[_Entry]) -> bool:
+    if len(prev) != len(entries):
         return False
     return all((p.path, p.id, p.size, p.mtime_ns) == (e.path, e.id, e.size, e.mtime_ns)
-               and not p.retry for p, e in zip(prev.files, entries))
+               and not p.retry for p, e in zip(prev, entries))
 
 
-def _assemble(entries: list[_Entry], prev: _Manifest | None, old: _Stored | None,
-              warnings: list[str], progress: Progress | None = None) -> tuple[_Stored, list[_Entry]]:
-    """The index of the files, reusing the old one's documents where size and mtime, or
-    failing that the content hash, are unchanged: only new text is read or tokenized."""
-    seen = {e.path: e for e in prev.files} if prev else {}
-    by_sha: dict[str, int] = {}
-    if old is not None:
-        by_sha = {sha: i for i, sha in enumerate(old.shas)}
-        doc_chunks = np.searchsorted(old.spans[:, 0], np.arange(len(old.documents) + 1))
-    lookup = {t: i for i, t in enumerate(old.raw.vocab)} if old else {}
-    docs: list[Document] = []
-    shas: list[str] = []
-    span_parts: list[np.ndarray] = []
-    id_parts: list[np.ndarray] = []
-    len_parts: list[np.ndarray] = []
-    out: list[_Entry] = []
-    chunk_count = 0
-    for done, e in enumerate(entries):
-        if progress is not None:
-            progress(done, len(entries), chunk_count)
-        p = seen.get(e.path)
-        same_file = p is not None and (p.size, p.mtime_ns) == (e.size, e.mtime_ns)
-        if same_file and p.sha is None and not p.retry:  # no text last time, none now
-            warnings.extend(p.warnings)
-            out.append(e._replace(warnings=p.warnings))
-            continue
-        doc = None
-        if same_file and p.sha in by_sha:
-            sha, text_warnings = p.sha, list(p.warnings)
-            warnings.extend(text_warnings)
-        else:
-            text_warnings = []
-            doc, retry = read_document(Path(e.path), e.id, text_warnings)
-            warnings.extend(text_warnings)
-            if doc is None:
-                out.append(e._replace(sha=None, warnings=tuple(text_warnings), retry=retry))
-                continue
-            sha = _text_hash(doc.text)
-        n = len(docs)
-        j = by_sha.get(sha)
-        if j is not None:  # the same text as an old document: reuse its chunks and terms
-            if doc is None:
-                od = old.documents[j]
-                doc = od if (od.id, od.path) == (e.id, e.path) else dataclasses.replace(od, id=e.id, path=e.path)
-            c0, c1 = int(doc_chunks[j]), int(doc_chunks[j + 1])
-            spans = old.spans[c0:c1].copy()
-            spans[:, 0] = n
-            id_parts.append(old.raw.ids[old.raw.ptr[c0]:old.raw.ptr[c1]])
-            len_parts.append(np.diff(old.raw.ptr[c0:c1 + 1]))
-        else:
-            chunks = chunk_document(doc)
-            spans = np.array([(n, c.paragraph, c.part, c.start, c.end, c.para_start, c.para_end)
-                              for c in chunks], dtype=np.int32).reshape(-1, 7)
-            toks = [tokenize(c.text) for c in chunks]
-            id_parts.append(np.fromiter((lookup.setdefault(t, len(lookup)) for ts in toks for t in ts),
-                                        dtype=np.int32))
-            len_parts.append(np.fromiter((len(ts) for ts in toks), dtype=np.int64, count=len(toks)))
-        docs.append(doc)
-        shas.append(sha)
-        span_parts.append(spans)
-        chunk_count += len(spans)
-        out.append(e._replace(sha=sha, warnings=tuple(text_warnings)))
-    if progress is not None:
-        progress(len(entries), len(entries), chunk_count)
-    vocab = list(lookup)
-    ids = np.concatenate(id_parts) if id_parts else np.empty(0, dtype=np.int32)
-    lens = np.concatenate(len_parts) if len_parts else np.empty(0, dtype=np.int64)
-    ptr = np.zeros(len(lens) + 1, dtype=np.int64)
-    np.cumsum(lens, out=ptr[1:])
-    used = np.unique(ids)
-    if len(used) < len(vocab):  # terms only removed documents had
-        new_id = np.zeros(len(vocab), dtype=np.int32)
-        new_id[used] = np.arange(len(used), dtype=np.int32)
-        ids = new_id[ids]
-        vocab = [vocab[j] for j in used.tolist()]
-    spans = np.concatenate(span_parts) if span_parts else np.empty((0, 7), dtype=np.int32)
-    raw = RawTokens(vocab, ids.astype(np.int32), ptr)
-    return _Stored(docs, shas, spans.astype(np.int32), raw), out
-
-
-def _count(report: Report, prev: _Manifest | None, entries: list[_Entry]) -> None:
-    before = {e.path: e.sha for e in prev.files if e.sha} if prev else {}
+def _count(report: Report, prev: list[_Entry] | None, entries: list[_Entry]) -> None:
+    before = {e.path: e.sha for e in prev if e.sha} if prev else {}
     now = {e.path: e.sha for e in entries if e.sha}
     for path, sha in now.items():
         if path not in before:
@@ -444,6 +350,108 @@ def _count(report: Report, prev: _Manifest | None, entries: list[_Entry]) -> Non
     report.removed = sum(1 for p in before if p not in now)
 
 
+# --- building ---------------------------------------------------------------------
+
+def _read(doc_id: str, path: str, known) -> tuple:
+    """One file -> (document or None, text hash, warnings, retry, its chunks' spans and
+    terms or None when ``known`` has its text already)."""
+    warnings: list[str] = []
+    doc, retry = read_document(doc_id, path, warnings)
+    if doc is None:
+        return None, None, warnings, retry, None
+    sha = _text_hash(doc.text)
+    if sha in known:
+        return doc, sha, warnings, False, None
+    chunks = chunk_document(doc)
+    spans = np.array([[0, *(getattr(c, f) for f in S.SPAN_FIELDS)] for c in chunks], dtype=np.int32)
+    return doc, sha, warnings, False, (spans.reshape(-1, 1 + len(S.SPAN_FIELDS)),
+                                       [tokenize(c.text) for c in chunks])
+
+
+def _read_batch(files: list[tuple[str, str]]) -> tuple[list[str], list[tuple]]:
+    """``_read`` over files, their terms as (term id, chunk, frequency) entries in one
+    vocabulary: what a worker process sends back (numbers and a few strings, not tokens)."""
+    lookup: dict[str, int] = {}
+    out = []
+    for doc_id, path in files:
+        doc, sha, warnings, retry, chunked = _read(doc_id, path, _KNOWN)
+        if chunked is not None:
+            spans, toks = chunked
+            chunked = (spans, *count_terms(toks, lookup))
+        out.append((doc, sha, warnings, retry, chunked))
+    return list(lookup), out
+
+
+_KNOWN: frozenset = frozenset()  # text hashes the old index has: set before workers fork
+
+
+def _read_all(files: list[tuple[str, str]], known: frozenset):
+    """``_read_batch`` results, in order, over every core when there are many files."""
+    global _KNOWN
+    _KNOWN = known
+    batches = [files[i:i + BATCH] for i in range(0, len(files), BATCH)]
+    yield from pmap(_read_batch, batches, parallel=len(files) >= PARALLEL_MIN)
+
+
+def _assemble(entries: list[_Entry], prev: list[_Entry] | None, old: S.Stored | None,
+              warnings: list[str], progress: Progress | None = None) -> tuple[S.Stored, list[_Entry]]:
+    """The index of the files, reusing the old one's documents where size and mtime, or
+    failing that the content hash, are unchanged: only new text is read or tokenized."""
+    seen = {e.path: e for e in prev} if prev else {}
+    by_sha = old.sha_positions() if old is not None else {}
+    plan: list[tuple[_Entry, _Entry | None]] = []
+    to_read: list[tuple[str, str]] = []
+    for e in entries:
+        p = seen.get(e.path)
+        same_file = p is not None and (p.size, p.mtime_ns) == (e.size, e.mtime_ns)
+        if same_file and (p.sha is None and not p.retry or p.sha in by_sha):
+            plan.append((e, p))
+        else:
+            plan.append((e, None))
+            to_read.append((e.id, e.path))
+    builder = S.Builder(old)
+    results = _read_all(to_read, frozenset(by_sha))
+    batch_vocab, batch = [], iter(())
+    out: list[_Entry] = []
+    chunk_count = 0
+    old_chunks = old.doc_chunks() if old is not None and progress is not None else None
+
+    def _old_chunks(j: int) -> int:  # how many chunks the old index's document j has
+        return int(old_chunks[j + 1] - old_chunks[j]) if old_chunks is not None else 0
+
+    for done, (e, p) in enumerate(plan):
+        if progress is not None:
+            progress(done, len(plan), chunk_count)
+        if p is not None:  # known file: its text (if any) is in the old index
+            warnings.extend(p.warnings)
+            if p.sha is None:
+                out.append(e._replace(warnings=p.warnings))
+                continue
+            builder.reuse(by_sha[p.sha], e.id, e.path, p.sha)
+            chunk_count += _old_chunks(by_sha[p.sha])
+            out.append(e._replace(sha=p.sha, warnings=p.warnings))
+            continue
+        item = next(batch, None)
+        if item is None:
+            batch_vocab, items = next(results)
+            batch = iter(items)
+            builder.vocabulary(batch_vocab)
+            item = next(batch)
+        doc, sha, text_warnings, retry, chunked = item
+        warnings.extend(text_warnings)
+        if doc is None:
+            out.append(e._replace(sha=None, warnings=tuple(text_warnings), retry=retry))
+            continue
+        if chunked is None:  # the same text as an old document: reuse its chunks and terms
+            builder.reuse(by_sha[sha], e.id, e.path, sha, doc)
+            chunk_count += _old_chunks(by_sha[sha])
+        else:
+            builder.add(doc, sha, *chunked)
+            chunk_count += len(chunked[0])
+        out.append(e._replace(sha=sha, warnings=tuple(text_warnings)))
+    if progress is not None:
+        progress(len(plan), len(plan), chunk_count)
+    return builder.finish(), out
 
 
 # --- keys -------------------------------------------------------------------------
@@ -491,29 +499,7 @@ def _function_key(fn: Callable) -> str:
     return h.hexdigest()[:16]
 
 
-def _map_key(mapping: dict[str, str]) -> str:
-    blob = json.dumps(sorted(mapping.items()), ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
 # --- files ------------------------------------------------------------------------
-
-def _bytes(obj) -> np.ndarray:
-    return np.frombuffer(json.dumps(obj, ensure_ascii=False).encode("utf-8", "surrogatepass"), dtype=np.uint8)
-
-
-def _json(arr: np.ndarray):
-    if arr.dtype != np.uint8 or arr.ndim != 1:
-        raise ValueError("metadata is not text")
-    return json.loads(arr.tobytes().decode("utf-8", "surrogatepass"))
-
-
-def _array(z, name: str, kind: str, ndim: int = 1) -> np.ndarray:
-    a = z[name]
-    if a.dtype.kind != kind or a.ndim != ndim:
-        raise ValueError(f"{name}: unexpected {a.dtype} array of {a.ndim} dimensions")
-    return a
-
 
 class _Store:
     """The index directory; ``writable`` turns False (with one warning) at the first failure."""
@@ -539,119 +525,126 @@ class _Store:
         else:
             report.warnings.append(f"index cache {name} was damaged ({_short(why)}); rebuilt")
 
-    # manifests
-
-    def read_manifest(self, key: str, report: Report) -> _Manifest | None:
-        path = self.dir / f"brief-{key}.json"
+    def _read_json(self, name: str, parse: Callable, report: Report):
+        path = self.dir / name
         try:
             data = path.read_bytes()
         except FileNotFoundError:
             return None
         except OSError as e:
-            self._damaged(path.name, e.strerror or str(e), report)
+            self._damaged(name, e.strerror or str(e), report)
             return None
         try:
-            m = _Manifest.parse(data)
-        except (ValueError, TypeError, CacheDamaged) as e:
-            self._damaged(path.name, e, report)
+            return parse(data)
+        except (ValueError, TypeError, KeyError, CacheDamaged) as e:
+            self._damaged(name, e, report)
             return None
-        return m
 
-    def write_manifest(self, key: str, manifest: _Manifest, report: Report) -> bool:
-        data = manifest.dump()
+    def read_summary(self, key: str, report: Report) -> _Summary | None:
+        return self._read_json(f"brief-{key}.json", _Summary.parse, report)
+
+    def write_summary(self, key: str, summary: _Summary, report: Report) -> bool:
+        data = summary.dump()
         return self._write(f"brief-{key}.json", lambda f: f.write(data), report)
 
-    # indexes
+    def read_files(self, key: str, fp: str, report: Report) -> list[_Entry] | None:
+        return self._read_json(f"files-{key}.json", lambda data: _parse_files(data, fp), report)
 
-    def read_index(self, fp: str, report: Report) -> _Stored | None:
-        path = self.dir / f"index-{fp}.npz"
+    def write_files(self, key: str, entries: list[_Entry], fp: str, report: Report) -> bool:
+        data = _dump_files(entries, fp)
+        return self._write(f"files-{key}.json", lambda f: f.write(data), report)
+
+    def open_index(self, fp: str, report: Report) -> S.Stored | None:
+        path = self.dir / f"index-{fp}"
         try:
-            return _read_index(path, fp)
+            return S.open_stored(path, {"format": FORMAT, "code": _code_version(), "fingerprint": fp})
         except FileNotFoundError:
             return None
+        except S.Foreign as e:
+            self._damaged(path.name, CacheDamaged(str(e)), report)
         except Exception as e:  # noqa: BLE001  (any damage at all means: rebuild)
             self._damaged(path.name, e, report)
-            return None
+        return None
 
-    def write_index(self, fp: str, stored: _Stored, postings: Postings, report: Report) -> bool:
-        texts = [d.text.encode("utf-8", "surrogatepass") for d in stored.documents]
-        text_ptr = np.zeros(len(texts) + 1, dtype=np.int64)  # in bytes: each text decodes alone
-        np.cumsum([len(t) for t in texts], out=text_ptr[1:])
-        text_len = np.array([len(d.text) for d in stored.documents], dtype=np.int64)
-        meta = {"format": FORMAT, "code": _code_version(), "fingerprint": fp, "vocab": stored.raw.vocab,
-                "docs": [[d.id, d.title, d.date, d.path, d.format, list(d.pages)] for d in stored.documents], "shas": stored.shas}
-        arrays = {"meta": _bytes(meta),
-                  "text": np.frombuffer(b"".join(texts), dtype=np.uint8),
-                  "text_ptr": text_ptr, "text_len": text_len, "spans": stored.spans,
-                  "tok_ids": stored.raw.ids, "tok_ptr": stored.raw.ptr}
-        if postings.vocab == stored.raw.vocab:
-            arrays.update(post_ptr=postings.ptr, post_docs=postings.docs, post_tf=postings.tf)
-        return self._write(f"index-{fp}.npz", lambda f: np.savez(f, **arrays), report)
-
-    def read_postings(self, fp: str, map_key: str, report: Report) -> Postings | None:
-        path = self.dir / f"post-{fp}-{map_key}.npz"
-        try:
-            with np.load(path, allow_pickle=False) as z:
-                meta = _json(z["meta"])
-                if meta.get("format") != FORMAT or meta.get("fingerprint") != fp:
-                    raise CacheDamaged("made for another index")
-                return _postings(z, meta["vocab"], None)
-        except FileNotFoundError:
-            return None
-        except Exception as e:  # noqa: BLE001
-            self._damaged(path.name, e, report)
-            return None
+    def write_index(self, fp: str, stored: S.Stored, report: Report) -> bool:
+        meta = {"format": FORMAT, "code": _code_version(), "fingerprint": fp}
+        return self._write(f"index-{fp}", lambda d: S.write_stored(d, stored, meta), report, directory=True)
 
     def read_map(self, fp: str, fn_key: str, report: Report) -> dict[str, str] | None:
-        path = self.dir / f"map-{fp}-{fn_key}.json"
-        try:
-            obj = json.loads(path.read_bytes())
+        def parse(data):
+            obj = json.loads(data)
             if not (isinstance(obj, dict) and obj.get("format") == FORMAT and obj.get("fingerprint") == fp
                     and isinstance(obj.get("map"), dict)
                     and all(isinstance(k, str) and isinstance(v, str) for k, v in obj["map"].items())):
                 raise ValueError("not a term map for this index")
             return obj["map"]
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError) as e:
-            self._damaged(path.name, e, report)
-            return None
+
+        return self._read_json(f"map-{fp}-{fn_key}.json", parse, report)
 
     def write_map(self, fp: str, fn_key: str, mapping: dict[str, str], report: Report) -> bool:
         data = json.dumps({"format": FORMAT, "fingerprint": fp, "map": mapping}, ensure_ascii=False)
         return self._write(f"map-{fp}-{fn_key}.json", lambda f: f.write(data.encode("utf-8", "surrogatepass")),
                            report)
 
-    def write_postings(self, fp: str, map_key: str, postings: Postings, report: Report) -> bool:
-        arrays = {"meta": _bytes({"format": FORMAT, "fingerprint": fp, "vocab": postings.vocab}),
-                  "post_ptr": postings.ptr, "post_docs": postings.docs, "post_tf": postings.tf,
-                  "doc_len": postings.doc_len}
-        return self._write(f"post-{fp}-{map_key}.npz", lambda f: np.savez(f, **arrays), report)
-
     # writing and cleaning
 
-    def _write(self, name: str, fill: Callable, report: Report) -> bool:
+    def _write(self, name: str, fill: Callable, report: Report, directory: bool = False) -> bool:
+        """Fill a temporary file (or directory) and rename it to ``name``."""
         if not self.writable:
             return False
         import tempfile
 
         tmp = None
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-", suffix=Path(name).suffix)
-            with os.fdopen(fd, "wb") as f:  # mkstemp made it 0600
-                fill(f)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.dir / name)
+            if directory:
+                tmp = tempfile.mkdtemp(dir=self.dir, prefix=".tmp-")  # 0700
+                fill(Path(tmp))
+                self._place(Path(tmp), self.dir / name)
+            else:
+                fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-", suffix=Path(name).suffix)
+                with os.fdopen(fd, "wb") as f:  # mkstemp made it 0600
+                    fill(f)
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.replace(tmp, self.dir / name)
             return True
         except OSError as e:
-            with contextlib.suppress(OSError):
-                if tmp:
-                    os.unlink(tmp)
+            if tmp:
+                with contextlib.suppress(OSError):
+                    shutil.rmtree(tmp) if directory else os.unlink(tmp)
             self.writable = False
             report.warnings.append(f"cannot write the index cache in {self.dir} ({e.strerror or e}); "
                                    "answering without it")
             return False
+
+    def _place(self, tmp: Path, target: Path) -> None:
+        """Rename a finished index directory into place. Another process may have put the
+        same content there meanwhile (then ours goes); a damaged one is set aside first."""
+        import errno
+        import tempfile
+
+        try:
+            os.rename(tmp, target)
+            return
+        except OSError as e:
+            if e.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+        try:
+            S.open_stored(target, {"format": FORMAT, "code": _code_version()})
+            shutil.rmtree(tmp, ignore_errors=True)
+            return
+        except Exception:  # noqa: BLE001  (damaged: replace it)
+            pass
+        trash = tempfile.mkdtemp(dir=self.dir, prefix=".tmp-")
+        with contextlib.suppress(FileNotFoundError):
+            os.rename(target, Path(trash) / "old")
+        try:
+            os.rename(tmp, target)
+        except OSError as e:
+            if e.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(trash, ignore_errors=True)
 
     def collect(self) -> None:
         """Remove index files no brief refers to any more, and stale temporary files."""
@@ -665,11 +658,11 @@ class _Store:
         for f in self.dir.iterdir():
             name = f.name
             try:
-                if name.startswith(("index-", "post-", "map-")) and name.endswith((".npz", ".json")):
+                if name.startswith(("index-", "map-")):
                     if name.split("-")[1].split(".")[0] not in keep:
-                        f.unlink()
+                        shutil.rmtree(f) if f.is_dir() else f.unlink()
                 elif name.startswith(".tmp-") and now - f.stat().st_mtime > _TMP_MAX_AGE:
-                    f.unlink()
+                    shutil.rmtree(f) if f.is_dir() else f.unlink()
             except OSError:
                 continue
 
@@ -679,56 +672,3 @@ def _short(e: BaseException | str) -> str:
         return e
     text = str(e).splitlines()[0] if str(e) else ""
     return f"{type(e).__name__}: {text[:80]}" if text else type(e).__name__
-
-
-def _read_index(path: Path, fp: str) -> _Stored:
-    with np.load(path, allow_pickle=False) as z:
-        meta = _json(z["meta"])
-        if meta.get("format") != FORMAT or meta.get("code") != _code_version():
-            raise CacheDamaged("made by another version of askbrief")
-        if meta.get("fingerprint") != fp:
-            raise CacheDamaged("made for other files")
-        blob = memoryview(_array(z, "text", "u"))
-        text_ptr, lengths = _array(z, "text_ptr", "i"), _array(z, "text_len", "i")
-        spans = _array(z, "spans", "i", 2)
-        raw = RawTokens(list(meta["vocab"]), _array(z, "tok_ids", "i"), _array(z, "tok_ptr", "i"))
-        vocab, shas, docs_meta = raw.vocab, list(meta["shas"]), meta["docs"]
-        if not (len(docs_meta) == len(shas) == len(text_ptr) - 1 == len(lengths)
-                and text_ptr[0] == 0 and text_ptr[-1] == len(blob)
-                and spans.shape[1:] == (7,) and len(spans) == len(raw) and raw.ptr[0] == 0
-                and raw.ptr[-1] == len(raw.ids) and np.all(np.diff(raw.ptr) >= 0)
-                and np.all(np.diff(text_ptr) >= 0) and all(isinstance(t, str) for t in vocab)):
-            raise ValueError("the arrays do not fit together")
-        if not all(isinstance(x, str) and len(x) == 64 for x in shas) or \
-                len(bytes.fromhex("".join(shas))) != 32 * len(shas):
-            raise ValueError("text hashes are damaged")
-        if len(raw.ids) and (raw.ids.min() < 0 or raw.ids.max() >= len(vocab)):
-            raise ValueError("term ids out of range")
-        documents = []
-        bounds = text_ptr.tolist()
-        for i, (doc_id, title, date, dpath, fmt, pages) in enumerate(docs_meta):
-            text = str(blob[bounds[i]:bounds[i + 1]], "utf-8", "surrogatepass")
-            documents.append(Document(id=doc_id, title=title, date=date, path=dpath, text=text,
-                                      format=fmt, pages=tuple(pages)))
-        if [len(d.text) for d in documents] != lengths.tolist():
-            raise ValueError("document texts do not have their lengths")
-        if len(spans):
-            d = spans[:, 0]
-            if d.min() < 0 or d.max() >= len(documents) or np.any(np.diff(d) < 0):
-                raise ValueError("chunks refer to documents that do not exist")
-            if (spans[:, 3].min() < 0 or np.any(spans[:, 3] > spans[:, 4])
-                    or np.any(spans[:, 4] > lengths[d]) or np.any(spans[:, 6] > lengths[d])):
-                raise ValueError("chunk spans fall outside their documents")
-        postings = None
-        if "post_ptr" in z.files:
-            postings = _postings(z, vocab, np.maximum(np.diff(raw.ptr), 1).astype(np.int32))
-    return _Stored(documents, shas, spans, raw, postings)
-
-
-def _postings(z, vocab: list[str], doc_len: np.ndarray | None) -> Postings:
-    if doc_len is None:
-        doc_len = _array(z, "doc_len", "i")
-    p = Postings(list(vocab), _array(z, "post_ptr", "i"), _array(z, "post_docs", "i"),
-                 _array(z, "post_tf", "i"), doc_len)
-    p.check()
-    return p

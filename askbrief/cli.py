@@ -11,10 +11,14 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from .errors import AskbriefError, UsageError, internal_error, show_tracebacks
 
-COMMANDS = ("ask", "chat", "eval", "history", "index", "paths", "show")
+COMMANDS = ("ask", "chat", "completion", "eval", "history", "index", "paths", "show")
+SHELLS = ("bash", "zsh", "fish")
+# what a shell completes for an argument that names a file (read by tools/gen_completions.py)
+FILE = {"bash": "_shtab_compgen_files", "zsh": "_files", "tcsh": "f", "fish": "file"}
 MAX_WARNINGS = 5
 
 
@@ -35,20 +39,45 @@ def warn_all(warnings: Sequence[str]) -> None:
     for w in warnings[:MAX_WARNINGS]:
         err(f"warning: {w}")
     if len(warnings) > MAX_WARNINGS:
-        err(f"warning: ... and {len(warnings) - MAX_WARNINGS} more files skipped or repaired")
+        from .render import plural
+
+        more = len(warnings) - MAX_WARNINGS
+        err(f"warning: ... and {more} more {plural(more, 'file')} skipped or repaired")
 
 
 def use_color(stream=None) -> bool:
+    """Colour on a terminal. ``NO_COLOR`` (any value) and ``TERM=dumb`` turn it off, and win;
+    ``FORCE_COLOR`` or ``CLICOLOR_FORCE`` (any value but "" or "0") turn it on when piped."""
     stream = stream or sys.stdout
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+    env = os.environ
+    if env.get("NO_COLOR") or env.get("TERM") == "dumb":
         return False
+    if any(env.get(name, "") not in ("", "0") for name in ("FORCE_COLOR", "CLICOLOR_FORCE")):
+        return True
     return stream.isatty()
 
 
+def text_width(stream=None) -> int:
+    """Columns to wrap at (at most 100): the terminal's, or ``$COLUMNS`` when set; 0 (lines
+    not wrapped) when the output is piped and ``$COLUMNS`` is not set."""
+    stream = stream or sys.stdout
+    if not (os.environ.get("COLUMNS") or stream.isatty()):
+        return 0
+    import shutil
+
+    return min(shutil.get_terminal_size().columns, 100)
+
+
+def _file(action: argparse.Action) -> argparse.Action:
+    """Mark an argument as a file name for the shell completion scripts."""
+    action.complete = FILE  # type: ignore[attr-defined]
+    return action
+
+
 def _add_corpus(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--corpus", action="append", metavar="PATH",
-                   help="a file or folder of documents: text, Markdown, PDF, HTML, Word, EPUB, e-mail "
-                        "(repeatable; default: $ASKBRIEF_CORPUS or the bundled brief)")
+    _file(p.add_argument("--corpus", action="append", metavar="PATH",
+                         help="a file or folder of documents: text, Markdown, PDF, HTML, Word, EPUB, e-mail "
+                              "(repeatable; default: $ASKBRIEF_CORPUS, the config file's corpus, or the bundled brief)"))
     p.add_argument("--follow-links", action="store_true",
                    help="also read symbolic links that lead out of the corpus folders (skipped by default)")
 
@@ -56,32 +85,74 @@ def _add_corpus(p: argparse.ArgumentParser) -> None:
 def _add_engine(p: argparse.ArgumentParser) -> None:
     p.add_argument("--top-k", type=int, metavar="N", help="passages retrieved per question (default 20)")
     p.add_argument("--min-confidence", type=float, metavar="X",
-                   help="abstain below this confidence, 0..1 (default: the tuned threshold)")
+                   help="no short answer below this confidence, 0..1 (default: the tuned threshold)")
+    p.add_argument("--min-sentence-confidence", type=float, metavar="X",
+                   help="without a short answer, show the supporting sentence at or above this "
+                        "confidence, else abstain, 0..1 (default: the tuned threshold; 1 turns sentence answers off)")
 
 
-def _settings(args):
+def _settings(args, config=None):
+    """Engine settings: the flags, else the config file's values, else the defaults."""
     from .models import Settings
 
-    kw = {}
+    kw: dict[str, Any] = {}
+    if config is not None:
+        if config.top_k is not None:
+            kw["top_k"] = config.top_k
+        for name in ("min_confidence", "min_sentence_confidence"):
+            if getattr(config, name) is not None:
+                kw[name] = getattr(config, name)
     if getattr(args, "top_k", None) is not None:
         if args.top_k < 1:
             raise UsageError("--top-k must be at least 1")
         kw["top_k"] = args.top_k
-    if getattr(args, "min_confidence", None) is not None:
-        if not 0.0 <= args.min_confidence <= 1.0:
-            raise UsageError("--min-confidence must be between 0 and 1")
-        kw["min_confidence"] = args.min_confidence
+    for name in ("min_confidence", "min_sentence_confidence"):
+        value = getattr(args, name, None)
+        if value is not None:
+            if not 0.0 <= value <= 1.0:
+                raise UsageError(f"--{name.replace('_', '-')} must be between 0 and 1")
+            kw[name] = value
     return Settings(**kw)
 
 
-def load_assistant(args):
+def _config():
+    """The config file's settings, or None when there is no file: then this costs one stat,
+    and neither the config module nor tomllib is imported."""
+    from .errors import LocationError
+    from .paths import config_path
+
+    try:
+        path = config_path()
+    except LocationError:  # no home directory: no config file either
+        return None
+    if not os.path.lexists(path):
+        return None
+    from .config import load_config
+
+    return load_config(path)
+
+
+def _corpus(args, config) -> list[str] | None:
+    """--corpus, else $ASKBRIEF_CORPUS (read by askbrief.corpus_paths), else the config file's."""
+    if args.corpus or os.environ.get("ASKBRIEF_CORPUS", "").strip() or config is None or not config.corpus:
+        return args.corpus
+    from .errors import ConfigError
+
+    for path in config.corpus:
+        if not os.path.exists(path):
+            raise ConfigError(f"{config.path}: corpus path not found: {path}")
+    return list(config.corpus)
+
+
+def load_assistant(args, config=None):
     """The brief named by --corpus (or the default), loaded, with its warnings shown."""
     import askbrief
 
+    config = config or _config()
     bar = _Progress(0, unit="files")
     try:
-        assistant = askbrief.load(args.corpus, settings=_settings(args), follow_links=args.follow_links,
-                                  progress=bar.files)
+        assistant = askbrief.load(_corpus(args, config), settings=_settings(args, config),
+                                  follow_links=args.follow_links, progress=bar.files)
     finally:
         bar.close()
     report = getattr(assistant.brief, "report", None)  # set when the brief came from the cache
@@ -123,17 +194,18 @@ def _add_ask(sub) -> None:
     p.set_defaults(func=cmd_ask)
 
 
-def _questions(args) -> list[str]:
+def _questions(args) -> list[tuple[int, str]]:
+    """(line number, question) pairs: the one given, or each non-blank line of stdin, numbered
+    as an editor numbers them (blank lines count)."""
     from .paths import fs_text
 
     if args.question:
-        return [fs_text(" ".join(args.question))]
+        return [(1, fs_text(" ".join(args.question)))]
     if sys.stdin is None or sys.stdin.isatty():
         raise UsageError("no question given: askbrief \"Who took Gharyan?\" (or one per line on stdin)")
     raw = getattr(sys.stdin, "buffer", None)
     text = raw.read().decode("utf-8", "surrogateescape") if raw is not None else sys.stdin.read()
-    lines = [fs_text(line.strip()) for line in text.splitlines()]
-    questions = [q for q in lines if q]
+    questions = [(n, fs_text(line.strip())) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
     if not questions:
         raise UsageError("no question given: standard input was empty")
     return questions
@@ -147,18 +219,18 @@ def cmd_ask(args) -> int:
         raise UsageError("the question is empty")
     assistant = load_assistant(args)
     color = use_color()
-    width = min(os.get_terminal_size().columns, 100) if color else 0
+    width = text_width()
     history = _HistoryLog(save=not args.no_history)
     conversation_id, context = history.last_conversation() if args.continue_ else (None, [])
     fingerprint = assistant.brief.fingerprint
     status = 0
-    for n, question in enumerate(questions):
+    for n, (line_no, question) in enumerate(questions):
         try:
             ans = assistant.ask(question, context=context)
         except UsageError as e:
             if len(questions) == 1:
                 raise
-            err(f"error: line {n + 1}: {e}")
+            err(f"error: line {line_no}: {e}")
             status = 2
             continue
         # saved before it is shown: a killed process or a closed pipe loses nothing on screen;
@@ -256,10 +328,11 @@ def _add_history(sub) -> None:
     a = acts.add_parser("export", help="write a conversation as Markdown or JSON")
     a.add_argument("id", type=int, metavar="ID")
     a.add_argument("--format", choices=("md", "json"), default="md", help="md (default) or json")
-    a.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    _file(a.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output"))
     a = acts.add_parser("delete", help="delete a conversation")
     a.add_argument("id", type=int, metavar="ID")
-    a = acts.add_parser("search", help="conversations whose questions or answers contain TEXT")
+    a = acts.add_parser("search", help="conversations whose questions, answers or evidence hold the words "
+                                       "of TEXT, best match first ('does not say' finds abstentions)")
     a.add_argument("text", nargs="+", metavar="TEXT")
     a.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(func=cmd_history)
@@ -276,6 +349,29 @@ def _summary_lines(summaries) -> list[str]:
     return lines
 
 
+def _print_search(hits, as_json: bool) -> int:
+    """Conversations found, best first, each with its matching text (words highlighted)."""
+    import json
+
+    from .render import Style, safe, safe_parts, wrap_parts
+
+    if as_json:
+        print(json.dumps([{**h.conversation.model_dump(mode="json"),
+                           "match": safe("".join(t for t, _ in h.parts()))} for h in hits],
+                         ensure_ascii=False, indent=1))
+        return 0
+    if not hits:
+        err("no saved conversations match")
+        return 0
+    style, width = Style(use_color()), text_width()
+    lines = []
+    for line, hit in zip(_summary_lines([h.conversation for h in hits]), hits):
+        lines.append(line)
+        lines.append(wrap_parts(safe_parts(hit.parts()), style, width, " " * 7, " " * 7))
+    print("\n".join(lines), flush=True)
+    return 0
+
+
 def cmd_history(args) -> int:
     """Saved conversations."""
     import json
@@ -287,17 +383,16 @@ def cmd_history(args) -> int:
     if action == "list" and getattr(args, "limit", None) is not None and args.limit < 0:
         raise UsageError("--limit must be 0 or more")
     with (HistoryStore() if action == "delete" else HistoryStore.for_reading()) as store:
-        if action in ("list", "search"):
-            if action == "list":
-                found = store.conversations(getattr(args, "limit", None))
-            else:
-                found = store.search(" ".join(args.text))
+        if action == "search":
+            return _print_search(store.search(" ".join(args.text)), args.json)
+        if action == "list":
+            found = store.conversations(getattr(args, "limit", None))
             if getattr(args, "json", False):
                 print(json.dumps([s.model_dump(mode="json") for s in found], ensure_ascii=False, indent=1))
             elif found:
                 print("\n".join(_summary_lines(found)), flush=True)
             else:
-                err("no saved conversations" + (" match" if action == "search" else ""))
+                err("no saved conversations")
             return 0
         if action == "delete":
             store.delete(args.id)
@@ -307,7 +402,7 @@ def cmd_history(args) -> int:
     warn_all(conv.notes)
     if action == "show" and not args.json:
         color = use_color()
-        width = min(os.get_terminal_size().columns, 100) if color else 0
+        width = text_width()
         for n, turn in enumerate(conv.turns):
             if n:
                 print()
@@ -344,15 +439,16 @@ def cmd_index(args) -> int:
     import json
 
     from . import corpus_paths
-    from .cache import load_index
+    from .cache import refresh_index
     from .corpus import read_summary
     from .render import plural, safe
     from .variants import groups_of, term_map
 
     bar = _Progress(0, unit="files")
     try:
-        index, report = load_index(corpus_paths(args.corpus), term_map=term_map,  # as askbrief.load()
-                                   follow_links=args.follow_links, progress=bar.files)
+        index, report = refresh_index(corpus_paths(_corpus(args, _config())),
+                                      term_map=term_map,  # as askbrief.load() does
+                                      follow_links=args.follow_links, progress=bar.files)
     finally:
         bar.close()
     counts, skipped = read_summary(index.brief.documents, report.warnings)
@@ -416,7 +512,8 @@ def cmd_show(args) -> int:
         number = int(raw)
     import askbrief
 
-    brief = askbrief.load(args.corpus, follow_links=args.follow_links).brief  # other files: not this command's
+    # other files' warnings are not this command's
+    brief = askbrief.load(_corpus(args, _config()), follow_links=args.follow_links).brief
     doc = find_document(brief, args.doc)
     paras = brief.paragraphs_of(doc.id)
     if number is not None:
@@ -451,16 +548,47 @@ def cmd_paths(args) -> int:
     """Print the locations; nothing is created or changed."""
     from . import paths
 
+    config = paths.config_path()
     if args.json:
         import json
 
-        print(json.dumps({"history": paths.fs_text(str(paths.history_path(create=False))),
+        print(json.dumps({"config": paths.fs_text(str(config)),
+                          "history": paths.fs_text(str(paths.history_path(create=False))),
                           "cache": paths.fs_text(str(paths.cache_dir(create=False))),
                           "seeds": paths.fs_text(str(paths.seeds_dir()))}, ensure_ascii=False))
         return 0
+    print(f"config:  {paths.fs_text(str(config))}{'' if config.is_file() else ' (not present)'}")
     print(f"history: {paths.fs_text(str(paths.history_path(create=False)))}")
     print(f"cache:   {paths.fs_text(str(paths.cache_dir(create=False)))}")
     print(f"seeds:   {paths.fs_text(str(paths.seeds_dir()))}")
+    return 0
+
+
+# --- completion --------------------------------------------------------------------
+
+def _add_completion(sub) -> None:
+    p = sub.add_parser("completion", help="print the shell completion script for bash, zsh or fish",
+                       description="Print the completion script for SHELL. bash: add "
+                                   "'eval \"$(askbrief completion bash)\"' to ~/.bashrc; zsh: "
+                                   "askbrief completion zsh > ~/.zfunc/_askbrief (a folder on $fpath); "
+                                   "fish: askbrief completion fish > ~/.config/fish/completions/askbrief.fish")
+    p.add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash, zsh or fish")
+    p.set_defaults(func=cmd_completion)
+
+
+def cmd_completion(args) -> int:
+    """Print a script written ahead of time (tools/gen_completions.py): nothing is generated,
+    and nothing is loaded at start-up."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "completions" / f"askbrief.{args.shell}"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise AskbriefError(f"the {args.shell} completion script is missing from this installation "
+                            f"({path}: {e.strerror or e})") from None
+    sys.stdout.write(text)
+    sys.stdout.flush()
     return 0
 
 
@@ -471,11 +599,14 @@ def _add_eval(sub) -> None:
                        description="Score the assistant on a question file: SQuAD v1.1/v2.0 JSON, or JSONL "
                                    "with one {\"id\", \"question\" (or \"turns\"), \"answers\"} object a "
                                    "line. A SQuAD file without --corpus brings its own brief: its contexts.")
-    p.add_argument("questions", metavar="QUESTIONS", help="the question file (SQuAD JSON or JSONL)")
+    _file(p.add_argument("questions", metavar="QUESTIONS", help="the question file (SQuAD JSON or JSONL)"))
     _add_corpus(p)
-    p.add_argument("--predictions", metavar="FILE", help="write the SQuAD prediction dict {id: answer or \"\"}")
-    p.add_argument("--details", metavar="FILE",
-                   help="write one JSON line per question: its id and the answer as 'ask --json' prints it")
+    _file(p.add_argument("--predictions", metavar="FILE",
+                         help="write the SQuAD prediction dict {id: answer or \"\"}"))
+    _file(p.add_argument("--details", metavar="FILE",
+                         help="write one JSON line per question: its id and the answer as 'ask --json' prints it"))
+    _file(p.add_argument("--na-probs", metavar="FILE",
+                         help="write the official SQuAD 2.0 script's no-answer probabilities {id: 1 - confidence}"))
     p.add_argument("--json", action="store_true", help="print the whole report as JSON")
     p.add_argument("--min-f1", type=float, metavar="X", help="exit 1 when the overall F1 (0..100) is below X")
     _add_engine(p)
@@ -524,6 +655,7 @@ def cmd_eval(args) -> int:
     import json
 
     from . import evaluate
+    from .render import plural
 
     if args.min_f1 is not None and not 0.0 <= args.min_f1 <= 100.0:
         raise UsageError("--min-f1 must be between 0 and 100 (F1 is on the SQuAD 0..100 scale)")
@@ -533,7 +665,7 @@ def cmd_eval(args) -> int:
 
     outputs = {}
     try:
-        for name in ("predictions", "details"):
+        for name in ("predictions", "details", "na_probs"):
             if getattr(args, name):
                 outputs[name] = OutputFile(getattr(args, name))
         details = outputs.get("details")
@@ -553,6 +685,8 @@ def cmd_eval(args) -> int:
         if "predictions" in outputs:
             outputs["predictions"].write(
                 json.dumps(evaluate.predictions(results), ensure_ascii=False, indent=1) + "\n")
+        if "na_probs" in outputs:
+            outputs["na_probs"].write(json.dumps(evaluate.na_probs(results), indent=1) + "\n")
         failed = []
         for out in outputs.values():
             try:
@@ -568,7 +702,7 @@ def cmd_eval(args) -> int:
     if failed:
         return 1
     if interrupted:
-        err(f"interrupted: {report.evaluated} of {report.questions} questions done; "
+        err(f"interrupted: {report.evaluated} of {report.questions} {plural(report.questions, 'question')} done; "
             "the outputs hold those")
         return 130
     f1 = report.overall.f1
@@ -601,7 +735,8 @@ def cmd_chat(args) -> int:
         raise UsageError("use --continue or --resume ID, not both")
     if not (sys.stdin and sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the chat needs a terminal; for one question use: askbrief ask \"QUESTION\"")
-    assistant = load_assistant(args)
+    config = _config()
+    assistant = load_assistant(args, config)
     from .history import HistoryStore
 
     store, store_error = None, None
@@ -620,7 +755,8 @@ def cmd_chat(args) -> int:
             conversation_id = args.resume
         from .tui import make_app
 
-        make_app(assistant, store, conversation_id, store_error=store_error).run()
+        theme = {"theme": config.theme} if config and config.theme else {}
+        make_app(assistant, store, conversation_id, store_error=store_error, **theme).run()
     finally:
         if store is not None:
             store.close()
@@ -630,7 +766,7 @@ def cmd_chat(args) -> int:
 # --- main --------------------------------------------------------------------------
 
 _ADDERS = {"ask": _add_ask, "paths": _add_paths, "index": _add_index, "show": _add_show, "eval": _add_eval,
-           "history": _add_history, "chat": _add_chat}
+           "history": _add_history, "chat": _add_chat, "completion": _add_completion}
 
 
 def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
@@ -676,6 +812,8 @@ def _route(argv: list[str]) -> list[str]:
         return ["chat"] if sys.stdin is not None and sys.stdin.isatty() else ["ask"]
     if argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version"):
         return argv
+    if argv[0] in ("--install-completion", "--show-completion"):  # other tools' spelling
+        raise UsageError("completion scripts: askbrief completion bash|zsh|fish (see 'askbrief completion --help')")
     return ["ask", *argv]
 
 

@@ -220,7 +220,7 @@ def corpus_folders(paths) -> list[str]:
     return [os.path.realpath(os.path.expanduser(p)) for p in paths if os.path.isdir(os.path.expanduser(p))]
 
 
-def discover(paths: list[str | os.PathLike], follow_links: bool = False
+def discover(paths: Sequence[str | os.PathLike[str]], follow_links: bool = False
              ) -> tuple[list[tuple[str, Path]], list[str]]:
     """(document id, file) pairs for the given corpus paths, and warnings."""
     from .paths import fs_text
@@ -281,10 +281,12 @@ def read_file(path: Path, warnings: list[str]) -> str | None:
     return decode(data, str(path), warnings)
 
 
-def read_document(path: Path, doc_id: str, warnings: list[str]) -> tuple[Document | None, bool]:
+def read_document(doc_id: str, path: str | os.PathLike, warnings: list[str]) -> tuple[Document | None, bool]:
     """The document of one file, and whether a failure may pass (unreadable, binary: try the
     file again next time even if unchanged). A file that gives no text is skipped with a
-    one-line reason in ``warnings``. A file with an unknown suffix (given directly) is text."""
+    one-line reason in ``warnings``. A file with an unknown suffix (given directly) is text.
+    The one reading of a file: the cache's too."""
+    path = Path(path)
     fmt = format_of(path) or "text"
     if fmt == "text":
         text = read_file(path, warnings)
@@ -350,12 +352,12 @@ def find_document(brief: Brief, name: str) -> Document:
     raise CorpusError(f"no document {name} in the brief (a citation names it: askbrief show report.pdf ¶4)")
 
 
-def load_documents(paths: list[str | os.PathLike], follow_links: bool = False
+def load_documents(paths: Sequence[str | os.PathLike[str]], follow_links: bool = False
                    ) -> tuple[list[Document], list[str]]:
     files, warnings = discover(paths, follow_links)
     docs = []
     for doc_id, f in files:
-        doc, _ = read_document(f, doc_id, warnings)
+        doc, _ = read_document(doc_id, f, warnings)
         if doc is not None:
             docs.append(doc)
     if not docs:
@@ -363,6 +365,6 @@ def load_documents(paths: list[str | os.PathLike], follow_links: bool = False
     return docs, warnings
 
 
-def load_brief(paths: list[str | os.PathLike], follow_links: bool = False) -> Brief:
+def load_brief(paths: Sequence[str | os.PathLike[str]], follow_links: bool = False) -> Brief:
     docs, warnings = load_documents(paths, follow_links)
     return build_brief(docs, warnings, [str(p) for p in paths])

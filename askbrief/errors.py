@@ -5,6 +5,8 @@ line on stderr and an exit code, and the TUI into a notification. Anything else 
 escapes is a bug and is reported as such.
 """
 
+from __future__ import annotations
+
 import os
 
 
@@ -39,6 +41,10 @@ class QuestionFileError(UsageError):
     """A question file for ``askbrief eval`` is malformed (names the file and line)."""
 
 
+class ConfigError(UsageError):
+    """The config file is malformed or holds an unknown key (names the file and line)."""
+
+
 class LocationError(AskbriefError):
     """A folder askbrief keeps its files in cannot be made or used (no home, a file in the way)."""
 
@@ -54,7 +60,7 @@ class HistoryLocked(HistoryError):
 class HistoryDamaged(HistoryError):
     """The history file is not a sound askbrief database; it is kept as it is."""
 
-    def __init__(self, message: str, path=None):
+    def __init__(self, message: str, path: os.PathLike[str] | str | None = None):
         super().__init__(message)
         self.path = path
 

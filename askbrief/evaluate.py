@@ -440,6 +440,8 @@ class Result:
     rank: int | None = None
     gold_known: bool = False
     verbatim: bool | None = None  # None for an abstention
+    useful: bool | None = None  # answerable: a right short answer or a sentence holding one
+    misled: bool | None = None  # unanswerable: given a short or a sentence answer
 
     @property
     def prediction(self) -> str:
@@ -484,6 +486,10 @@ class Evaluation:
             result.exact = exact_match(result.prediction, case.answers)
             result.f1 = f1_score(result.prediction, case.answers)
             if case.answerable:
+                result.useful = is_useful(result.answer, case.answers)
+            else:
+                result.misled = not result.answer.abstained
+            if case.answerable:
                 gold = case.gold if (self.own_brief and case.gold is not None) else self.gold_paragraphs(case.answers)
                 result.gold_known = bool(gold)
                 if gold:
@@ -491,8 +497,10 @@ class Evaluation:
         return result
 
     def is_verbatim(self, answer: Answer) -> bool:
-        """The answer is in its evidence and every quote is the paragraph's text at its offsets."""
-        if not answer.answer or not answer.evidence or answer.answer not in answer.evidence:
+        """The answer (or a sentence answer's highlight) is in its evidence and every quote is
+        the paragraph's text at its offsets."""
+        shown = answer.answer if answer.grade == "short" else (answer.highlight or answer.evidence)
+        if not shown or not answer.evidence or shown not in answer.evidence:
             return False
         for c in answer.citations:
             para = self.brief.paragraph(c.doc, c.paragraph)
@@ -534,7 +542,8 @@ class Evaluation:
             interrupted=interrupted,
             unscored=len(results) - len(scored),
             overall=_score(scored), has_ans=_score(has), no_ans=_score(no),
-            answered=_pct(sum(not r.answer.abstained for r in has), len(has)),
+            answered=_pct(sum(r.answer.grade == "short" for r in has), len(has)),
+            sentence_answers=_pct(sum(r.answer.grade == "sentence" for r in scored), len(scored)),
             answers_given=len(given),
             verbatim=_pct(sum(bool(r.verbatim) for r in given), len(given)),
             retrieval=EvalRetrieval(n=len(located), recall_at_1=_round(recall[1]),
@@ -561,8 +570,22 @@ def _score(results: Sequence[Result]) -> EvalScore:
     n = len(results)
     if not n:
         return EvalScore(n=0, exact=None, f1=None)
+    useful = [r.useful for r in results if r.useful is not None]
+    misled = [r.misled for r in results if r.misled is not None]
     return EvalScore(n=n, exact=round(100.0 * sum(r.exact or 0.0 for r in results) / n, 2),
-                     f1=round(100.0 * sum(r.f1 or 0.0 for r in results) / n, 2))
+                     f1=round(100.0 * sum(r.f1 or 0.0 for r in results) / n, 2),
+                     useful=_pct(sum(useful), len(useful)), misled=_pct(sum(misled), len(misled)))
+
+
+def is_useful(answer: Answer, golds: Sequence[str]) -> bool:
+    """A reader got what they asked for: a short answer with F1 >= 0.5 against a gold answer,
+    or a supporting sentence that contains one (case and spaces folded)."""
+    if answer.abstained:
+        return False
+    if answer.grade == "short" and f1_score(answer.answer or "", golds) >= 0.5:
+        return True
+    sentence = folded(answer.evidence or "")
+    return any(g and g in sentence for g in map(folded, golds))
 
 
 def prepare(questions_file: str | Path, corpus: Sequence[str] | None = None,
@@ -592,6 +615,13 @@ def predictions(results: Iterable[Result]) -> dict[str, str]:
     return {r.case.id: r.prediction for r in results}
 
 
+def na_probs(results: Iterable[Result]) -> dict[str, float]:
+    """The official SQuAD 2.0 script's no-answer probability file (``--na-prob-file``):
+    {id: 1 - confidence}. With ``--min-confidence 0`` the predictions hold every question's
+    best answer, and the script's best-threshold figures say where to abstain."""
+    return {r.case.id: round(1.0 - r.answer.confidence, 4) for r in results}
+
+
 def details_line(result: Result) -> str:
     """One --details JSONL line: the id, then exactly the fields of ``askbrief ask --json``."""
     return json.dumps({"id": result.case.id, **result.answer.model_dump(mode="json")},
@@ -608,9 +638,13 @@ def report_table(report: EvalReport) -> str:
     from .render import safe
 
     r = report
-    done = f"{r.evaluated} of {r.questions} questions (interrupted)" if r.interrupted else f"{r.questions} questions"
+    from .render import plural
+
+    questions = f"{r.questions} {plural(r.questions, 'question')}"
+    done = f"{r.evaluated} of {questions} (interrupted)" if r.interrupted else questions
     lines = [f"askbrief eval {safe(r.questions_file)} · {safe(r.format)} · {done}",
-             f"brief: {r.documents} documents, {r.paragraphs} paragraphs"
+             f"brief: {r.documents} {plural(r.documents, 'document')}, "
+             f"{r.paragraphs} {plural(r.paragraphs, 'paragraph')}"
              + (" (from the question file)" if r.corpus == [r.questions_file]
                 else f" ({', '.join(safe(c) for c in r.corpus)})"),
              ""]
@@ -618,20 +652,24 @@ def report_table(report: EvalReport) -> str:
     def rows(title: str, scores: dict[str, EvalScore]) -> None:
         scores = {safe(k): v for k, v in scores.items()}
         width = max([len(title)] + [len(k) for k in scores])
-        lines.append(f"  {title:<{width}}  {'n':>5}  {'EM':>6}  {'F1':>6}")
+        lines.append(f"  {title:<{width}}  {'n':>5}  {'EM':>6}  {'F1':>6}  {'useful':>7}  {'misled':>7}")
         for k, s in scores.items():
-            lines.append(f"  {k:<{width}}  {s.n:>5}  {_num(s.exact):>6}  {_num(s.f1):>6}")
+            lines.append(f"  {k:<{width}}  {s.n:>5}  {_num(s.exact):>6}  {_num(s.f1):>6}  "
+                         f"{_num(s.useful, '{:.1f}%'):>7}  {_num(s.misled, '{:.1f}%'):>7}")
 
     rows("answers", {"overall": r.overall, "HasAns": r.has_ans, "NoAns": r.no_ans})
     if r.unscored:
-        lines.append(f"  ({r.unscored} questions without gold answers were asked but not scored)")
+        lines.append(f"  ({r.unscored} {plural(r.unscored, 'question')} without gold answers "
+                     f"{'was' if r.unscored == 1 else 'were'} asked but not scored)")
     lines.append("")
     ret, t = r.retrieval, r.timing
-    lines += [f"  answered    {_num(r.answered, '{:.1f}%')} of the answerable questions",
-              f"  verbatim    {_num(r.verbatim, '{:.1f}%')} of {r.answers_given} answers quote the brief exactly",
+    lines += [f"  answered    {_num(r.answered, '{:.1f}%')} of the answerable questions with a short answer; "
+              f"{_num(r.sentence_answers, '{:.1f}%')} of all questions with a sentence",
+              f"  verbatim    {_num(r.verbatim, '{:.1f}%')} of {r.answers_given} {plural(r.answers_given, 'answer')} "
+              f"{'quotes' if r.answers_given == 1 else 'quote'} the brief exactly",
               f"  retrieval   recall@1 {_num(ret.recall_at_1, '{:.1f}%')} · @5 {_num(ret.recall_at_5, '{:.1f}%')} · "
               f"@20 {_num(ret.recall_at_20, '{:.1f}%')} · MRR {_num(ret.mrr, '{:.3f}')} "
-              f"({ret.n} questions with a known gold paragraph)",
+              f"({ret.n} {plural(ret.n, 'question')} with a known gold paragraph)",
               f"  time        total {t.total_s:.2f} s · load {t.load_s:.2f} s · index {t.index_s:.2f} s · "
               f"per question p50 {_num(t.latency_p50_ms)} ms, p95 {_num(t.latency_p95_ms)} ms",
               ""]

@@ -10,11 +10,14 @@ that is not a database, or fails SQLite's quick check, is never written to: open
 raises HistoryError naming it, and the caller answers without saving. A history that can
 only be read (a read-only filesystem) is opened read-only for the commands that list and
 show. Text that UTF-8 refuses (a file name's undecodable bytes) is stored escaped, ``\\xe9``.
+Search is SQLite's FTS5 over the turns, kept in step by triggers (migration 3), so it never
+scans the JSON.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,13 +28,43 @@ from typing import TYPE_CHECKING
 from .errors import HistoryDamaged, HistoryError, HistoryLocked, LocationError
 from .models import Answer
 from .paths import fs_json, fs_text
-from .text import fold
 
 if TYPE_CHECKING:
     from .records import Conversation, ConversationSummary
 
+# marks around the matched words in SearchHit.snippet: private-use characters, never in text
+MARK_START, MARK_END = "\ue000", "\ue001"
+
+
+class SearchHit:
+    """A conversation found by ``HistoryStore.search`` and its best matching text.
+    (A plain class: a dataclass costs the one-shot path a millisecond to build at import.)"""
+
+    __slots__ = ("conversation", "snippet")
+
+    def __init__(self, conversation: ConversationSummary, snippet: str) -> None:
+        self.conversation, self.snippet = conversation, snippet
+
+    def __repr__(self) -> str:
+        return f"SearchHit(conversation={self.conversation!r}, snippet={self.snippet!r})"
+
+    def parts(self) -> list[tuple[str, str]]:
+        """The snippet as [(text, "" or "mark")] pieces."""
+        out: list[tuple[str, str]] = []
+        for n, piece in enumerate(re.split(f"[{MARK_START}{MARK_END}]", self.snippet)):
+            if piece:
+                out.append((piece, "mark" if n % 2 else ""))
+        return out
+
 BUSY_TIMEOUT_S = 10.0
 TITLE_MAX = 200
+
+# the answer and evidence columns of turns_fts from a turn's answer JSON (SQL, for migration 3)
+_FTS_TEXT = """CASE WHEN NOT json_valid({json}) THEN ''
+                    WHEN json_extract({json}, '$.abstained') THEN 'The brief does not say.'
+                    ELSE coalesce(json_extract({json}, '$.answer'), '') END,
+               CASE WHEN json_valid({json}) THEN coalesce(json_extract({json}, '$.evidence'), '')
+                    ELSE '' END"""
 
 # Each entry moves the schema one version up; never edit one that has shipped, add another.
 MIGRATIONS: list[tuple[str, ...]] = [
@@ -56,6 +89,27 @@ MIGRATIONS: list[tuple[str, ...]] = [
                (SELECT max(time) FROM turns WHERE turns.conversation_id = conversations.id), created)""",
         "CREATE INDEX turns_by_conversation ON turns(conversation_id, id)",
         "CREATE INDEX conversations_by_updated ON conversations(updated)",
+    ),
+    # 3: full-text search (FTS5) over questions, answers (an abstention as its words) and
+    # evidence, kept up to date by triggers in plain SQL (any SQLite client may write turns);
+    # the turns already saved are indexed here
+    (
+        """CREATE VIRTUAL TABLE turns_fts USING fts5(
+               question, answer, evidence, tokenize = 'unicode61 remove_diacritics 2')""",
+        f"""CREATE TRIGGER turns_fts_insert AFTER INSERT ON turns BEGIN
+               INSERT INTO turns_fts (rowid, question, answer, evidence)
+               SELECT new.id, new.question, {_FTS_TEXT.format(json="new.answer_json")};
+           END""",
+        """CREATE TRIGGER turns_fts_delete AFTER DELETE ON turns BEGIN
+               DELETE FROM turns_fts WHERE rowid = old.id;
+           END""",
+        f"""CREATE TRIGGER turns_fts_update AFTER UPDATE ON turns BEGIN
+               DELETE FROM turns_fts WHERE rowid = old.id;
+               INSERT INTO turns_fts (rowid, question, answer, evidence)
+               SELECT new.id, new.question, {_FTS_TEXT.format(json="new.answer_json")};
+           END""",
+        f"""INSERT INTO turns_fts (rowid, question, answer, evidence)
+            SELECT id, question, {_FTS_TEXT.format(json="answer_json")} FROM turns""",
     ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -123,7 +177,6 @@ class HistoryStore:
         try:
             self._db = self._connect()
             self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            self._db.create_function("askbrief_fold", 1, _fold_sql, deterministic=True)
             self._check()
             if not readonly:
                 self._db.execute("PRAGMA journal_mode = WAL")
@@ -296,21 +349,27 @@ class HistoryStore:
                   FROM conversations c LEFT JOIN turns t ON t.conversation_id = c.id"""
     _NEWEST = " GROUP BY c.id ORDER BY coalesce(c.updated, c.created) DESC, c.id DESC"
 
-    def _summaries(self, sql: str, params: tuple = ()) -> list[ConversationSummary]:
-        from .records import ConversationSummary
-
+    def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:
         try:
-            rows = self._conn().execute(sql, params).fetchall()
+            return self._conn().execute(sql, params).fetchall()
         except sqlite3.Error as e:
             raise self._error(e) from e
-        out = []
+
+    def _summaries_of(self, rows: list[tuple]) -> list[ConversationSummary | None]:
+        """One summary per row; None for a row that cannot be read (left out of lists, never a crash)."""
+        from .records import ConversationSummary
+
+        out: list[ConversationSummary | None] = []
         for cid, title, turns, created, updated in rows:
             try:
                 out.append(ConversationSummary(id=cid, title=title, turns=turns,
                                                created=created, updated=updated))
             except ValueError:  # pydantic's ValidationError is one
-                continue  # a row we cannot read is left out of lists, never a crash
+                out.append(None)
         return out
+
+    def _summaries(self, sql: str, params: tuple = ()) -> list[ConversationSummary]:
+        return [s for s in self._summaries_of(self._rows(sql, params)) if s is not None]
 
     def conversations(self, limit: int | None = None) -> list[ConversationSummary]:
         """Saved conversations, most recently updated first."""
@@ -319,20 +378,29 @@ class HistoryStore:
             return self._summaries(sql + " LIMIT ?", (max(0, int(limit)),))
         return self._summaries(sql)
 
-    def search(self, text: str) -> list[ConversationSummary]:
-        """Conversations whose title, questions, answers or evidence contain ``text``
-        (case, accents and curly quotes ignored)."""
-        needle = fold(" ".join(text.split()))
-        if not needle:
+    def search(self, text: str, limit: int | None = None) -> list[SearchHit]:
+        """Conversations with a turn whose question, answer or evidence holds every word of
+        ``text`` (as a word or the start of one; case and accents ignored; "does not say" finds
+        abstentions), best match first (SQLite FTS5, BM25: the question counts most), each with
+        the best turn's matching text, the words marked by MARK_START/MARK_END."""
+        words = re.findall(r"\w+", text)
+        if not words:
             return []
-        sql = (self._SUMMARY + """ WHERE c.id IN (
-                   SELECT conversation_id FROM turns
-                   WHERE instr(askbrief_fold(question), ?1)
-                      OR instr(askbrief_fold(json_extract(answer_json, '$.answer')), ?1)
-                      OR instr(askbrief_fold(json_extract(answer_json, '$.evidence')), ?1))
-                   OR instr(askbrief_fold(c.title), ?1)"""
-               + self._NEWEST)
-        return self._summaries(sql, (needle,))
+        query = " ".join(f'"{w}"*' for w in words)
+        best: dict[int, str] = {}  # conversation -> its best turn's snippet, best first
+        for cid, snip in self._rows(
+                f"""SELECT t.conversation_id,
+                           snippet(turns_fts, -1, '{MARK_START}', '{MARK_END}', '…', 24)
+                    FROM turns_fts JOIN turns t ON t.id = turns_fts.rowid
+                    WHERE turns_fts MATCH ? ORDER BY bm25(turns_fts, 4.0, 2.0, 1.0), t.id DESC""",
+                (query,)):
+            best.setdefault(cid, snip or "")
+        ids = list(best)[: None if limit is None else max(0, int(limit))]
+        if not ids:
+            return []
+        found = {s.id: s for s in self._summaries(
+            self._SUMMARY + f" WHERE c.id IN ({', '.join('?' * len(ids))}) GROUP BY c.id", tuple(ids))}
+        return [SearchHit(conversation=found[i], snippet=best[i]) for i in ids if i in found]
 
     def conversation(self, conversation_id: int) -> Conversation:
         """One conversation with its turns, oldest first. Unreadable turns are skipped and
@@ -385,10 +453,6 @@ class HistoryStore:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-def _fold_sql(value) -> str:
-    return fold(value) if isinstance(value, str) else ""
 
 
 def _disk_full(message: str, path: Path) -> bool:

@@ -1,165 +1,65 @@
-"""Chunks -> a BM25 index over the terms of ``text.py``.
+"""Chunks -> a BM25 index over the terms of ``text.py``, searched where it lies.
 
-The index keeps each chunk's raw terms as integer arrays (``RawTokens``: what the cache
-stores) and builds from them, after an optional ``term_map`` (name variants folded to one
-spelling), an inverted postings list: for every term, the chunks that contain it and how
-often. A question is scored only over the chunks that hold one of its terms, with
-rank_bm25's BM25Okapi arithmetic done on those arrays: same expression, same order, same
-float64 values as ``BM25Okapi.get_scores``, which stays the oracle in the tests.
+The index is an inverted postings list over each chunk's raw terms: for term j of a sorted
+vocabulary, the chunks that hold it (ascending) and how often. Every part of it is a flat
+NumPy array, so the cache keeps them as ``.npy`` files and a one-shot question opens them
+with ``mmap_mode="r"``: it reads the postings of its own terms (a binary search in the
+sorted vocabulary finds them), the chunk lengths of the chunks they name, and nothing else.
 
-BM25Okapi floors the idf of any term found in more than half the chunks to a small
-epsilon, so in a small brief about Haftar the name "Haftar" would score ~0. We use Lucene's
-idf instead, log(1 + (N - n + .5)/(n + .5)), which is positive for every term and close to
-Okapi's where Okapi's is positive. ``LuceneBM25`` is that variant of rank_bm25's class.
+Name variants (``term_map``: Hifter -> haftar) are folded when a term is looked up: a
+folded term's postings are the union of its spellings' postings, with their frequencies
+added, which is exactly what counting the folded terms would give. So one index on disk
+serves every term map, and a new map costs nothing to apply.
+
+A question is scored only over the chunks that hold one of its terms, with rank_bm25's
+BM25Okapi arithmetic (same expression, same order, same float64 values as ``get_scores``,
+which stays the oracle in the tests) but Lucene's idf, log(1 + (N - n + .5)/(n + .5)):
+BM25Okapi floors the idf of any term found in more than half the chunks, so in a small brief
+about Haftar the name "Haftar" would score ~0.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from .corpus import Brief
 from .text import tokenize
 
 K1 = 1.2
 B = 0.75
-EMPTY = "\0"  # the one term of a chunk with no terms: rank_bm25 cannot average zero lengths
-
-
-def __getattr__(name: str):
-    # rank_bm25 (and the multiprocessing it imports) is only needed for the oracle
-    if name == "LuceneBM25":
-        cls = _lucene_class()
-        globals()["LuceneBM25"] = cls
-        return cls
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def _lucene_class():
-    from rank_bm25 import BM25Okapi
-
-    class LuceneBM25(BM25Okapi):
-        """BM25Okapi with an idf that never goes negative or gets floored."""
-
-        def __init__(self, corpus, k1: float = K1, b: float = B):
-            if not corpus:
-                raise ValueError("cannot index an empty corpus")
-            super().__init__(corpus, k1=k1, b=b)
-
-        def _calc_idf(self, nd):
-            self.idf = {w: lucene_idf(self.corpus_size, f) for w, f in nd.items()}
-            self.average_idf = sum(self.idf.values()) / max(len(self.idf), 1)
-
-    LuceneBM25.__module__ = __name__
-    return LuceneBM25
 
 
 def lucene_idf(n: int, df: int) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
-@dataclass
-class RawTokens:
-    """Every chunk's terms, unmapped, in order: chunk i is ``ids[ptr[i]:ptr[i+1]]`` in ``vocab``."""
+class Strings(Sequence):
+    """A table of strings kept as UTF-8 bytes end to end plus byte offsets: two flat arrays
+    that can be memory-mapped, so a million strings cost nothing until one is read."""
 
-    vocab: list[str]
-    ids: np.ndarray  # int32, all chunks' term ids end to end
-    ptr: np.ndarray  # int64, len(chunks) + 1
+    def __init__(self, blob: np.ndarray, ptr: np.ndarray):
+        self.blob, self.ptr = blob, ptr
+        # memoryviews: a binary search indexes them ~20 times, and they cost a tenth of NumPy's
+        self._blob, self._ptr = memoryview(blob), memoryview(ptr)
 
     @classmethod
-    def from_lists(cls, tokens: Sequence[Sequence[str]], vocab: list[str] | None = None) -> RawTokens:
-        lookup = {t: i for i, t in enumerate(vocab or [])}
-        ids = np.fromiter((lookup.setdefault(t, len(lookup)) for toks in tokens for t in toks),
-                          dtype=np.int32)
-        lens = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
-        ptr = np.zeros(len(tokens) + 1, dtype=np.int64)
-        np.cumsum(lens, out=ptr[1:])
-        vocab = list(lookup)
-        return cls(vocab, ids, ptr)
+    def of(cls, strings: Iterable[str]) -> Strings:
+        return cls.of_bytes([s.encode("utf-8", "surrogatepass") for s in strings])
+
+    @classmethod
+    def of_bytes(cls, data: list[bytes]) -> Strings:
+        ptr = np.zeros(len(data) + 1, dtype=np.int64)
+        np.cumsum([len(b) for b in data], out=ptr[1:])
+        return cls(np.frombuffer(b"".join(data), dtype=np.uint8), ptr)
 
     def __len__(self) -> int:
         return len(self.ptr) - 1
 
-    def chunk(self, i: int) -> list[str]:
-        v = self.vocab
-        return [v[j] for j in self.ids[self.ptr[i]:self.ptr[i + 1]].tolist()]
-
-    def document_frequencies(self) -> dict[str, int]:
-        """Raw term -> number of chunks holding it (what a term map is computed from)."""
-        chunk_of = np.repeat(np.arange(len(self), dtype=np.int64), np.diff(self.ptr))
-        pairs = np.unique(self.ids.astype(np.int64) * max(len(self), 1) + chunk_of)
-        df = np.bincount(pairs // max(len(self), 1), minlength=len(self.vocab))
-        return {t: int(n) for t, n in zip(self.vocab, df.tolist()) if n}
-
-
-@dataclass
-class Postings:
-    """The BM25 statistics of a brief: for term j (``vocab[j]``), its chunks are
-    ``docs[ptr[j]:ptr[j+1]]`` (ascending) with frequencies ``tf[...]``."""
-
-    vocab: list[str]
-    ptr: np.ndarray  # int64, len(vocab) + 1
-    docs: np.ndarray  # int32
-    tf: np.ndarray  # int32
-    doc_len: np.ndarray  # int32, one per chunk; an empty chunk counts 1 (its EMPTY term)
-
-    @classmethod
-    def build(cls, raw: RawTokens, term_map: Mapping[str, str] | None = None) -> Postings:
-        n = len(raw)
-        lens = np.diff(raw.ptr)
-        if term_map:
-            vocab: list[str] = []
-            lookup: dict[str, int] = {}
-            remap = np.empty(len(raw.vocab), dtype=np.int64)
-            for j, t in enumerate(raw.vocab):
-                t = term_map.get(t, t)
-                i = lookup.get(t)
-                if i is None:
-                    i = lookup[t] = len(vocab)
-                    vocab.append(t)
-                remap[j] = i
-            ids = remap[raw.ids]
-        else:
-            vocab, ids = list(raw.vocab), raw.ids.astype(np.int64)
-        chunk_of = np.repeat(np.arange(n, dtype=np.int64), lens)
-        keys, tf = np.unique(ids * max(n, 1) + chunk_of, return_counts=True)
-        terms, docs = np.divmod(keys, max(n, 1))
-        df = np.bincount(terms, minlength=len(vocab))
-        if len(vocab) and not df.all():  # terms only found in removed chunks: drop them
-            keep = np.flatnonzero(df)
-            new_id = np.full(len(vocab), -1, dtype=np.int64)
-            new_id[keep] = np.arange(len(keep))
-            vocab = [vocab[j] for j in keep.tolist()]
-            terms, df = new_id[terms], df[keep]
-        ptr = np.zeros(len(vocab) + 1, dtype=np.int64)
-        np.cumsum(df, out=ptr[1:])
-        return cls(vocab, ptr, docs.astype(np.int32), tf.astype(np.int32),
-                   np.maximum(lens, 1).astype(np.int32))
-
-    def check(self) -> None:
-        """Raise ValueError unless the arrays fit together (a cache file may be damaged)."""
-        n, v = len(self.doc_len), len(self.vocab)
-        if (self.ptr.ndim != 1 or len(self.ptr) != v + 1 or self.ptr[0] != 0
-                or self.ptr[-1] != len(self.docs) or len(self.tf) != len(self.docs)
-                or (v and np.any(np.diff(self.ptr) <= 0))):
-            raise ValueError("postings offsets do not fit")
-        if len(self.docs) and (self.docs.min() < 0 or self.docs.max() >= n or self.tf.min() < 1):
-            raise ValueError("postings refer to chunks that do not exist")
-        if n and self.doc_len.min() < 1:
-            raise ValueError("chunk lengths are damaged")
-
-
-class _MappedTokens(Sequence):
-    """``Index.tokens`` over the arrays: chunk i's mapped terms, made when asked for."""
-
-    def __init__(self, raw: RawTokens, term_map: Mapping[str, str]):
-        self._raw, self._map = raw, term_map
-
-    def __len__(self) -> int:
-        return len(self._raw)
+    def raw(self, i: int) -> bytes:
+        return bytes(self._blob[self._ptr[i]:self._ptr[i + 1]])
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -168,50 +68,154 @@ class _MappedTokens(Sequence):
             i += len(self)
         if not 0 <= i < len(self):
             raise IndexError(i)
-        m = self._map
-        toks = self._raw.chunk(i)
-        return [m.get(t, t) for t in toks] if m else toks
+        return self.raw(i).decode("utf-8", "surrogatepass")
+
+    def __iter__(self):
+        blob, bounds = self._blob, self._ptr
+        for i in range(len(self)):
+            yield str(blob[bounds[i]:bounds[i + 1]], "utf-8", "surrogatepass")
+
+    def find(self, s: str, order: np.ndarray | None = None) -> int:
+        """Position of ``s`` in a table sorted by UTF-8 bytes (or in the order ``order``
+        gives), -1 when absent: a binary search, about 20 reads for a million strings."""
+        key = s.encode("utf-8", "surrogatepass")
+        lo, hi = 0, len(self)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            j = mid if order is None else int(order[mid])
+            if self.raw(j) < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(self):
+            j = lo if order is None else int(order[lo])
+            if self.raw(j) == key:
+                return j
+        return -1
+
+
+def byte_order(strings: Sequence[str]) -> list[int]:
+    """Positions of ``strings`` in the order ``Strings.find`` searches (UTF-8 byte order)."""
+    return sorted(range(len(strings)), key=lambda i: strings[i].encode("utf-8", "surrogatepass"))
+
+
+@dataclass
+class Postings:
+    """The BM25 statistics of a brief: for term j (``vocab[j]``, sorted), its chunks are
+    ``docs[ptr[j]:ptr[j+1]]`` (ascending) with frequencies ``tf[...]``."""
+
+    vocab: Strings
+    ptr: np.ndarray  # int64, len(vocab) + 1
+    docs: np.ndarray  # int32
+    tf: np.ndarray  # uint16 (a chunk is at most 1,500 characters)
+    doc_len: np.ndarray  # int32, one per chunk; an empty chunk counts 1, as rank_bm25's [EMPTY]
+    total_len: int  # doc_len's sum
+
+    @classmethod
+    def build(cls, vocab: Sequence[str], terms: np.ndarray, chunks: np.ndarray, tf: np.ndarray,
+              lengths: np.ndarray, chunk_ordered: bool = True) -> Postings:
+        """From (term id in ``vocab``, chunk, frequency) entries, in ascending chunk order
+        unless ``chunk_ordered`` is False; terms no entry uses are left out of the vocabulary."""
+        df = np.bincount(terms, minlength=len(vocab)) if len(terms) else np.zeros(len(vocab), np.int64)
+        used = np.flatnonzero(df)
+        names = [vocab[j] for j in used.tolist()]
+        order = byte_order(names)
+        rank = np.full(len(vocab), -1, dtype=np.int32)
+        rank[used[order]] = np.arange(len(order), dtype=np.int32)
+        ranked = rank[terms]
+        del terms
+        perm = np.argsort(ranked, kind="stable") if chunk_ordered else np.lexsort((chunks, ranked))
+        del ranked
+        ptr = np.zeros(len(order) + 1, dtype=np.int64)
+        np.cumsum(df[used[order]], out=ptr[1:])
+        doc_len = np.maximum(lengths, 1).astype(np.int32)
+        return cls(Strings.of(names[i] for i in order), ptr, chunks[perm].astype(np.int32),
+                   tf[perm].astype(np.uint16), doc_len, int(doc_len.sum(dtype=np.int64)))
+
+    @classmethod
+    def of_tokens(cls, tokens: Sequence[Sequence[str]]) -> Postings:
+        lookup: dict[str, int] = {}
+        terms, chunks, tf, lengths = count_terms(tokens, lookup)
+        return cls.build(list(lookup), terms, chunks, tf, lengths)
+
+    def check(self) -> None:
+        """Raise ValueError unless the arrays fit together (a cache file may be damaged).
+        Only what can be checked without reading the postings themselves."""
+        v = len(self.vocab)
+        if (self.ptr.ndim != 1 or len(self.ptr) != v + 1 or (v and (self.ptr[0] != 0
+                or self.ptr[-1] != len(self.docs))) or len(self.tf) != len(self.docs)
+                or self.vocab.ptr[0] != 0 or self.vocab.ptr[-1] != len(self.vocab.blob)):
+            raise ValueError("postings offsets do not fit")
+        if self.total_len < len(self.doc_len):
+            raise ValueError("chunk lengths are damaged")
+
+    def term_id(self, term: str) -> int:
+        return self.vocab.find(term)
+
+    def entries(self, j: int) -> tuple[np.ndarray, np.ndarray]:
+        a, b = self.ptr[j:j + 2].tolist()
+        docs = self.docs[a:b]
+        if len(docs) and (docs[0] < 0 or docs[-1] >= len(self.doc_len)):
+            raise ValueError("postings refer to chunks that do not exist")
+        return docs, self.tf[a:b]
+
+
+def count_terms(tokens: Sequence[Sequence[str]], lookup: dict[str, int]
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(term id, chunk, frequency) entries of token lists, in chunk order, and each chunk's
+    length; new terms get the next ids in ``lookup``."""
+    ids = np.fromiter((lookup.setdefault(t, len(lookup)) for toks in tokens for t in toks), dtype=np.int64)
+    lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
+    chunk_of = np.repeat(np.arange(len(tokens), dtype=np.int64), lengths)
+    width = max(len(lookup), 1)
+    keys, tf = np.unique(chunk_of * width + ids, return_counts=True)
+    chunks, terms = np.divmod(keys, width)
+    return terms, chunks.astype(np.int32), tf.astype(np.uint16), lengths.astype(np.int32)
 
 
 class Index:
-    """The BM25 index of a brief, plus each chunk's terms (the answerer reuses them).
+    """The BM25 index of a brief: statistics and postings, looked up term by term.
 
-    ``Index(brief)`` tokenizes the brief in memory; ``cache.load_index`` builds the same
-    thing from cached arrays with ``Index.from_arrays``.
+    ``Index(brief)`` tokenizes the brief in memory; ``cache.load_index`` opens the same
+    thing from cached arrays with ``Index.from_postings``. The public surface the answer
+    stage uses: ``map_term(s)``, ``in``, ``df``, ``idf``, ``score``, ``chunks_with``,
+    ``brief`` (chunk texts are ``brief.chunks[i].text``).
     """
 
-    def __init__(self, brief: Brief, tokens: list[list[str]] | None = None,
+    def __init__(self, brief, tokens: Sequence[Sequence[str]] | None = None,
                  term_map: Mapping[str, str] | None = None):
         if tokens is None:
             tokens = [tokenize(c.text) for c in brief.chunks]
-        self._setup(brief, RawTokens.from_lists(tokens), term_map, None)
+        if len(tokens) == 0:
+            raise ValueError("cannot index an empty corpus")
+        self._setup(brief, Postings.of_tokens(tokens), term_map)
 
     @classmethod
-    def from_arrays(cls, brief: Brief, raw: RawTokens, term_map: Mapping[str, str] | None = None,
-                    postings: Postings | None = None) -> Index:
+    def from_postings(cls, brief, postings: Postings, term_map: Mapping[str, str] | None = None) -> Index:
         index = cls.__new__(cls)
-        index._setup(brief, raw, term_map, postings)
+        index._setup(brief, postings, term_map)
         return index
 
-    def _setup(self, brief, raw, term_map, postings) -> None:
-        if len(raw) == 0:
+    def with_map(self, term_map: Mapping[str, str] | None) -> Index:
+        """The same index with other name variants folded (nothing is rebuilt)."""
+        return Index.from_postings(self.brief, self.postings, term_map)
+
+    def _setup(self, brief, postings: Postings, term_map) -> None:
+        n = len(postings.doc_len)
+        if n == 0:
             raise ValueError("cannot index an empty corpus")
-        if len(raw) != len(brief.chunks):
-            raise ValueError("the token arrays do not match the brief's chunks")
+        if len(brief.chunks) != n:
+            raise ValueError("the postings do not match the brief's chunks")
         self.brief = brief
-        self.raw = raw
-        self.term_map: dict[str, str] = dict(term_map or {})
-        self.postings = postings if postings is not None else Postings.build(raw, self.term_map)
-        p = self.postings
-        self._term_id = {t: j for j, t in enumerate(p.vocab)}
-        n = len(p.doc_len)
+        self.postings = postings
+        self.term_map: dict[str, str] = {k: v for k, v in (term_map or {}).items() if k != v}
+        self._spellings: dict[str, list[str]] = {}  # a folded term -> the raw terms folded to it
+        for raw, folded in self.term_map.items():
+            self._spellings.setdefault(folded, [] if folded in self.term_map else [folded]).append(raw)
         self.corpus_size = n
-        self.avgdl = int(p.doc_len.sum(dtype=np.int64)) / n
-        # BM25Okapi.get_scores' denominator without the term frequency, per chunk
-        self._norm = K1 * (1 - B + B * p.doc_len.astype(np.int64) / self.avgdl)
+        self.avgdl = postings.total_len / n
+        self._lists: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
         self._idf: dict[str, float] = {}
-        self.tokens: Sequence[list[str]] = _MappedTokens(raw, self.term_map)
-        self._bm25 = None
 
     # --- terms -----------------------------------------------------------------------
 
@@ -222,17 +226,31 @@ class Index:
         m = self.term_map
         return [m.get(t, t) for t in terms] if m else list(terms)
 
-    def __contains__(self, term: str) -> bool:
-        return self.map_term(term) in self._term_id
+    def _postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(chunks, frequencies) of a folded term: its spellings' postings merged."""
+        if term in self._lists:
+            return self._lists[term]
+        p = self.postings
+        spellings = self._spellings.get(term, [] if term in self.term_map else [term])
+        found = [p.entries(j) for j in (p.term_id(t) for t in spellings) if j >= 0]
+        if not found:
+            out = None
+        elif len(found) == 1:
+            out = found[0]
+        else:
+            docs = np.concatenate([d for d, _ in found])
+            tf = np.concatenate([f for _, f in found]).astype(np.int64)
+            ids, where = np.unique(docs, return_inverse=True)
+            out = ids.astype(np.int32), np.bincount(where, weights=tf).astype(np.uint16)
+        self._lists[term] = out
+        return out
 
-    def chunks_with(self, term: str) -> np.ndarray:
-        """The ids of the chunks holding a term (name variants folded), in postings order."""
-        j, p = self._term_id.get(self.map_term(term)), self.postings
-        return p.docs[p.ptr[j]:p.ptr[j + 1]] if j is not None else p.docs[:0]
+    def __contains__(self, term: str) -> bool:
+        return self._postings(self.map_term(term)) is not None
 
     def df(self, term: str) -> int:
-        j = self._term_id.get(self.map_term(term))
-        return 0 if j is None else int(self.postings.ptr[j + 1] - self.postings.ptr[j])
+        found = self._postings(self.map_term(term))
+        return 0 if found is None else len(found[0])
 
     def idf(self, term: str) -> float:
         t = self.map_term(term)
@@ -242,59 +260,48 @@ class Index:
             v = self._idf[t] = lucene_idf(self.corpus_size, df) if df else 0.0
         return v
 
+    def chunks_with(self, term: str, limit: int | None = None) -> np.ndarray:
+        """The chunks holding a term (folded), ascending; the first ``limit`` of them."""
+        found = self._postings(self.map_term(term))
+        if found is None:
+            return np.empty(0, dtype=np.int32)
+        return found[0][:limit] if limit is not None else found[0]
+
     # --- scoring ---------------------------------------------------------------------
 
     def score(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(chunk ids, BM25 scores) of the chunks holding at least one of the terms.
 
-        Equal, float for float, to ``LuceneBM25(self.tokens).get_scores(terms)`` at those
-        chunks (and every other chunk scores 0): the same expression, evaluated in the same
-        order, only never for a chunk where the term frequency is zero.
+        Equal, float for float, to rank_bm25's ``get_scores(terms)`` over the folded terms
+        at those chunks (and every other chunk scores 0): the same expression, evaluated in
+        the same order, only never for a chunk where the term frequency is zero.
         """
-        p = self.postings
         found = []
         for t in self.map_terms(terms):
-            j = self._term_id.get(t)
-            if j is not None:
-                found.append((t, int(p.ptr[j]), int(p.ptr[j + 1])))
+            lists = self._postings(t)
+            if lists is not None:
+                found.append((t, *lists))
         if not found:
             return np.empty(0, dtype=np.int32), np.empty(0)
         if len(found) == 1:
-            t, a, b = found[0]
-            docs = p.docs[a:b]
-            return docs, self._term_scores(t, a, b, docs)
+            t, docs, tf = found[0]
+            return docs, self._term_scores(t, docs, tf)
         scores = np.zeros(self.corpus_size)
         hit = np.zeros(self.corpus_size, dtype=bool)
-        for t, a, b in found:
-            docs = p.docs[a:b]
-            scores[docs] += self._term_scores(t, a, b, docs)
+        for t, docs, tf in found:
+            scores[docs] += self._term_scores(t, docs, tf)
             hit[docs] = True
         ids = np.flatnonzero(hit).astype(np.int32)
         return ids, scores[ids]
 
-    def _term_scores(self, t: str, a: int, b: int, docs: np.ndarray) -> np.ndarray:
-        q_freq = self.postings.tf[a:b]
-        return self.idf(t) * (q_freq * (K1 + 1) / (q_freq + self._norm[docs]))
-
-    def get_scores(self, terms: Sequence[str]) -> np.ndarray:
-        """Scores of every chunk, like ``BM25Okapi.get_scores`` (slow path, for checks)."""
-        out = np.zeros(self.corpus_size)
-        ids, s = self.score(terms)
-        out[ids] = s
-        return out
-
-    @property
-    def bm25(self):
-        """The rank_bm25 model of the same (mapped) tokens: the oracle; slow and large."""
-        if self._bm25 is None:
-            from . import index as _mod
-
-            self._bm25 = _mod.LuceneBM25([t or [EMPTY] for t in self.tokens])
-        return self._bm25
+    def _term_scores(self, t: str, docs: np.ndarray, q_freq: np.ndarray) -> np.ndarray:
+        # BM25Okapi.get_scores: idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / avgdl)))
+        norm = K1 * (1 - B + B * self.postings.doc_len[docs].astype(np.int64) / self.avgdl)
+        return self.idf(t) * (q_freq * (K1 + 1) / (q_freq + norm))
 
     def __len__(self) -> int:
         return self.corpus_size
 
 
-def build_index(brief: Brief, term_map: Mapping[str, str] | None = None) -> Index:
+def build_index(brief, term_map: Mapping[str, str] | None = None) -> Index:
     return Index(brief, term_map=term_map)

@@ -21,11 +21,14 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
 
 from .dates import answer_date
 
-_ADAPTERS: dict[type, Any] = {}
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
+_ADAPTERS: dict[type, TypeAdapter[Any]] = {}
 
 
 class _Model:
@@ -33,10 +36,10 @@ class _Model:
 
     __slots__ = ()
     # read by pydantic when it validates the dataclass (a plain dict: ConfigDict is a TypedDict)
-    __pydantic_config__: ClassVar[dict] = {"extra": "forbid"}
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
 
     @classmethod
-    def _adapter(cls):
+    def _adapter(cls) -> TypeAdapter[Self]:
         adapter = _ADAPTERS.get(cls)
         if adapter is None:
             from pydantic import TypeAdapter
@@ -45,19 +48,19 @@ class _Model:
         return adapter
 
     @classmethod
-    def model_validate(cls, obj: Any):
+    def model_validate(cls, obj: Any) -> Self:
         """``obj`` (a dict, as parsed from JSON) checked and converted; raises pydantic's
         ``ValidationError``."""
         return cls._adapter().validate_python(obj)
 
     @classmethod
-    def model_validate_json(cls, data: str | bytes):
+    def model_validate_json(cls, data: str | bytes) -> Self:
         return cls._adapter().validate_json(data)
 
     def model_dump(self, mode: str = "python", exclude: set[str] | None = None) -> dict[str, Any]:
         """A dict of the fields, nested models as dicts (every field is JSON-ready, so
         ``mode`` changes nothing)."""
-        out = dataclasses.asdict(self)
+        out: dict[str, Any] = dataclasses.asdict(self)  # type: ignore[call-overload]
         for name in exclude or ():
             out.pop(name, None)
         return out
@@ -67,8 +70,8 @@ class _Model:
         return json.dumps(self.model_dump(exclude=exclude), ensure_ascii=False, indent=indent,
                           separators=separators)
 
-    def model_copy(self, update: dict[str, Any] | None = None):
-        return dataclasses.replace(self, **(update or {}))
+    def model_copy(self, update: dict[str, Any] | None = None) -> Self:
+        return dataclasses.replace(self, **(update or {}))  # type: ignore[type-var]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -164,6 +167,12 @@ class Retrieved(_Model):
 class Answer(_Model):
     """What ``askbrief ask --json`` prints, one object per question.
 
+    ``grade`` says what the reader gets: ``"short"`` -- ``answer`` is a span of ``evidence``, the
+    sentence it is quoted from; ``"sentence"`` -- no span is likely right, but ``evidence`` is a
+    sentence that likely answers the question (``answer`` is None; ``highlight`` is the best
+    span in it, shown but not asserted); ``"none"`` -- askbrief abstains (``abstained``) and the
+    citations are the closest passages. ``confidence`` estimates the short answer's F1,
+    ``sentence_confidence`` the chance that ``evidence`` holds the answer.
     ``resolved``: follow-up references and what they were taken to mean, e.g. ``{"it": "Gharyan"}``;
     ``alternatives``: other answers that other sources give, when the sources disagree;
     ``resolved_date``: the date a relative answer stands for in its article ("Tuesday" in an
@@ -181,16 +190,30 @@ class Answer(_Model):
     elapsed_ms: float
     resolved: dict[str, str] = field(default_factory=dict)
     alternatives: list[Alternative] = field(default_factory=list)
+    grade: Literal["short", "sentence", "none"] | None = None  # None: from abstained (older saves)
+    sentence_confidence: float | None = None
+    highlight: str | None = None
     resolved_date: str | None = None
 
     def __post_init__(self) -> None:
-        if not 0.0 <= self.confidence <= 1.0:
-            raise ValueError(f"confidence must be between 0 and 1, not {self.confidence}")
+        for name in ("confidence", "sentence_confidence"):
+            value = getattr(self, name)
+            if value is not None and not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, not {value}")
+        if self.grade is None:
+            self.grade = "none" if self.abstained else "short"
+        if self.abstained != (self.grade == "none"):
+            raise ValueError(f"a {self.grade!r} answer cannot have abstained={self.abstained}")
+        if (self.answer is None) != (self.grade != "short"):
+            raise ValueError(f"a {self.grade!r} answer {'has no' if self.answer is None else 'has an'} answer span")
+        if self.grade == "sentence" and not self.evidence:
+            raise ValueError("a sentence answer needs its evidence")
         if self.resolved_date is None and self.answer and self.citations:
             self.resolved_date = answer_date(self.answer, self.citations[0].date, self.evidence or "")
 
 
 ABSTAIN_TEXT = "The brief does not say."
+SENTENCE_TEXT = "No short answer; the brief says:"  # heads a sentence answer
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -200,6 +223,7 @@ class Settings(_Model):
     top_k: int = 20
     answer_chunks: int = 8
     min_confidence: float | None = None
+    min_sentence_confidence: float | None = None
     max_citations: int = 8
 
     def __post_init__(self) -> None:
@@ -208,5 +232,7 @@ class Settings(_Model):
             value = getattr(self, name)
             if not low <= value <= high:
                 raise ValueError(f"{name} must be between {low} and {high}, not {value}")
-        if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
-            raise ValueError(f"min_confidence must be between 0 and 1, not {self.min_confidence}")
+        for name in ("min_confidence", "min_sentence_confidence"):
+            value = getattr(self, name)
+            if value is not None and not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, not {value}")

@@ -79,6 +79,21 @@ def index_dir(create: bool = True) -> Path:
     return ensure_dir(path, "cache folder") if create else path
 
 
+def _user_config() -> str:
+    import platformdirs
+
+    return platformdirs.user_config_dir(APP, appauthor=False)
+
+
+def config_path() -> Path:
+    """The config file (TOML; it may not exist). ``ASKBRIEF_CONFIG`` names another file.
+    Nothing is created here: the chat makes the folder when it first saves a setting."""
+    env = os.environ.get("ASKBRIEF_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    return _location("ASKBRIEF_CONFIG", _user_config, "config file", create=False) / "config.toml"
+
+
 def history_path(create: bool = True) -> Path:
     return data_dir(create) / "history.db"
 

@@ -84,13 +84,18 @@ class EvalItem(BaseModel):
 
 
 class EvalScore(BaseModel):
-    """EM and F1 (0..100, SQuAD normalization, best over the gold answers) on n questions."""
+    """EM and F1 (0..100, SQuAD normalization, best over the gold answers) on n questions, and
+    what a reader gets: ``useful``, the % of answerable questions given a short answer with F1
+    >= 0.5 or a supporting sentence that contains a gold answer (case and spaces folded);
+    ``misled``, the % of unanswerable questions given a short or a sentence answer."""
 
     model_config = ConfigDict(defer_build=True, extra="forbid")
 
     n: int
     exact: float | None
     f1: float | None
+    useful: float | None = None
+    misled: float | None = None
 
 
 class EvalRetrieval(BaseModel):
@@ -137,7 +142,8 @@ class EvalReport(BaseModel):
     overall: EvalScore
     has_ans: EvalScore
     no_ans: EvalScore
-    answered: float | None = Field(description="% of answerable questions given an answer")
+    answered: float | None = Field(description="% of answerable questions given a short answer")
+    sentence_answers: float | None = Field(default=None, description="% of questions given a sentence answer")
     answers_given: int
     verbatim: float | None = Field(description="% of given answers whose quotes are verbatim")
     retrieval: EvalRetrieval

@@ -8,13 +8,12 @@ retitle the terminal. Nothing here interprets markup, so "[bold]" prints as "[bo
 from __future__ import annotations
 
 import re
-import textwrap
 from pathlib import PurePosixPath
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .dates import dated
-from .models import ABSTAIN_TEXT, Answer, Citation
+from .models import ABSTAIN_TEXT, SENTENCE_TEXT, Answer, Citation
 
 if TYPE_CHECKING:
     from .records import Conversation
@@ -109,12 +108,6 @@ def mark_parts(text: str, answer: str | None) -> list[tuple[str, str]]:
     return [(text[:i], ""), (answer, "mark"), (text[i + len(answer):], "")]
 
 
-def highlight(sentence: str, answer: str | None, style: Style) -> str:
-    """The sentence (made safe) with the answer's first occurrence marked."""
-    return "".join(style.mark(t) if tag == "mark" else t
-                   for t, tag in safe_parts(mark_parts(sentence, answer)))
-
-
 def source_label(c: Citation) -> str:
     """Where a quote is, as a reader looks it up: the file (its path relative to the corpus
     folder), the page of a paged format, the paragraph: "reports/port.pdf p. 2 ¶4"."""
@@ -126,23 +119,50 @@ def source_label(c: Citation) -> str:
     return f"{name}{page} ¶{c.paragraph}"
 
 
-def citation_line(n: int, c: Citation, style: Style, answer: str | None = None) -> str:
+def citation_line(n: int, c: Citation, style: Style, answer: str | None = None, width: int = 0) -> str:
+    """``[n] doc p. N ¶p · date · "quote"`` (the place: ``source_label``), wrapped at word
+    boundaries with a hanging indent past ``[n] `` when ``width`` is given."""
     where = " · ".join(x for x in (safe(source_label(c)), c.date) if x)
-    quote = safe(c.quote)
-    short = shorten(quote)
+    short = shorten(safe(c.quote))
     if answer and answer in c.quote and safe(answer) in short:
-        shown = highlight(short, safe(answer), style)
+        quote = safe_parts(mark_parts(short, safe(answer)))
     else:
-        shown = short
-    return f"{style.cyan(f'[{n}]')} {where} · \"{shown}\""
+        quote = [(short, "")]
+    head = f"[{n}]"
+    parts = [(head, "cyan"), (f" {where} · \"", ""), *quote, ('"', "")]
+    return wrap_parts(parts, style, width, "", " " * (len(head) + 1))
 
 
-def _wrap(text: str, width: int, indent: str = "") -> str:
-    if width <= 0:
-        return indent + text
-    # ANSI codes have no width; wrapping on the plain length is close enough for marks
-    return "\n".join(textwrap.wrap(text, width=width, initial_indent=indent,
-                                   subsequent_indent=indent, break_on_hyphens=False)) or indent
+def wrap_parts(parts: Sequence[tuple[str, str]], style: Style, width: int = 0,
+               first: str = "", rest: str = "") -> str:
+    """Styled pieces of one line, wrapped at spaces to ``width`` columns (0: not wrapped);
+    the first line starts with ``first``, the others with ``rest`` (a hanging indent).
+
+    Widths are counted on the text, never on the ANSI codes, and a word longer than a line
+    stays whole: words are never cut."""
+    words: list[list[tuple[str, str]]] = [[]]
+    for text, tag in parts:
+        for i, piece in enumerate(text.split(" ")):
+            if i:
+                words.append([])
+            if piece:
+                words[-1].append((piece, tag))
+    lines: list[str] = []
+    line: list[str] = []
+    used = len(first)
+    for word in filter(None, words):
+        size = sum(len(t) for t, _ in word)
+        if width > 0 and line and used + 1 + size > width:
+            lines.append((rest if lines else first) + " ".join(line))
+            line, used = [], len(rest)
+        used += size + (1 if line else 0)
+        line.append("".join(_styled(t, tag, style) for t, tag in word))
+    lines.append((rest if lines else first) + " ".join(line))
+    return "\n".join(lines)
+
+
+def _styled(text: str, tag: str, style: Style) -> str:
+    return {"mark": style.mark, "cyan": style.cyan}.get(tag, str)(text)
 
 
 def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
@@ -157,7 +177,15 @@ def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
             lines.append("")
             lines.append(style.dim("Closest passages:"))
             for n, c in enumerate(ans.citations, 1):
-                lines.append(citation_line(n, c, style))
+                lines.append(citation_line(n, c, style, width=width))
+        return "\n".join(lines)
+    if ans.grade == "sentence":
+        lines.append(f"{style.bold(SENTENCE_TEXT)}  "
+                     + style.dim(f"(sentence answer, confidence {ans.sentence_confidence or 0.0:.2f})"))
+        if ans.resolved:
+            lines.append(style.dim(resolved_note(ans)))
+        lines += ["", wrap_parts(safe_parts(mark_parts(ans.evidence or "", ans.highlight)), style, width, "  ", "  "), ""]
+        lines += [citation_line(n, c, style, ans.highlight, width) for n, c in enumerate(ans.citations, 1)]
         return "\n".join(lines)
     agree = len(ans.citations)
     shown = dated(ans.answer or "", ans.resolved_date)
@@ -167,10 +195,10 @@ def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
         lines.append(style.dim(resolved_note(ans)))
     if ans.evidence:
         lines.append("")
-        lines.append(_wrap(highlight(ans.evidence, ans.answer, style), width, "  "))
+        lines.append(wrap_parts(safe_parts(mark_parts(ans.evidence, ans.answer)), style, width, "  ", "  "))
     lines.append("")
     for n, c in enumerate(ans.citations, 1):
-        lines.append(citation_line(n, c, style, ans.answer))
+        lines.append(citation_line(n, c, style, ans.answer, width))
     n = len(ans.citations)
     for alt in getattr(ans, "alternatives", None) or []:
         lines.append("")
@@ -178,7 +206,7 @@ def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
                      + style.bold(safe(dated(alt.answer, alt.resolved_date))))
         for c in alt.citations:
             n += 1
-            lines.append(citation_line(n, c, style, alt.answer))
+            lines.append(citation_line(n, c, style, alt.answer, width))
     return "\n".join(lines)
 
 
@@ -209,6 +237,8 @@ def to_markdown(conversation: Conversation) -> str:
         out += [f"## {n}. {_md_text(turn.question)}", ""]
         if ans.abstained:
             out.append(f"**{ABSTAIN_TEXT}**")
+        elif ans.grade == "sentence":
+            out.append(f"**{SENTENCE_TEXT}**")
         else:
             out.append(f"**{_md_text(dated(ans.answer or '', ans.resolved_date))}**")
         if ans.resolved:

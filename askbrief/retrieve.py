@@ -1,16 +1,39 @@
-"""Question terms -> ranked chunks.
+"""Question terms -> ranked chunks, behind a small protocol another engine can take over.
 
 Only the chunks that hold a question term are scored (``Index.score`` walks the postings);
 every other chunk would score 0, so the ranking equals a full BM25 pass over the brief.
 Ties are broken by chunk order, so the same question always gets the same hits.
+
+``Retriever`` is what the rest of askbrief needs of an engine: documents added and removed
+by content key (``cache.refresh`` does this for the local index: a document whose text hash
+is known keeps its postings), analysed terms in, ranked passages out, passage texts fetched
+by number. ``docs/scaling.md`` shows how an OpenSearch or Elasticsearch index fits it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 import numpy as np
 
 from .index import Index
-from .models import Hit
+from .models import Chunk, Document, Hit
+
+
+class Retriever(Protocol):
+    def add(self, key: str, document: Document, chunks: Sequence[Chunk], terms: Sequence[Sequence[str]]) -> None:
+        """Index a document under its content key (the SHA-256 of its text) with its chunks'
+        analysed terms (``text.tokenize``, so stemming and stopwords stay askbrief's)."""
+
+    def remove(self, key: str) -> None:
+        """Drop the document with this content key and its chunks."""
+
+    def search(self, terms: Sequence[str], k: int) -> list[Hit]:
+        """The k best passages for analysed (and variant-folded) terms, best first."""
+
+    def passage(self, chunk: int) -> Chunk:
+        """A passage's text and place in its document."""
 
 
 def search(index: Index, terms: list[str], k: int) -> list[Hit]:

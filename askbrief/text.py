@@ -16,8 +16,10 @@ import Stemmer
 
 _STEMMER = Stemmer.Stemmer("english")
 
-# A word: letters/digits with inner apostrophes, dots in numbers, combining marks.
-WORD_RE = re.compile(r"[^\W_](?:[\w\u0300-\u036f]|['’](?=[^\W_])|[.,](?=\d))*", re.UNICODE)
+# A word: letters/digits with inner apostrophes, dots in numbers, combining marks. Written as
+# runs of word characters between the joiners (the same matches as one alternation per
+# character, a third faster: it is most of the cost of indexing).
+WORD_RE = re.compile(r"[^\W_][\w\u0300-\u036f]*(?:(?:['’](?=[^\W_])|[.,](?=\d))[\w\u0300-\u036f]*)*", re.UNICODE)
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "ʼ": "'", "`": "'",
                          "“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"',

@@ -11,11 +11,13 @@ that sounds alike (Moammar/Muammar). A word the brief ever writes in lowercase i
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 
+from .parallel import pmap
 from .text import WORD_RE, fold, term
 
 MIN_LEN = 4
@@ -72,33 +74,68 @@ def _cosine(a: Counter, b: Counter) -> float:
 
 
 def find_groups(texts: Iterable[str]) -> list[list[str]]:
-    """Groups of spellings (as written, most frequent first) of one name, largest first."""
+    """Groups of spellings (as written, most frequent first) of one name, largest first.
+
+    Two passes, so the work grows with the vocabulary, not with the text: the first counts
+    each distinct word once (C-speed ``findall`` into a Counter) and reads capitalised and
+    lowercase forms off those counts; only the few forms that could be variants of another
+    (same sound, close spelling) need their contexts, and the second pass reads just the
+    texts that hold one of their spellings. Groups are exactly those of counting every
+    occurrence."""
+    global _TEXTS
+    if not isinstance(texts, Collection):
+        texts = list(texts)
+    _TEXTS = texts  # what forked workers read
+    try:
+        return _find_groups(texts)
+    finally:
+        _TEXTS = None
+
+
+def _find_groups(texts: Collection[str]) -> list[list[str]]:
+    types: Counter = Counter()
+    for part in _over(_types, texts, ()):
+        types.update(part)
     caps: Counter = Counter()
     lower: Counter = Counter()
     shown: dict[str, Counter] = defaultdict(Counter)
-    context: dict[str, Counter] = defaultdict(Counter)
-    for text in texts:
-        words = [(m.group(), term(m.group())) for m in WORD_RE.finditer(text)]
-        for i, (w, t) in enumerate(words):
-            f = _form(w)
-            if not f.isalpha():
-                continue
-            if not w[0].isupper():
-                lower[f] += 1
-                continue
-            if len(f) < MIN_LEN or not t:
-                continue
-            caps[f] += 1
-            shown[f][re.sub(r"['’]s$", "", w)] += 1
-            for _w, ct in words[max(0, i - WINDOW):i] + words[i + 1:i + 1 + WINDOW]:
-                if ct:
-                    context[f][ct] += 1
+    spelled: dict[str, list[str]] = defaultdict(list)
+    for w, n in types.items():
+        f = _form(w)
+        if not f.isalpha():
+            continue
+        if not w[0].isupper():
+            lower[f] += n
+            continue
+        if len(f) < MIN_LEN or not term(w):
+            continue
+        caps[f] += n
+        shown[f][re.sub(r"['’]s$", "", w)] += n
+        spelled[f].append(w)
     names = [f for f in caps if not lower[f]]  # a word ever written lowercase is no name
     buckets: dict[str, list[str]] = defaultdict(list)
     for f in names:
         k = phonetic_key(f)
         if len(k) >= 2:
             buckets[k].append(f)
+    pairs = []  # (a, b, whether their contexts decide)
+    for forms in buckets.values():
+        forms.sort()
+        for i, a in enumerate(forms):
+            for b in forms[i + 1:]:
+                longer = max(len(a), len(b))
+                if abs(len(a) - len(b)) / longer > MAX_RATIO or term(a) == term(b):
+                    continue
+                d = edit_distance(a, b)
+                if d / longer <= MAX_RATIO:
+                    pairs.append((a, b, not (d == 1 and _alike(a, b))))
+    forms = {f for a, b, ctx in pairs if ctx for f in (a, b)}
+    context: dict[str, Counter] = defaultdict(Counter)
+    if forms:
+        form_of = {w: f for f in forms for w in spelled[f]}
+        for part in _over(_contexts, texts, form_of):
+            for f, c in part.items():
+                context[f].update(c)
     parent = {f: f for f in names}
 
     def find(x: str) -> str:
@@ -107,18 +144,10 @@ def find_groups(texts: Iterable[str]) -> list[list[str]]:
             x = parent[x]
         return x
 
-    for forms in buckets.values():
-        forms.sort()
-        for i, a in enumerate(forms):
-            for b in forms[i + 1:]:
-                if term(a) == term(b):
-                    continue
-                d = edit_distance(a, b)
-                if d / max(len(a), len(b)) > MAX_RATIO:
-                    continue
-                if _cosine(context[a], context[b]) < MIN_CONTEXT and not (d == 1 and _alike(a, b)):
-                    continue
-                parent[find(a)] = find(b)
+    for a, b, ctx in pairs:
+        if ctx and _cosine(context[a], context[b]) < MIN_CONTEXT:
+            continue
+        parent[find(a)] = find(b)
     groups: dict[str, list[str]] = defaultdict(list)
     for f in names:
         groups[find(f)].append(f)
@@ -132,8 +161,76 @@ def find_groups(texts: Iterable[str]) -> list[list[str]]:
     return out
 
 
+PARALLEL_MIN = 20_000  # texts: below this a second process costs more than it saves
+_TEXTS: Collection[str] | None = None
+
+
+def _over(fn, texts: Collection[str], arg) -> list:
+    """``fn`` over slices of the texts, on every core for a large brief."""
+    n = len(texts)
+    k = 8 if n >= PARALLEL_MIN else 1
+    parts = [((n * i) // k, (n * (i + 1)) // k, arg) for i in range(k)]
+    return list(pmap(fn, parts, parallel=k > 1))
+
+
+def _slice(start: int, stop: int) -> Iterable[str]:
+    texts = _TEXTS
+    if isinstance(texts, _ChunkTexts):
+        return (c.text for c in texts.range(start, stop))
+    return itertools.islice(texts, start, stop)
+
+
+def _types(part) -> Counter:
+    """Every distinct word of some texts, with its count."""
+    start, stop, _ = part
+    types: Counter = Counter()
+    for text in _slice(start, stop):
+        types.update(WORD_RE.findall(text))
+    return types
+
+
+def _contexts(part) -> dict[str, Counter]:
+    """The terms around each occurrence of the spellings ``form_of`` maps to their forms, in
+    the texts that hold one of them (only the words around an occurrence are analysed)."""
+    start, stop, form_of = part
+    context: dict[str, Counter] = defaultdict(Counter)
+    has = re.compile("|".join(map(re.escape, sorted(form_of, key=len, reverse=True)))).search
+    for text in _slice(start, stop):
+        if not has(text):
+            continue
+        words = WORD_RE.findall(text)
+        for i, w in enumerate(words):
+            f = form_of.get(w)
+            if f is None:
+                continue
+            for cw in words[max(0, i - WINDOW):i] + words[i + 1:i + 1 + WINDOW]:
+                if ct := term(cw):
+                    context[f][ct] += 1
+    return dict(context)
+
+
+class _ChunkTexts(Collection):
+    """A brief's chunk texts, read again on each pass (never all held at once)."""
+
+    def __init__(self, brief):
+        self.chunks = brief.chunks
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def __iter__(self) -> Iterator[str]:
+        return (c.text for c in self.chunks)
+
+    def range(self, start: int, stop: int):
+        chunks = self.chunks
+        return chunks.range(start, stop) if hasattr(chunks, "range") else chunks[start:stop]
+
+    def __contains__(self, text) -> bool:
+        return any(text == t for t in self)
+
+
 def groups_of(brief) -> list[list[str]]:
-    return find_groups(c.text for c in brief.chunks)
+    return find_groups(_ChunkTexts(brief))
 
 
 def term_map(brief) -> dict[str, str]:
@@ -150,4 +247,3 @@ def map_of(groups: list[list[str]]) -> dict[str, str]:
             if t and t != canon:
                 out[t] = canon
     return out
-

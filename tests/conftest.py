@@ -8,10 +8,11 @@ from helpers import SEEDS
 
 @pytest.fixture(autouse=True)
 def isolated_user_dirs(tmp_path_factory, monkeypatch):
-    """Never touch the real home: history and caches go to a fresh tmp dir per test."""
+    """Never touch the real home: history, caches and the config file go to a fresh tmp dir per test."""
     base = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("ASKBRIEF_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("ASKBRIEF_CACHE_DIR", str(base / "cache"))
+    monkeypatch.setenv("ASKBRIEF_CONFIG", str(base / "config" / "config.toml"))
     monkeypatch.delenv("ASKBRIEF_CORPUS", raising=False)
     monkeypatch.delenv("ASKBRIEF_DEBUG", raising=False)
     yield base

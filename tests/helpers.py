@@ -8,13 +8,25 @@ SEEDS = ROOT / "seeds"
 DATA = ROOT / "tests" / "data"
 
 
+def brief_of(tmp_path, files: dict[str, str]):
+    """An assistant on a brief of the given files (name -> text) written to ``tmp_path``."""
+    import askbrief
+
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return askbrief.load([str(tmp_path)], use_cache=False)
+
+
 def assert_verbatim(answer, brief):
     """Every answer and every quote is an exact substring of the cited paragraph."""
     for c in answer.citations:
         para_text = brief.paragraph(c.doc, c.paragraph)
         assert para_text is not None, c
         assert para_text[c.start:c.end] == c.quote
-    if not answer.abstained:
+    if answer.grade == "sentence":  # the sentence quoted whole, its marked span inside it
+        assert answer.answer is None and answer.citations[0].quote == answer.evidence
+        assert answer.highlight is None or answer.highlight in answer.evidence
+    elif not answer.abstained:
         assert answer.answer and answer.citations
         assert answer.answer in answer.evidence
         assert answer.answer in answer.citations[0].quote

@@ -163,13 +163,13 @@ def test_non_utf8_file_name_is_answered_saved_and_shown(latin1_brief, tmp_path):
     details = tmp_path / "details.jsonl"
     r = askbrief("eval", str(qs), "--corpus", str(latin1_brief), "--details", str(details))
     assert r.returncode == 0, r.stderr
-    assert b"1 questions" in r.stdout
+    assert b" \xc2\xb7 1 question\n" in r.stdout  # one question, not "1 questions"
     assert json.loads(details.read_text(encoding="utf-8"))["citations"][0]["doc"] == "caf\\xe9"
 
 
 def test_history_stores_text_utf8_refuses(tmp_path, seeds_assistant):
     ans = seeds_assistant.ask(QUESTION)
-    odd = ans.model_copy(update={"question": "caf\udce9?"})  # citations stay Citations
+    odd = ans.model_copy(update={"question": "caf\udce9?"})
     with HistoryStore(tmp_path / "h.db") as store:
         cid = store.add_turn(None, odd, "fp")
         turn = store.conversation(cid).turns[0]

@@ -196,9 +196,13 @@ def test_report_figures_hand_computed_on_a_squad_file(quoting):
     assert (ret.n, ret.recall_at_1, ret.recall_at_5, ret.recall_at_20) == (4, 50.0, 75.0, 75.0)
     assert ret.mrr == pytest.approx((1 + 1 / 3 + 0 + 1) / 4, abs=1e-4)
     assert list(r.by_type) == ["who", "when", "what", "other"]
-    assert r.by_type["what"].model_dump() == {"n": 2, "exact": 50.0, "f1": 50.0}
-    assert r.by_type["when"].model_dump() == {"n": 1, "exact": 0.0, "f1": 80.0}
-    assert r.by_type["other"].model_dump() == {"n": 1, "exact": 0.0, "f1": 0.0}  # "how long"
+    # useful: a short answer with F1 >= 0.5, or its sentence holding a gold answer; misled:
+    # an unanswerable question given an answer ("Sylvania" for the moon base)
+    assert r.by_type["what"].model_dump() == {"n": 2, "exact": 50.0, "f1": 50.0, "useful": 100.0, "misled": 100.0}
+    assert r.by_type["when"].model_dump() == {"n": 1, "exact": 0.0, "f1": 80.0, "useful": 100.0, "misled": None}
+    assert r.by_type["other"].model_dump() == {"n": 1, "exact": 0.0, "f1": 0.0, "useful": 0.0,
+                                               "misled": None}  # "how long"
+    assert (r.has_ans.useful, r.no_ans.misled, r.overall.useful) == (50.0, 50.0, 50.0)  # capital, founded of 4; the moon of 2
     assert {k: v.model_dump() for k, v in r.by_tag.items()} == {}
     assert evaluate.predictions(results) == {
         "fr-capital": "Ruritania City", "fr-founded": "founded in 1820", "fr-king": "",
@@ -233,9 +237,10 @@ def test_jsonl_questions_tags_unscored_and_gold_by_answer_text(quoting):
     assert (r.overall.n, r.overall.exact) == (4, 75.0)  # mayor, cost, moon right; founded abstained
     assert (r.has_ans.n, r.has_ans.exact, r.no_ans.n, r.no_ans.exact) == (3, 66.67, 1, 100.0)
     assert (r.retrieval.n, r.retrieval.recall_at_1, r.retrieval.recall_at_5) == (3, 33.33, 66.67)
-    assert {k: v.model_dump() for k, v in r.by_tag.items()} == {"date": {"n": 1, "exact": 0.0, "f1": 0.0},
-                        "name": {"n": 1, "exact": 100.0, "f1": 100.0},
-                        "off-topic": {"n": 1, "exact": 100.0, "f1": 100.0}}
+    assert {k: v.model_dump() for k, v in r.by_tag.items()} == {
+        "date": {"n": 1, "exact": 0.0, "f1": 0.0, "useful": 0.0, "misled": None},
+        "name": {"n": 1, "exact": 100.0, "f1": 100.0, "useful": 100.0, "misled": None},
+        "off-topic": {"n": 1, "exact": 100.0, "f1": 100.0, "useful": None, "misled": 0.0}}
     assert (r.answers_given, r.verbatim) == (3, 100.0)  # the unscored answer counts here
 
 
@@ -265,7 +270,8 @@ def test_conversations_ask_turns_in_order_with_the_earlier_answers(quoting):
     r = ev.report(results)
     assert r.overall.exact == 100.0
     assert list(r.by_type) == ["how many"]  # the last turn's question word
-    assert {k: v.model_dump() for k, v in r.by_tag.items()} == {"follow-up": {"n": 1, "exact": 100.0, "f1": 100.0}}
+    assert {k: v.model_dump() for k, v in r.by_tag.items()} == {
+        "follow-up": {"n": 1, "exact": 100.0, "f1": 100.0, "useful": 100.0, "misled": None}}
     line = json.loads(evaluate.details_line(results[0]))
     assert line["id"] == "c-harbour" and line["question"] == "How much did it cost?"
 
@@ -363,8 +369,9 @@ def _run(*args, timeout=60):
 
 
 def test_cli_outputs_details_predictions_and_json(tmp_path):
-    details, preds = tmp_path / "d.jsonl", tmp_path / "p.json"
-    p = _run(TINY_SQUAD, "--details", details, "--predictions", preds, "--json", "--top-k", "5")
+    details, preds, na = tmp_path / "d.jsonl", tmp_path / "p.json", tmp_path / "na.json"
+    p = _run(TINY_SQUAD, "--details", details, "--predictions", preds, "--json", "--top-k", "5",
+             "--na-probs", na)
     assert p.returncode == 0, p.stderr
     report = EvalReport.model_validate_json(p.stdout)
     assert report.questions == report.evaluated == 6 and report.settings.top_k == 5
@@ -380,6 +387,10 @@ def test_cli_outputs_details_predictions_and_json(tmp_path):
     predictions = json.loads(preds.read_text(encoding="utf-8"))
     assert list(predictions) == ids == [c.id for c in read_questions(TINY_SQUAD).cases]
     assert all(isinstance(v, str) for v in predictions.values())
+    # the official script's --na-prob-file: {id: probability of no answer} = 1 - confidence
+    confidence = {json.loads(line)["id"]: json.loads(line)["confidence"] for line in lines}
+    assert json.loads(na.read_text(encoding="utf-8")) == {
+        i: round(1 - confidence[i], 4) for i in ids}
 
 
 def test_cli_min_f1_gate(tmp_path):
@@ -388,6 +399,8 @@ def test_cli_min_f1_gate(tmp_path):
     p = _run(q, "--corpus", BRIEF, "--min-f1", "0")
     assert p.returncode == 0, p.stderr
     assert "overall" in p.stdout and p.stderr == ""
+    assert p.stdout.splitlines()[0].endswith(" · jsonl · 1 question")  # not "1 questions"
+    assert "of 1 answer quotes the brief exactly" in p.stdout
     p = _run(q, "--corpus", BRIEF, "--min-f1", "0.5")
     assert p.returncode == 1
     assert p.stderr.count("\n") == 1 and "below --min-f1 0.5" in p.stderr

@@ -1,7 +1,6 @@
 """Candidates and their features: answer-type agreement, the question's wording around a span,
 the focus beside a number, and spans that can never answer."""
 
-import askbrief
 from askbrief.answer import read
 from askbrief.answer.features import FI, _aligned, extract, fits
 from askbrief.answer.question import grams, word_token
@@ -9,13 +8,8 @@ from askbrief.models import Settings
 from askbrief.retrieve import search
 from askbrief.text import WORD_RE, term, tokenize
 
-from helpers import assert_verbatim
+from helpers import assert_verbatim, brief_of
 
-
-def _write(tmp_path, files):
-    for name, text in files.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    return askbrief.load([str(tmp_path)], use_cache=False)
 
 
 def _candidates(assistant, question, settings=Settings(), extra=()):
@@ -62,7 +56,7 @@ def test_follow_up_answer_is_not_its_own_referent(seeds_assistant):
 
 
 def test_percentage_question_has_its_focus_next_to_a_percent(tmp_path):
-    a = _write(tmp_path, {
+    a = brief_of(tmp_path, {
         "a.txt": "date 2020-01-02 Karsan farms occupy 3,000 square kilometres of land. More than 50% "
                  "of it is sown for wheat, 33 percent for barley and 7 per cent for oats.",
         "b.txt": "date 2020-01-03 The weather in the region was cold and dry for the season.",
@@ -78,7 +72,7 @@ def test_percentage_question_has_its_focus_next_to_a_percent(tmp_path):
 
 
 def test_a_who_answer_is_never_a_quotation_or_a_verb_phrase(tmp_path):
-    a = _write(tmp_path, {
+    a = brief_of(tmp_path, {
         "a.txt": 'date 2020-01-02 "We fully control the town," Omar Saleh, commander of the '
                  'northern operation, told Reuters news agency by telephone.',
         "b.txt": 'date 2020-01-03 "I am sipping coffee now in Karsa," the top aide of the general '

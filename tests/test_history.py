@@ -143,10 +143,11 @@ def test_turns_conversations_search_delete(store, libya_answer):
     conv = store.conversation(first)
     assert conv.title == "Who took Gharyan?" and len(conv.turns) == 2
     assert conv.turns[1].answer.answer == "50 km"
-    assert [s.id for s in store.search("TRIPOLI")] == [first]       # question text
-    assert [s.id for s in store.search("bouteflika")] == [second]   # answer text
-    assert [s.id for s in store.search("tuesday")] == [second]      # evidence
+    assert [h.conversation.id for h in store.search("TRIPOLI")] == [first]       # question text
+    assert [h.conversation.id for h in store.search("bouteflika")] == [second]   # answer text
+    assert [h.conversation.id for h in store.search("tuesday")] == [second]      # evidence
     assert store.search("percent%_") == [] and store.search("  ") == []
+    assert store.search('NEAR "AND" * (OR') == []  # FTS5 syntax in the text is just words
     store.delete(first)
     assert [s.id for s in store.conversations()] == [second]
     with pytest.raises(HistoryError, match=f"^no conversation {first}$") as e:
@@ -394,3 +395,88 @@ def test_sixteen_processes_asking_at_once(isolated_user_dirs):
     assert all(out.strip() and not err for out, err in results)
     listed = json.loads(cli("history", "list", "--json").stdout)
     assert sorted(c["title"] for c in listed) == sorted(f"Who took Gharyan? ({n})" for n in range(16))
+
+
+# --- full-text search ---------------------------------------------------------------------
+
+def test_search_is_ranked_finds_abstentions_and_marks_the_words(tmp_path, libya_answer, make_answer):
+    from askbrief.history import MARK_END, MARK_START
+
+    with HistoryStore(tmp_path / "h.db") as store:
+        evidence_only = store.add_turn(None, libya_answer(
+            "Who spoke?", "Mesmari", "Mesmari said the forces entered Gharyan on Wednesday."), "fp")
+        in_question = store.add_turn(None, libya_answer("Who took Gharyan?"), "fp")
+        off_topic = store.add_turn(None, make_answer("What is the capital of Egypt?", None), "fp")
+        store.add_turn(off_topic, libya_answer("Who is Haftar?", "a commander", "Haftar is a commander."), "fp")
+        # the question counts most: found first although the other was saved later
+        hits = store.search("gharyan")
+        assert [h.conversation.id for h in hits] == [in_question, evidence_only]
+        assert hits[0].snippet.count(MARK_START) >= 1 and f"{MARK_START}Gharyan{MARK_END}" in hits[0].snippet
+        assert ("Gharyan", "mark") in hits[1].parts()
+        [hit] = store.search("does not say")
+        assert hit.conversation.id == off_topic and hit.conversation.turns == 2
+        assert hit.parts() == [("The brief ", ""), ("does", "mark"), (" ", ""), ("not", "mark"),
+                               (" ", ""), ("say", "mark"), (".", "")]
+        assert [h.conversation.id for h in store.search("ghary")] == [in_question, evidence_only]  # word starts
+        assert [h.conversation.id for h in store.search("GHARYÁN wednesday")] == [evidence_only]  # every word
+        assert len(store.search("gharyan", limit=1)) == 1
+        store.delete(in_question)
+        assert [h.conversation.id for h in store.search("gharyan")] == [evidence_only]
+
+
+def test_second_schema_migrates_in_place_and_its_turns_are_searchable(tmp_path, libya_answer, make_answer):
+    """A v2 file, as v2 wrote it (its migrations, by hand), with an abstention and a damaged turn."""
+    path = tmp_path / "v2.db"
+    db = sqlite3.connect(path)
+    db.executescript("""
+        CREATE TABLE conversations (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL,
+                                    created TEXT NOT NULL, updated TEXT);
+        CREATE TABLE turns (id INTEGER PRIMARY KEY AUTOINCREMENT,
+                            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                            question TEXT NOT NULL, answer_json TEXT NOT NULL,
+                            fingerprint TEXT NOT NULL, time TEXT NOT NULL);
+        CREATE INDEX turns_by_conversation ON turns(conversation_id, id);
+        CREATE INDEX conversations_by_updated ON conversations(updated);
+        PRAGMA user_version = 2;
+    """)
+    t = "2024-01-01T10:00:00+00:00"
+    db.execute("INSERT INTO conversations VALUES (1, 'Who took Gharyan?', ?, ?)", (t, t))
+    db.execute("INSERT INTO conversations VALUES (2, 'What is the capital of Egypt?', ?, ?)", (t, t))
+    db.execute("INSERT INTO turns VALUES (1, 1, 'Who took Gharyan?', ?, 'fp', ?)", (libya_answer().model_dump_json(), t))
+    db.execute("INSERT INTO turns VALUES (2, 2, 'What is the capital of Egypt?', ?, 'fp', ?)",
+               (make_answer("What is the capital of Egypt?", None).model_dump_json(), t))
+    db.execute("INSERT INTO turns VALUES (3, 2, 'And Peru?', '{\"not json', 'fp', ?)", (t,))
+    db.commit()
+    db.close()
+
+    with HistoryStore(path) as store:
+        assert store.version == SCHEMA_VERSION == 3
+        assert [h.conversation.id for h in store.search("haftar's forces")] == [1]
+        assert [h.conversation.id for h in store.search("does not say")] == [2]
+        assert [h.conversation.id for h in store.search("peru")] == [2]  # its question, though unreadable
+        new = store.add_turn(None, libya_answer("Where is Benghazi?", "in the east", "Benghazi is in the east."), "fp")
+        assert [h.conversation.id for h in store.search("benghazi")] == [new]
+    db = sqlite3.connect(path)
+    db.execute("UPDATE turns SET question = 'What is the capital of Misrata?' WHERE id = 2")  # any client may write
+    db.commit()
+    db.close()
+    with HistoryStore(path) as store:
+        assert [h.conversation.id for h in store.search("misrata")] == [2]
+        assert store.search("egypt") == []  # the old question left the index
+
+
+def test_history_search_command_highlights_and_ranks(isolated_user_dirs, libya_answer, make_answer):
+    with HistoryStore() as store:
+        a = store.add_turn(None, libya_answer("Who spoke?", "Mesmari", "Mesmari said Gharyan fell."), "fp")
+        b = store.add_turn(None, libya_answer(), "fp")
+        store.add_turn(None, make_answer("What is the capital of Egypt?", None), "fp")
+    r = cli("history", "search", "Gharyan", env={"FORCE_COLOR": "1"})
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].split()[0] == str(b) and lines[2].split()[0] == str(a)
+    assert lines[1] == "       Who took \x1b[1;33mGharyan\x1b[0m?"
+    assert lines[3] == "       Mesmari said \x1b[1;33mGharyan\x1b[0m fell."
+    r = cli("history", "search", "does", "not", "say")
+    assert r.returncode == 0 and r.stdout.splitlines()[1] == "       The brief does not say."
+    found = json.loads(cli("history", "search", "gharyan", "--json").stdout)
+    assert [c["id"] for c in found] == [b, a] and found[1]["match"] == "Mesmari said Gharyan fell."

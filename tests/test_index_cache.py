@@ -1,5 +1,5 @@
-"""The index cache and the postings search: incremental, repairable, pickle-free, and
-scored exactly like rank_bm25 (the oracle)."""
+"""The index cache and the postings search: opened not loaded, incremental, repairable,
+pickle-free, and scored exactly like rank_bm25 (the oracle, ``bm25_oracle.py``)."""
 
 import json
 import os
@@ -8,7 +8,6 @@ import stat
 import subprocess
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -19,10 +18,12 @@ from hypothesis import given, settings, strategies as st
 import askbrief
 from askbrief import cache
 from askbrief.corpus import load_brief
-from askbrief.index import EMPTY, Index, LuceneBM25
+from askbrief import store, variants
+from askbrief.index import Index
 from askbrief.retrieve import search, top_k
 from askbrief.text import tokenize
 
+from bm25_oracle import LuceneBM25, dense_scores, folded_tokens, oracle_of, oracle_top
 from helpers import SEEDS
 
 FILES = {
@@ -87,8 +88,15 @@ def test_cached_brief_and_index_equal_the_in_memory_ones():
     assert list(again.brief.chunks) == fresh.chunks
     assert again.brief.chunks[-1] == fresh.chunks[-1] and again.brief.chunks[2:4] == fresh.chunks[2:4]
     assert again.brief.fingerprint == fresh.fingerprint  # from the stored hashes
+    keys = fresh.paragraph_keys()
+    assert again.brief.paragraph_keys() == keys
+    assert [again.brief.paragraph(*k) for k in keys] == [fresh.paragraph(*k) for k in keys]
+    assert again.brief.paragraph("nowhere", 0) is None and again.brief.paragraph(keys[0][0], 999) is None
     memory = Index(fresh)
-    assert list(again.tokens) == list(memory.tokens)
+    a, m = again.postings, memory.postings
+    assert list(a.vocab) == list(m.vocab) and a.total_len == m.total_len
+    for name in ("ptr", "docs", "tf", "doc_len"):
+        assert np.array_equal(getattr(a, name), getattr(m, name)), name
     for q in ["Who took Gharyan?", "When did Bouteflika resign?", "Haftar spokesman"]:
         assert search(again, tokenize(q), 20) == search(memory, tokenize(q), 20)
         assert again.idf(tokenize(q)[0]) == memory.idf(tokenize(q)[0])
@@ -98,7 +106,7 @@ def test_load_uses_the_cache_and_answers_like_an_in_memory_brief():
     a = askbrief.load([str(SEEDS)])
     b = askbrief.load([str(SEEDS)])
     c = askbrief.Assistant(load_brief([SEEDS]))
-    assert list(index_dir().glob("index-*.npz"))
+    assert list(index_dir().glob("index-*/post_docs.npy"))
     for q in ["Who took Gharyan?", "When did Bouteflika resign?"]:
         ab, bb, cb = (x.ask(q).model_dump(exclude={"elapsed_ms"}) for x in (a, b, c))
         assert ab == bb == cb
@@ -116,7 +124,7 @@ def test_added_changed_and_removed_files_are_picked_up(brief_dir, monkeypatch):
     reads, toks = Spy(monkeypatch, "read_document"), Spy(monkeypatch, "tokenize")
     index, report = cache.load_index([brief_dir])
     assert counts(report) == (1, 1, 1, 1)
-    assert sorted(Path(p).name for p in reads.calls) == ["alpha.txt", "delta.txt"]  # gamma not read
+    assert sorted(reads.calls) == ["alpha", "delta"]  # gamma not read
     assert len(toks.calls) == 4  # the chunks of alpha (2) and delta (2) only
     assert [d.id for d in index.brief.documents] == ["alpha", "delta", "notes/gamma"]
     assert "petrak" in index and "helena" not in index and "tolbi" not in index
@@ -214,33 +222,25 @@ def _garbage(p: Path):
 
 
 def _foreign(p: Path):
-    if p.suffix == ".json":
-        obj = json.loads(p.read_text())
-        obj["format"] = 999
-        p.write_text(json.dumps(obj))
-    else:
-        with np.load(p, allow_pickle=False) as z:
-            arrays = {k: z[k] for k in z.files}
-        meta = json.loads(arrays["meta"].tobytes())
-        meta["format"] = 999
-        arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-        with open(p, "wb") as f:
-            np.savez(f, **arrays)
+    obj = json.loads(p.read_text())
+    obj["format"] = 999
+    p.write_text(json.dumps(obj))
 
 
 def _object_array(p: Path):
-    with np.load(p, allow_pickle=False) as z:
-        arrays = {k: z[k] for k in z.files}
-    arrays["spans"] = np.array([{"a": 1}, None], dtype=object)  # would need pickle to load
-    with open(p, "wb") as f:
-        np.savez(f, **arrays)
+    np.save(p, np.array([{"a": 1}, None], dtype=object), allow_pickle=True)  # would need pickle to load
 
 
-@pytest.mark.parametrize("damage", [_truncate, _garbage, _foreign, _object_array])
-@pytest.mark.parametrize("which", ["index-*.npz", "brief-*.json"])
+DAMAGE = [(_truncate, "brief-*.json"), (_garbage, "brief-*.json"), (_foreign, "brief-*.json"),
+          (_truncate, "files-*.json"), (_garbage, "files-*.json"), (_foreign, "files-*.json"),
+          (_truncate, "index-*/meta.json"), (_garbage, "index-*/meta.json"), (_foreign, "index-*/meta.json"),
+          (_truncate, "index-*/post_docs.npy"), (_garbage, "index-*/post_ptr.npy"),
+          (_object_array, "index-*/spans.npy"), (_truncate, "index-*/text.npy"),
+          (_object_array, "index-*/vocab.npy")]
+
+
+@pytest.mark.parametrize(("damage", "which"), DAMAGE)
 def test_a_damaged_or_foreign_cache_is_rebuilt_with_one_warning(brief_dir, damage, which, monkeypatch):
-    if damage is _object_array and which.endswith(".json"):
-        pytest.skip("only for arrays")
     cache.load_index([brief_dir])
     (target,) = index_dir().glob(which)
     damage(target)
@@ -251,7 +251,7 @@ def test_a_damaged_or_foreign_cache_is_rebuilt_with_one_warning(brief_dir, damag
     monkeypatch.setattr(pickle, "loads", no_pickle)
     monkeypatch.setattr(pickle, "load", no_pickle)
     index, report = cache.load_index([brief_dir])
-    assert len(report.warnings) == 1 and "index cache" in report.warnings[0]
+    assert len(report.warnings) == 1 and "index cache" in report.warnings[0], report.warnings
     assert "rebuilt" in report.warnings[0] and "\n" not in report.warnings[0]
     assert report.warnings == index.brief.warnings
     assert top_doc(index, "Who is the mayor of Zorvik?") == "alpha"
@@ -263,7 +263,7 @@ def test_the_cli_prints_the_cache_warning_once(brief_dir):
     env = dict(os.environ)
     subprocess.run([sys.executable, "-m", "askbrief", "index", "--corpus", str(brief_dir)], env=env,
                    check=True, capture_output=True, timeout=60)
-    _garbage(next(index_dir().glob("index-*.npz")))
+    _garbage(next(index_dir().glob("index-*/meta.json")))
     r = subprocess.run([sys.executable, "-m", "askbrief", "Who is the mayor of Zorvik?", "--corpus",
                         str(brief_dir)], env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0
@@ -271,18 +271,17 @@ def test_the_cli_prints_the_cache_warning_once(brief_dir):
 
 
 def test_cache_files_are_json_or_plain_arrays_and_load_without_pickle(brief_dir, monkeypatch):
-    cache.load_index([brief_dir], term_map={"quell": "quel"})
+    cache.load_index([brief_dir], term_map=lambda brief: {"quell": "quel"})
     names = sorted(p.name for p in index_dir().iterdir())
-    assert names and all(n.startswith(("brief-", "index-", "post-", "map-")) for n in names)
-    assert any(n.startswith("post-") for n in names)
-    for p in index_dir().iterdir():
+    assert names and all(n.startswith(("brief-", "files-", "index-", "map-")) for n in names), names
+    (index,) = index_dir().glob("index-*")
+    assert sorted(p.suffix for p in index.iterdir()) == [".json"] + [".npy"] * 15
+    for p in index_dir().rglob("*"):
         if p.suffix == ".json":
             json.loads(p.read_text(encoding="utf-8"))
-        else:
-            assert p.suffix == ".npz" and zipfile.is_zipfile(p)
-            with np.load(p, allow_pickle=False) as z:
-                for k in z.files:
-                    assert z[k].dtype.kind in "iu", (p.name, k, z[k].dtype)
+        elif p.suffix == ".npy":
+            a = np.load(p, allow_pickle=False)
+            assert a.dtype.kind in "iu", (p.name, a.dtype)
 
     def no_pickle(*a, **k):
         raise AssertionError("pickle used while loading the cache")
@@ -290,7 +289,8 @@ def test_cache_files_are_json_or_plain_arrays_and_load_without_pickle(brief_dir,
     for name in ("load", "loads", "Unpickler"):
         monkeypatch.setattr(pickle, name, no_pickle)
     index, report = cache.load_index([brief_dir], term_map={"quell": "quel"})
-    assert report.warnings == [] and report.unchanged == 3 and "quel" in index.postings.vocab
+    assert report.warnings == [] and report.unchanged == 3
+    assert index.df("quel") == index.df("quell") == 2 and "quel" in index
 
 
 # --- where and how files are written ------------------------------------------------
@@ -300,10 +300,10 @@ def test_permissions_are_owner_only(brief_dir):
     d = index_dir()
     assert stat.S_IMODE(d.stat().st_mode) == 0o700
     assert stat.S_IMODE(d.parent.stat().st_mode) == 0o700
-    files = list(d.iterdir())
-    assert len(files) == 2
+    files = list(d.rglob("*"))
+    assert len(files) == 3 + 16
     for f in files:
-        assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
+        assert stat.S_IMODE(f.stat().st_mode) == (0o700 if f.is_dir() else 0o600), f
 
 
 def test_an_unusable_cache_location_still_answers(brief_dir, tmp_path, monkeypatch):
@@ -325,6 +325,7 @@ def test_a_cache_that_cannot_be_written_still_answers(brief_dir, monkeypatch):
         raise PermissionError(13, "Permission denied")  # gives its owner write access back)
 
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
     index, report = cache.load_index([brief_dir])
     assert len(report.warnings) == 1 and "cannot write the index cache" in report.warnings[0]
     assert report.new == 1 and report.cache is None
@@ -335,11 +336,11 @@ def test_a_cache_that_cannot_be_written_still_answers(brief_dir, monkeypatch):
 
 
 def test_an_interrupted_write_leaves_no_file_under_a_real_name(brief_dir, monkeypatch):
-    def crash(f, **arrays):
-        f.write(b"PK\x03\x04 half a file")
+    def crash(f, arr, **kw):
+        f.write(b"\x93NUMPY half a file")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cache.np, "savez", crash)
+    monkeypatch.setattr(store.np, "save", crash)
     index, report = cache.load_index([brief_dir])
     assert len(report.warnings) == 1 and "No space left" in report.warnings[0]
     assert list(index_dir().iterdir()) == []
@@ -371,21 +372,15 @@ WORDS = [f"w{i}" for i in range(12)]
 chunks_st = st.lists(st.lists(st.sampled_from(WORDS), max_size=12), min_size=1, max_size=40)
 
 
-def oracle_top(bm, terms, k):
-    scores = bm.get_scores(terms)
-    order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
-    return [(i, scores[i]) for i in order[:k] if scores[i] > 0]
-
-
 @settings(max_examples=150, deadline=None)
 @given(chunks=chunks_st, query=st.lists(st.sampled_from(WORDS + ["zz"]), min_size=1, max_size=6),
        k=st.integers(1, 12), fold=st.booleans())
 def test_postings_scores_equal_rank_bm25_full_scoring(chunks, query, k, fold):
     term_map = {"w1": "w0", "w2": "w0", "w5": "w4"} if fold else {}
     index = Index(SimpleNamespace(chunks=chunks), tokens=chunks, term_map=term_map)
-    bm = LuceneBM25([t or [EMPTY] for t in index.tokens])
+    bm = LuceneBM25(folded_tokens(chunks, term_map))
     terms = [t for t in dict.fromkeys(index.map_terms(query)) if t in index]
-    assert np.array_equal(index.get_scores(terms), bm.get_scores(terms))  # float for float
+    assert np.array_equal(dense_scores(index, terms), bm.get_scores(terms))  # float for float
     hits = search(index, query, k)
     assert [(h.chunk, h.score) for h in hits] == oracle_top(bm, terms, k)
     for t in set(query):
@@ -393,10 +388,11 @@ def test_postings_scores_equal_rank_bm25_full_scoring(chunks, query, k, fold):
 
 
 def test_postings_top_k_equals_oracle_on_the_seeds():
-    index = Index(load_brief([SEEDS]))
-    bm = index.bm25
+    index, _ = cache.load_index([SEEDS], term_map=variants.term_map)
+    assert isinstance(index.postings.docs.base, np.memmap) and index.term_map  # opened from disk, folded
+    bm = oracle_of(index)
     rng = np.random.default_rng(7)
-    vocab = index.postings.vocab
+    vocab = list(bm.idf)
     for _ in range(200):
         terms = list(dict.fromkeys(rng.choice(vocab, size=rng.integers(1, 8)).tolist()))
         hits = search(index, terms, 20)
@@ -413,10 +409,12 @@ def test_top_k_breaks_ties_by_chunk_order():
 def test_term_map_folds_variants_in_chunks_and_questions():
     chunks = [["hifter", "forc", "took"], ["haftar", "spokesman"], ["gharyan"], []]
     index = Index(SimpleNamespace(chunks=chunks), tokens=chunks, term_map={"hifter": "haftar"})
-    assert index.tokens[0] == ["haftar", "forc", "took"] and index.tokens[3] == []
     assert index.idf("hifter") == index.idf("haftar") > 0 and index.df("hifter") == 2
     assert {h.chunk for h in search(index, ["hifter"], 5)} == {0, 1}
-    assert index.raw.chunk(0)[0] == "hifter"  # raw terms are what the cache keeps
+    assert list(index.chunks_with("haftar")) == [0, 1]
+    assert "hifter" in list(index.postings.vocab)  # raw terms on disk: the map applies at lookup
+    plain = index.with_map({})
+    assert plain.df("hifter") == plain.df("haftar") == 1
 
 
 def test_term_map_may_be_computed_from_the_brief_once(brief_dir):
@@ -436,3 +434,110 @@ def test_term_map_may_be_computed_from_the_brief_once(brief_dir):
     index, _ = cache.load_index([brief_dir], term_map=variants)
     assert calls == [7, 9] and index.df("zorvik") == 4
     assert len(list(index_dir().glob("map-*.json"))) == 1  # the old brief's map was collected
+
+
+# --- opened, not loaded ---------------------------------------------------------------
+
+def test_a_large_brief_is_checked_by_its_folders_and_refreshed_by_the_index_command(brief_dir, monkeypatch):
+    monkeypatch.setattr(cache, "STAT_FILES_MAX", 2)  # the brief's 3 files make it "large"
+    cache.load_index([brief_dir])
+    stats = []
+    real_stat = os.stat
+
+    def spy_stat(path, *a, **k):
+        stats.append(str(path))
+        return real_stat(path, *a, **k)
+
+    monkeypatch.setattr(cache.os, "stat", spy_stat)
+    parsed = Spy(monkeypatch, "_parse_files")
+    index, report = cache.load_index([brief_dir])
+    assert report.checked == "folders" and counts(report) == (0, 0, 3, 0)
+    in_brief = {p for p in stats if p.startswith(str(brief_dir))}
+    assert in_brief == {str(brief_dir), str(brief_dir / "notes")} and parsed.calls == []  # no file
+    monkeypatch.setattr(cache.os, "stat", real_stat)
+
+    alpha = brief_dir / "alpha.txt"  # edited in place: its folder's mtime does not move
+    alpha.write_text(alpha.read_text().replace("Helena Brandt", "Ivo Petrak"))
+    index, report = cache.load_index([brief_dir])
+    assert report.checked == "folders" and "petrak" not in index
+    report = cache.refresh([brief_dir])  # askbrief index checks every file
+    assert counts(report) == (0, 1, 2, 0)
+    index, _ = cache.load_index([brief_dir])
+    assert "petrak" in index and "helena" not in index
+
+    write(brief_dir, {"notes/delta.md": "# Delta\n\nThe Quell bridge at Marsden reopened in May.\n"})
+    index, report = cache.load_index([brief_dir])  # a new file changes its folder's mtime
+    assert counts(report) == (1, 0, 3, 0) and top_doc(index, "bridge over the Quell") == "notes/delta"
+
+
+def test_a_small_brief_has_every_file_checked_on_each_question(brief_dir):
+    cache.load_index([brief_dir])
+    alpha = brief_dir / "alpha.txt"
+    alpha.write_text(alpha.read_text().replace("Helena Brandt", "Ivo Petrak"))
+    index, report = cache.load_index([brief_dir])
+    assert counts(report) == (0, 1, 2, 0) and "petrak" in index
+
+
+def test_a_question_reads_only_the_documents_it_needs(brief_dir, monkeypatch):
+    write(brief_dir, {f"filler/{i:02d}.txt": f"Filler {i}\n\nThe harvest of field {i} was weighed in {1990 + i}.\n"
+                      for i in range(40)})
+    askbrief.load([str(brief_dir)])
+    made = []
+    real = store.LazyDocuments._make
+
+    def spy(self, i):
+        made.append(i)
+        return real(self, i)
+
+    monkeypatch.setattr(store.LazyDocuments, "_make", spy)
+    assistant = askbrief.load([str(brief_dir)])
+    assert made == [] and isinstance(assistant.index.postings.docs.base, np.memmap)
+    ans = assistant.ask("Who is the mayor of Zorvik?")
+    assert ans.answer == "Helena Brandt" and ans.citations[0].doc == "alpha"
+    assert 1 <= len(set(made)) <= 3  # of 43: the texts of the passages it read, no others
+
+
+def test_reading_on_both_cores_builds_the_same_index(monkeypatch):
+    from askbrief import parallel
+
+    if parallel._context() is None:
+        pytest.skip("one core, or threads running: the build stays in this process")
+    monkeypatch.setattr(cache, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(cache, "BATCH", 1)
+    forked = []
+    monkeypatch.setattr(parallel, "_context", lambda real=parallel._context: forked.append(1) or real())
+    index, _ = cache.load_index([SEEDS])
+    assert forked
+    memory = Index(load_brief([SEEDS]))
+    assert list(index.postings.vocab) == list(memory.postings.vocab)
+    for name in ("ptr", "docs", "tf", "doc_len"):
+        assert np.array_equal(getattr(index.postings, name), getattr(memory.postings, name)), name
+    assert list(index.brief.chunks) == load_brief([SEEDS]).chunks
+
+
+def test_a_term_is_found_by_binary_search_whatever_its_script():
+    from askbrief.index import Strings, byte_order
+
+    words = ["zorvik", "éclair", "東京", "a", "ab", "b", "1.5", "ǆ", "\U0001d400x", "ﬁ"]
+    table = Strings.of([words[i] for i in byte_order(words)])
+    assert sorted(table) == sorted(words) and len(table) == len(words)
+    for w in words:
+        assert table[table.find(w)] == w
+    assert table.find("absent") == -1 and table.find("") == -1 and table.find("zz") == -1
+    ids = ["e", "a", "f", "c", "d", "b"]  # a table in its own order, searched through its byte order
+    order = np.array(byte_order(ids), dtype=np.int32)
+    assert [Strings.of(ids).find(x, order) for x in "abcdefg"] == [1, 5, 3, 4, 0, 2, -1]
+
+
+def test_documents_that_move_keep_their_postings_in_order(brief_dir, monkeypatch):
+    cache.load_index([brief_dir])
+    (brief_dir / "alpha.txt").rename(brief_dir / "zeta.txt")  # first document becomes the last
+    write(brief_dir, {"beta.txt": "Beta report\n\nThe river Quell floods Marsden in spring.\n"})
+    toks = Spy(monkeypatch, "tokenize")
+    index, report = cache.load_index([brief_dir])
+    assert counts(report) == (1, 1, 1, 1) and len(toks.calls) == 2  # beta's two chunks only
+    memory = Index(load_brief([brief_dir]))
+    assert list(index.postings.vocab) == list(memory.postings.vocab)
+    for name in ("ptr", "docs", "tf", "doc_len"):
+        assert np.array_equal(getattr(index.postings, name), getattr(memory.postings, name)), name
+    assert top_doc(index, "Who is the mayor of Zorvik?") == "zeta"

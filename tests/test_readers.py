@@ -188,7 +188,7 @@ def test_show_prints_the_extracted_text_of_a_cited_paragraph(brief_dir):
     r = cli("show", "report.pdf", "¶99", "--corpus", str(brief_dir))
     assert r.returncode == 2 and "has paragraphs ¶0 to ¶7, not ¶99" in r.stderr
     r = cli("paths", "--json")
-    assert set(json.loads(r.stdout)) == {"history", "cache", "seeds"}
+    assert set(json.loads(r.stdout)) == {"config", "history", "cache", "seeds"}
 
 
 def test_one_shot_ask_on_a_warm_cache_imports_no_format_library(brief_dir):

@@ -3,12 +3,11 @@ corroboration across sources, disagreement, units, dated display."""
 
 import pytest
 
-import askbrief
 from askbrief.answer.quantities import quantity, same_quantity
 from askbrief.models import Answer, Settings
 from askbrief.render import render_text
 
-from helpers import assert_verbatim
+from helpers import assert_verbatim, brief_of
 
 
 # (question, acceptable answers): different question types, all from the bundled brief
@@ -94,14 +93,9 @@ def test_dated_display(seeds_assistant):
 
 
 
-def _write(tmp_path, files):
-    for name, text in files.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    return askbrief.load([str(tmp_path)], use_cache=False)
-
 
 def test_units_grouped_as_one_fact(tmp_path):
-    a = _write(tmp_path, {
+    a = brief_of(tmp_path, {
         "a.txt": "date 2020-01-02 The town of Karsa is 50 kilometers from the capital, officials said.",
         "b.txt": "date 2020-01-03 Karsa, a town 31 miles from the capital, fell on Monday.",
         "c.txt": "date 2020-01-03 Rebels entered Karsa, which lies 50 km from the capital.",
@@ -117,7 +111,7 @@ def test_units_grouped_as_one_fact(tmp_path):
 def _two_sources(tmp_path, first, second, question):
     """Ask on a brief where two sources state one fact, in their own words, and a third is off
     the subject: the answer cites both sources and quotes them verbatim."""
-    a = _write(tmp_path, {
+    a = brief_of(tmp_path, {
         "a.txt": "date 2020-01-02 " + first,
         "b.txt": "date 2020-01-03 " + second,
         "c.txt": "date 2020-01-03 The weather in the region was cold and dry for the season.",
@@ -147,7 +141,7 @@ def test_quantity_shown_as_stated_not_as_its_conversion(tmp_path):
 
 
 def test_disagreeing_sources_show_alternatives(tmp_path):
-    a = _write(tmp_path, {
+    a = brief_of(tmp_path, {
         "a.txt": "date 2020-05-01 The Kora bridge collapse killed 12 people, the police said.",
         "b.txt": "date 2020-05-02 The Kora bridge collapse killed 40 people, the hospital said.",
         "c.txt": "date 2020-05-02 Tourism in the valley has grown for a decade.",
@@ -165,8 +159,10 @@ def test_disagreeing_sources_show_alternatives(tmp_path):
 
 def test_min_confidence_overrides_threshold(seeds_assistant):
     q = "Who is Haftar's spokesman?"
-    assert seeds_assistant.ask(q, settings=Settings(min_confidence=1.0)).abstained
-    assert not seeds_assistant.ask(q, settings=Settings(min_confidence=0.0)).abstained
+    no_short = seeds_assistant.ask(q, settings=Settings(min_confidence=1.0))
+    assert no_short.answer is None and no_short.grade == "sentence"  # the sentence model still speaks
+    assert seeds_assistant.ask(q, settings=Settings(min_confidence=1.0, min_sentence_confidence=1.0)).abstained
+    assert seeds_assistant.ask(q, settings=Settings(min_confidence=0.0)).grade == "short"
 
 
 def test_asking_writes_into_neither_the_index_nor_the_parsed_sentences(tmp_path):
@@ -174,7 +170,7 @@ def test_asking_writes_into_neither_the_index_nor_the_parsed_sentences(tmp_path)
     # on the index, and a parsed sentence (cached per chunk text) is never filled in later
     from askbrief.answer.spans import parse_chunk
 
-    a = _write(tmp_path, {
+    a = brief_of(tmp_path, {
         "a.txt": "date 2020-01-02 Rebel forces took the town of Karsa on Monday, commander Omar Saleh said.",
         "b.txt": "date 2020-01-03 His forces now hold Karsa, he said.",
     })

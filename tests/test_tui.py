@@ -516,6 +516,93 @@ def test_chat_needs_a_terminal_and_one_of_continue_or_resume(capsys):
     assert e.value.code == 2 and "needs a terminal" in capsys.readouterr().err
 
 
+@run_async
+async def test_theme_comes_from_the_config_file_and_a_new_one_is_saved_there(seeds_assistant, store):
+    import os
+
+    from askbrief.config import load_config
+
+    path = Path(os.environ["ASKBRIEF_CONFIG"])
+    app = make_app(seeds_assistant, store, theme="nord")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "nord" and not path.exists()  # starting in it writes nothing
+        app.theme = "gruvbox"
+        await pilot.pause()
+        await pilot.pause()
+    assert load_config().theme == "gruvbox"
+    assert path.read_text(encoding="utf-8") == '[chat]\ntheme = "gruvbox"\n'
+    app = make_app(seeds_assistant, store, theme="no-such-theme")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-dark"
+        assert any("Unknown theme 'no-such-theme'" in str(n.message) for n in app._notifications)
+
+
+@run_async
+async def test_history_filter_box_searches_and_marks_the_words(seeds_assistant, store):
+    fp = seeds_assistant.brief.fingerprint
+    store.add_turn(None, seeds_assistant.ask("Who took Gharyan?"), fp)
+    store.add_turn(None, seeds_assistant.ask("What is the capital of Egypt?"), fp)
+    store.add_turn(None, seeds_assistant.ask("Who resigned in Algeria?"), fp)
+    app = make_app(seeds_assistant, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        sidebar = app.chat.query_one(HistorySidebar)
+        options = sidebar.query_one("#history-list")
+        assert options.option_count == 3 and app.focused is options
+        await pilot.press("slash")  # from the list to the filter box
+        assert app.focused is sidebar.query_one("#history-filter")
+        await pilot.press(*"does not say")
+        await pilot.pause()
+        assert options.option_count == 1
+        prompt = options.get_option_at_index(0).prompt
+        assert str(prompt) == "What is the capital of Egypt?\nThe brief does not say."
+        assert [prompt.plain[s.start:s.end] for s in prompt.spans if "reverse" in str(s.style)] == [
+            "does", "not", "say"]
+        await pilot.press(*" zzz")
+        await pilot.pause()
+        assert options.option_count == 0 and "No conversation matches." in str(
+            sidebar.query_one("#history-empty").render())
+        for _ in " zzz":
+            await pilot.press("backspace")
+        await pilot.press("enter")  # to the list, then open the conversation
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "What is the capital of Egypt?" in conversation_text(app)
+        sidebar.query_one("#history-filter").value = ""
+        await pilot.pause()
+        assert options.option_count == 3
+
+
+def test_chat_starts_in_the_config_files_theme_and_brief(monkeypatch, isolated_user_dirs, tmp_path):
+    import os
+
+    import askbrief.tui
+    from askbrief import cli
+
+    brief = tmp_path / "brief"
+    brief.mkdir()
+    (brief / "n.txt").write_text("The meeting in Oslo was held on Friday.", encoding="utf-8")
+    config = Path(os.environ["ASKBRIEF_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'corpus = "{brief}"\ntop_k = 3\n[chat]\ntheme = "nord"\n', encoding="utf-8")
+    seen = {}
+
+    class Dummy:
+        def run(self):
+            pass
+
+    def fake_make_app(assistant, store, conversation_id=None, store_error=None, theme=None):
+        seen.update(theme=theme, docs=[d.id for d in assistant.brief.documents], top_k=assistant.settings.top_k)
+        return Dummy()
+
+    monkeypatch.setattr(askbrief.tui, "make_app", fake_make_app)
+    _as_terminal(monkeypatch)
+    assert cli.run(["chat"]) == 0
+    assert seen == {"theme": "nord", "docs": ["n"], "top_k": 3}
+
+
 def test_saver_stops_only_for_a_damaged_history_and_says_how_to_start_afresh(make_answer):
     from askbrief.errors import HistoryDamaged
     from askbrief.tui.saver import ConversationRef, HistorySaver
@@ -534,3 +621,22 @@ def test_saver_stops_only_for_a_damaged_history_and_says_how_to_start_afresh(mak
         saver.close()
     assert problems == [("the history file /x/h.db is damaged (malformed) (to start a new history, "
                          "move it aside: mv '/x/h.db' '/x/h.db.damaged')", True)]
+
+
+@run_async
+async def test_sigterm_quits_the_chat_and_keeps_the_answers_shown(seeds_assistant, store, monkeypatch):
+    import os
+    import signal
+
+    fast_saver(monkeypatch)
+    app = make_app(seeds_assistant, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "Who took Gharyan?")
+        os.kill(os.getpid(), signal.SIGTERM)  # as a service manager stops it
+        for _ in range(100):
+            if not app.is_running:
+                break
+            await asyncio.sleep(0.05)
+        assert not app.is_running
+    assert [t.question for t in store.conversation(1).turns] == ["Who took Gharyan?"]
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # the handler went with the app

@@ -46,3 +46,27 @@ def test_variant_question_is_answered(seeds_assistant):
     ans = seeds_assistant.ask("Who is Hifter's top aide?")
     assert not ans.abstained
     assert "Hassi" in ans.answer
+
+
+def test_the_scan_reads_contexts_only_where_a_candidate_is_written(monkeypatch):
+    texts = ["Haftar's forces took the town.", "Hifter's forces took the town.",
+             "The weather was mild.", "Tripoli waited."] * 3
+    read = []
+
+    class Texts(list):
+        def __iter__(self):
+            for t in super().__iter__():
+                read.append(t)
+                yield t
+
+    groups = find_groups(Texts(texts))
+    assert groups == [["Haftar", "Hifter"]]
+    assert len(read) == 2 * len(texts)  # the word count, then the context pass
+    assert variants.find_groups(texts) == groups
+
+
+def test_a_large_brief_is_scanned_on_every_core_with_the_same_groups(monkeypatch):
+    brief = load_brief([str(SEEDS)])
+    serial = variants.groups_of(brief)
+    monkeypatch.setattr(variants, "PARALLEL_MIN", 10)
+    assert variants.groups_of(brief) == serial

@@ -25,7 +25,7 @@ from ..text import fold
 from .names import POSSESSIVE_PRONOUNS, Names, head_word
 from .quantities import answer_key, group
 from .question import DATE, DURATION, KINDS, NUMBER, PERSON, PLACE, QUANTITY, Question, bigrams
-from .spans import AGENT_NOUNS, LENGTHS, SHAPES, VERB_START, Sentence, Span, parse_chunk
+from .spans import AGENT_NOUNS, LENGTHS, SHAPES, VERB_START, Sentence, Span, context, parse_chunk
 
 SENTENCES = 10       # sentences read per question (the best by question coverage)
 CLEAR_USAGE = 0.75   # a name used this often as a place is no "who" answer (and vice versa)
@@ -235,11 +235,11 @@ def _usage_if_admitted(q: Question, s: Sentence, sp: Span, cterms: Sequence[str]
 
 def _context(q: Question, r: Read, f: SentenceFeatures, sp: Span, cterms: Sequence[str],
              dl: int, dr: int) -> list[str]:
-    """The span's word-context classes: its own (``Span.context``) and those that depend on
+    """The span's word-context classes: its own (``spans.context``) and those that depend on
     the question (its words next to the span, its focus, its wording on either side)."""
     s, mt, mw = r.sentence, r.word_terms, f.weights
     i, j, n = sp.first, sp.last, len(s.words)
-    ctx = list(sp.context)
+    ctx = list(context(s, sp))
     if dl == 1:
         ctx.append("prev_q")
     if dr == 1:

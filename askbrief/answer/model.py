@@ -44,20 +44,35 @@ class Model:
     conf: np.ndarray
     threshold: float
     meta: dict = field(default_factory=dict)
+    # the sentence model: the chance that the top answer's sentence holds the answer, from the
+    # same question-level evidence; None (no sentence answers) in weights fitted without it
+    sent: np.ndarray | None = None
+    sentence_threshold: float | None = None
 
     @classmethod
     def from_json(cls, data: dict) -> Model:
         rank = np.array([data["rank"].get(f, 0.0) for f in FEATURES])
         conf = np.array([data["conf"].get(f, 0.0) for f in CONF_FEATURES])
-        return cls(rank, conf, float(data["threshold"]), data.get("meta", {}))
+        sent = np.array([data["sent"].get(f, 0.0) for f in CONF_FEATURES]) if "sent" in data else None
+        return cls(rank, conf, float(data["threshold"]), data.get("meta", {}), sent,
+                   data.get("sentence_threshold"))
 
     def to_json(self) -> dict:
-        return {"threshold": round(self.threshold, 4), "meta": self.meta,
-                "rank": {f: round(float(v), 5) for f, v in zip(FEATURES, self.rank) if abs(v) > 1e-6},
-                "conf": {f: round(float(v), 5) for f, v in zip(CONF_FEATURES, self.conf)}}
+        out = {"threshold": round(self.threshold, 4), "meta": self.meta,
+               "rank": {f: round(float(v), 5) for f, v in zip(FEATURES, self.rank) if abs(v) > 1e-6},
+               "conf": {f: round(float(v), 5) for f, v in zip(CONF_FEATURES, self.conf)}}
+        if self.sent is not None and self.sentence_threshold is not None:
+            out["sent"] = {f: round(float(v), 5) for f, v in zip(CONF_FEATURES, self.sent)}
+            out["sentence_threshold"] = round(self.sentence_threshold, 4)
+        return out
 
     def confidence(self, conf_x: np.ndarray) -> float:
         return confidence(self.conf, conf_x)
+
+    def sentence_confidence(self, conf_x: np.ndarray) -> float:
+        """The chance that the top answer's sentence holds an answer (0 without a sentence
+        model)."""
+        return sentence_confidence(self.sent, conf_x) if self.sent is not None else 0.0
 
 
 def confidence(weights: np.ndarray, conf_x: np.ndarray) -> float:
@@ -67,6 +82,12 @@ def confidence(weights: np.ndarray, conf_x: np.ndarray) -> float:
     conf = _sigmoid(float(conf_x @ weights))
     cov = float(conf_x[_CI["sent_cov"]])
     return conf * cov if cov < MIN_COVERAGE else conf
+
+
+def sentence_confidence(weights: np.ndarray, conf_x: np.ndarray) -> float:
+    """The sentence model's logistic output: no coverage gate, since a sentence worded unlike
+    the question is exactly what it must judge."""
+    return _sigmoid(float(conf_x @ weights))
 
 
 def _sigmoid(x: float) -> float:

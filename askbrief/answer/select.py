@@ -26,8 +26,9 @@ MAX_ALTERNATIVES = 3
 
 def select(q: Question, index: Index, hits: list[Hit], settings: Settings,
            model: Model | None = None, started: float | None = None) -> Answer:
-    """The answer to ``q`` from its hits; ``started`` (``time.perf_counter()`` when the ask
-    began) times it."""
+    """The answer to ``q`` from its hits, graded: a short answer when its span is likely
+    right, else the sentence when that likely answers, else an abstention. ``started``
+    (``time.perf_counter()`` when the ask began) times it."""
     started = time.perf_counter() if started is None else started
     model = model or load_model()
     chunks = index.brief.chunks
@@ -36,21 +37,39 @@ def select(q: Question, index: Index, hits: list[Hit], settings: Settings,
     ex = extract(q, index, hits, settings)
     ranked = rank(ex, model.rank) if hits and q.own else None
     conf = model.confidence(ranked.conf_x) if ranked is not None else 0.0
+    sconf = model.sentence_confidence(ranked.conf_x) if ranked is not None else 0.0
     threshold = model.threshold if settings.min_confidence is None else settings.min_confidence
-    if ranked is None or conf < threshold or conf <= 0.0:
-        fields: dict = {"answer": None, "abstained": True, "evidence": None, "alternatives": [],
-                        "citations": _closest(q, index, hits)}
+    s_threshold = (model.sentence_threshold if settings.min_sentence_confidence is None
+                   else settings.min_sentence_confidence)
+    grade = ("none" if ranked is None else "short" if conf >= threshold and conf > 0.0
+             else "sentence" if s_threshold is not None and sconf >= s_threshold and sconf > 0.0
+             else "none")
+    fields: dict
+    if grade == "none":
+        fields = {"answer": None, "abstained": True, "evidence": None, "alternatives": [],
+                  "citations": _closest(q, index, hits)}
     else:
-        top = ranked.order[0]
-        first = ex.candidates[ranked.best[top]]
-        sources = _sources(q, index, hits, top, settings, first)[: settings.max_citations]
-        citations = [_citation(index.brief, chunk, s.start, s.end) for chunk, s, _sp in sources]
-        fields = {"answer": first.span.text, "abstained": False, "evidence": citations[0].quote,
-                  "citations": citations,
-                  "alternatives": _alternatives(ex, index, ranked, {c for c, *_r in sources}, settings)}
-    return Answer(question=q.asked, confidence=round(conf, 4), retrieved=retrieved,
+        first = ex.candidates[ranked.best[ranked.order[0]]]
+        if grade == "short":
+            fields = _short(q, index, hits, settings, ex, ranked, first)
+        else:
+            cited = _citation(index.brief, first.chunk, first.sentence.start, first.sentence.end)
+            fields = {"answer": None, "abstained": False, "highlight": first.span.text,
+                      "evidence": cited.quote, "citations": [cited], "alternatives": []}
+    return Answer(question=q.asked, confidence=round(conf, 4), grade=grade,
+                  sentence_confidence=round(sconf, 4), retrieved=retrieved,
                   resolved=dict(q.resolved), **fields,
                   elapsed_ms=round((time.perf_counter() - started) * 1000, 2))
+
+
+def _short(q: Question, index: Index, hits: Sequence[Hit], settings: Settings, ex: Extraction,
+           ranked: Ranked, first: Candidate) -> dict:
+    """A short answer's fields: its span, every source stating it, the alternatives."""
+    sources = _sources(q, index, hits, ranked.order[0], settings, first)[: settings.max_citations]
+    citations = [_citation(index.brief, chunk, s.start, s.end) for chunk, s, _sp in sources]
+    return {"answer": first.span.text, "abstained": False, "evidence": citations[0].quote,
+            "citations": citations,
+            "alternatives": _alternatives(ex, index, ranked, {c for c, *_r in sources}, settings)}
 
 
 def _citation(brief: Brief, chunk_index: int, qs: int, qe: int) -> Citation:

@@ -4,9 +4,9 @@ A sentence is read once for the spans that could answer anything: proper-name se
 (with particles such as al-, bin, de), numbers and quantities with their units and
 modifiers, dates, quoted phrases, noun-phrase-like runs of content words, clauses after
 "because/to/as", appositions. Each span is an exact slice of the sentence and carries its
-shape and the classes of the words around it (``context``), none of which depend on the
-question; ``features.py`` reads them. A parse depends on the text only, so it is cached per
-chunk text, and nothing later writes into it.
+shape; ``context`` gives the classes of the words around it, which do not depend on the
+question either. ``features.py`` reads both. A parse depends on the text only, so it is
+cached per chunk text, and nothing later writes into it.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ _DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}")
 _LIST_GAP = re.compile(r",\s*(?:(?:and|or)\s+)?(?:the\s+)?|\s+(?:and|or)\s+(?:the\s+)?")
 
 
-@dataclass
+@dataclass(eq=False)  # one span of one parse: equal only to itself (and hashable so)
 class Span:
     start: int  # offsets in the sentence
     end: int
@@ -77,10 +77,9 @@ class Span:
     shapes: frozenset[str]
     cuts: bool  # splits a name or a number run
     length: str = ""  # its length bin (``LENGTHS``)
-    context: tuple[str, ...] = ()  # the classes of the words around it (``_context``)
 
 
-@dataclass
+@dataclass(eq=False)
 class Sentence:
     start: int  # offsets in the chunk
     end: int
@@ -250,9 +249,8 @@ def _span(found: _Found, a: int, b: int, kinds: set[str], joinable: list[bool], 
             or (j + 1 < n and in_run[j] and in_run[j + 1] and joinable[j])
             or (i > 0 and num_cover[i] and num_cover[i - 1] and joinable[i - 1])
             or (j + 1 < n and num_cover[j] and num_cover[j + 1] and joinable[j]))
-    text = s[a:b]
-    return Span(a, b, text, i, j, tuple(t for *_r, t in ws if t), frozenset(kinds), cuts,
-                _length(j - i + 1), _context(s, words, a, b, i, j, text))
+    return Span(a, b, s[a:b], i, j, tuple(t for *_r, t in ws if t), frozenset(kinds), cuts,
+                _length(j - i + 1))
 
 
 def _word_at(s: str, a: int, starts: dict[int, int]) -> int | None:
@@ -307,9 +305,12 @@ def _length(nw: int) -> str:
     return LENGTHS[nw - 1 if nw <= 3 else (3 if nw <= 5 else 4)]
 
 
-def _context(s: str, words, a: int, b: int, i: int, j: int, text: str) -> tuple[str, ...]:
-    """The classes of the words around the span ``s[a:b]`` (words ``i``..``j``) that do not
-    depend on the question: a place or time preposition before it, "said" after it, ..."""
+@lru_cache(maxsize=200_000)
+def context(s: Sentence, sp: Span) -> tuple[str, ...]:
+    """The classes of the words around a span of a sentence that do not depend on the question:
+    a place or time preposition before it, "said" after it, ... Worked out for the spans a
+    question reads, once per span of a cached parse (most spans are never read)."""
+    words, text, a, b, i, j = s.words, s.text, sp.start, sp.end, sp.first, sp.last
     n = len(words)
     prev = words[i - 1][2].lower() if i else ""
     nxt = words[j + 1][2].lower() if j + 1 < n else ""
@@ -317,10 +318,10 @@ def _context(s: str, words, a: int, b: int, i: int, j: int, text: str) -> tuple[
         ("prev_place", prev in _PREP_PLACE), ("prev_time", prev in _PREP_TIME),
         ("prev_of", prev == "of"), ("prev_the", prev in ("the", "a", "an")), ("prev_by", prev == "by"),
         ("prev_pron", prev in _PRONOUNS), ("next_said", nxt in SAID), ("next_of", nxt == "of"),
-        ("prev_punct", i == 0 or bool(_PUNCT_PREV.search(s[max(0, a - 3):a]))),
-        ("next_punct", j + 1 == n or bool(_PUNCT_NEXT.match(s[b:b + 3]))),
-        ("possessive", "'s" in text or "’s" in text),
-        ("quoted_ctx", s[max(0, a - 1):a] in "\"“" and a > 0),
+        ("prev_punct", i == 0 or bool(_PUNCT_PREV.search(text[max(0, a - 3):a]))),
+        ("next_punct", j + 1 == n or bool(_PUNCT_NEXT.match(text[b:b + 3]))),
+        ("possessive", "'s" in sp.text or "’s" in sp.text),
+        ("quoted_ctx", text[max(0, a - 1):a] in "\"“" and a > 0),
         ("agent", words[j][2].lower() in AGENT_NOUNS),
         # a verb inside: rare in a name or a noun phrase, usual in a clause ("UN aimed at ...")
         ("verb_in", any(wd[2].lower() in VERB_START for wd in words[i:j + 1])),

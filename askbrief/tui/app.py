@@ -11,9 +11,13 @@ from collections.abc import Iterable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.theme import Theme
 
 from .screens import ChatScreen
 from .screens.dialogs import PendingQuitScreen
+
+
+TERM_WAIT = 2.0  # seconds a SIGTERM waits for answers not saved yet
 
 
 class AskbriefApp(App):
@@ -24,13 +28,59 @@ class AskbriefApp(App):
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
     def __init__(self, assistant, store, conversation_id: int | None = None,
-                 store_error: str | None = None) -> None:
+                 store_error: str | None = None, theme: str | None = None) -> None:
         super().__init__()
         self.assistant = assistant
         self.chat = ChatScreen(assistant, store, conversation_id, store_error)
+        self._config_theme = theme
 
     def get_default_screen(self) -> Screen:
         return self.chat
+
+    def on_mount(self) -> None:
+        """Start in the config file's theme; from then on, a theme picked is saved there."""
+        theme = self._config_theme
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        elif theme:
+            self.notify(f"Unknown theme {theme!r} in the config file; using {self.theme!r}.",
+                        title="Config", severity="warning", markup=False)
+        self.theme_changed_signal.subscribe(self, self._save_theme)
+        self._on_sigterm(install=True)
+
+    def _on_sigterm(self, install: bool) -> None:
+        """SIGTERM quits the chat as ctrl+q does, after waiting a little for answers shown but
+        not saved yet (the one-shot commands treat it as ctrl+c)."""
+        import asyncio
+        import signal
+
+        try:
+            loop = asyncio.get_running_loop()
+            if install:
+                loop.add_signal_handler(signal.SIGTERM, self._terminated)
+            else:
+                loop.remove_signal_handler(signal.SIGTERM)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no such signal
+            pass
+
+    def _terminated(self) -> None:
+        if self.chat.saver is not None:
+            self.chat.saver.wait(TERM_WAIT)
+        self.exit()
+
+    def _save_theme(self, theme: Theme) -> None:
+        from askbrief.config import save_theme
+        from askbrief.errors import AskbriefError
+
+        if theme.name == self._config_theme:
+            return
+        try:
+            path = save_theme(theme.name)
+        except AskbriefError as e:
+            self.notify(f"The theme was not saved: {e}", title="Config", severity="error", markup=False)
+            return
+        self._config_theme = theme.name
+        self.notify(f"Theme {theme.name!r} saved in {path}", title="Config", markup=False)
 
     async def action_quit(self) -> None:
         """Quit; with answers not saved yet (a locked history), say so once and offer to wait."""
@@ -54,6 +104,7 @@ class AskbriefApp(App):
         self.push_screen(PendingQuitScreen(pending), chosen)
 
     def on_unmount(self) -> None:
+        self._on_sigterm(install=False)
         self.chat.close_saver()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -73,7 +124,8 @@ class AskbriefApp(App):
 
 
 def make_app(assistant, store, conversation_id: int | None = None,
-             store_error: str | None = None) -> AskbriefApp:
+             store_error: str | None = None, theme: str | None = None) -> AskbriefApp:
     """The chat over ``assistant`` (an askbrief.Assistant) saving to ``store`` (a HistoryStore,
-    or None to save nothing; ``store_error`` says why, once). ``conversation_id`` reopens one."""
-    return AskbriefApp(assistant, store, conversation_id, store_error)
+    or None to save nothing; ``store_error`` says why, once). ``conversation_id`` reopens one;
+    ``theme`` is the config file's (a theme picked in the chat is saved there)."""
+    return AskbriefApp(assistant, store, conversation_id, store_error, theme)

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from rich.text import Text
 
 from askbrief.dates import dated
-from askbrief.models import ABSTAIN_TEXT, Answer, Citation
+from askbrief.models import ABSTAIN_TEXT, SENTENCE_TEXT, Answer, Citation
 from askbrief.render import mark_parts, plural, safe, safe_parts, source_label
 
 QUESTION_STYLE = "bold"
@@ -100,6 +100,14 @@ def answer_text(answer: Answer, current: int | None = None) -> Text:
                 out.append(" ")
                 out.append(safe(c.title), style="italic")
                 out.append(f" {safe(source_label(c))}", style=DIM_STYLE)
+        return out
+    if answer.grade == "sentence":  # no span is likely right: the sentence, its best span marked
+        out.append(SENTENCE_TEXT, style="bold")
+        out.append(f"  (sentence answer, confidence {answer.sentence_confidence or 0.0:.2f})", style=DIM_STYLE)
+        if note:
+            out.append(f"  ({note})", style=DIM_STYLE)
+        out.append("\n")
+        out.append_text(highlighted(answer.evidence or "", answer.highlight, mark="underline"))
         return out
     out.append(safe(dated(answer.answer or "", answer.resolved_date)), style=ANSWER_STYLE)
     if note:

@@ -1,17 +1,25 @@
-"""Scale benchmark: index build, cache load, question latency and memory at 10k and 100k chunks.
+"""Scale benchmark: index build, one-shot question, retrieval latency and memory, from 10k to
+millions of paragraphs, with tantivy and bm25s side by side on the same paragraphs.
 
 Run by hand (pytest does not collect it):
 
-    python tests/benchmarks/bench_scale.py                      # 10k and 100k paragraphs
-    python tests/benchmarks/bench_scale.py --sizes 10000 --questions 100
+    python tests/benchmarks/bench_scale.py                         # 10k and 100k paragraphs
+    python tests/benchmarks/bench_scale.py --sizes 1000000         # about 10 minutes
+    python tests/benchmarks/bench_scale.py --sizes 10000 --no-peers --questions 100
 
-Each brief is synthetic but made of real text: seeded random articles whose paragraphs are
-sentences of tests/data/squad2-tune.json (SQuAD 2.0, CC BY-SA 4.0), with a title and a date,
-about ten paragraphs to a file. The questions are that file's questions. Every measurement of
-askbrief runs in a fresh subprocess (so peak RSS is askbrief's own), and plain rank-bm25 full
-scoring (``get_scores``) of the same question terms is timed in the same process right after,
-so the ratio between the two survives a noisy machine. The postings search is also checked
-against that oracle: the same top 20 for every question.
+The briefs are synthetic but made of real text whose vocabulary grows as a news archive's does
+(Heaps' law): articles of 4–16 paragraphs, each a run of 1–5 sentences of a SQuAD paragraph
+(tests/data/squad2-*.json, CC BY-SA 4.0), with names, numbers and rare words varied. A
+capitalised word inside a sentence is replaced, one time in three, by an invented name, a long
+word one time in ten by an invented word, and most numbers by other numbers; the invented words
+come from a Pitman–Yor process (discount 0.6), so new ones keep appearing at a falling rate, and
+the term count per size is printed. The questions are SQuAD questions.
+
+Every measurement runs in a fresh subprocess (its peak RSS is its own, from ``wait4``). The
+peers (``pip install tantivy bm25s``: benchmark only, not askbrief's dependencies) are fed
+askbrief's own analysed terms (stemmed, stopwords out) so every engine sees the same terms;
+their build time is the engine's alone, after that analysis. Up to 200k paragraphs the
+postings search is also checked against rank-bm25 (the oracle of the tests): the same top 20.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ import argparse
 import json
 import os
 import random
-import resource
+import re
 import shutil
 import statistics
 import subprocess
@@ -30,45 +38,121 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SQUAD = ROOT / "tests" / "data" / "squad2-tune.json"
+SQUAD = [ROOT / "tests" / "data" / "squad2-tune.json", ROOT / "tests" / "data" / "squad2-train.json"]
 TOP_K = 20
+ORACLE_MAX = 200_000
 
 
 # --- the synthetic brief ---------------------------------------------------------------
 
-def squad() -> tuple[list[str], list[str]]:
+def squad() -> tuple[list[list[str]], list[str]]:
+    """Every SQuAD paragraph in the repository as its sentences, and the questions."""
     from askbrief.text import sentence_spans
 
-    data = json.loads(SQUAD.read_text(encoding="utf-8"))["data"]
-    sentences, questions = [], []
-    for article in data:
-        for para in article["paragraphs"]:
-            ctx = para["context"]
-            sentences += [" ".join(ctx[s:e].split()) for s, e in sentence_spans(ctx)]
-            questions += [q["question"] for q in para["qas"]]
-    return [s for s in sentences if len(s) > 20], questions
+    paragraphs, questions = [], []
+    for path in SQUAD:
+        if not path.exists():
+            continue
+        for article in json.loads(path.read_text(encoding="utf-8"))["data"]:
+            for para in article["paragraphs"]:
+                ctx = para["context"]
+                paragraphs.append([" ".join(ctx[s:e].split()) for s, e in sentence_spans(ctx)])
+                questions += [q["question"] for q in para["qas"]]
+    return paragraphs, questions
+
+
+_SYLLABLES = ("ka lo ver ran mi sa to bel dor quin zar ul fen ha ri mon tes gal vik ost ena bra "
+              "chi pel nor wen dak im ser yu lak fro tam gi ces vo hul rin cas tro mar len").split()
+
+
+class Invented:
+    """Words drawn from a Pitman–Yor process: the k-th new word comes after about k^(1/d) draws,
+    so the vocabulary grows like n^0.6, as in real text."""
+
+    def __init__(self, rng: random.Random, capital: bool, discount: float = 0.6, theta: float = 50.0):
+        self.rng, self.capital, self.d, self.theta = rng, capital, discount, theta
+        self.words: list[str] = []
+        self.draws: list[str] = []  # a reservoir of earlier draws: picking one is rich-get-richer
+        self.n = 0
+
+    def _new(self) -> str:
+        r = self.rng
+        w = "".join(r.choice(_SYLLABLES) for _ in range(r.randint(2, 4)))
+        return w.capitalize() if self.capital else w
+
+    def draw(self) -> str:
+        k = len(self.words)
+        if not self.draws or self.rng.random() < (self.theta + self.d * k) / (self.theta + self.n):
+            w = self._new()
+            self.words.append(w)
+        else:
+            w = self.rng.choice(self.draws)
+        self.n += 1
+        if len(self.draws) < 200_000:
+            self.draws.append(w)
+        else:
+            self.draws[self.rng.randrange(len(self.draws))] = w
+        return w
+
+
+_VARY = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]{2,}\b|\b\d[\d,]*(?:\.\d+)?\b|\b[a-z]{9,}\b")
+
+
+class Writer:
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        self.names, self.rare = Invented(self.rng, True), Invented(self.rng, False)
+
+    def _vary(self, m: re.Match) -> str:
+        w, r = m.group(), self.rng.random()
+        if w[0].isupper():
+            return self.names.draw() if r < 1 / 3 else w
+        if w[0].isdigit():
+            return str(self.rng.randint(2, 10 ** self.rng.randint(1, 6))) if r < 0.7 else w
+        return self.rare.draw() if r < 0.1 else w
+
+    def paragraph(self, paragraphs: list[list[str]]) -> str:
+        sents = self.rng.choice(paragraphs)
+        k = self.rng.randint(1, min(5, len(sents)))
+        i = self.rng.randint(0, len(sents) - k)
+        return _VARY.sub(self._vary, " ".join(sents[i:i + k]))
 
 
 def make_brief(root: Path, paragraphs: int, seed: int) -> int:
-    """Write articles under root until they hold ``paragraphs`` paragraphs (titles count)."""
+    """Write articles under root until they hold ``paragraphs`` paragraphs (titles count),
+    half of them in each of two processes (each with its own stream of invented words)."""
     marker = root / ".made"
-    if marker.exists() and marker.read_text() == f"{paragraphs} {seed}":
+    if marker.exists() and marker.read_text() == f"{paragraphs} {seed} v2":
         return sum(1 for _ in root.rglob("*.txt"))
     shutil.rmtree(root, ignore_errors=True)
-    sentences, _ = squad()
-    rng = random.Random(seed)
+    parts = [(root, paragraphs // 2, seed * 10 + 1, "a"), (root, paragraphs - paragraphs // 2, seed * 10 + 2, "b")]
+    if paragraphs < 20_000:
+        files = _write_part((root, paragraphs, seed, "a"))
+    else:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            files = sum(pool.map(_write_part, parts))
+    marker.write_text(f"{paragraphs} {seed} v2")
+    return files
+
+
+def _write_part(part) -> int:
+    root, paragraphs, seed, prefix = part
+    source, _ = squad()
+    w = Writer(seed)
+    rng = w.rng
     n = files = 0
     while n < paragraphs:
         k = min(rng.randint(4, 16), paragraphs - n - 1) if paragraphs - n > 1 else 0
-        title = " ".join(rng.choice(sentences).split()[:8]).rstrip(",;:")
-        paras = [" ".join(rng.sample(sentences, rng.randint(1, 4))) for _ in range(k)]
+        title = " ".join(w.paragraph(source).split()[:8]).rstrip(",;:")
+        paras = [w.paragraph(source) for _ in range(k)]
         date = f"{rng.randint(2015, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        path = root / f"{files // 1000:03d}" / f"article_{files:06d}.txt"
+        path = root / f"{prefix}{files // 1000:04d}" / f"article_{files:07d}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"date {date}\n\n{title}\n\n" + "\n\n".join(paras) + "\n", encoding="utf-8")
         n += 1 + k
         files += 1
-    marker.write_text(f"{paragraphs} {seed}")
     return files
 
 
@@ -76,42 +160,37 @@ def make_brief(root: Path, paragraphs: int, seed: int) -> int:
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))] if values else float("nan")
 
 
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def dir_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
 
 
-def worker_build(brief: str, questions: list[str]) -> dict:
-    """Cold build, warm reload, per-question latency, then plain rank-bm25 on the same terms."""
+def worker_build(brief: str, _questions: list[str]) -> dict:
+    """``askbrief index``: a cold build, variants scan included."""
+    from askbrief.cache import refresh
+    from askbrief.variants import term_map
+
+    t = time.perf_counter()
+    report = refresh([brief], term_map=term_map)
+    return {"build_s": time.perf_counter() - t, "files": report.documents, "chunks": report.chunks}
+
+
+def worker_warm(brief: str, questions: list[str]) -> dict:
+    """Retrieval and whole questions in one warm process, and the oracle check when small."""
     from askbrief import Assistant, Settings
     from askbrief.cache import load_index
-    from askbrief.index import EMPTY, LuceneBM25
     from askbrief.retrieve import search
     from askbrief.text import tokenize
+    from askbrief.variants import term_map
 
-    try:  # what askbrief.load() does: name variants folded, the map cached with the index
-        from askbrief.variants import term_map
-    except ImportError:
-        term_map = None
-    out = {}
     t = time.perf_counter()
     index, report = load_index([brief], term_map=term_map)
-    out["build_s"] = time.perf_counter() - t
-    out["files"], out["chunks"] = report.documents, report.chunks
-    out["terms"], out["postings"] = len(index.postings.vocab), int(len(index.postings.docs))
-    out["cache_mb"] = sum(f.stat().st_size for f in Path(os.environ["ASKBRIEF_CACHE_DIR"]).rglob("*")
-                          if f.is_file()) / 2**20
-    del index
-    t = time.perf_counter()
-    index, report = load_index([brief], term_map=term_map)
-    out["reload_s"] = time.perf_counter() - t
-    out["variants"] = len(index.term_map)
-    assert report.unchanged == report.documents, report
-
+    out = {"open_s": time.perf_counter() - t, "checked": report.checked, "variants": len(index.term_map),
+           "terms": len(index.postings.vocab), "postings": int(len(index.postings.docs))}
     qterms = [[t for t in dict.fromkeys(index.map_terms(tokenize(q))) if t in index] for q in questions]
-    search(index, qterms[0], TOP_K)  # first-call imports out of the way
+    search(index, qterms[0], TOP_K)
     lat = []
     for terms in qterms:
         t = time.perf_counter()
@@ -129,148 +208,254 @@ def worker_build(brief: str, questions: list[str]) -> dict:
             continue
         lat.append((time.perf_counter() - t) * 1000)
     out["ask_ms"], out["ask_errors"] = lat, errors
-    out["rss_mb"] = rss_mb()
+    out["top"] = [[h.chunk for h in search(index, terms, TOP_K)] for terms in qterms]
+    if len(index) <= ORACLE_MAX:
+        sys.path.insert(0, str(ROOT / "tests"))
+        from bm25_oracle import oracle_of, oracle_top
 
-    t = time.perf_counter()
-    bm = LuceneBM25([toks or [EMPTY] for toks in index.tokens])
-    out["oracle_build_s"] = time.perf_counter() - t
-    lat, same = [], 0
-    import numpy as np
-
-    for terms in qterms:
-        t = time.perf_counter()
-        scores = bm.get_scores(terms)
-        lat.append((time.perf_counter() - t) * 1000)
-        if terms:
-            top = np.argsort(-scores, kind="stable")[:TOP_K]
-            want = [(int(i), float(scores[i])) for i in top if scores[i] > 0]
-        else:
-            want = []
-        same += want == [(h.chunk, h.score) for h in search(index, terms, TOP_K)]
-    out["full_ms"] = lat
-    out["oracle_same_top"] = same
-    out["rss_with_oracle_mb"] = rss_mb()
+        bm = oracle_of(index)
+        lat, same = [], 0
+        for terms in qterms:
+            t = time.perf_counter()
+            want = oracle_top(bm, terms, TOP_K) if terms else []
+            lat.append((time.perf_counter() - t) * 1000)
+            same += want == [(h.chunk, h.score) for h in search(index, terms, TOP_K)]
+        out["full_ms"], out["oracle_same_top"] = lat, same
     return out
 
 
-def worker_load(brief: str) -> dict:
-    """A fresh process that only loads the warm cache: what the one-shot command pays."""
-    t = time.perf_counter()
+def _analysed(brief: str, questions: list[str]):
+    """askbrief's own terms of every chunk and question (what the peers index and search)."""
     from askbrief.cache import load_index
+    from askbrief.text import tokenize
+    from askbrief.variants import term_map
 
-    try:
-        from askbrief.variants import term_map
-    except ImportError:
-        term_map = None
-    t1 = time.perf_counter()
-    index, report = load_index([brief], term_map=term_map)
-    t2 = time.perf_counter()
-    return {"import_s": t1 - t, "load_s": t2 - t1, "rss_mb": rss_mb(), "unchanged": report.unchanged}
+    index, _ = load_index([brief], term_map=term_map)
+    m = index.map_terms
+    t = time.perf_counter()
+    chunks = [m(tokenize(text)) for text in _texts(index)]
+    qs = [list(dict.fromkeys(m(tokenize(q)))) for q in questions]
+    return chunks, qs, time.perf_counter() - t
+
+
+def _texts(index):
+    return (c.text for c in index.brief.chunks)
+
+
+def worker_tantivy_build(brief: str, questions: list[str]) -> dict:
+    import tantivy
+
+    chunks, _, analysis_s = _analysed(brief, questions)
+    where = Path(os.environ["PEER_DIR"]) / "tantivy"
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir(parents=True)
+    t = time.perf_counter()
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("body", tokenizer_name="whitespace", index_option="freq")
+    sb.add_unsigned_field("cid", stored=True)
+    schema = sb.build()
+    ix = tantivy.Index(schema, path=str(where))
+    writer = ix.writer(heap_size=300_000_000, num_threads=2)
+    for i, toks in enumerate(chunks):
+        writer.add_document(tantivy.Document(body=" ".join(toks) or "\x01", cid=i))
+    writer.commit()
+    writer.wait_merging_threads()
+    return {"build_s": time.perf_counter() - t, "analysis_s": analysis_s, "mb": dir_mb(where)}
+
+
+def worker_tantivy_query(_brief: str, qs: list[list[str]]) -> dict:
+    """Open the index and run the questions (terms already analysed: a one-shot's work)."""
+    t0 = time.perf_counter()
+    import tantivy
+
+    ix = tantivy.Index.open(str(Path(os.environ["PEER_DIR"]) / "tantivy"))
+    searcher = ix.searcher()
+    schema = ix.schema
+    lat, top = [], []
+    for terms in qs:
+        t = time.perf_counter()
+        hits = []
+        if terms:
+            q = tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.term_query(schema, "body", w))
+                                             for w in terms])
+            hits = searcher.search(q, TOP_K).hits
+        lat.append((time.perf_counter() - t) * 1000)
+        top.append([searcher.doc(addr)["cid"][0] for _, addr in hits])
+        if len(lat) == 1:
+            first_s = time.perf_counter() - t0
+    return {"search_ms": lat[1:], "first_s": first_s, "top": top}
+
+
+def worker_bm25s_build(brief: str, questions: list[str]) -> dict:
+    import bm25s
+
+    chunks, _, analysis_s = _analysed(brief, questions)
+    where = Path(os.environ["PEER_DIR"]) / "bm25s"
+    shutil.rmtree(where, ignore_errors=True)
+    t = time.perf_counter()
+    r = bm25s.BM25(method="lucene", k1=1.2, b=0.75)
+    r.index([toks or ["\x01"] for toks in chunks], show_progress=False)
+    r.save(str(where))
+    return {"build_s": time.perf_counter() - t, "analysis_s": analysis_s, "mb": dir_mb(where)}
+
+
+def worker_bm25s_query(_brief: str, qs: list[list[str]]) -> dict:
+    t0 = time.perf_counter()
+    import bm25s
+
+    r = bm25s.BM25.load(str(Path(os.environ["PEER_DIR"]) / "bm25s"), mmap=True)
+    vocab = r.vocab_dict
+    lat = []
+    for terms in qs:
+        terms = [w for w in terms if w in vocab]
+        t = time.perf_counter()
+        if terms:
+            r.retrieve([terms], k=TOP_K, show_progress=False, n_threads=1)
+        lat.append((time.perf_counter() - t) * 1000)
+        if len(lat) == 1:
+            first_s = time.perf_counter() - t0
+    return {"search_ms": lat[1:], "first_s": first_s}
+
+
+WORKERS = {"build": worker_build, "warm": worker_warm, "tantivy_build": worker_tantivy_build,
+           "tantivy_query": worker_tantivy_query, "bm25s_build": worker_bm25s_build,
+           "bm25s_query": worker_bm25s_query}
 
 
 def child_env(cache: Path) -> dict[str, str]:
     """The environment of a measured subprocess: its own cache, history kept out of the user's
     data directory, bytecode written (as an installed askbrief has it)."""
-    env = dict(os.environ, ASKBRIEF_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT),
+    env = dict(os.environ, ASKBRIEF_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT), PEER_DIR=str(cache.parent / "peers"),
                ASKBRIEF_DATA_DIR=str(cache.parent / "data"), PYTHONPYCACHEPREFIX=str(cache.parent / "pycache"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
-def run_worker(kind: str, brief: Path, cache: Path, questions: list[str] | None = None) -> dict:
-    env = child_env(cache)
+def timed(cmd: list[str], env: dict, stdout=subprocess.DEVNULL) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS in MB, stdout) of one process, from ``wait4``."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t
+        out.seek(0)
+        err.seek(0)
+        if os.waitstatus_to_exitcode(status):
+            sys.exit(f"{' '.join(cmd[:4])} failed:\n{err.read().decode()[-3000:]}")
+        return wall, usage.ru_maxrss / 1024, out.read().decode()
+
+
+def run_worker(kind: str, brief: Path, cache: Path, payload) -> tuple[dict, float, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(questions or [], f)
+        json.dump(payload, f)
     try:
-        r = subprocess.run([sys.executable, __file__, "--worker", kind, str(brief), f.name],
-                           env=env, capture_output=True, text=True)
+        wall, rss, out = timed([sys.executable, __file__, "--worker", kind, str(brief), f.name], child_env(cache))
     finally:
         os.unlink(f.name)
-    if r.returncode:
-        sys.exit(f"worker {kind} failed:\n{r.stderr}")
-    return json.loads(r.stdout.splitlines()[-1])
-
-
-def wall(cmd: list[str], env: dict, runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - t)
-    return times
+    return json.loads(out.splitlines()[-1]), wall, rss
 
 
 # --- the report ---------------------------------------------------------------------
+
+def recall(top: list[list[int]], exact: list[list[int]], k: int) -> float:
+    pairs = [(set(t[:k]), set(e[:k])) for t, e in zip(top, exact) if e]
+    return 100 * sum(len(t & e) / len(e) for t, e in pairs) / max(len(pairs), 1)
+
 
 def bench_size(n: int, args, questions: list[str]) -> None:
     brief = args.workdir / f"brief-{n}"
     cache = args.workdir / f"cache-{n}"
     shutil.rmtree(cache, ignore_errors=True)
+    shutil.rmtree(args.workdir / "peers", ignore_errors=True)
     t = time.perf_counter()
     files = make_brief(brief, n, args.seed)
-    print(f"\n== {n:,} paragraphs: {files:,} files in {brief} (made in {time.perf_counter() - t:.1f} s)",
-          flush=True)
-    b = run_worker("build", brief, cache, questions)
-    w = run_worker("load", brief, cache)
+    print(f"\n== {n:,} paragraphs: {files:,} files in {brief} (made in {time.perf_counter() - t:.1f} s)", flush=True)
+    b, build_wall, build_rss = run_worker("build", brief, cache, [])
+    index_mb = dir_mb(cache / "index")
     env = child_env(cache)
-    one = wall([sys.executable, "-m", "askbrief", questions[0], "--corpus", str(brief)], env, args.runs)
-    s50, s95 = pct(b["search_ms"], 50), pct(b["search_ms"], 95)
-    f50, f95 = pct(b["full_ms"], 50), pct(b["full_ms"], 95)
-    a50, a95 = pct(b["ask_ms"], 50), pct(b["ask_ms"], 95)
-    print(f"chunks {b['chunks']:,}  terms {b['terms']:,}  postings {b['postings']:,}  "
-          f"name variants folded {b['variants']}  cache on disk {b['cache_mb']:.0f} MB")
-    print(f"index build (cold cache)          {b['build_s']:8.2f} s   (incl. the name-variant scan)")
-    print(f"cache load, same process          {b['reload_s']:8.3f} s")
-    print(f"cache load, fresh process         {w['load_s']:8.3f} s   (+ {w['import_s']:.3f} s imports)")
-    print(f"one-shot askbrief, warm cache     {statistics.median(one):8.3f} s   median of {args.runs} "
-          f"(min {min(one):.3f})")
-    print(f"retrieval, postings  p50/p95      {s50:8.1f} / {s95:.1f} ms   ({len(b['search_ms'])} questions)")
-    print(f"retrieval, rank-bm25 full p50/p95 {f50:8.1f} / {f95:.1f} ms   ratio p50 {s50 / f50:.3f}, "
-          f"p95 {s95 / f95:.3f}")
-    print(f"ask (retrieve + answer) p50/p95   {a50:8.1f} / {a95:.1f} ms")
-    if b["ask_errors"]:
-        print(f"  {len(b['ask_errors'])} questions failed in ask(); first: {b['ask_errors'][0][:200]}")
-    print(f"peak RSS: build+questions {b['rss_mb']:.0f} MB, warm load {w['rss_mb']:.0f} MB "
-          f"(with the rank-bm25 oracle: {b['rss_with_oracle_mb']:.0f} MB)")
-    print(f"top-{TOP_K} equal to rank-bm25 full scoring: {b['oracle_same_top']}/{len(b['full_ms'])} "
-          f"questions (oracle built in {b['oracle_build_s']:.1f} s)")
+    one = [timed([sys.executable, "-m", "askbrief", "ask", questions[0], "--corpus", str(brief), "--no-history"],
+                 env) for _ in range(args.runs)]
+    w, _, warm_rss = run_worker("warm", brief, cache, questions)
+    s50, s95 = pct(w["search_ms"], 50), pct(w["search_ms"], 95)
+    a50, a95 = pct(w["ask_ms"], 50), pct(w["ask_ms"], 95)
+    print(f"chunks {b['chunks']:,}  terms {w['terms']:,}  postings {w['postings']:,}  "
+          f"name variants folded {w['variants']}  freshness checked by: {w['checked']}")
+    rows = {"cold build (s)": [f"{build_wall:.1f}"], "build peak RSS (MB)": [f"{build_rss:.0f}"],
+            "index on disk (MB)": [f"{index_mb:.0f}"],
+            "one-shot ask, warm cache (s)": [f"{statistics.median(x[0] for x in one):.3f}"],
+            "one-shot RSS (MB)": [f"{statistics.median(x[1] for x in one):.0f}"],
+            "retrieval p50 / p95 (ms)": [f"{s50:.1f} / {s95:.1f}"],
+            "whole question p50 / p95 (ms)": [f"{a50:.1f} / {a95:.1f}"],
+            "recall@1/5/20 vs exact (%)": ["100 (exact)"]}
+    names = ["askbrief"]
+    if not args.no_peers:
+        qs = _mapped(brief, cache, questions)
+        for peer in ("tantivy", "bm25s"):
+            try:
+                __import__(peer)
+            except ImportError:
+                print(f"({peer} not installed: pip install {peer})")
+                continue
+            pb, _, p_rss = run_worker(f"{peer}_build", brief, cache, questions)
+            pq, _, p_q_rss = run_worker(f"{peer}_query", brief, cache, qs)
+            first = [run_worker(f"{peer}_query", brief, cache, qs[:1]) for _ in range(args.runs)]
+            names.append(peer)
+            rows["cold build (s)"].append(f"{pb['build_s']:.1f} (+{pb['analysis_s']:.0f} analysis)")
+            rows["build peak RSS (MB)"].append(f"{p_rss:.0f}")
+            rows["index on disk (MB)"].append(f"{pb['mb']:.0f}")
+            rows["one-shot ask, warm cache (s)"].append(f"{statistics.median(x[1] for x in first):.3f} (search only)")
+            rows["one-shot RSS (MB)"].append(f"{statistics.median(x[2] for x in first):.0f}")
+            rows["retrieval p50 / p95 (ms)"].append(f"{pct(pq['search_ms'], 50):.1f} / {pct(pq['search_ms'], 95):.1f}")
+            rows["whole question p50 / p95 (ms)"].append("–")
+            rows["recall@1/5/20 vs exact (%)"].append(
+                " / ".join(f"{recall(pq['top'], w['top'], k):.1f}" for k in (1, 5, 20)) if "top" in pq else "–")
+    print("| " + f"{n:,} paragraphs | " + " | ".join(names) + " |")
+    print("|---|" + "---:|" * len(names))
+    for label, cells in rows.items():
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    if w["ask_errors"]:
+        print(f"  {len(w['ask_errors'])} questions failed in ask(); first: {w['ask_errors'][0][:200]}")
+    print(f"index opened in {w['open_s']:.3f} s in a warm process")
+    if "full_ms" in w:
+        print(f"top-{TOP_K} equal to rank-bm25 full scoring: {w['oracle_same_top']}/{len(w['full_ms'])} questions "
+              f"(rank-bm25 p50/p95 {pct(w['full_ms'], 50):.1f} / {pct(w['full_ms'], 95):.1f} ms)")
+    sys.stdout.flush()
 
 
-def bench_startup(args) -> None:
-    from askbrief.paths import seeds_dir
-    from bench_startup import BASELINE, measure
-
-    runs = measure("Who took Gharyan?", args.runs)
-    b = statistics.median(w for w, _ in runs["baseline"])
-    o = statistics.median(w for w, _ in runs["askbrief"])
-    print(f"\n== start-up on the seeds ({seeds_dir()}), warm cache, median of {args.runs}")
-    print(f"python -c '{BASELINE[-1]}'  {b:.3f} s")
-    print(f"askbrief \"Who took Gharyan?\"                                 {o:.3f} s   ratio {o / b:.2f}")
+def _mapped(brief: Path, cache: Path, questions: list[str]) -> list[list[str]]:
+    """The questions' terms as askbrief searches them (variants folded)."""
+    code = ("import json,sys; from askbrief.cache import load_index; from askbrief.text import tokenize; "
+            "from askbrief.variants import term_map; ix,_=load_index([sys.argv[1]], term_map=term_map); "
+            "qs=json.load(open(sys.argv[2])); "
+            "print(json.dumps([list(dict.fromkeys(ix.map_terms(tokenize(q)))) for q in qs]))")
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(questions, f)
+    try:
+        _, _, out = timed([sys.executable, "-c", code, str(brief), f.name], child_env(cache))
+    finally:
+        os.unlink(f.name)
+    return json.loads(out)
 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
         kind, brief, qfile = sys.argv[2:5]
-        questions = json.loads(Path(qfile).read_text())
-        out = worker_build(brief, questions) if kind == "build" else worker_load(brief)
-        print(json.dumps(out))
+        print(json.dumps(WORKERS[kind](brief, json.loads(Path(qfile).read_text()))))
         return
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    p.add_argument("--questions", type=int, default=200, help="questions per size (from squad2-tune)")
-    p.add_argument("--runs", type=int, default=7, help="runs of each one-shot command")
+    p.add_argument("--questions", type=int, default=200, help="questions per size (SQuAD)")
+    p.add_argument("--runs", type=int, default=5, help="runs of the one-shot command")
     p.add_argument("--seed", type=int, default=6)
     p.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "askbrief-bench")
-    p.add_argument("--no-startup", action="store_true", help="skip the seeds start-up comparison")
+    p.add_argument("--no-peers", action="store_true", help="askbrief only")
     args = p.parse_args()
     sys.path.insert(0, str(ROOT))
     args.workdir.mkdir(parents=True, exist_ok=True)
     _, questions = squad()
     questions = random.Random(args.seed).sample(questions, min(args.questions, len(questions)))
     print(f"askbrief scale benchmark: python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
-          f"seed {args.seed}, top-{TOP_K}")
-    if not args.no_startup:
-        bench_startup(args)
+          f"seed {args.seed}, top-{TOP_K}, {len(questions)} questions")
     for n in args.sizes:
         bench_size(n, args, questions)
 

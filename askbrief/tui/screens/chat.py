@@ -195,13 +195,23 @@ class ChatScreen(Screen):
             self.saver.close()
 
     def refresh_history(self) -> None:
-        summaries = []
+        """The sidebar's list: the saved conversations, or those matching its filter box."""
+        summaries, matches = [], None
+        text = self.sidebar.filter_text
         if self.store is not None:
             try:
-                summaries = self.store.conversations(limit=HISTORY_LIMIT)
+                if text:
+                    hits = self.store.search(text, limit=HISTORY_LIMIT)
+                    summaries = [h.conversation for h in hits]
+                    matches = {h.conversation.id: h.parts() for h in hits}
+                else:
+                    summaries = self.store.conversations(limit=HISTORY_LIMIT)
             except HistoryError as e:
                 self.notify(safe(str(e)), title="History", severity="error", markup=False)
-        self.sidebar.show(summaries, self.conversation_id)
+        self.sidebar.show(summaries, self.conversation_id, matches)
+
+    def on_history_sidebar_filter(self, event: HistorySidebar.Filter) -> None:
+        self.refresh_history()
 
     async def on_history_sidebar_open(self, event: HistorySidebar.Open) -> None:
         await self.open_conversation(event.conversation_id)

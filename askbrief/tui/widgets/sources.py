@@ -85,7 +85,7 @@ class SourcesPane(VerticalScroll):
             if para is None:
                 text.append("(this paragraph is not in the loaded brief; the quote:)\n", style="dim italic")
                 para = c.quote
-            text.append_text(paragraph_text(para, c, None if answer.abstained else answer.answer))
+            text.append_text(paragraph_text(para, c, answer.answer or answer.highlight))
             cards.append(SourceCard(text))
         await self.mount_all(cards)
         if cards:

@@ -1,0 +1,415 @@
+"""A brief's index as a directory of plain ``.npy`` arrays, opened with ``mmap_mode="r"``.
+
+``meta.json`` names the format, the code and the content fingerprint; the arrays:
+
+- ``vocab``/``vocab_ptr``, ``post_ptr``, ``post_docs``, ``post_tf``, ``doc_len``: the postings
+  (``index.Postings``), the vocabulary sorted by UTF-8 bytes so a term is found by binary search;
+- ``spans``: per chunk its document and the integer fields of ``Chunk`` (``SPAN_FIELDS``);
+- ``text``/``text_ptr``: every document's text, UTF-8, end to end (each decodes alone);
+- ``ids``/``ids_ptr`` and ``id_order`` (the ids in byte order), ``fields``/``fields_ptr`` (the
+  other fields of each ``Document``, one JSON object each, so a reader that adds a field needs
+  no change here), ``shas`` (each text's SHA-256).
+
+Opening reads ``meta.json`` and the ``.npy`` headers; a question then touches the pages of
+its terms' postings, the lengths of the chunks they name and the texts of its top passages.
+A brief of a million paragraphs answers in the memory of a few of them. Numbers only: loaded
+with ``allow_pickle=False``, nothing in them can run code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .corpus import Brief, make_document
+from .index import Postings, Strings, byte_order
+from .models import Chunk, Document
+
+SPAN_FIELDS = ("paragraph", "part", "start", "end", "para_start", "para_end")  # after the document
+_DOC_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name not in ("id", "text"))
+_ARRAYS = {"vocab": ("u", 1), "vocab_ptr": ("i", 1), "post_ptr": ("i", 1), "post_docs": ("i", 1),
+           "post_tf": ("u", 1), "doc_len": ("i", 1), "spans": ("i", 2), "text": ("u", 1), "text_ptr": ("i", 1),
+           "ids": ("u", 1), "ids_ptr": ("i", 1), "id_order": ("i", 1), "fields": ("u", 1),
+           "fields_ptr": ("i", 1), "shas": ("u", 2)}
+
+
+class Foreign(Exception):
+    """An index made by another version of askbrief, or for other files."""
+
+
+class _Lazy(Sequence):
+    """Items made from the arrays when asked for, and kept once made (a question asks for
+    a few dozen); a pass over all of them (``__iter__``) keeps nothing: memory stays flat."""
+
+    def __init__(self, n: int):
+        self._n, self._made = n, {}
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = int(i)
+        if i < 0:
+            i += len(self)
+        item = self._made.get(i)
+        if item is None:
+            if not 0 <= i < len(self):
+                raise IndexError(i)
+            item = self._made[i] = self._make(i)
+        return item
+
+    def _make(self, i: int):
+        raise NotImplementedError
+
+
+class LazyDocuments(_Lazy):
+    """A brief's documents, from the text and field tables."""
+
+    def __init__(self, ids: Strings, fields: Strings, texts: Strings, id_order: np.ndarray):
+        super().__init__(len(ids))
+        self.ids, self._fields, self._texts, self._order = ids, fields, texts, id_order
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self._made.get(i) or self._make(i)
+
+    def _make(self, i: int) -> Document:
+        fields = json.loads(self._fields[i])
+        # JSON has no tuples: a tuple field (a reader's ``pages``) comes back as a list
+        fields = {k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
+        return Document(id=self.ids[i], text=self._texts[i], **fields)
+
+    def position(self, doc_id: str) -> int:
+        return self.ids.find(doc_id, self._order)
+
+
+class LazyChunks(_Lazy):
+    """A brief's chunks, from their spans: a million-chunk brief opens in a blink."""
+
+    def __init__(self, documents: LazyDocuments, spans: np.ndarray):
+        super().__init__(len(spans))
+        self._docs, self._spans = documents, spans
+        self.spans = spans
+
+    def _make(self, i: int) -> Chunk:
+        row = self._spans[i].tolist()
+        return _chunk(self._docs[row[0]], row)
+
+    def __iter__(self):
+        return self.range(0, len(self))
+
+    def range(self, start: int, stop: int):
+        """Chunks ``start`` to ``stop``, made one after another and kept by nobody."""
+        doc, d = None, -1
+        for i in range(start, stop, 65536):
+            for row in self._spans[i:min(stop, i + 65536)].tolist():
+                if row[0] != d:
+                    d = row[0]
+                    doc = self._docs._made.get(d) or self._docs._make(d)
+                yield _chunk(doc, row)
+
+
+def _chunk(doc: Document, row: list[int]) -> Chunk:
+    fields = dict(zip(SPAN_FIELDS, row[1:]))
+    return Chunk(doc=doc.id, text=doc.text[fields["start"]:fields["end"]], **fields)
+
+
+class CachedBrief(Brief):
+    """A brief opened from the cache: documents and chunks made when asked for, its
+    fingerprint stored (the tests hold it to ``Brief.fingerprint``)."""
+
+    report: Any = None  # what loading it did (``cache.Report``): set by the cache
+
+    def __init__(self, documents: Sequence[Document], chunks: Sequence[Chunk], fingerprint: str,
+                 warnings: list[str], sources: list[str]):
+        self.documents, self.chunks, self.warnings, self.sources = documents, chunks, warnings, sources
+        self._fingerprint = fingerprint
+        self._found: dict[str, int] = {}
+
+    def document(self, doc_id: str) -> Document:
+        i = self._found.get(doc_id)
+        if i is None:
+            i = self._found[doc_id] = self.documents.position(doc_id)
+        if i < 0:
+            raise KeyError(doc_id)
+        return self.documents[i]
+
+    def paragraph(self, doc_id: str, paragraph: int) -> str | None:
+        """A paragraph's text, found from its document's chunk spans (no pass over the brief)."""
+        d = self.documents.position(doc_id)
+        if d < 0:
+            return None
+        spans = self.chunks.spans
+        c0, c1 = np.searchsorted(spans[:, 0], [d, d + 1]).tolist()
+        col = 1 + SPAN_FIELDS.index("paragraph")
+        hit = np.flatnonzero(spans[c0:c1, col] == paragraph)
+        if not len(hit):
+            return None
+        row = dict(zip(SPAN_FIELDS, spans[c0 + int(hit[0]), 1:].tolist()))
+        return self.documents[d].text[row["para_start"]:row["para_end"]]
+
+    def paragraphs_of(self, doc_id: str) -> list[tuple[int, int, int]]:
+        """(paragraph index, start, end) of each paragraph of a document, from its chunk spans."""
+        d = self.documents.position(doc_id)
+        if d < 0:
+            return []
+        spans = self.chunks.spans
+        c0, c1 = np.searchsorted(spans[:, 0], [d, d + 1]).tolist()
+        cols = [1 + SPAN_FIELDS.index(f) for f in ("paragraph", "para_start", "para_end")]
+        found = {row[0]: (row[1], row[2]) for row in spans[c0:c1][:, cols].tolist()}
+        return sorted((n, *span) for n, span in found.items())
+
+    def paragraph_keys(self) -> list[tuple[str, int]]:
+        return list(dict.fromkeys((c.doc, c.paragraph) for c in self.chunks))
+
+    @property
+    def fingerprint(self) -> str:
+        return self._fingerprint
+
+
+def brief_fingerprint(ids: Sequence[str], shas: np.ndarray) -> str:
+    """``Brief.fingerprint`` from the stored text hashes instead of the texts."""
+    h = hashlib.sha256()
+    for doc_id, sha in zip(ids, shas):
+        h.update(doc_id.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+        h.update(sha.tobytes())
+    return h.hexdigest()[:16]
+
+
+class Stored:
+    """An index as stored or about to be: documents, chunk spans, postings, text hashes."""
+
+    def __init__(self, documents: Sequence[Document], spans: np.ndarray, postings: Postings,
+                 shas: np.ndarray, fingerprint: str | None = None):
+        self.documents, self.spans, self.postings, self.shas = documents, spans, postings, shas
+        self.chunks = len(spans)
+        self._fingerprint = fingerprint
+        self.spool = None  # the file behind the texts of a new index
+
+    @property
+    def fingerprint(self) -> str:
+        if self._fingerprint is None:
+            ids = self.documents.ids if isinstance(self.documents, LazyDocuments) else [d.id for d in self.documents]
+            self._fingerprint = brief_fingerprint(ids, self.shas)
+        return self._fingerprint
+
+    def brief(self, warnings: list[str], sources: list[str]) -> CachedBrief:
+        return CachedBrief(self.documents, LazyChunks(self.documents, self.spans), self.fingerprint,
+                           warnings, sources)
+
+    def sha_positions(self) -> dict[str, int]:
+        return {bytes(s).hex(): i for i, s in enumerate(self.shas)}
+
+    def doc_chunks(self) -> np.ndarray:
+        """Chunk offsets of the documents: document i has chunks ``[out[i], out[i+1])``."""
+        return np.searchsorted(self.spans[:, 0], np.arange(len(self.documents) + 1))
+
+
+class Builder:
+    """Collects a brief's documents in order, new or carried over from the old index, and
+    makes the new index: only new documents' terms were counted, the others' postings are
+    moved to their documents' new chunk numbers."""
+
+    def __init__(self, old: Stored | None):
+        self.old = old
+        self.ids: list[str] = []
+        self.fields: list[bytes] = []
+        self.text = tempfile.TemporaryFile()  # the texts go to disk as they come: memory stays flat
+        self.text_ptr = [0]
+        self.shas: list[bytes] = []
+        self.spans: list[np.ndarray] = []
+        self.lengths: list[np.ndarray] = []
+        self.entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.vocab: list[str] = []
+        self._lookup: dict[str, int] = {}
+        self._batch = np.empty(0, dtype=np.int64)
+        self.n = 0
+        if old is not None:
+            self._old_chunks = old.doc_chunks()
+            self._remap = np.full(old.chunks, -1, dtype=np.int32)
+
+    def vocabulary(self, batch_vocab: list[str]) -> None:
+        """The vocabulary of the next documents' term ids (one batch of ``cache._read_batch``)."""
+        old = self.old.postings.vocab if self.old is not None else None
+        ids = np.empty(len(batch_vocab), dtype=np.int64)
+        for i, t in enumerate(batch_vocab):
+            j = self._lookup.get(t)
+            if j is None:
+                j = old.find(t) if old is not None else -1
+                if j < 0:
+                    j = len(old or ()) + len(self.vocab)
+                    self.vocab.append(t)
+                self._lookup[t] = j
+            ids[i] = j
+        self._batch = ids
+
+    def add(self, doc: Document, sha: str, spans: np.ndarray, terms: np.ndarray, chunks: np.ndarray,
+            tf: np.ndarray, lengths: np.ndarray) -> None:
+        spans = spans.copy()
+        spans[:, 0] = len(self.ids)
+        self._document(doc)
+        self.shas.append(bytes.fromhex(sha))
+        self.spans.append(spans)
+        self.lengths.append(lengths)
+        self.entries.append((self._batch[terms].astype(np.int32), chunks + self.n, tf))
+        self.n += len(spans)
+
+    def reuse(self, j: int, doc_id: str, path: str, sha: str, doc: Document | None = None) -> None:
+        """Document ``j`` of the old index, under this id and path."""
+        old = self.old
+        docs = old.documents
+        d = len(self.ids)
+        if doc is None and docs.ids[j] == doc_id and json.loads(docs._fields[j]).get("path") == path:
+            self._append(doc_id, docs._fields.raw(j), docs._texts.raw(j))  # as stored: nothing decoded
+        else:
+            if doc is None:  # renamed or moved: a reader's document keeps its format and pages
+                od = docs[j]
+                doc = (make_document(doc_id, od.text, path) if od.format == "text"
+                       else dataclasses.replace(od, id=doc_id, path=path))
+            self._document(doc)
+        c0, c1 = int(self._old_chunks[j]), int(self._old_chunks[j + 1])
+        spans = np.array(old.spans[c0:c1])
+        spans[:, 0] = d
+        self._remap[c0:c1] = np.arange(self.n, self.n + c1 - c0, dtype=np.int32)
+        self.shas.append(bytes.fromhex(sha))
+        self.spans.append(spans)
+        self.lengths.append(np.array(old.postings.doc_len[c0:c1]))
+        self.n += c1 - c0
+
+    def _document(self, doc: Document) -> None:
+        fields = json.dumps({f: getattr(doc, f) for f in _DOC_FIELDS}, ensure_ascii=False)
+        self._append(doc.id, fields.encode("utf-8", "surrogatepass"), doc.text.encode("utf-8", "surrogatepass"))
+
+    def _append(self, doc_id: str, fields: bytes, text: bytes) -> None:
+        self.ids.append(doc_id)
+        self.fields.append(fields)
+        self.text_ptr.append(self.text_ptr[-1] + self.text.write(text))
+
+    def finish(self) -> Stored:
+        vocab: list[str] = self.vocab
+        ordered = True
+        if self.old is not None and (self._remap >= 0).any():
+            p = self.old.postings
+            old_terms = np.repeat(np.arange(len(p.vocab), dtype=np.int32), np.diff(p.ptr))
+            chunks = self._remap[p.docs]
+            keep = chunks >= 0
+            self.entries.append((old_terms[keep], chunks[keep], np.asarray(p.tf)[keep]))
+            ordered = False
+        if self.old is not None:
+            vocab = list(self.old.postings.vocab) + self.vocab
+        terms, chunks, tf = (_concat([e[k] for e in self.entries], dt)
+                             for k, dt in enumerate((np.int32, np.int32, np.uint16)))
+        self.entries.clear()
+        lengths = _concat(self.lengths, np.int32)
+        postings = Postings.build(vocab, terms, chunks, tf, lengths, chunk_ordered=ordered)
+        spans = _concat(self.spans, np.int32).reshape(-1, 1 + len(SPAN_FIELDS))
+        shas = np.frombuffer(b"".join(self.shas), dtype=np.uint8).reshape(-1, 32)
+        self.text.flush()
+        blob = (np.memmap(self.text, dtype=np.uint8, mode="r").view(np.ndarray) if self.text_ptr[-1]
+                else np.empty(0, dtype=np.uint8))
+        texts = Strings(blob, np.array(self.text_ptr, dtype=np.int64))
+        docs = LazyDocuments(Strings.of(self.ids), Strings.of_bytes(self.fields), texts,
+                             np.array(byte_order(self.ids), dtype=np.int32))
+        stored = Stored(docs, spans, postings, shas)
+        stored.spool = self.text
+        return stored
+
+
+def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype=dtype)
+
+
+# --- on disk ------------------------------------------------------------------------
+
+def write_stored(d: Path, stored: Stored, meta: dict) -> None:
+    """Write an index into the (new, empty) directory ``d``."""
+    docs = stored.documents
+    p = stored.postings
+    arrays = {"vocab": p.vocab.blob, "vocab_ptr": p.vocab.ptr, "post_ptr": p.ptr, "post_docs": p.docs,
+              "post_tf": p.tf, "doc_len": p.doc_len, "spans": stored.spans, "shas": stored.shas,
+              "id_order": docs._order, "text_ptr": docs._texts.ptr}
+    for name, table in (("ids", docs.ids), ("fields", docs._fields)):
+        arrays[name], arrays[f"{name}_ptr"] = table.blob, table.ptr
+    for name, arr in arrays.items():
+        _save(d / f"{name}.npy", arr)
+    _save_blob(d / "text.npy", docs._texts.blob, stored.spool)
+    meta = dict(meta, brief=stored.fingerprint, total_len=p.total_len, span_fields=list(SPAN_FIELDS),
+                doc_fields=list(_DOC_FIELDS))
+    _write_bytes(d / "meta.json", json.dumps(meta).encode())
+
+
+def _save(path: Path, arr: np.ndarray) -> None:
+    with open(path, "wb", opener=_private) as f:
+        np.save(f, np.ascontiguousarray(arr), allow_pickle=False)
+
+
+def _save_blob(path: Path, blob: np.ndarray, spool=None) -> None:
+    """A byte array (the texts: maybe a memory map of a spool file) copied a block at a time,
+    so its pages are never all resident."""
+    header = np.lib.format.header_data_from_array_1_0(np.empty(0, dtype=np.uint8))
+    header["shape"] = (len(blob),)
+    with open(path, "wb", opener=_private) as out:
+        np.lib.format.write_array_header_1_0(out, header)
+        if spool is not None:
+            spool.seek(0)
+            while block := spool.read(1 << 22):
+                out.write(block)
+        else:
+            for i in range(0, len(blob), 1 << 22):
+                out.write(blob[i:i + (1 << 22)].tobytes())
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    with open(path, "wb", opener=_private) as f:
+        f.write(data)
+
+
+def _private(path, flags):
+    return os.open(path, flags, 0o600)
+
+
+def open_stored(d: Path, expect: dict) -> Stored:
+    """The index in directory ``d``, its arrays memory-mapped; raises ``Foreign`` when it
+    was made by other code or for other files, ``ValueError`` (or an ``OSError``) when damaged."""
+    meta = json.loads((d / "meta.json").read_bytes())
+    if not isinstance(meta, dict):
+        raise ValueError("meta.json is not an index description")
+    for k, v in expect.items():
+        if meta.get(k) != v:
+            raise Foreign("made by another version of askbrief" if k != "fingerprint" else "made for other files")
+    if meta.get("span_fields") != list(SPAN_FIELDS) or meta.get("doc_fields") != list(_DOC_FIELDS):
+        raise Foreign("made by another version of askbrief")
+    a = {}
+    for name, (kind, ndim) in _ARRAYS.items():
+        arr = np.load(d / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+        if arr.dtype.kind != kind or arr.ndim != ndim:
+            raise ValueError(f"{name}: unexpected {arr.dtype} array of {arr.ndim} dimensions")
+        a[name] = arr.view(np.ndarray)  # the same mapped pages, without np.memmap's slow indexing
+    total = meta.get("total_len")
+    if not isinstance(total, int) or not isinstance(meta.get("brief"), str):
+        raise ValueError("meta.json is damaged")
+    postings = Postings(Strings(a["vocab"], a["vocab_ptr"]), a["post_ptr"], a["post_docs"], a["post_tf"],
+                        a["doc_len"], total)
+    postings.check()
+    n_docs, n = len(a["ids_ptr"]) - 1, len(a["doc_len"])
+    texts, ids, fields = (Strings(a[k], a[f"{k}_ptr"]) for k in ("text", "ids", "fields"))
+    for t in (texts, ids, fields):
+        if len(t) != n_docs or (len(t.ptr) and (t.ptr[0] != 0 or t.ptr[-1] != len(t.blob))):
+            raise ValueError("the document tables do not fit together")
+    spans = a["spans"]
+    if (spans.shape != (n, 1 + len(SPAN_FIELDS)) or a["shas"].shape != (n_docs, 32)
+            or len(a["id_order"]) != n_docs or (n and (spans[0, 0] != 0 or spans[-1, 0] != n_docs - 1))):
+        raise ValueError("the arrays do not fit together")
+    documents = LazyDocuments(ids, fields, texts, a["id_order"])
+    return Stored(documents, spans, postings, a["shas"], meta["brief"])

@@ -1,0 +1,207 @@
+"""Fit the sentence model of graded answers and add it to askbrief/answer/weights.json.
+
+``python -m training.fit_sentence``, after ``python -m training.fit``: it reads the shipped
+ranker and confidence model, and fits on top of them the model that says whether the sentence
+of the ranker's top answer holds the answer, and its threshold. When the short answer's
+confidence is under its threshold and this one is over its own, askbrief gives the sentence as
+its answer ("No short answer; the brief says: ...").
+
+Data, as arguments with defaults in the repository: the SQuAD 2.0 sample
+(``--squad``, folds are its articles) and seed question files on the bundled brief
+(``--seed-questions``: the training questions and the freely worded training questions, each
+file its own set in thirds). Every figure printed is out of fold: each fold's sentence model
+and threshold are fitted without it. The ranker under it was fitted to the SQuAD sample and
+``seeds-questions.jsonl`` (so those sets' figures are optimistic), not to
+``seeds-free-train.jsonl``, whose figures are the honest ones for questions worded freely.
+
+1. The model: logistic regression (``fit.fit_conf``) from the confidence model's features of
+   the top answer to 1 when its sentence contains a gold answer (case and spaces folded: what
+   ``askbrief eval`` counts as a useful sentence), else 0 (always 0 for unanswerable questions).
+2. The threshold: the cut that maximises, averaged over the sets, the share of answerable
+   questions given a useful answer minus the share of unanswerable questions given any answer
+   (misled), smoothed like the short answer's; kept above every off-topic training question.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from askbrief.answer import model
+from askbrief.corpus import load_brief
+from askbrief.evaluate import folded, read_questions, squad_brief
+from askbrief.index import build_index
+from askbrief.models import Settings
+from askbrief.variants import term_map
+
+from . import fit
+
+SEEDS_Q = (fit.ROOT / "tests" / "data" / "seeds-questions.jsonl",
+           fit.ROOT / "tests" / "data" / "seeds-free-train.jsonl")
+
+
+@dataclass
+class Row:
+    """One question under the shipped ranker: what askbrief would answer, and whether the
+    answer's sentence holds a gold answer."""
+
+    item: fit.Item
+    set: str
+    x: np.ndarray  # the confidence features of the top answer (zeros: no candidate)
+    conf: float  # the short answer's confidence
+    f1: float  # of the short answer
+    holds: bool
+    sconf: float = 0.0  # out of fold
+    sentence: bool = False  # given as a sentence answer, out of fold
+
+    @property
+    def short(self) -> bool:
+        return self.conf >= SHIPPED.threshold and self.conf > 0.0
+
+    @property
+    def useful(self) -> bool:
+        return (self.short and (self.f1 >= 0.5 or self.holds)) or (self.sentence and self.holds)
+
+    @property
+    def misled(self) -> bool:
+        return self.short or self.sentence
+
+
+SHIPPED: model.Model  # the ranker and confidence model the sentence model is fitted on (main)
+
+
+def load_rows(squad: Path, seed_questions: Sequence[Path], seed_brief: Path) -> list[Row]:
+    settings = Settings()
+    qs = read_questions(squad)
+    brief = squad_brief(qs)
+    index = build_index(brief, term_map=term_map(brief))
+    groups = [("squad", fit._items(lambda c: sorted(c.gold)[0][0] if c.gold else "?", qs.cases, index, settings))]
+    sbrief = load_brief([seed_brief])
+    sindex = build_index(sbrief, term_map=term_map(sbrief))
+    for path in seed_questions:
+        name = path.stem
+        cases = [c for c in read_questions(path).cases if len(c.asked) == 1]
+        fold = {c.id: f"{name}-{i % fit.SEED_FOLDS + 1}" for i, c in enumerate(cases)}
+        groups.append((name, fit._items(lambda c: fold[c.id], cases, sindex, settings)))
+    rows = []
+    for set_name, items in groups:
+        for it in items:
+            r = model.rank(it.ex, SHIPPED.rank)
+            if r is None:
+                rows.append(Row(it, set_name, np.zeros(len(model.CONF_FEATURES)), 0.0, 0.0, False))
+                continue
+            top = r.best[r.order[0]]
+            sentence = folded(it.ex.candidates[top].sentence.text)
+            holds = any(g and g in sentence for g in map(folded, it.answers))
+            rows.append(Row(it, set_name, r.conf_x, SHIPPED.confidence(r.conf_x), float(it.f1[top]), holds))
+    return rows
+
+
+def sentence_confidences(X: np.ndarray, u: np.ndarray) -> np.ndarray:
+    return np.array([model.sentence_confidence(u, x) if np.abs(x).sum() > 0 else 0.0 for x in X])
+
+
+def best_sentence_threshold(rows: Sequence[Row], sconf: np.ndarray, window: int = fit.SMOOTH) -> float:
+    """The cut maximising mean-over-sets (useful share of answerable - misled share of
+    unanswerable), for questions without a short answer; the curve smoothed first."""
+    cuts = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    sets = np.array([r.set for r in rows])
+    answerable = np.array([bool(r.item.answers) for r in rows])
+    short = np.array([r.short for r in rows])
+    short_useful = np.array([r.short and (r.f1 >= 0.5 or r.holds) for r in rows])
+    holds = np.array([r.holds for r in rows])
+    curve = []
+    for t in cuts:
+        given = short | (sconf >= t)
+        useful = short_useful | (~short & given & holds)
+        curve.append(np.mean([useful[(sets == n) & answerable].mean() - given[(sets == n) & ~answerable].mean()
+                              for n in np.unique(sets)]))
+    curve = np.array(curve)
+    smooth = np.array([curve[max(0, k - window):k + window + 1].mean() for k in range(len(cuts))])
+    return float(cuts[int(np.argmax(smooth))])
+
+
+def fit_sentence(rows: Sequence[Row]) -> tuple[np.ndarray, float]:
+    X = np.array([r.x for r in rows])
+    u = fit.fit_conf(X, np.array([float(r.holds) for r in rows]))
+    t = best_sentence_threshold(rows, sentence_confidences(X, u))
+    off = [r for r in rows if r.item.off_topic]
+    if off:  # an off-topic question is never given a sentence either
+        t = max(t, round(float(sentence_confidences(np.array([r.x for r in off]), u).max()) + 0.01, 2))
+    return u, t
+
+
+def cross_validate(rows: list[Row], log) -> None:
+    """Fills each row's out-of-fold sentence confidence and grade."""
+    for k in sorted({r.item.fold for r in rows}):
+        train = [r for r in rows if r.item.fold != k]
+        held = [r for r in rows if r.item.fold == k]
+        u, t = fit_sentence(train)
+        for r, c in zip(held, sentence_confidences(np.array([r.x for r in held]), u)):
+            r.sconf, r.sentence = float(c), bool(not r.short and c >= t)
+        log(f"fold {k}: {len(held)} questions, sentence threshold {t:.2f}")
+
+
+def metrics(rows: Sequence[Row]) -> dict[str, float]:
+    has = [r for r in rows if r.item.answers]
+    no = [r for r in rows if not r.item.answers]
+    pct = lambda xs: round(100.0 * sum(xs) / len(xs), 1) if xs else float("nan")  # noqa: E731
+    return {"n": len(rows), "useful": pct([r.useful for r in has]), "misled": pct([r.misled for r in no]),
+            "short": pct([r.short for r in rows]), "sentence": pct([r.sentence for r in rows]),
+            "sentence_holds": pct([r.holds for r in rows if r.sentence])}
+
+
+def report(rows: Sequence[Row]) -> str:
+    cols = ["n", "useful", "misled", "short", "sentence", "sentence_holds"]
+    lines = ["| set | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+    for name in sorted({r.set for r in rows}):
+        m = metrics([r for r in rows if r.set == name])
+        lines.append(f"| {name} | " + " | ".join(str(m[c]) for c in cols) + " |")
+    return ("Graded answers, out of fold (useful: % of answerable questions; misled: % of "
+            "unanswerable ones; short/sentence: % of all questions given that grade; sentence_holds: "
+            "% of sentence answers whose sentence holds a gold answer):\n\n" + "\n".join(lines))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m training.fit_sentence", description=__doc__.split("\n")[0])
+    p.add_argument("--squad", type=Path, default=fit.SQUAD, help="SQuAD 2.0 questions (default: %(default)s)")
+    p.add_argument("--seed-questions", type=Path, nargs="+", default=list(SEEDS_Q),
+                   help="JSONL question files on --seed-brief, one set each (default: %(default)s)")
+    p.add_argument("--seed-brief", type=Path, default=fit.SEEDS, help="their brief (default: %(default)s)")
+    p.add_argument("--weights", type=Path, default=model.WEIGHTS_PATH,
+                   help="the weights to add the sentence model to, in place (default: %(default)s)")
+    p.add_argument("--report", metavar="FILE", help="also write the cross-validation report here")
+    args = p.parse_args(argv)
+    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    global SHIPPED
+    data = json.loads(args.weights.read_text(encoding="utf-8"))
+    SHIPPED = model.Model.from_json(data)
+    t0 = time.perf_counter()
+    rows = load_rows(args.squad, args.seed_questions, args.seed_brief)
+    log(f"{len(rows)} questions ({time.perf_counter() - t0:.1f} s)")
+    cross_validate(rows, log)
+    u, t = fit_sentence(rows)
+    shipped = SHIPPED
+    shipped.sent, shipped.sentence_threshold = u, t
+    shipped.meta["sentence"] = {"trained_on": [args.squad.name] + [q.name for q in args.seed_questions],
+                                "cv": {name: metrics([r for r in rows if r.set == name])
+                                       for name in sorted({r.set for r in rows})},
+                                "command": "python -m training.fit_sentence"}
+    args.weights.write_text(json.dumps(shipped.to_json(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    text = report(rows)
+    print(text)
+    if args.report:
+        Path(args.report).write_text(text + "\n", encoding="utf-8")
+    log(f"wrote {args.weights} (sentence threshold {t:.2f}) in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
