@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from .corpus import Brief, load_brief
@@ -85,13 +85,15 @@ def check_question(question: str) -> str:
 
 
 def load(paths: Sequence[str | os.PathLike[str]] | None = None, settings: Settings | None = None,
-         use_cache: bool = True, follow_links: bool = False) -> Assistant:
+         use_cache: bool = True, follow_links: bool = False,
+         progress: Callable[[int, int, int], None] | None = None) -> Assistant:
     """Load a brief (files and folders; default: $ASKBRIEF_CORPUS or the bundled seeds).
 
     With ``use_cache`` the index is kept in the cache directory and only files that changed
     are read again; problems with the cache are warnings in ``assistant.brief.warnings``.
     Links that lead out of the corpus folders are skipped (a warning names each) unless
-    ``follow_links``."""
+    ``follow_links``. ``progress(files done, files, chunks)`` is called while files are read
+    (a progress bar)."""
     sources = corpus_paths(paths)
     if not use_cache:
         return Assistant(load_brief(sources, follow_links), settings)
@@ -99,5 +101,5 @@ def load(paths: Sequence[str | os.PathLike[str]] | None = None, settings: Settin
     from .variants import term_map
 
     # the variants map is cached with the index
-    index, _ = load_index(sources, term_map=term_map, follow_links=follow_links)
+    index, _ = load_index(sources, term_map=term_map, follow_links=follow_links, progress=progress)
     return Assistant(index.brief, settings, index=index)

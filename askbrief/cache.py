@@ -44,8 +44,8 @@ from typing import NamedTuple
 import numpy as np
 
 from . import store as S
-from .corpus import Brief, chunk_document, corpus_folders, discover, leads_out, read_document
-from .errors import CorpusError
+from .corpus import (Brief, chunk_document, corpus_folders, discover, leads_out, no_documents,
+                     read_document)
 from .index import Index, count_terms
 from .parallel import pmap
 from .text import tokenize
@@ -54,10 +54,13 @@ FORMAT = 2
 STAT_FILES_MAX = 5000  # briefs with more files: folder mtimes only on each question
 PARALLEL_MIN = 256  # files to read before a second process is worth its start-up
 BATCH = 64
-_CODE_FILES = ("text.py", "corpus.py", "index.py", "store.py", "cache.py")
+_CODE_FILES = ("text.py", "corpus.py", "index.py", "store.py", "cache.py", "readers/__init__.py",
+               "readers/pdf.py", "readers/html.py", "readers/docx.py", "readers/epub.py", "readers/eml.py",
+               "readers/markdown.py", "readers/rst.py")
 _TMP_MAX_AGE = 3600.0
 
 TermMap = Mapping[str, str] | Callable[[Brief], Mapping[str, str]]
+Progress = Callable[[int, int, int], None]  # (files done, files, chunks so far)
 
 
 class CacheDamaged(Exception):
@@ -172,7 +175,7 @@ def _strs(obj) -> bool:
 # --- public -----------------------------------------------------------------------
 
 def load_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = None,
-               follow_links: bool = False) -> tuple[Index, Report]:
+               follow_links: bool = False, progress: Progress | None = None) -> tuple[Index, Report]:
     """The index of the brief at ``sources``, from the cache where the files are unchanged.
 
     ``term_map`` folds raw terms when they are looked up: a mapping, or a function of the
@@ -180,18 +183,26 @@ def load_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = 
     the brief changed, its result is cached with the index. Warnings (skipped files, a cache
     rebuilt or not writable) are in ``Report.warnings`` and ``index.brief.warnings``.
     ``follow_links`` reads links that lead out of the corpus folders (``corpus.discover``).
+    ``progress(files done, files, chunks)`` is called as files are read, when they are.
     """
-    return _load(sources, term_map, follow_links, full_check=False)
+    return _load(sources, term_map, follow_links, full_check=False, progress=progress)
 
 
 def refresh(sources: Sequence[str | os.PathLike], term_map: TermMap | None = None,
-            follow_links: bool = False) -> Report:
+            follow_links: bool = False, progress: Progress | None = None) -> Report:
     """Build or bring up to date the cached index of a brief (``askbrief index``): every
     file's size and mtime are checked, whatever the brief's size."""
-    return _load(sources, term_map, follow_links, full_check=True)[1]
+    return refresh_index(sources, term_map, follow_links, progress)[1]
 
 
-def _load(sources, term_map, follow_links: bool, full_check: bool) -> tuple[Index, Report]:
+def refresh_index(sources: Sequence[str | os.PathLike], term_map: TermMap | None = None,
+                  follow_links: bool = False, progress: Progress | None = None) -> tuple[Index, Report]:
+    """``refresh``, and the index it made (what ``askbrief index`` counts formats in)."""
+    return _load(sources, term_map, follow_links, full_check=True, progress=progress)
+
+
+def _load(sources, term_map, follow_links: bool, full_check: bool,
+          progress: Progress | None = None) -> tuple[Index, Report]:
     sources = [str(s) for s in sources]
     report = Report()
     store = _Store.open(report)
@@ -221,14 +232,14 @@ def _load(sources, term_map, follow_links: bool, full_check: bool) -> tuple[Inde
         files, walk_warnings = discover(sources, follow_links)
         report.warnings[:0] = walk_warnings
         entries = _stat_all(files, report.warnings)
-        stored, entries = _assemble(entries, prev, opened, report.warnings)
+        stored, entries = _assemble(entries, prev, opened, report.warnings, progress)
         fp = _fingerprint(entries)
         _count(report, prev, entries)
         if opened is not None and fp == summary.fingerprint:  # touched, not changed
             stored = opened
     report.documents, report.chunks = len(stored.documents), stored.chunks
     if not report.documents:
-        raise CorpusError(f"no readable .txt or .md files with text in {', '.join(sources)}")
+        raise no_documents(sources, report.warnings)
     if store and not fresh:
         ok = True
         if stored is not opened:
@@ -243,6 +254,7 @@ def _load(sources, term_map, follow_links: bool, full_check: bool) -> tuple[Inde
                 store.collect()
 
     brief = stored.brief(report.warnings, sources)
+    brief.report = report  # what loading it did: files read, skipped (the CLI's summary line)
     mapping, fn_key = None, None
     if callable(term_map):
         fn_key = _function_key(term_map)
@@ -382,7 +394,7 @@ def _read_all(files: list[tuple[str, str]], known: frozenset):
 
 
 def _assemble(entries: list[_Entry], prev: list[_Entry] | None, old: S.Stored | None,
-              warnings: list[str]) -> tuple[S.Stored, list[_Entry]]:
+              warnings: list[str], progress: Progress | None = None) -> tuple[S.Stored, list[_Entry]]:
     """The index of the files, reusing the old one's documents where size and mtime, or
     failing that the content hash, are unchanged: only new text is read or tokenized."""
     seen = {e.path: e for e in prev} if prev else {}
@@ -401,13 +413,22 @@ def _assemble(entries: list[_Entry], prev: list[_Entry] | None, old: S.Stored | 
     results = _read_all(to_read, frozenset(by_sha))
     batch_vocab, batch = [], iter(())
     out: list[_Entry] = []
-    for e, p in plan:
+    chunk_count = 0
+    old_chunks = old.doc_chunks() if old is not None and progress is not None else None
+
+    def _old_chunks(j: int) -> int:  # how many chunks the old index's document j has
+        return int(old_chunks[j + 1] - old_chunks[j]) if old_chunks is not None else 0
+
+    for done, (e, p) in enumerate(plan):
+        if progress is not None:
+            progress(done, len(plan), chunk_count)
         if p is not None:  # known file: its text (if any) is in the old index
             warnings.extend(p.warnings)
             if p.sha is None:
                 out.append(e._replace(warnings=p.warnings))
                 continue
             builder.reuse(by_sha[p.sha], e.id, e.path, p.sha)
+            chunk_count += _old_chunks(by_sha[p.sha])
             out.append(e._replace(sha=p.sha, warnings=p.warnings))
             continue
         item = next(batch, None)
@@ -423,9 +444,13 @@ def _assemble(entries: list[_Entry], prev: list[_Entry] | None, old: S.Stored | 
             continue
         if chunked is None:  # the same text as an old document: reuse its chunks and terms
             builder.reuse(by_sha[sha], e.id, e.path, sha, doc)
+            chunk_count += _old_chunks(by_sha[sha])
         else:
             builder.add(doc, sha, *chunked)
+            chunk_count += len(chunked[0])
         out.append(e._replace(sha=sha, warnings=tuple(text_warnings)))
+    if progress is not None:
+        progress(len(plan), len(plan), chunk_count)
     return builder.finish(), out
 
 

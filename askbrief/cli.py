@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import AskbriefError, UsageError, internal_error, show_tracebacks
 
-COMMANDS = ("ask", "chat", "completion", "eval", "history", "index", "paths")
+COMMANDS = ("ask", "chat", "completion", "eval", "history", "index", "paths", "show")
 SHELLS = ("bash", "zsh", "fish")
 # what a shell completes for an argument that names a file (read by tools/gen_completions.py)
 FILE = {"bash": "_shtab_compgen_files", "zsh": "_files", "tcsh": "f", "fish": "file"}
@@ -76,8 +76,8 @@ def _file(action: argparse.Action) -> argparse.Action:
 
 def _add_corpus(p: argparse.ArgumentParser) -> None:
     _file(p.add_argument("--corpus", action="append", metavar="PATH",
-                         help="a file or folder of .txt/.md files (repeatable; default: $ASKBRIEF_CORPUS, "
-                              "the config file's corpus, or the bundled brief)"))
+                         help="a file or folder of documents: text, Markdown, PDF, HTML, Word, EPUB, e-mail "
+                              "(repeatable; default: $ASKBRIEF_CORPUS, the config file's corpus, or the bundled brief)"))
     p.add_argument("--follow-links", action="store_true",
                    help="also read symbolic links that lead out of the corpus folders (skipped by default)")
 
@@ -149,10 +149,32 @@ def load_assistant(args, config=None):
     import askbrief
 
     config = config or _config()
-    assistant = askbrief.load(_corpus(args, config), settings=_settings(args, config),
-                              follow_links=args.follow_links)
-    warn_all(assistant.brief.warnings)
+    bar = _Progress(0, unit="files")
+    try:
+        assistant = askbrief.load(_corpus(args, config), settings=_settings(args, config),
+                                  follow_links=args.follow_links, progress=bar.files)
+    finally:
+        bar.close()
+    report = getattr(assistant.brief, "report", None)  # set when the brief came from the cache
+    fresh = report is None or bool(report.new or report.updated or report.removed)
+    from .corpus import UNSUPPORTED
+
+    # a folder's files of other types are named when the brief is read, not on every question
+    warn_all([w for w in assistant.brief.warnings if fresh or not w.endswith(f": {UNSUPPORTED}")])
+    if report is not None and fresh and sys.stderr and sys.stderr.isatty():
+        from .corpus import read_summary
+
+        counts, skipped = read_summary(assistant.brief.documents, assistant.brief.warnings)
+        err(f"read {_counts_text(counts)}" + (f"; skipped {len(skipped)}" if skipped else ""))
     return assistant
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    total = sum(counts.values())
+    parts = ", ".join(f"{n} {fmt}" for fmt, n in counts.items())
+    from .render import plural
+
+    return f"{total} {plural(total, 'file')} ({parts})"
 
 
 # --- ask ---------------------------------------------------------------------------
@@ -408,32 +430,109 @@ def _add_index(sub) -> None:
     _add_corpus(p)
     p.add_argument("--show-variants", action="store_true",
                    help="also list the spellings of one name found in the brief (Haftar/Hifter)")
+    p.add_argument("--json", action="store_true", help="print the report as one JSON object")
     p.set_defaults(func=cmd_index)
 
 
 def cmd_index(args) -> int:
-    """Build or refresh the index and say what changed."""
-    from . import corpus_paths
-    from .cache import refresh
-    from .render import plural, safe
-    from .variants import term_map
+    """Build or refresh the index and say what changed, what was read and what was skipped."""
+    import json
 
-    sources = corpus_paths(_corpus(args, _config()))
-    report = refresh(sources, term_map=term_map,  # as askbrief.load() does
-                     follow_links=args.follow_links)
-    warn_all(report.warnings)
+    from . import corpus_paths
+    from .cache import refresh_index
+    from .corpus import read_summary
+    from .render import plural, safe
+    from .variants import groups_of, term_map
+
+    bar = _Progress(0, unit="files")
+    try:
+        index, report = refresh_index(corpus_paths(_corpus(args, _config())),
+                                      term_map=term_map,  # as askbrief.load() does
+                                      follow_links=args.follow_links, progress=bar.files)
+    finally:
+        bar.close()
+    counts, skipped = read_summary(index.brief.documents, report.warnings)
+    skipped_paths = {path for path, _ in skipped}
+    others = [w for w in report.warnings if not any(w.startswith(f"skipped {p}: ") for p in skipped_paths)]
+    groups = groups_of(index.brief) if args.show_variants else None
+    if args.json:
+        out = {"files": {"new": report.new, "updated": report.updated, "unchanged": report.unchanged,
+                         "removed": report.removed},
+               "documents": report.documents, "chunks": report.chunks, "formats": counts,
+               "skipped": [{"path": p, "reason": r} for p, r in skipped], "warnings": others,
+               "cache": str(report.cache) if report.cache else None}
+        if groups is not None:
+            out["variants"] = groups
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return 0
+    warn_all(others)
     print(f"files: {report.new} new, {report.updated} updated, {report.unchanged} unchanged, "
           f"{report.removed} removed")
     print(f"documents: {report.documents}, chunks: {report.chunks}")
     print(f"cache: {safe(str(report.cache)) if report.cache else 'not written'}")
-    if getattr(args, "show_variants", False):
-        from .corpus import load_brief
-        from .variants import groups_of
-
-        groups = groups_of(load_brief(sources, args.follow_links))
+    print(f"read: {_counts_text(counts)}")
+    if skipped:
+        print(f"skipped: {len(skipped)} {plural(len(skipped), 'file')}")
+        for path, reason in skipped:
+            print(f"  {safe(path)}: {safe(reason)}")
+    if groups is not None:
         print(f"name variants: {len(groups)} {plural(len(groups), 'group')}")
         for g in groups:
             print("  " + " / ".join(safe(w) for w in g))
+    return 0
+
+
+# --- show --------------------------------------------------------------------------
+
+def _add_show(sub) -> None:
+    p = sub.add_parser("show", help="print a document's text as askbrief read it, or one paragraph",
+                       description="Print the text askbrief extracted from a document (what every quote "
+                                   "is taken from), paragraph by paragraph, or one paragraph: "
+                                   "askbrief show report.pdf ¶4")
+    p.add_argument("doc", metavar="DOC", help="the document as a citation names it (report.pdf or report), "
+                                               "or its file path")
+    p.add_argument("paragraph", nargs="?", metavar="¶N", help="only this paragraph (¶4 or 4)")
+    p.add_argument("--json", action="store_true", help="print the document (or paragraph) as JSON")
+    _add_corpus(p)
+    p.set_defaults(func=cmd_show)
+
+
+def cmd_show(args) -> int:
+    """Print a document's extracted text, or one of its paragraphs."""
+    import json
+
+    from .corpus import find_document
+    from .render import safe
+
+    number = None
+    if args.paragraph is not None:
+        raw = args.paragraph.lstrip("¶")
+        if not raw.isdigit():
+            raise UsageError(f"not a paragraph number: {args.paragraph} (write ¶4 or 4)")
+        number = int(raw)
+    import askbrief
+
+    # other files' warnings are not this command's
+    brief = askbrief.load(_corpus(args, _config()), follow_links=args.follow_links).brief
+    doc = find_document(brief, args.doc)
+    paras = brief.paragraphs_of(doc.id)
+    if number is not None:
+        if number >= len(paras):
+            raise UsageError(f"{args.doc} has paragraphs ¶0 to ¶{len(paras) - 1}, not ¶{number}")
+        paras = [paras[number]]
+    rows = [{"paragraph": n, "page": doc.page_at(s), "start": s, "end": e, "text": doc.text[s:e]}
+            for n, s, e in paras]
+    if args.json:
+        head = {"doc": doc.id, "path": doc.path, "format": doc.format, "title": doc.title, "date": doc.date,
+                "pages": len(doc.pages) or None}
+        print(json.dumps({**head, "paragraphs": rows}, ensure_ascii=False, indent=1))
+        return 0
+    pages = f", {len(doc.pages)} pages" if doc.pages else ""
+    print(" · ".join(x for x in (safe(doc.path), safe(doc.title), doc.date or "", f"{doc.format}{pages}") if x))
+    for row in rows:
+        where = f"¶{row['paragraph']}" + (f" p. {row['page']}" if row["page"] else "")
+        print(f"\n{where}")
+        print("\n".join(safe(line) for line in row["text"].split("\n")))
     return 0
 
 
@@ -441,6 +540,7 @@ def cmd_index(args) -> int:
 
 def _add_paths(sub) -> None:
     p = sub.add_parser("paths", help="show where askbrief keeps its files")
+    p.add_argument("--json", action="store_true", help="print them as one JSON object")
     p.set_defaults(func=cmd_paths)
 
 
@@ -449,6 +549,14 @@ def cmd_paths(args) -> int:
     from . import paths
 
     config = paths.config_path()
+    if args.json:
+        import json
+
+        print(json.dumps({"config": paths.fs_text(str(config)),
+                          "history": paths.fs_text(str(paths.history_path(create=False))),
+                          "cache": paths.fs_text(str(paths.cache_dir(create=False))),
+                          "seeds": paths.fs_text(str(paths.seeds_dir()))}, ensure_ascii=False))
+        return 0
     print(f"config:  {paths.fs_text(str(config))}{'' if config.is_file() else ' (not present)'}")
     print(f"history: {paths.fs_text(str(paths.history_path(create=False)))}")
     print(f"cache:   {paths.fs_text(str(paths.cache_dir(create=False)))}")
@@ -506,25 +614,32 @@ def _add_eval(sub) -> None:
 
 
 class _Progress:
-    """A one-line progress bar on stderr, shown only on a terminal and once a run takes a while."""
+    """A one-line progress bar on stderr, shown only on a terminal and once a run takes a while
+    (plain ANSI: Rich would cost the one-shot path its import)."""
 
-    def __init__(self, total: int, delay: float = 0.5):
+    def __init__(self, total: int, delay: float = 0.5, unit: str = "questions"):
         import time
 
         self.clock = time.monotonic
-        self.total, self.delay = total, delay
-        self.enabled = total > 1 and sys.stderr is not None and sys.stderr.isatty()
-        self.start = self.last = self.clock()
+        self.total, self.delay, self.unit = total, delay, unit
+        self.enabled = sys.stderr is not None and sys.stderr.isatty()
+        self.start, self.last = self.clock(), float("-inf")
         self.width = 0
 
-    def update(self, done: int) -> None:
+    def files(self, done: int, total: int, chunks: int) -> None:
+        """The callback of ``askbrief.load``: files read so far, and the chunks they made."""
+        self.total = total
+        self.update(done, f", {chunks:,} chunks")
+
+    def update(self, done: int, extra: str = "") -> None:
         now = self.clock()
-        if not self.enabled or now - self.start < self.delay or (now - self.last < 0.1 and done < self.total):
+        if not self.enabled or self.total <= 1 or now - self.start < self.delay or \
+                (now - self.last < 0.1 and done < self.total):
             return
         self.last = now
         bar = "#" * (30 * done // self.total)
         left = (self.total - done) * (now - self.start) / max(done, 1)
-        line = f"\r  [{bar:.<30}] {done}/{self.total} questions, {left:.0f} s left "
+        line = f"\r  [{bar:.<30}] {done}/{self.total} {self.unit}{extra}, {left:.0f} s left "
         self.width = max(self.width, len(line))
         sys.stderr.write(line)
         sys.stderr.flush()
@@ -650,7 +765,7 @@ def cmd_chat(args) -> int:
 
 # --- main --------------------------------------------------------------------------
 
-_ADDERS = {"ask": _add_ask, "paths": _add_paths, "index": _add_index, "eval": _add_eval,
+_ADDERS = {"ask": _add_ask, "paths": _add_paths, "index": _add_index, "show": _add_show, "eval": _add_eval,
            "history": _add_history, "chat": _add_chat, "completion": _add_completion}
 
 

@@ -1,8 +1,14 @@
 """Files -> documents -> paragraph chunks.
 
+A document's text is the file's text (plain text) or what its format's reader extracted
+(``readers``: PDF, HTML, Word, ...); that text is what the cache stores and quotes come from.
 A paragraph is a block of non-blank lines (hard-wrapped lines belong together); its span
-in the document text is exact, so every quote can be traced back to the file. A very long
+in the document text is exact, so every quote can be traced back to it. A very long
 paragraph is cut at sentence boundaries into parts that share its paragraph index.
+
+A document's id is its path relative to the corpus folder it was found under, without the
+suffix; when two files would share an id, each keeps its suffix, and when that is not enough
+(the same relative path under two corpus folders), the folder's name comes first.
 """
 
 from __future__ import annotations
@@ -17,13 +23,14 @@ from pathlib import Path
 
 from .errors import CorpusError, UsageError
 from .models import Chunk, Document
+from .readers import SUFFIXES, Unreadable, date_line, decode, format_of
 from .text import sentence_spans
 
-SUFFIXES = (".txt", ".md")
 MAX_CHUNK_CHARS = 1500
-MAX_FILE_BYTES = 8 * 1024 * 1024  # read at most this much of one file: memory stays bounded
-_DATE_RE = re.compile(r"\A\s*date (\d{4}-\d{2}-\d{2})\s+")
-_PARA_RE = re.compile(r"\S(?:.*\S)?(?:\n[ \t\r\f\v]*\S(?:.*\S)?)*")
+MAX_FILE_BYTES = 8 * 1024 * 1024  # read at most this much of one text file: memory stays bounded
+MAX_PACKED_BYTES = 128 * 1024 * 1024  # PDF, Word, EPUB: read whole (half a PDF is no PDF) up to this
+# lines ending in spaces (a Markdown hard line break) still belong to their paragraph
+_PARA_RE = re.compile(r"\S(?:.*\S)?(?:[ \t\r\f\v]*\n[ \t\r\f\v]*\S(?:.*\S)?)*")
 _TEXT_RE = re.compile(r"\S")
 _TITLE_MAX = 120
 
@@ -51,6 +58,10 @@ class Brief:
         is where its quote is checked and shown."""
         span = self._paragraph_spans().get((doc_id, paragraph))
         return None if span is None else self._docs[doc_id].text[span[0]:span[1]]
+
+    def paragraphs_of(self, doc_id: str) -> list[tuple[int, int, int]]:
+        """(paragraph index, start, end) of each paragraph of a document, in order."""
+        return sorted((n, *span) for (d, n), span in self._paragraph_spans().items() if d == doc_id)
 
     def paragraph_keys(self) -> list[tuple[str, int]]:
         """(document id, paragraph index) of every paragraph, in the brief's order."""
@@ -87,19 +98,19 @@ def make_title(text: str, fallback: str) -> str:
 
 
 def make_document(doc_id: str, text: str, path: str = "") -> Document:
-    """A document from decoded text: the date prefix read, the title found."""
+    """A document from decoded plain text: the date line read, the title found."""
     text = text.lstrip("\ufeff")
-    m = _DATE_RE.match(text)
-    date = m.group(1) if m else None
-    body = text[m.end():] if m else text
+    found = date_line(text)
+    date, body = (found[0], text[:found[1]] + text[found[2]:]) if found else (None, text)
     return Document(id=doc_id, title=make_title(body, doc_id), date=date, path=path, text=text)
 
 
-def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of the paragraphs of a document text (the date prefix is not one)."""
-    m = _DATE_RE.match(text)
-    offset = m.end() if m else 0
-    return [(p.start(), p.end()) for p in _PARA_RE.finditer(text, offset)]
+def paragraph_spans(text: str, dated: bool = True) -> list[tuple[int, int]]:
+    """Spans of the paragraphs of a document text (with ``dated``, the date line is not one:
+    plain text; a reader's text has its date in the document)."""
+    found = date_line(text) if dated else None
+    cuts = [(0, found[1]), (found[2], len(text))] if found else [(0, len(text))]
+    return [(p.start(), p.end()) for s, e in cuts for p in _PARA_RE.finditer(text, s, e)]
 
 
 def chunk_document(doc: Document, paragraphs: Sequence[tuple[int, int]] | None = None) -> list[Chunk]:
@@ -108,7 +119,7 @@ def chunk_document(doc: Document, paragraphs: Sequence[tuple[int, int]] | None =
     ``paragraphs``: the paragraphs' spans when the caller knows them (a SQuAD file's contexts,
     where a context holding a blank line is still one paragraph); by default they are found
     by blank lines. Paragraph i is the i-th span; one with no text has no chunk."""
-    spans = paragraph_spans(doc.text) if paragraphs is None else paragraphs
+    spans = paragraph_spans(doc.text, doc.format == "text") if paragraphs is None else paragraphs
     chunks = []
     for index, (ps, pe) in enumerate(spans):
         if not _TEXT_RE.search(doc.text, ps, pe):
@@ -156,20 +167,6 @@ def build_brief(documents: list[Document], warnings: list[str] | None = None,
                  sources=list(sources or []))
 
 
-def decode(data: bytes, name: str, warnings: list[str]) -> str | None:
-    """Text of a file: UTF-8 (or UTF-16 with a BOM); None, with a warning, for binary files."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16", errors="replace")
-    if b"\0" in data[:8192]:
-        warnings.append(f"skipped {name}: binary file")
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        warnings.append(f"{name}: not valid UTF-8, undecodable bytes replaced")
-        return data.decode("utf-8", errors="replace")
-
-
 def _walk(root: Path, warnings: list[str], inside: list[str], follow_links: bool) -> list[Path]:
     """Files under root with a brief suffix, sorted, following links without looping; links
     that lead out of the corpus folders (``inside``) are skipped unless ``follow_links``."""
@@ -186,11 +183,21 @@ def _walk(root: Path, warnings: list[str], inside: list[str], follow_links: bool
         dirnames[:] = [d for d in sorted(dirnames) if not d.startswith(".")
                        and (follow_links or not leads_out(os.path.join(dirpath, d), inside, warnings))]
         for f in sorted(filenames):
-            if f.startswith(".") or not f.lower().endswith(SUFFIXES):
+            if f.startswith("."):
+                continue
+            if not f.lower().endswith(SUFFIXES):
+                warnings.append(f"skipped {Path(dirpath) / f}: {UNSUPPORTED}")
                 continue
             if follow_links or not leads_out(os.path.join(dirpath, f), inside, warnings):
                 found.append(Path(dirpath) / f)
     return found
+
+
+UNSUPPORTED = "unsupported file type"
+
+
+def _rel_path(path: Path, root: Path | None) -> Path:
+    return path.relative_to(root) if root is not None else Path(path.name)
 
 
 def leads_out(path: str, inside: list[str], warnings: list[str] | None = None) -> bool:
@@ -213,47 +220,57 @@ def corpus_folders(paths) -> list[str]:
     return [os.path.realpath(os.path.expanduser(p)) for p in paths if os.path.isdir(os.path.expanduser(p))]
 
 
-def _doc_id(path: Path, root: Path | None) -> str:
-    from .paths import fs_text
-
-    rel = path.relative_to(root) if root is not None else Path(path.name)
-    return fs_text(rel.with_suffix("").as_posix())
-
-
 def discover(paths: Sequence[str | os.PathLike[str]], follow_links: bool = False
              ) -> tuple[list[tuple[str, Path]], list[str]]:
     """(document id, file) pairs for the given corpus paths, and warnings."""
+    from .paths import fs_text
+
     warnings: list[str] = []
-    files: list[tuple[str, Path]] = []
-    ids: set[str] = set()
+    found: list[tuple[Path, Path | None]] = []  # (file, the corpus folder it was found under)
     inside = corpus_folders(paths)
     for raw in paths:
         p = Path(raw).expanduser()
         if not p.exists():
             raise UsageError(f"corpus path not found: {raw}")
         if p.is_dir():
-            entries = [(_doc_id(f, p), f) for f in _walk(p, warnings, inside, follow_links)]
+            found += [(f, p) for f in _walk(p, warnings, inside, follow_links)]
         else:
-            entries = [(_doc_id(p, None), p)]
-        for doc_id, f in entries:
-            base, n = doc_id, 2
-            while doc_id in ids:
-                doc_id, n = f"{base}~{n}", n + 1
-            ids.add(doc_id)
-            files.append((doc_id, f))
+            found.append((p, None))
+    ids = [fs_text(_rel_path(f, root).with_suffix("").as_posix()) for f, root in found]
+    for longer in (lambda f, root: _rel_path(f, root).as_posix(),
+                   lambda f, root: (Path(root.name) / _rel_path(f, root)).as_posix() if root else f.name,
+                   lambda f, root: f.as_posix()):
+        seen: dict[str, int] = {}
+        for doc_id in ids:
+            seen[doc_id] = seen.get(doc_id, 0) + 1
+        if all(n == 1 for n in seen.values()):
+            break
+        ids = [fs_text(longer(f, root)) if seen[doc_id] > 1 else doc_id for doc_id, (f, root) in zip(ids, found)]
+    files, taken = [], set()
+    for doc_id, (f, _) in zip(ids, found):
+        if doc_id in taken:  # the same file given twice
+            continue
+        taken.add(doc_id)
+        files.append((doc_id, f))
     return files, warnings
 
 
-def read_file(path: Path, warnings: list[str]) -> str | None:
-    """A file's text; at most MAX_FILE_BYTES of it (cut at a line end), with a warning."""
+def _read_bytes(path: Path, limit: int, warnings: list[str]) -> bytes | None:
     try:
         if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or device would block or never end
             warnings.append(f"skipped {path}: not a regular file")
             return None
         with open(path, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)
+            return f.read(limit + 1)
     except OSError as e:
         warnings.append(f"skipped {path}: {e.strerror or e}")
+        return None
+
+
+def read_file(path: Path, warnings: list[str]) -> str | None:
+    """A plain text file's text; at most MAX_FILE_BYTES of it (cut at a line end), with a warning."""
+    data = _read_bytes(path, MAX_FILE_BYTES, warnings)
+    if data is None:
         return None
     if len(data) > MAX_FILE_BYTES:
         data = data[:MAX_FILE_BYTES]
@@ -265,17 +282,74 @@ def read_file(path: Path, warnings: list[str]) -> str | None:
 
 
 def read_document(doc_id: str, path: str | os.PathLike, warnings: list[str]) -> tuple[Document | None, bool]:
-    """A file as a document, or None (with a warning) when it gives no text; and whether
-    reading it again may give one (an unreadable or binary file may be fixed, an empty one
-    stays empty until it changes). The one reading of a file: the cache's too."""
-    text = read_file(Path(path), warnings)
-    if text is None:
-        return None, True
-    doc = make_document(doc_id, text, str(path))
-    if not paragraph_spans(doc.text):
+    """The document of one file, and whether a failure may pass (unreadable, binary: try the
+    file again next time even if unchanged). A file that gives no text is skipped with a
+    one-line reason in ``warnings``. A file with an unknown suffix (given directly) is text.
+    The one reading of a file: the cache's too."""
+    path = Path(path)
+    fmt = format_of(path) or "text"
+    if fmt == "text":
+        text = read_file(path, warnings)
+        if text is None:
+            return None, True
+        doc = make_document(doc_id, text, str(path))
+    else:
+        data = _read_bytes(path, MAX_PACKED_BYTES, warnings)
+        if data is None:
+            return None, True
+        if len(data) > MAX_PACKED_BYTES:
+            warnings.append(f"skipped {path}: larger than {MAX_PACKED_BYTES // 2**20} MB")
+            return None, False
+        try:
+            from . import readers
+
+            ext = readers.read(path, data, warnings)
+        except Unreadable as e:
+            warnings.append(f"skipped {path}: {e}")
+            return None, False
+        text = ext.text
+        doc = Document(id=doc_id, title=ext.title or make_title(text, doc_id), date=ext.date,
+                       path=str(path), text=text, format=fmt, pages=ext.pages)
+    if not paragraph_spans(doc.text, fmt == "text"):
         warnings.append(f"skipped {path}: no text")
         return None, False
     return doc, False
+
+
+def no_documents(paths, warnings: list[str]) -> CorpusError:
+    """The error for a brief without a document, with the first reason a file was skipped."""
+    where = ", ".join(str(p) for p in paths)
+    skips = [w for w in warnings if w.startswith("skipped ")]
+    why = f"; {skips[0]}" + (f" and {len(skips) - 1} more" if len(skips) > 1 else "") if skips else ""
+    return CorpusError(f"no readable documents with text in {where} (askbrief reads "
+                       f"{', '.join(sorted(set(SUFFIXES)))}){why}")
+
+
+def read_summary(documents, warnings: list[str]) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    """Documents read per format (most first), and the files skipped with their reasons
+    (from the "skipped PATH: REASON" warnings of discovering and reading)."""
+    counts: dict[str, int] = {}
+    for d in documents:
+        counts[d.format] = counts.get(d.format, 0) + 1
+    skipped = []
+    for w in warnings:
+        if w.startswith("skipped "):
+            path, _, reason = w[len("skipped "):].partition(": ")
+            skipped.append((path, reason))
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))), skipped
+
+
+def find_document(brief: Brief, name: str) -> Document:
+    """A document of the brief by its id, its id with the file's suffix (as citations show
+    it: "report.pdf"), or its file path."""
+    for d in brief.documents:
+        if name in (d.id, d.path) or name == d.id + Path(d.path).suffix:
+            return d
+    resolved = os.path.realpath(name)
+    for d in brief.documents:
+        if os.path.realpath(d.path) == resolved:
+            return d
+    raise CorpusError(f"no document {name} in the brief (a citation names it: askbrief show report.pdf ¶4)")
 
 
 def load_documents(paths: Sequence[str | os.PathLike[str]], follow_links: bool = False
@@ -287,8 +361,7 @@ def load_documents(paths: Sequence[str | os.PathLike[str]], follow_links: bool =
         if doc is not None:
             docs.append(doc)
     if not docs:
-        where = ", ".join(str(p) for p in paths)
-        raise CorpusError(f"no readable .txt or .md files with text in {where}")
+        raise no_documents(paths, warnings)
     return docs, warnings
 
 

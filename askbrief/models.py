@@ -76,13 +76,25 @@ class _Model:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Document(_Model):
-    """One file of a brief, with its full decoded text."""
+    """One file of a brief, with its text: the file's own, or what its format's reader
+    extracted (``format``: "text", "markdown", "pdf", "html", ...). ``pages``: where each page
+    starts in ``text``, for formats that have pages (page 1 first)."""
 
     id: str
     title: str
     date: str | None = None
     path: str
     text: str
+    format: str = "text"
+    pages: tuple[int, ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        """The page (from 1) holding the character at ``offset``, or None without pages."""
+        if not self.pages:
+            return None
+        from bisect import bisect_right
+
+        return max(1, bisect_right(self.pages, offset))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,7 +126,8 @@ class Hit(_Model):
 
 @dataclass(slots=True, kw_only=True)
 class Citation(_Model):
-    """A verbatim quote: ``paragraph`` text of document ``doc`` from ``start`` to ``end``."""
+    """A verbatim quote: ``paragraph`` text of document ``doc`` from ``start`` to ``end``;
+    ``path`` is the source file, ``page`` the page of the quote in a paged format (PDF)."""
 
     doc: str
     title: str
@@ -123,6 +136,8 @@ class Citation(_Model):
     start: int  # offset of the quote in the paragraph text
     end: int
     quote: str
+    path: str = ""
+    page: int | None = None
 
 
 @dataclass(slots=True, kw_only=True)

@@ -8,6 +8,7 @@ retitle the terminal. Nothing here interprets markup, so "[bold]" prints as "[bo
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -107,10 +108,21 @@ def mark_parts(text: str, answer: str | None) -> list[tuple[str, str]]:
     return [(text[:i], ""), (answer, "mark"), (text[i + len(answer):], "")]
 
 
+def source_label(c: Citation) -> str:
+    """Where a quote is, as a reader looks it up: the file (its path relative to the corpus
+    folder), the page of a paged format, the paragraph: "reports/port.pdf p. 2 ¶4"."""
+    name = c.doc
+    suffix = PurePosixPath(c.path.replace("\\", "/")).suffix if c.path else ""
+    if suffix and not name.endswith(suffix):
+        name += suffix
+    page = f" p. {c.page}" if c.page else ""
+    return f"{name}{page} ¶{c.paragraph}"
+
+
 def citation_line(n: int, c: Citation, style: Style, answer: str | None = None, width: int = 0) -> str:
-    """``[n] doc ¶p · date · "quote"``, wrapped at word boundaries with a hanging indent
-    past ``[n] `` when ``width`` is given."""
-    where = " · ".join(x for x in (f"{safe(c.doc)} ¶{c.paragraph}", c.date) if x)
+    """``[n] doc p. N ¶p · date · "quote"`` (the place: ``source_label``), wrapped at word
+    boundaries with a hanging indent past ``[n] `` when ``width`` is given."""
+    where = " · ".join(x for x in (safe(source_label(c)), c.date) if x)
     short = shorten(safe(c.quote))
     if answer and answer in c.quote and safe(answer) in short:
         quote = safe_parts(mark_parts(short, safe(answer)))
@@ -236,7 +248,7 @@ def to_markdown(conversation: Conversation) -> str:
         if ans.citations:
             out += ["", "Closest passages:" if ans.abstained else "Sources:", ""]
             for k, c in enumerate(ans.citations, 1):
-                where = " · ".join(x for x in (f"{_md_text(c.doc)} ¶{c.paragraph}",
+                where = " · ".join(x for x in (_md_text(source_label(c)),
                                                _md_text(c.date) if c.date else None) if x)
                 out.append(f"{k}. {where} · \"{_md_text(c.quote)}\"")
         out.append("")

@@ -25,6 +25,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -83,7 +84,10 @@ class LazyDocuments(_Lazy):
             yield self._made.get(i) or self._make(i)
 
     def _make(self, i: int) -> Document:
-        return Document(id=self.ids[i], text=self._texts[i], **json.loads(self._fields[i]))
+        fields = json.loads(self._fields[i])
+        # JSON has no tuples: a tuple field (a reader's ``pages``) comes back as a list
+        fields = {k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
+        return Document(id=self.ids[i], text=self._texts[i], **fields)
 
     def position(self, doc_id: str) -> int:
         return self.ids.find(doc_id, self._order)
@@ -124,6 +128,8 @@ class CachedBrief(Brief):
     """A brief opened from the cache: documents and chunks made when asked for, its
     fingerprint stored (the tests hold it to ``Brief.fingerprint``)."""
 
+    report: Any = None  # what loading it did (``cache.Report``): set by the cache
+
     def __init__(self, documents: Sequence[Document], chunks: Sequence[Chunk], fingerprint: str,
                  warnings: list[str], sources: list[str]):
         self.documents, self.chunks, self.warnings, self.sources = documents, chunks, warnings, sources
@@ -151,6 +157,17 @@ class CachedBrief(Brief):
             return None
         row = dict(zip(SPAN_FIELDS, spans[c0 + int(hit[0]), 1:].tolist()))
         return self.documents[d].text[row["para_start"]:row["para_end"]]
+
+    def paragraphs_of(self, doc_id: str) -> list[tuple[int, int, int]]:
+        """(paragraph index, start, end) of each paragraph of a document, from its chunk spans."""
+        d = self.documents.position(doc_id)
+        if d < 0:
+            return []
+        spans = self.chunks.spans
+        c0, c1 = np.searchsorted(spans[:, 0], [d, d + 1]).tolist()
+        cols = [1 + SPAN_FIELDS.index(f) for f in ("paragraph", "para_start", "para_end")]
+        found = {row[0]: (row[1], row[2]) for row in spans[c0:c1][:, cols].tolist()}
+        return sorted((n, *span) for n, span in found.items())
 
     def paragraph_keys(self) -> list[tuple[str, int]]:
         return list(dict.fromkeys((c.doc, c.paragraph) for c in self.chunks))
@@ -256,7 +273,11 @@ class Builder:
         if doc is None and docs.ids[j] == doc_id and json.loads(docs._fields[j]).get("path") == path:
             self._append(doc_id, docs._fields.raw(j), docs._texts.raw(j))  # as stored: nothing decoded
         else:
-            self._document(doc or make_document(doc_id, docs._texts[j], path))
+            if doc is None:  # renamed or moved: a reader's document keeps its format and pages
+                od = docs[j]
+                doc = (make_document(doc_id, od.text, path) if od.format == "text"
+                       else dataclasses.replace(od, id=doc_id, path=path))
+            self._document(doc)
         c0, c1 = int(self._old_chunks[j]), int(self._old_chunks[j + 1])
         spans = np.array(old.spans[c0:c1])
         spans[:, 0] = d

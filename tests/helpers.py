@@ -58,3 +58,16 @@ def states_same(answer: str, quote: str, m: dict) -> bool:
         return True
     qa = quantity(answer)
     return bool(qa) and any(same_quantity(qa, qb) for qb in quantities(quote))
+
+
+def one_shot_imports(argv: list[str], watched: set[str]):
+    """Run ``askbrief ARGV`` in a fresh interpreter; its output ends with the sorted list of
+    the modules it imported whose top-level name (or, for ``askbrief.x``, whose package) is in
+    ``watched``: the start-up tests assert that list is empty."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from askbrief import cli; status = cli.run(%r); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in %r or m.rpartition('.')[0] in %r))"
+            % (argv, watched, watched))
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

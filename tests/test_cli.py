@@ -9,7 +9,7 @@ import pytest
 
 from askbrief.models import Answer
 
-from helpers import SEEDS
+from helpers import SEEDS, one_shot_imports
 
 
 def run(*args, stdin=None, env=None, cwd=None):
@@ -72,7 +72,8 @@ def test_corpus_without_text_files_exits_1(tmp_path):
     (tmp_path / "a.pdf").write_bytes(b"%PDF")
     r = run("ask", "Who?", "--corpus", str(tmp_path))
     assert r.returncode == 1
-    assert f"no readable .txt or .md files with text in {tmp_path}" in r.stderr
+    assert f"no readable documents with text in {tmp_path}" in r.stderr
+    assert f"skipped {tmp_path / 'a.pdf'}: damaged or not a PDF" in r.stderr
     assert r.stderr.count("\n") == 1
 
 
@@ -107,10 +108,7 @@ def test_paths_command_uses_overrides(tmp_path):
 def test_one_shot_ask_loads_neither_the_chat_nor_the_model_machinery():
     """Start-up (issue 6): a one-shot answer imports no Textual, Rich or pydantic (the latter
     costs ~70 ms, more than answering on the seeds), and still prints the answer."""
-    code = ("import sys; from askbrief import cli; status = cli.run(['ask', '--corpus', %r, 'Who took Gharyan?']); "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich', 'pydantic'}))"
-            % str(SEEDS))
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    r = one_shot_imports(["ask", "--corpus", str(SEEDS), "Who took Gharyan?"], {"textual", "rich", "pydantic"})
     assert r.returncode == 0, r.stderr
     assert "Haftar's forces" in r.stdout
     assert r.stdout.rstrip().endswith("[]"), r.stdout[-200:]

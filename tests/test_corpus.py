@@ -101,3 +101,40 @@ def test_every_chunk_is_the_file_text_at_its_span(tmp_path, paras, seps, dated):
         except UsageError:
             continue
         assert_verbatim(ans, brief)
+
+
+# --- the corpus defects of issue 17, each failing on the code before it ----------------
+
+def test_a_line_ending_in_spaces_does_not_split_its_paragraph(tmp_path):
+    (tmp_path / "a.txt").write_text("Title\n\nHaftar's forces took Gharyan  \non Thursday morning.\n",
+                                    encoding="utf-8")
+    brief = load_brief([tmp_path])
+    assert [c.text for c in brief.chunks] == ["Title", "Haftar's forces took Gharyan  \non Thursday morning."]
+
+
+def test_a_date_line_under_a_heading_is_the_date(tmp_path):
+    (tmp_path / "a.txt").write_text("# Gharyan falls\n date 2019-04-04\n\nHaftar's forces took Gharyan.\n",
+                                    encoding="utf-8")
+    brief = load_brief([tmp_path])
+    doc = brief.documents[0]
+    assert (doc.title, doc.date) == ("Gharyan falls", "2019-04-04")
+    assert [c.text for c in brief.chunks] == ["# Gharyan falls", "Haftar's forces took Gharyan."]
+
+
+def test_files_with_one_name_in_two_folders_keep_ids_a_reader_can_trace(tmp_path):
+    for folder, text in (("2019", "Haftar took Gharyan."), ("2020", "Haftar left Gharyan.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "2019" / "report.md").write_text("Serraj stayed in Tripoli.", encoding="utf-8")
+    brief = load_brief([tmp_path / "2019", tmp_path / "2020"])
+    assert [d.id for d in brief.documents] == ["report.md", "2019/report.txt", "2020/report.txt"]
+    assert [d.path for d in brief.documents] == [str(tmp_path / "2019" / "report.md"),
+                                                 str(tmp_path / "2019" / "report.txt"),
+                                                 str(tmp_path / "2020" / "report.txt")]
+
+
+def test_windows_1252_text_keeps_its_apostrophes(tmp_path):
+    (tmp_path / "a.txt").write_bytes("Haftar’s forces took Gharyan – a town 80 km south.".encode("cp1252"))
+    brief = load_brief([tmp_path])
+    assert brief.documents[0].text == "Haftar’s forces took Gharyan – a town 80 km south."
+    assert any("read as Windows-1252" in w for w in brief.warnings)

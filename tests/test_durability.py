@@ -157,7 +157,7 @@ def test_non_utf8_file_name_is_answered_saved_and_shown(latin1_brief, tmp_path):
     assert ans["citations"][0]["doc"] == "caf\\xe9"  # the byte, escaped: still names the file
     assert saved_questions() == ["Who opened the cafe?"]
     shown = askbrief("history", "show", "1")
-    assert shown.returncode == 0 and b"caf\\xe9 \xc2\xb61" in shown.stdout
+    assert shown.returncode == 0 and b"caf\\xe9.txt \xc2\xb61" in shown.stdout  # the file, as citations name it
     qs = tmp_path / "q.jsonl"
     qs.write_text('{"id": "q1", "question": "Who opened the cafe?", "answers": ["Marco Rossi"]}\n')
     details = tmp_path / "details.jsonl"

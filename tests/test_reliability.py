@@ -30,13 +30,16 @@ def test_binary_nul_non_utf8_and_empty_files_are_skipped_or_repaired(tmp_path):
     (tmp_path / "latin1.txt").write_bytes("Gharyan est à 50 km de Tripoli.".encode("latin-1"))
     (tmp_path / "empty.md").write_bytes(b"")
     (tmp_path / "utf16.txt").write_bytes("Misrata is a city.".encode("utf-16"))
+    (tmp_path / "mixed.txt").write_bytes(b"Sirte \x81\xff is a city.")  # neither UTF-8 nor Windows-1252
     brief = load_brief([tmp_path])
     ids = sorted(d.id for d in brief.documents)
-    assert ids == ["good", "latin1", "utf16"]
-    assert "\ufffd" in brief.document("latin1").text
+    assert ids == ["good", "latin1", "mixed", "utf16"]
+    assert brief.document("latin1").text == "Gharyan est à 50 km de Tripoli."
+    assert "\ufffd" in brief.document("mixed").text
     warnings = "\n".join(brief.warnings)
     assert "image.txt: binary file" in warnings
-    assert "latin1.txt: not valid UTF-8, undecodable bytes replaced" in warnings
+    assert "latin1.txt: not UTF-8, read as Windows-1252" in warnings
+    assert "mixed.txt: not valid UTF-8, undecodable bytes replaced" in warnings
     assert "empty.md: no text" in warnings
 
 

@@ -73,11 +73,14 @@ def _short(q: Question, index: Index, hits: Sequence[Hit], settings: Settings, e
 
 
 def _citation(brief: Brief, chunk_index: int, qs: int, qe: int) -> Citation:
+    from ..paths import fs_text  # a file name that is not UTF-8 stays printable
+
     chunk = brief.chunks[chunk_index]
     doc = brief.document(chunk.doc)
     s = chunk.start + qs - chunk.para_start
     return Citation(doc=doc.id, title=doc.title, date=doc.date, paragraph=chunk.paragraph,
-                    start=s, end=s + (qe - qs), quote=chunk.text[qs:qe])
+                    start=s, end=s + (qe - qs), quote=chunk.text[qs:qe], path=fs_text(doc.path),
+                    page=doc.page_at(chunk.start + qs))
 
 
 def _sentence_terms(s: Sentence, m: dict[str, str]) -> set[str]:

@@ -6,11 +6,12 @@
 # See also: https://github.com/scop/bash-completion/blob/main/doc/configuration.md
 
 _shtab_askbrief_history_subparsers=(list show export delete search)
-_shtab_askbrief_subparsers=(ask paths index eval history chat completion)
+_shtab_askbrief_subparsers=(ask paths index show eval history chat completion)
 
 _shtab_askbrief_ask_option_strings=(-h --help --json -c --continue --no-history --corpus --follow-links --top-k --min-confidence --min-sentence-confidence)
-_shtab_askbrief_paths_option_strings=(-h --help)
-_shtab_askbrief_index_option_strings=(-h --help --corpus --follow-links --show-variants)
+_shtab_askbrief_paths_option_strings=(-h --help --json)
+_shtab_askbrief_index_option_strings=(-h --help --corpus --follow-links --show-variants --json)
+_shtab_askbrief_show_option_strings=(-h --help --json --corpus --follow-links)
 _shtab_askbrief_eval_option_strings=(-h --help --corpus --follow-links --predictions --details --na-probs --json --min-f1 --top-k --min-confidence --min-sentence-confidence)
 _shtab_askbrief_history_list_option_strings=(-h --help --json -n --limit)
 _shtab_askbrief_history_show_option_strings=(-h --help --json)
@@ -24,6 +25,7 @@ _shtab_askbrief_option_strings=(-h --help --version)
 
 _shtab_askbrief_ask___corpus_COMPGEN=_shtab_compgen_files
 _shtab_askbrief_index___corpus_COMPGEN=_shtab_compgen_files
+_shtab_askbrief_show___corpus_COMPGEN=_shtab_compgen_files
 _shtab_askbrief_eval_pos_0_COMPGEN=_shtab_compgen_files
 _shtab_askbrief_eval___corpus_COMPGEN=_shtab_compgen_files
 _shtab_askbrief_eval___predictions_COMPGEN=_shtab_compgen_files
@@ -36,7 +38,7 @@ _shtab_askbrief_chat___corpus_COMPGEN=_shtab_compgen_files
 _shtab_askbrief_history_export___format_choices=(md json)
 _shtab_askbrief_history_pos_0_choices=(list show export delete search)
 _shtab_askbrief_completion_pos_0_choices=(bash zsh fish)
-_shtab_askbrief_pos_0_choices=(ask paths index eval history chat completion)
+_shtab_askbrief_pos_0_choices=(ask paths index show eval history chat completion)
 
 _shtab_askbrief_ask_pos_0_nargs='*'
 _shtab_askbrief_ask__h_nargs=0
@@ -48,10 +50,16 @@ _shtab_askbrief_ask___no_history_nargs=0
 _shtab_askbrief_ask___follow_links_nargs=0
 _shtab_askbrief_paths__h_nargs=0
 _shtab_askbrief_paths___help_nargs=0
+_shtab_askbrief_paths___json_nargs=0
 _shtab_askbrief_index__h_nargs=0
 _shtab_askbrief_index___help_nargs=0
 _shtab_askbrief_index___follow_links_nargs=0
 _shtab_askbrief_index___show_variants_nargs=0
+_shtab_askbrief_index___json_nargs=0
+_shtab_askbrief_show__h_nargs=0
+_shtab_askbrief_show___help_nargs=0
+_shtab_askbrief_show___json_nargs=0
+_shtab_askbrief_show___follow_links_nargs=0
 _shtab_askbrief_eval__h_nargs=0
 _shtab_askbrief_eval___help_nargs=0
 _shtab_askbrief_eval___follow_links_nargs=0

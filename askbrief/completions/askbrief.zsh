@@ -17,6 +17,7 @@ _shtab_askbrief_commands() {
     history:'Saved conversations: every '"'"'ask'"'"' and chat is kept unless --no-history. With no action, list them.'
     index:'Build the index of the brief, or bring it up to date: only files added or changed since the last run are read again.'
     paths:'show where askbrief keeps its files'
+    show:'Print the text askbrief extracted from a document (what every quote is taken from), paragraph by paragraph, or one paragraph: askbrief show report.pdf ¶4'
   )
   _describe 'askbrief commands' _commands
 }
@@ -45,7 +46,7 @@ _shtab_askbrief_ask_options=(
   "--json[print the answer as JSON (one object per line)]"
   {-c,--continue}"[continue the last saved conversation\: follow-ups use its earlier turns (questions on stdin then form one conversation)]"
   "--no-history[do not save the questions and answers]"
-  "*--corpus[a file or folder of .txt\/.md files (repeatable\; default\: \$ASKBRIEF_CORPUS, the config file\'s corpus, or the bundled brief)]:PATH:_files"
+  "*--corpus[a file or folder of documents\: text, Markdown, PDF, HTML, Word, EPUB, e-mail (repeatable\; default\: \$ASKBRIEF_CORPUS, the config file\'s corpus, or the bundled brief)]:PATH:_files"
   "--follow-links[also read symbolic links that lead out of the corpus folders (skipped by default)]"
   "--top-k[passages retrieved per question (default 20)]:N:"
   "--min-confidence[no short answer below this confidence, 0..1 (default\: the tuned threshold)]:X:"
@@ -60,7 +61,7 @@ _shtab_askbrief_chat_options=(
   "(- : *)"{-h,--help}"[show this help message and exit]"
   {-c,--continue}"[reopen the last conversation]"
   "--resume[reopen conversation ID (see \'askbrief history\')]:ID:"
-  "*--corpus[a file or folder of .txt\/.md files (repeatable\; default\: \$ASKBRIEF_CORPUS, the config file\'s corpus, or the bundled brief)]:PATH:_files"
+  "*--corpus[a file or folder of documents\: text, Markdown, PDF, HTML, Word, EPUB, e-mail (repeatable\; default\: \$ASKBRIEF_CORPUS, the config file\'s corpus, or the bundled brief)]:PATH:_files"
   "--follow-links[also read symbolic links that lead out of the corpus folders (skipped by default)]"
   "--top-k[passages retrieved per question (default 20)]:N:"
   "--min-confidence[no short answer below this confidence, 0..1 (default\: the tuned threshold)]:X:"
@@ -80,7 +81,7 @@ _shtab_askbrief_completion_defaults_added=0
 
 _shtab_askbrief_eval_options=(
   "(- : *)"{-h,--help}"[show this help message and exit]"
-  "*--corpus[a file or folder of .txt\/.md files (repeatable\; default\: \$ASKBRIEF_CORPUS, the config file\'s corpus, or the bundled brief)]:PATH:_files"
+  "*--corpus[a file or folder of documents\: text, Markdown, PDF, HTML, Word, EPUB, e-mail (repeatable\; default\: \$ASKBRIEF_CORPUS, the config file\'s corpus, or the bundled brief)]:PATH:_files"
   "--follow-links[also read symbolic links that lead out of the corpus folders (skipped by default)]"
   "--predictions[write the SQuAD prediction dict \{id\: answer or \"\"\}]:FILE:_files"
   "--details[write one JSON line per question\: its id and the answer as \'ask --json\' prints it]:FILE:_files"
@@ -150,9 +151,10 @@ _shtab_askbrief_history_show_defaults_added=0
 
 _shtab_askbrief_index_options=(
   "(- : *)"{-h,--help}"[show this help message and exit]"
-  "*--corpus[a file or folder of .txt\/.md files (repeatable\; default\: \$ASKBRIEF_CORPUS, the config file\'s corpus, or the bundled brief)]:PATH:_files"
+  "*--corpus[a file or folder of documents\: text, Markdown, PDF, HTML, Word, EPUB, e-mail (repeatable\; default\: \$ASKBRIEF_CORPUS, the config file\'s corpus, or the bundled brief)]:PATH:_files"
   "--follow-links[also read symbolic links that lead out of the corpus folders (skipped by default)]"
   "--show-variants[also list the spellings of one name found in the brief (Haftar\/Hifter)]"
+  "--json[print the report as one JSON object]"
 )
 
 # guard to ensure default positional specs are added only once per session
@@ -160,10 +162,23 @@ _shtab_askbrief_index_defaults_added=0
 
 _shtab_askbrief_paths_options=(
   "(- : *)"{-h,--help}"[show this help message and exit]"
+  "--json[print them as one JSON object]"
 )
 
 # guard to ensure default positional specs are added only once per session
 _shtab_askbrief_paths_defaults_added=0
+
+_shtab_askbrief_show_options=(
+  "(- : *)"{-h,--help}"[show this help message and exit]"
+  "--json[print the document (or paragraph) as JSON]"
+  "*--corpus[a file or folder of documents\: text, Markdown, PDF, HTML, Word, EPUB, e-mail (repeatable\; default\: \$ASKBRIEF_CORPUS, the config file\'s corpus, or the bundled brief)]:PATH:_files"
+  "--follow-links[also read symbolic links that lead out of the corpus folders (skipped by default)]"
+  ":the document as a citation names it (report.pdf or report), or its file path:"
+  ":only this paragraph (\¶4 or 4):"
+)
+
+# guard to ensure default positional specs are added only once per session
+_shtab_askbrief_show_defaults_added=0
 
 
 _shtab_askbrief() {
@@ -191,6 +206,7 @@ _shtab_askbrief() {
         history) _shtab_askbrief_history ;;
         index) _arguments -C -s $_shtab_askbrief_index_options ;;
         paths) _arguments -C -s $_shtab_askbrief_paths_options ;;
+        show) _arguments -C -s $_shtab_askbrief_show_options ;;
       esac
   esac
 }

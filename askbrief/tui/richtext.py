@@ -14,7 +14,7 @@ from rich.text import Text
 
 from askbrief.dates import dated
 from askbrief.models import ABSTAIN_TEXT, SENTENCE_TEXT, Answer, Citation
-from askbrief.render import mark_parts, plural, safe, safe_parts
+from askbrief.render import mark_parts, plural, safe, safe_parts, source_label
 
 QUESTION_STYLE = "bold"
 ANSWER_STYLE = "bold #ffa62b"
@@ -99,7 +99,7 @@ def answer_text(answer: Answer, current: int | None = None) -> Text:
                 out.append(f"[{n + 1}]", style=CURRENT_MARKER_STYLE if n == current else MARKER_STYLE)
                 out.append(" ")
                 out.append(safe(c.title), style="italic")
-                out.append(f" ¶{c.paragraph}", style=DIM_STYLE)
+                out.append(f" {safe(source_label(c))}", style=DIM_STYLE)
         return out
     if answer.grade == "sentence":  # no span is likely right: the sentence, its best span marked
         out.append(SENTENCE_TEXT, style="bold")
@@ -131,7 +131,7 @@ def answer_text(answer: Answer, current: int | None = None) -> Text:
 def source_header(n: int, citation: Citation) -> Text:
     out = Text(f"[{n + 1}] ", style=MARKER_STYLE)
     out.append(safe(citation.title), style="bold")
-    where = " · ".join(x for x in (safe(citation.date or ""), f"¶{citation.paragraph}", safe(citation.doc)) if x)
+    where = " · ".join(x for x in (safe(citation.date or ""), safe(source_label(citation))) if x)
     out.append("\n" + where, style=DIM_STYLE)
     return out
 
