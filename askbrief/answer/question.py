@@ -203,7 +203,10 @@ def read(text: str, index: Index, extra_terms: Sequence[str] = (), *, asked: str
     focus_term = m.get(t := (tokenize(focus) or [""])[0], t)
     own_set, term_set = frozenset(own), frozenset(own + mapped_extra)
     top = math.log(1.0 + (len(index) + 0.5) / 0.5)
-    weights = {t: (index.idf(t) or top) * (1.0 if t in own_set else EXTRA_WEIGHT) for t in term_set}
+    # in the question's word order, not a set's: sums over the weights must not depend on the
+    # interpreter's hash seed (a coverage of exactly one half fell either side of its gate)
+    weights = {t: (index.idf(t) or top) * (1.0 if t in own_set else EXTRA_WEIGHT)
+               for t in dict.fromkeys(own + mapped_extra)}
     total = sum(weights.values())
     before, after, form = _sides(text, words, m)
     toks = [word_token(w, t, m) for _s, _e, w, t in words]
