@@ -188,13 +188,20 @@ def best_threshold(conf: np.ndarray, f1: np.ndarray, answerable: np.ndarray,
     The curve is averaged over ``window`` cuts either side first: it is flat near its top, and
     a single cut's bump is a handful of questions, not a better threshold.
     """
-    cuts = np.round(np.arange(0.05, 0.951, 0.01), 2)
     names = np.unique(sets) if sets is not None else None
-    curve = []
-    for t in cuts:
+
+    def value(t: float) -> float:
         per = np.where(conf >= t, f1, ~answerable)
-        curve.append(per.mean() if names is None else np.mean([per[sets == n].mean() for n in names]))
-    curve = np.array(curve)
+        return per.mean() if names is None else np.mean([per[sets == n].mean() for n in names])
+
+    return best_cut(value, window)
+
+
+def best_cut(value, window: int = SMOOTH) -> float:
+    """The cut of 0.05..0.95 (steps of 0.01) where ``value(cut)``, averaged over ``window``
+    cuts either side, is highest."""
+    cuts = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    curve = np.array([value(t) for t in cuts])
     smooth = np.array([curve[max(0, k - window):k + window + 1].mean() for k in range(len(cuts))])
     return float(cuts[int(np.argmax(smooth))])
 

@@ -111,21 +111,19 @@ def sentence_confidences(X: np.ndarray, u: np.ndarray) -> np.ndarray:
 def best_sentence_threshold(rows: Sequence[Row], sconf: np.ndarray, window: int = fit.SMOOTH) -> float:
     """The cut maximising mean-over-sets (useful share of answerable - misled share of
     unanswerable), for questions without a short answer; the curve smoothed first."""
-    cuts = np.round(np.arange(0.05, 0.951, 0.01), 2)
     sets = np.array([r.set for r in rows])
     answerable = np.array([bool(r.item.answers) for r in rows])
     short = np.array([r.short for r in rows])
     short_useful = np.array([r.short and (r.f1 >= 0.5 or r.holds) for r in rows])
     holds = np.array([r.holds for r in rows])
-    curve = []
-    for t in cuts:
+
+    def value(t: float) -> float:
         given = short | (sconf >= t)
         useful = short_useful | (~short & given & holds)
-        curve.append(np.mean([useful[(sets == n) & answerable].mean() - given[(sets == n) & ~answerable].mean()
-                              for n in np.unique(sets)]))
-    curve = np.array(curve)
-    smooth = np.array([curve[max(0, k - window):k + window + 1].mean() for k in range(len(cuts))])
-    return float(cuts[int(np.argmax(smooth))])
+        return np.mean([useful[(sets == n) & answerable].mean() - given[(sets == n) & ~answerable].mean()
+                        for n in np.unique(sets)])
+
+    return fit.best_cut(value, window)
 
 
 def fit_sentence(rows: Sequence[Row]) -> tuple[np.ndarray, float]:
