@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from askbrief import cli, evaluate
+from askbrief.cli.common import Progress
 from askbrief.corpus import MAX_CHUNK_CHARS, load_brief
 from askbrief.errors import QuestionFileError
 from askbrief.evaluate import (Evaluation, exact_match, f1_score, gold_rank, normalize_answer,
@@ -440,7 +441,7 @@ def test_ctrl_c_keeps_what_was_finished(tmp_path, monkeypatch, capsys):
 
 
 def test_progress_bar_only_on_a_terminal(monkeypatch, capsys):
-    bar = cli._Progress(100, delay=0)
+    bar = Progress(100, delay=0)
     bar.update(50)
     bar.close()
     assert capsys.readouterr().err == ""  # stderr is not a TTY under pytest

@@ -10,7 +10,7 @@ from importlib.metadata import version
 
 import pytest
 
-from askbrief import cli
+from askbrief.cli.common import use_color
 from askbrief.render import render_text
 
 from helpers import ROOT, SEEDS
@@ -52,7 +52,7 @@ def test_colour_control(monkeypatch, env, tty, expected):
     monkeypatch.setenv("TERM", "xterm-256color")
     for k, v in env.items():
         monkeypatch.setenv(k, v)
-    assert cli.use_color(_Stream(tty)) is expected
+    assert use_color(_Stream(tty)) is expected
 
 
 def test_force_color_colours_piped_output_and_no_color_wins():

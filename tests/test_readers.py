@@ -203,7 +203,7 @@ def test_one_shot_ask_on_a_warm_cache_imports_no_format_library(brief_dir):
 def test_loading_reports_progress_and_the_bar_shows_files_and_chunks(brief_dir, monkeypatch):
     import io
 
-    from askbrief import cli as cli_module
+    from askbrief.cli.common import Progress
 
     calls = []
     askbrief.load([brief_dir], progress=lambda *a: calls.append(a))
@@ -219,7 +219,7 @@ def test_loading_reports_progress_and_the_bar_shows_files_and_chunks(brief_dir, 
             return True
 
     monkeypatch.setattr(sys, "stderr", Terminal())
-    bar = cli_module._Progress(0, delay=0.0, unit="files")
+    bar = Progress(0, delay=0.0, unit="files")
     bar.files(3, 7, 120)
     bar.files(7, 7, 250)
     bar.close()
