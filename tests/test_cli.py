@@ -119,7 +119,7 @@ def test_one_shot_ask_imports_no_other_commands_code():
     """Start-up (issue 16): a one-shot question imports the ask command and the edge helpers, not
     the evaluation, the history search, the chat, the completion scripts nor the other commands."""
     watched = ("askbrief.cli.", "askbrief.evaluate", "askbrief.history.search", "askbrief.tui", "askbrief.config")
-    code = ("import sys; from askbrief import cli; status = cli.run(['ask', '--no-history', 'Who took Gharyan?']); "
+    code = ("import sys; from askbrief import cli; status = cli.run(['ask', 'Who took Gharyan?']); "
             "print(sorted(m for m in sys.modules if m.startswith(%r)))" % (watched,))
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
