@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import AskbriefError, UsageError
-from .common import add_corpus, add_engine, err, load_assistant, text_width, use_color, warn_all
+from .common import add_corpus, add_engine, err, load_assistant, print_turn, text_width, use_color, warn_all
 
 
 def add_ask(sub) -> None:
@@ -41,7 +41,7 @@ def _questions(args) -> list[tuple[int, str]]:
 
 
 def cmd_ask(args) -> int:
-    from ..render import render_json, render_text, safe
+    from ..render import render_json
 
     questions = _questions(args)
     if args.question and not " ".join(args.question).strip():
@@ -71,12 +71,7 @@ def cmd_ask(args) -> int:
         if args.json:
             print(render_json(ans), flush=True)
         else:
-            if len(questions) > 1:
-                if n:
-                    print()
-                q = safe(question)
-                print(f"\x1b[1;36m? {q}\x1b[0m" if color else f"? {q}")
-            print(render_text(ans, color=color, width=width), flush=True)
+            print_turn(n, question if len(questions) > 1 else None, ans, color, width)
     history.close()
     return status
 

@@ -63,6 +63,19 @@ def text_width(stream=None) -> int:
     return min(shutil.get_terminal_size().columns, 100)
 
 
+def print_turn(n: int, question: str | None, answer, color: bool, width: int) -> None:
+    """The n-th answer (from 0) as ``ask`` and ``history show`` print it: a blank line before all
+    but the first, the question ("? ...", bold cyan in colour) unless it is None, the answer."""
+    from ..render import render_text, safe
+
+    if n:
+        print()
+    if question is not None:
+        q = safe(question)
+        print(f"\x1b[1;36m? {q}\x1b[0m" if color else f"? {q}")
+    print(render_text(answer, color=color, width=width), flush=True)
+
+
 def file_arg(action: argparse.Action) -> argparse.Action:
     """Mark an argument as a file name for the shell completion scripts."""
     action.complete = FILE  # type: ignore[attr-defined]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import UsageError
-from .common import Parser, err, file_arg, text_width, use_color, warn_all
+from .common import Parser, err, file_arg, print_turn, text_width, use_color, warn_all
 
 
 def add_history(sub) -> None:
@@ -69,7 +69,7 @@ def cmd_history(args) -> int:
     import json
 
     from ..history import HistoryStore
-    from ..render import render_text, safe, to_json, to_markdown
+    from ..render import to_json, to_markdown
 
     action = args.action or "list"
     if action == "list" and getattr(args, "limit", None) is not None and args.limit < 0:
@@ -96,11 +96,7 @@ def cmd_history(args) -> int:
         color = use_color()
         width = text_width()
         for n, turn in enumerate(conv.turns):
-            if n:
-                print()
-            q = safe(turn.question)
-            print(f"\x1b[1;36m? {q}\x1b[0m" if color else f"? {q}")
-            print(render_text(turn.answer, color=color, width=width))
+            print_turn(n, turn.question, turn.answer, color, width)
         return 0
     text = to_json(conv) if action == "show" or args.format == "json" else to_markdown(conv)
     if action == "export" and args.output:
