@@ -25,6 +25,45 @@ def add_eval(sub) -> None:
     p.set_defaults(func=cmd_eval)
 
 
+class _Recording:
+    """Ctrl+c and SIGTERM held off while a result is recorded, so the predictions and the details
+    always hold the same questions; a signal that comes meanwhile stops the run right after.
+    (Python runs a signal handler between any two bytecodes: a bare KeyboardInterrupt could land
+    between the two writes.) Entered once around the run to install the handler, then around
+    each recording."""
+
+    def __init__(self):
+        self.depth, self.pending, self.saved = 0, False, {}
+
+    def __enter__(self):
+        self.depth += 1
+        if self.depth == 1:
+            import signal
+            import threading
+
+            if threading.current_thread() is threading.main_thread():
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    if signal.getsignal(sig) is not None:
+                        self.saved[sig] = signal.signal(sig, self._signal)
+        return self
+
+    def __exit__(self, *exc):
+        self.depth -= 1
+        if self.depth == 0:
+            import signal
+
+            for sig, handler in self.saved.items():
+                signal.signal(sig, handler)
+        elif self.pending and exc[0] is None:
+            raise KeyboardInterrupt
+
+    def _signal(self, signum, frame):
+        if self.depth > 1:
+            self.pending = True
+        else:
+            raise KeyboardInterrupt
+
+
 def cmd_eval(args) -> int:
     """Score the assistant on a question file."""
     import json
@@ -47,11 +86,13 @@ def cmd_eval(args) -> int:
         results, interrupted = [], False
         progress = Progress(len(ev))
         try:
-            for result in ev.results():
-                results.append(result)
-                if details:
-                    details.write(evaluate.details_line(result) + "\n")
-                progress.update(len(results))
+            with _Recording() as recording:
+                for result in ev.results():
+                    with recording:
+                        results.append(result)
+                        if details:
+                            details.write(evaluate.details_line(result) + "\n")
+                    progress.update(len(results))
         except KeyboardInterrupt:  # ctrl+c, or SIGTERM (see main)
             interrupted = True
         finally:
