@@ -67,7 +67,8 @@ def _short(q: Question, index: Index, hits: Sequence[Hit], settings: Settings, e
     """A short answer's fields: its span, every source stating it, the alternatives."""
     sources = _sources(q, index, hits, ranked.order[0], settings, first)[: settings.max_citations]
     citations = [_citation(index.brief, chunk, s.start, s.end) for chunk, s, _sp in sources]
-    return {"answer": first.span.text, "abstained": False, "evidence": citations[0].quote,
+    return {"answer": folded(first.span.text), "answer_quote": first.span.text,
+            "abstained": False, "evidence": citations[0].quote,
             "citations": citations,
             "alternatives": _alternatives(ex, index, ranked, {c for c, *_r in sources}, settings)}
 
@@ -152,5 +153,11 @@ def _alternatives(ex: Extraction, index: Index, ranked: Ranked, cited: set[int],
             cit = _citation(index.brief, cc.chunk, cc.sentence.start, cc.sentence.end)
             if all((cit.doc, cit.paragraph) != (x.doc, x.paragraph) for x in cits):
                 cits.append(cit)
-        out.append(Alternative(answer=c.span.text, citations=cits[: settings.max_citations]))
+        out.append(Alternative(answer=folded(c.span.text), citations=cits[: settings.max_citations]))
     return out
+
+
+def folded(span: str) -> str:
+    """A span as a reader reads it: a hard-wrapped line's break (any run of whitespace) is
+    one space. Quotes keep the source's text; ``Answer.answer_quote`` keeps the span's."""
+    return " ".join(span.split())
