@@ -93,5 +93,6 @@ def test_pieces_of_a_whole_are_no_spans():
     assert not {"Mr", "2022-04", "07", "5 p", "p", "34", "million", "E", "weeks ago"} & texts
     assert {"time", "date"} <= next(sp for sp in s.spans if sp.text == "5 p.m.").shapes
     assert "money" in next(sp for sp in s.spans if sp.text == "£34 million").shapes
+    assert "£15–100,000" in {sp.text for sp in parse_sentence("The fee is £15–100,000 a year.").spans}
     paul = next(sp for sp in s.spans if sp.text == "Paul Grant")
     assert not paul.cuts  # a title is not part of the name

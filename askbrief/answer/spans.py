@@ -55,7 +55,7 @@ _CURRENCY = re.compile(rf"[{re.escape(CURRENCY_SIGNS)}]\s?\d")
 _SCALE = r"(?:thousand|million|billion|trillion)"
 # a sum of money, whole: "£34 million", "$2.5bn", "€1.2 billion", "34 million pounds"
 MONEY_RE = re.compile(
-    rf"[{re.escape(CURRENCY_SIGNS)}]\s?\d[\d,]*(?:\.\d+)?(?:(?:bn|mn|tn|m|k)\b|\s{_SCALE}\b)?"
+    rf"[{re.escape(CURRENCY_SIGNS)}]\s?\d[\d,]*(?:\.\d+)?(?:[-–]\d[\d,]*(?:\.\d+)?)?(?:(?:bn|mn|tn|m|k)\b|\s{_SCALE}\b)?"
     rf"|\b\d[\d,]*(?:\.\d+)?(?:\s{_SCALE})?\s(?:pounds|dollars|euros|yen|francs|rupees|yuan)\b"
     rf"(?:\s(?:sterling))?", re.I)
 # a point on the map: "19.2°E", "32°53′N"
