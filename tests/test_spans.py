@@ -51,7 +51,7 @@ _TOWN = {
                 "a lecture on the town's history was given by Prof. Ann Kelly. The painting in the "
                 "hall was lent by the museum of St. Albans.\n\n"
                 "The library's app was released on 2022-04-07 by the council. The library closes "
-                "at 5 p.m. on weekdays. The old reading room closed three weeks ago.\n\n"
+                "at 5 p.m. on weekdays. The old reading room closed 3 weeks ago.\n\n"
                 "The library cost £34 million. The harbour works will cost $2.5bn. The rail link "
                 "to Dunmore is costed at €1.2 billion. The new bridge over the river cost 34 "
                 "million pounds. The weather station stands at 54.1°N, 7.4°W.\n",
@@ -73,7 +73,7 @@ def town(tmp_path_factory):
     ("Which museum lent the painting in the hall?", {"St. Albans", "museum of St. Albans"}),
     ("When was the library's app released?", {"2022-04-07"}),  # was "2022-04"
     ("When does the library close on weekdays?", {"5 p.m."}),  # was "5 p"
-    ("When did the old reading room close?", {"three weeks ago"}),
+    ("When did the old reading room close?", {"3 weeks ago"}),
     ("How much did the library cost?", {"£34 million"}),  # was "million"
     ("How much will the harbour works cost?", {"$2.5bn"}),  # was "2.5bn"
     ("How much is the rail link to Dunmore costed at?", {"€1.2 billion"}),
