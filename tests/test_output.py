@@ -144,3 +144,15 @@ def test_a_hard_wrapped_answer_reads_as_one_line_and_its_quote_stays_verbatim(tm
     from askbrief.render import mark_parts
 
     assert mark_parts("by Paul\nGrant, who", "Paul Grant") == [("by ", ""), ("Paul\nGrant", "mark"), (", who", "")]
+
+
+def test_an_answer_saved_before_answer_quote_reads_with_its_answer_as_the_quote(seeds_assistant):
+    import json
+
+    from askbrief.models import Answer
+
+    ans = seeds_assistant.ask("Who took Gharyan?")
+    old = json.loads(ans.model_dump_json())
+    del old["answer_quote"]
+    again = Answer.model_validate_json(json.dumps(old))
+    assert again.answer_quote == again.answer == ans.answer
