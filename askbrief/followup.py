@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from .answer.names import Entity, entities, kind_in
 from .answer.question import PERSON, PLACE, THING
 from .models import Answer
-from .text import tokenize
+from .text import STOPWORDS, tokenize
 
 GROUP = "group"
 
@@ -371,25 +371,56 @@ def _choose(ref: str, want: str, turns: list[_Turn], own_terms: set[str], taken:
                 continue  # "that meeting" is an event, not Moscow; "the conference" may be
                 # the National Conference
             kind = kind_of(e)
-            if want == THING and kind is None and _demonym(e, turn):
+            if kind is None and _common_word(e, turn, want, from_answer, index):
                 continue
             fit = _fits(want, kind, e, from_answer, e.name == turn.identity and turn.asked_who)
             if fit > best_fit:
                 best, best_fit = e, fit
             if fit == 2 or (fit and want in (PLACE, THING)):
                 break  # a place or thing: the first named; a person or group: the surest
+        if best is None and want == GROUP:
+            best = _pair(turn, own_terms, kind_of)
         if best is not None:
             return best
     return None
 
 
-def _demonym(e: Entity, turn: _Turn) -> bool:
-    """"Libyan" of "Libyan army commander": an adjective, not a thing "it" can be."""
-    if " " in e.name or not _DEMONYM_RE.search(e.name):
+def _pair(turn: _Turn, own_terms: set[str], kind_of) -> Entity | None:
+    """"they" after "Who did Serraj meet?" -> "Haftar": the two people of the turn."""
+    people: list[Entity] = []
+    for e, from_answer in turn.candidates(PERSON) or []:
+        if (not e.terms <= own_terms and " and " not in e.name and all(not e.terms & p.terms for p in people)
+                and kind_of(e) != PLACE and not e.name.isupper()):
+            people.append(e)
+    return _whole(f"{people[0].name} and {people[1].name}") if len(people) >= 2 else None
+
+
+def _common_word(e: Entity, turn: _Turn, want: str, from_answer: bool, index) -> bool:
+    """A capitalised word no one would point back to: a sentence's first word that is not
+    written with a capital elsewhere ("Armed groups from ..."), or an adjective ("Libyan" of
+    "Libyan army commander")."""
+    if " " in e.name or (from_answer and turn.answer.grade == "short"):
         return False
-    for text in (turn.question, turn.shown):
+    for text in (turn.question, turn.answer.evidence or ""):
         at = text.find(e.name)
-        if at >= 0:
-            rest = text[at + len(e.name):at + len(e.name) + 2]
-            return rest[:1] == " " and rest[1:2].islower()
+        if at < 0:
+            continue
+        nxt = re.match(r" ([a-z][\w-]*)", text[at + len(e.name):])
+        if want != PERSON and _DEMONYM_RE.search(e.name) and nxt and nxt.group(1) not in STOPWORDS:
+            return True
+        if at == 0 or text[max(0, at - 2):at] in (". ", '" ', "“ "):
+            return not _capitalised_inside(e.name, [text] + _brief_texts(e, index))
+        return False
     return False
+
+
+def _capitalised_inside(word: str, texts: Sequence[str]) -> bool:
+    rx = re.compile(r"[a-z,;:] " + re.escape(word) + r"\b")
+    return any(rx.search(t) for t in texts)
+
+
+def _brief_texts(e: Entity, index, n: int = 24) -> list[str]:
+    if index is None or not e.terms:
+        return []
+    t = next(iter(e.terms))
+    return [index.brief.chunks[int(c)].text for c in index.chunks_with(t)[:n]] if t in index else []
