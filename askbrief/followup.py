@@ -89,6 +89,16 @@ class Resolution:
     topic_terms: list[str] = field(default_factory=list)  # the previous question's, as hints
 
 
+def reference_kind(expression: str) -> str | None:
+    """The kind of thing a referring expression stands for: "he" PERSON, "they" GROUP,
+    "there" and "that town" PLACE, "it" and "that meeting" THING; None for anything else."""
+    low = " ".join(expression.lower().split())
+    if low in _PRONOUNS:
+        return _PRONOUNS[low]
+    m = _DEMONSTRATIVE_RE.fullmatch(low)
+    return _NOUN_KIND.get(m.group(2)) if m else None
+
+
 def _references(question: str) -> list[tuple[str, str, int]]:
     """(reference as written, wanted kind, position) for each reference in the question."""
     dummies = [m.span() for m in _DUMMY_IT_RE.finditer(question)]
