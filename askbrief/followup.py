@@ -63,7 +63,8 @@ _ASKED_NOUNS = {**_NOUN_KIND, **{n: PLACE for n in "capital country state nation
                 **{n: PERSON for n in "chief official secretary-general diplomat person".split()}}
 _WH_PHRASE_RE = re.compile(r"\b(?:which|what)(?:['’]s|\s+(?:is|was|are|were))?\s+(?:the\s+)?"
                            r"((?:[\w-]+(?:['’]s)?\s+){0,2}[\w-]+(?:['’]s)?)", re.I)
-_EVENT_RE = re.compile(r"\bthe\s+(?:[\w-]+\s+){0,2}?(?:" + "|".join(_KIND_NOUNS[THING]) + r")\b", re.I)
+_EVENT_RE = re.compile(r"\b(?:the|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:" + "|".join(_KIND_NOUNS[THING]) + r")\b",
+                       re.I)
 _WH_RE = re.compile(r"\b(who|whom|whose|where|which|what|when|how|why)\b", re.I)
 _IDENTITY_RE = re.compile(r"^\s*(?:who|what)(?:['’]s|\s+(?:is|was|are|were))\s+(?:the\s+)?(.+?)[\s?.!]*$", re.I)
 _GROUP_NOUNS = ("groups forces militias fighters troops men leaders rebels soldiers officials "
@@ -203,7 +204,7 @@ def _events(question: str) -> list[Entity]:
     """Events a question asks about: "the national conference", "the offensive"."""
     out = []
     for m in _EVENT_RE.finditer(question):
-        name = m.group()
+        name = "the " + m.group().split(None, 1)[1]  # "its campaign": the campaign
         if name[4:5].isupper():  # a name: "the National Conference" is National Conference
             name = name[4:]
         out.append(Entity(name, frozenset(tokenize(name)), False, m.start()))
@@ -249,10 +250,13 @@ class _Turn:
         if a.abstained or not self.shown:
             return None
         if want == GROUP:
-            if a.grade != "short":
-                return own
             owner = _possessed(a.question)
-            return [(_whole(f"{a.answer}'s {owner}" if owner else a.answer), True)] + own
+            if a.grade == "short":
+                return [(_whole(f"{a.answer}'s {owner}" if owner else a.answer), True)] + own
+            # "Which country's foreign ministry ...?" answered by a sentence: a name it adds
+            asked = set(tokenize(self.question))
+            return [(_whole(f"{e.name}'s {owner}"), True) for e in entities(self.shown)
+                    if owner and not e.terms <= asked] + own
         # a short answer's names, then what the question named, then the rest of its sentence
         evidence = [(e, False) for e in entities(a.evidence or "")] if a.grade == "short" else []
         return [(e, True) for e in entities(self.shown)] + own + evidence
