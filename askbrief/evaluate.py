@@ -488,7 +488,7 @@ class Evaluation:
         result = Result(case=case, answer=context[-1], latencies_ms=latencies)
         if case.referents is not None:
             result.references = referents.score(case.referents, case.asked, result.answer.resolved,
-                                                self.assistant.index.map_term, context[-2].abstained)
+                                                self.assistant.index.map_term, context[:-1])
         if not result.answer.abstained:
             result.verbatim = self.is_verbatim(result.answer)
         if case.answers is not None:

@@ -42,7 +42,7 @@ _KIND_NOUNS = {
             "envoy aide premier prime king prince marshal".split(),
     GROUP: "group forces army militia militias government party force troops side".split(),
     THING: "conference meeting offensive attack operation plan deal agreement talks event "
-           "report statement war campaign".split(),
+           "report statement war campaign ceremony summit election visit protest festival trial".split(),
 }
 _NOUN_KIND = {noun: kind for kind, nouns in _KIND_NOUNS.items() for noun in nouns}
 _DEMONSTRATIVE_RE = re.compile(r"\b(the|this|that|these|those)\s+([a-z]+)\b", re.I)
@@ -71,10 +71,11 @@ _GROUP_NOUNS = ("groups forces militias fighters troops men leaders rebels soldi
                 "diplomats authorities supporters").split()
 _GROUP_PHRASE_RE = re.compile(
     r"(?:\b[A-Z][\w-]*['’]s\s+(?:[a-z][\w-]*\s+)?(?:" + "|".join(_GROUP_NOUNS) + r")\b"
-    r"|\b(?:[a-z][\w-]*\s+){0,2}(?:" + "|".join(_GROUP_NOUNS) + r")\s+(?:from|of|in)\s+(?:the\s+)?"
+    r"|\b(?:the|these|those|its|his|her|their)\s+(?:[a-z][\w-]*\s+){0,2}(?:people|[a-z][\w-]*[^s\W]s)\s+"
+    r"(?:from|of|in)\s+(?:the\s+)?(?:[a-z]+\s+of\s+)?"
     r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")
 _NOT_MODIFIERS = {"what", "which", "who", "did", "do", "does", "the", "how", "many", "much", "when",
-                  "where", "why", "were", "was", "are", "is"}
+                  "where", "why", "were", "was", "are", "is", "these", "those", "its", "his", "her", "their"}
 _AGREES = {**dict.fromkeys(("he", "him", "his", "himself"), "he"),
            **dict.fromkeys(("she", "her", "hers", "herself"), "she"),
            **dict.fromkeys(("they", "them", "their", "theirs", "themselves"), "they")}
@@ -263,7 +264,9 @@ class _Turn:
 
 
 def _plural(name: str) -> bool:
-    return " and " in name or bool(re.search(r"\b(?:" + "|".join(_GROUP_NOUNS) + r"|ministry|government|army)\b", name))
+    """"Haftar's forces", "farmers from Aldwick", "Serraj and Haftar": more than one, or a body."""
+    return " and " in name or bool(re.search(r"\b(?:" + "|".join(_GROUP_NOUNS) + r"|people|ministry|government|army)\b"
+                                             r"|^[a-z][\w-]*[^s\W]s\b|['’]s [a-z][\w-]*[^s\W]s\b", name))
 
 
 def _fits(want: str, kind: str | None, e: Entity, from_answer: bool, identity: bool) -> int:
@@ -392,8 +395,8 @@ def _choose(ref: str, want: str, turns: list[_Turn], own_terms: set[str], taken:
                 best, best_fit = e, fit
             if fit == 2 or (fit and want in (PLACE, THING)):
                 break  # a place or thing: the first named; a person or group: the surest
-        if best is None and want == GROUP:
-            best = _pair(turn, own_terms, kind_of)
+        if want == GROUP and best_fit < 2:  # one name is "they" only when no two people are
+            best = _pair(turn, own_terms, kind_of) or best
         if best is not None:
             return best
     return None

@@ -14,7 +14,7 @@ right when nothing was resolved for the expression. References are counted by th
 thing the expression stands for (person, group, place, thing) and by where the gold is found:
 in an earlier question (``subject``: "Who is Khalifa Haftar?" -> "he"), only in the brief
 (``answer``: "Who took Gharyan?" -> "they"; ``answer not given`` when the turn before
-abstained, so no resolver could know it), or nowhere (``none``).
+abstained and no earlier turn gave it, so no resolver could know it), or nowhere (``none``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from .answer.names import entities
 from .followup import reference_kind
+from .models import Answer
 from .records import EvalReferents, EvalShare
 from .text import tokenize
 
@@ -68,10 +69,12 @@ def _find(resolved: dict[str, str], expression: str) -> str | None:
 
 
 def score(referents: dict[str, str | None], asked: Sequence[str], resolved: dict[str, str],
-          fold: Callable[[str], str] = str, abstained: bool = False) -> list[Reference]:
+          fold: Callable[[str], str] = str, earlier: Sequence[Answer] = ()) -> list[Reference]:
     """Each gold reference of a conversation against what its last turn was resolved to;
-    ``abstained``: the turn before it gave no answer (an answer it refers to is not given)."""
-    earlier = {fold(t) for q in asked[:-1] for t in tokenize(q)}
+    ``earlier``: the answers to the turns before it."""
+    questions = {fold(t) for q in asked[:-1] for t in tokenize(q)}
+    given = {fold(t) for a in earlier if not a.abstained for t in tokenize(f"{a.answer or ''} {a.evidence or ''}")}
+    abstained = bool(earlier) and earlier[-1].abstained
     out = []
     for expression, gold in referents.items():
         got = _find(resolved, expression)
@@ -79,8 +82,9 @@ def score(referents: dict[str, str | None], asked: Sequence[str], resolved: dict
         if gold is None:
             role, right = "none", got is None
         else:
-            role = ("subject" if all(fold(h) in earlier for h in _heads(gold))
-                    else "answer not given" if abstained else "answer")
+            heads = [fold(h) for h in _heads(gold)]
+            role = ("subject" if all(h in questions for h in heads)
+                    else "answer not given" if abstained and not all(h in given for h in heads) else "answer")
             right = got is not None and names_gold(got, gold, fold)
         out.append(Reference(expression, gold, got, kind, role, right))
     return out
