@@ -1,12 +1,23 @@
 """Follow-up questions, resolved against the earlier turns of a conversation.
 
 A question that leans on the conversation ("How far is it from Tripoli?" after "Who took
-Gharyan?") is resolved with the names of the previous turns (``names.entities``): the
-capitalised name runs of a turn's question, of its answer and of its evidence. A pronoun is
-matched by type (``names.kind_in``): he/she/his/her want a person, it/there/"the town" a
-place or thing, and a name the question already contains is never its own referent. The
-referent's index terms are added to the retrieval query and to answer scoring; the answer
-records what the reference was taken to mean.
+Gharyan?") is resolved as a reader would resolve it, with the names of the earlier turns
+(``names.entities``) and the phrases their questions name ("the armed groups from Misrata",
+"the national conference"):
+
+- kind: he/she/his want a person, they/their a group or two people (never one person: number
+  agrees), it a place or thing, there and "that town" a place; whether a name is a person or a
+  place is the answer stage's reading of the brief (``names.kind_in`` -> ``Names.kind``);
+- answer or subject: a reference points at an earlier turn's answer when that question asked
+  for something of its kind (``asks_for``: "Who took Gharyan?" a person, "Which town ...?" a
+  place), else at what the question asked about ("Who is Khalifa Haftar?" -> Haftar);
+- recency: the newest turn that gives a fitting referent wins; a turn that abstained gives no
+  answer to point at, so the reference goes to an older turn that answered, or stays open;
+- a name the question already contains is never its own referent, and "his" after "he" in
+  the same question is the same person.
+
+The referent's index terms are added to the retrieval query and to answer scoring; the answer
+records what the reference was taken to mean (``askbrief eval`` scores it: ``referents.py``).
 
 (Not to be confused with ``records.Conversation``, a saved conversation, nor with the chat's
 conversation widget.)
