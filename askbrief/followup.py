@@ -450,5 +450,5 @@ def _capitalised_inside(word: str, texts: Sequence[str]) -> bool:
 def _brief_texts(e: Entity, index, n: int = 24) -> list[str]:
     if index is None or not e.terms:
         return []
-    t = next(iter(e.terms))
+    t = tokenize(e.name)[-1]
     return [index.brief.chunks[int(c)].text for c in index.chunks_with(t)[:n]] if t in index else []
