@@ -79,6 +79,7 @@ class Names:
         self.index = index
         self._usage: dict[str, tuple[float, float]] = {}
         self._coref: dict[tuple[int, int], dict[int, str]] = {}
+        self._titled: dict[str, bool] = {}
 
     @classmethod
     def of(cls, index: Index) -> Names:
@@ -118,7 +119,25 @@ class Names:
         if last != name:
             place2, person2 = self.usage(last)
             place, person = place + place2, person + person2
+        if place == person and self.titled(last):
+            return PERSON  # "Bouteflika": the brief writes "President Abdelaziz Bouteflika"
         return PERSON if person > place else PLACE if place > person else None
+
+    def titled(self, word: str) -> bool:
+        """Does the brief write the word inside a name that follows a person's title
+        ("President Abdelaziz Bouteflika")? Read over the first chunks holding it."""
+        if word not in self._titled:
+            parts = WORD_RE.findall(word)
+            t = term(parts[-1]) if parts else ""
+            found = False
+            if t and t in self.index:
+                for cid in self.index.chunks_with(t)[:_USAGE_CHUNKS]:
+                    text = self.index.brief.chunks[int(cid)].text
+                    if word in text and any(e.titled and word in e.name.split() for e in entities(text)):
+                        found = True
+                        break
+            self._titled[word] = found
+        return self._titled[word]
 
     def antecedent(self, chunk: int, at: int) -> str:
         """The person a possessive pronoun at offset ``at`` of a chunk most likely refers to:
