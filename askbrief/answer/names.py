@@ -9,8 +9,9 @@ stages, so that a change to it is made in one room:
   a "who" answer the brief clearly uses as a place; antecedents and coreference (``antecedent``,
   ``coref``) rest on it.
 - ``kind_in``: PERSON or PLACE for a name of a conversation (``entities``), for the follow-up
-  resolver (``followup.py``): a title before it, else the brief's usage (``Names.kind``), else
-  the conversation's own turns counted the same way.
+  resolver (``followup.py``): a title before it, else the brief's usage (``Names.kind``: the
+  shares of the name and of its last word, or a title the brief writes before the whole name)
+  or, without a brief, the conversation's own turns counted the same way.
 """
 
 from __future__ import annotations
