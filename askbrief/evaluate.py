@@ -36,6 +36,7 @@ from .errors import QuestionFileError, UsageError
 from .models import Answer, Chunk, Document, Settings
 from .records import EvalItem, EvalReport, EvalRetrieval, EvalScore, EvalTiming
 from .text import fold
+from . import referents
 
 RECALL_AT = (1, 5, 20)
 TYPE_ORDER = ("who", "when", "where", "how many", "what", "which", "why", "other")  # as reports list them
@@ -53,6 +54,7 @@ class Case:
     tags: list[str] = field(default_factory=list)
     line: int | None = None
     gold: frozenset[tuple[str, int]] | None = None  # known gold paragraphs (SQuAD's own brief)
+    referents: dict[str, str | None] | None = None  # the last turn's references (``referents.py``)
 
     @property
     def answerable(self) -> bool:
@@ -211,7 +213,10 @@ def _read_jsonl(name: str, text: str) -> QuestionSet:
             if problem:
                 turn = f"turn {t}: " if item.turns is not None else ""
                 raise QuestionFileError(f"{name}:{n}: {turn}{problem}")
-        cases.append(Case(id=item.id, asked=item.asked, answers=item.answers, tags=list(item.tags), line=n))
+        if item.referents is not None and (problem := referents.check(item.referents, item.asked[-1])):
+            raise QuestionFileError(f"{name}:{n}: {problem}")
+        cases.append(Case(id=item.id, asked=item.asked, answers=item.answers, tags=list(item.tags), line=n,
+                          referents=item.referents))
     return QuestionSet(path=name, format="jsonl", cases=cases)
 
 
@@ -442,6 +447,7 @@ class Result:
     verbatim: bool | None = None  # None for an abstention
     useful: bool | None = None  # answerable: a right short answer or a sentence holding one
     misled: bool | None = None  # unanswerable: given a short or a sentence answer
+    references: list[referents.Reference] | None = None  # with the case's referents
 
     @property
     def prediction(self) -> str:
@@ -480,6 +486,9 @@ class Evaluation:
             latencies.append((time.perf_counter() - t) * 1000)
             context.append(answer)
         result = Result(case=case, answer=context[-1], latencies_ms=latencies)
+        if case.referents is not None:
+            result.references = referents.score(case.referents, case.asked, result.answer.resolved,
+                                                self.assistant.index.map_term, context[:-1])
         if not result.answer.abstained:
             result.verbatim = self.is_verbatim(result.answer)
         if case.answers is not None:
@@ -555,6 +564,8 @@ class Evaluation:
                               latency_p95_ms=_round(percentile(latencies, 95))),
             by_type={k: _score(v) for k, v in sorted(by_type.items(), key=lambda kv: order.get(kv[0], 99))},
             by_tag={k: _score(v) for k, v in sorted(by_tag.items())},
+            referents=referents.summary(x for r in results for x in r.references or ())
+            if any(r.references is not None for r in results) else None,
         )
 
 
@@ -678,4 +689,5 @@ def report_table(report: EvalReport) -> str:
     if r.by_tag:
         lines.append("")
         rows("tag", r.by_tag)
+    lines += referents.report_lines(r.referents)
     return "\n".join(lines)
