@@ -24,7 +24,7 @@ def test_default_command_answers_from_bundled_brief_from_any_directory(tmp_path)
     assert r.returncode == 0, r.stderr
     first = r.stdout.splitlines()[0]
     assert "forces" in first.lower()
-    assert "[1] " in r.stdout and "[2] " in r.stdout  # at least two sources
+    assert "[1] " in r.stdout and "Gharyan" in r.stdout  # cited: the source that says who took it
     assert "\x1b" not in r.stdout  # piped: no ANSI codes
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from .. import referents
 from ..corpus import Brief, chunk_document
 from ..errors import QuestionFileError, UsageError
 from ..models import Chunk, Document
@@ -32,6 +33,7 @@ class Case:
     tags: list[str] = field(default_factory=list)
     line: int | None = None
     gold: frozenset[tuple[str, int]] | None = None  # known gold paragraphs (SQuAD's own brief)
+    referents: dict[str, str | None] | None = None  # the last turn's references (``referents.py``)
 
     @property
     def answerable(self) -> bool:
@@ -190,7 +192,10 @@ def _read_jsonl(name: str, text: str) -> QuestionSet:
             if problem:
                 turn = f"turn {t}: " if item.turns is not None else ""
                 raise QuestionFileError(f"{name}:{n}: {turn}{problem}")
-        cases.append(Case(id=item.id, asked=item.asked, answers=item.answers, tags=list(item.tags), line=n))
+        if item.referents is not None and (problem := referents.check(item.referents, item.asked[-1])):
+            raise QuestionFileError(f"{name}:{n}: {problem}")
+        cases.append(Case(id=item.id, asked=item.asked, answers=item.answers, tags=list(item.tags), line=n,
+                          referents=item.referents))
     return QuestionSet(path=name, format="jsonl", cases=cases)
 
 

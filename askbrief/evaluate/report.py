@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
+from .. import referents
 from ..records import EvalReport, EvalScore
 from .run import Result
 
@@ -78,4 +79,5 @@ def report_table(report: EvalReport) -> str:
     if r.by_tag:
         lines.append("")
         rows("tag", r.by_tag)
+    lines += referents.report_lines(r.referents)
     return "\n".join(lines)

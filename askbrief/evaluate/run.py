@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import referents
 from ..answer import wh_word
 from ..corpus import Brief, load_brief
 from ..models import Answer, Settings
@@ -32,6 +33,7 @@ class Result:
     verbatim: bool | None = None  # None for an abstention
     useful: bool | None = None  # answerable: a right short answer or a sentence holding one
     misled: bool | None = None  # unanswerable: given a short or a sentence answer
+    references: list[referents.Reference] | None = None  # with the case's referents
 
     @property
     def prediction(self) -> str:
@@ -70,6 +72,9 @@ class Evaluation:
             latencies.append((time.perf_counter() - t) * 1000)
             context.append(answer)
         result = Result(case=case, answer=context[-1], latencies_ms=latencies)
+        if case.referents is not None:
+            result.references = referents.score(case.referents, case.asked, result.answer.resolved,
+                                                self.assistant.index.map_term, context[:-1])
         if not result.answer.abstained:
             result.verbatim = self.is_verbatim(result.answer)
         if case.answers is not None:
@@ -145,6 +150,8 @@ class Evaluation:
                               latency_p95_ms=rounded(percentile(latencies, 95))),
             by_type={k: score_of(v) for k, v in sorted(by_type.items(), key=lambda kv: order.get(kv[0], 99))},
             by_tag={k: score_of(v) for k, v in sorted(by_tag.items())},
+            referents=referents.summary(x for r in results for x in r.references or ())
+            if any(r.references is not None for r in results) else None,
         )
 
 
