@@ -46,11 +46,10 @@ import numpy as np
 from . import store as S
 from .corpus import (Brief, chunk_document, corpus_folders, discover, leads_out, no_documents,
                      read_document)
-from .index import Index, count_terms
+from .index import BatchCounter, Index
 from .parallel import pmap
-from .text import tokenize
 
-FORMAT = 2
+FORMAT = 3
 STAT_FILES_MAX = 5000  # briefs with more files: folder mtimes only on each question
 PARALLEL_MIN = 256  # files to read before a second process is worth its start-up
 BATCH = 64
@@ -354,7 +353,7 @@ def _count(report: Report, prev: list[_Entry] | None, entries: list[_Entry]) -> 
 
 def _read(doc_id: str, path: str, known) -> tuple:
     """One file -> (document or None, text hash, warnings, retry, its chunks' spans and
-    terms or None when ``known`` has its text already)."""
+    texts or None when ``known`` has its text already)."""
     warnings: list[str] = []
     doc, retry = read_document(doc_id, path, warnings)
     if doc is None:
@@ -364,22 +363,22 @@ def _read(doc_id: str, path: str, known) -> tuple:
         return doc, sha, warnings, False, None
     chunks = chunk_document(doc)
     spans = np.array([[0, *(getattr(c, f) for f in S.SPAN_FIELDS)] for c in chunks], dtype=np.int32)
-    return doc, sha, warnings, False, (spans.reshape(-1, 1 + len(S.SPAN_FIELDS)),
-                                       [tokenize(c.text) for c in chunks])
+    return doc, sha, warnings, False, (spans.reshape(-1, 1 + len(S.SPAN_FIELDS)), [c.text for c in chunks])
 
 
-def _read_batch(files: list[tuple[str, str]]) -> tuple[list[str], list[tuple]]:
+def _read_batch(files: list[tuple[str, str]]) -> tuple[list[str], list[tuple], list[str], np.ndarray]:
     """``_read`` over files, their terms as (term id, chunk, frequency) entries in one
-    vocabulary: what a worker process sends back (numbers and a few strings, not tokens)."""
-    lookup: dict[str, int] = {}
+    vocabulary, and the words they hold with their counts: what a worker process sends back
+    (numbers and a few strings, not tokens)."""
+    counter = BatchCounter()
     out = []
     for doc_id, path in files:
         doc, sha, warnings, retry, chunked = _read(doc_id, path, _KNOWN)
         if chunked is not None:
-            spans, toks = chunked
-            chunked = (spans, *count_terms(toks, lookup))
+            spans, texts = chunked
+            chunked = (spans, *counter.count(texts))
         out.append((doc, sha, warnings, retry, chunked))
-    return list(lookup), out
+    return list(counter.terms), out, *counter.word_counts()
 
 
 _KNOWN: frozenset = frozenset()  # text hashes the old index has: set before workers fork
@@ -433,9 +432,9 @@ def _assemble(entries: list[_Entry], prev: list[_Entry] | None, old: S.Stored | 
             continue
         item = next(batch, None)
         if item is None:
-            batch_vocab, items = next(results)
+            batch_vocab, items, words, counts = next(results)
             batch = iter(items)
-            builder.vocabulary(batch_vocab)
+            builder.vocabulary(batch_vocab, words, counts)
             item = next(batch)
         doc, sha, text_warnings, retry, chunked = item
         warnings.extend(text_warnings)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .text import tokenize
+from .text import WORD_RE, term, tokenize
 
 K1 = 1.2
 B = 0.75
@@ -171,6 +171,57 @@ def count_terms(tokens: Sequence[Sequence[str]], lookup: dict[str, int]
     keys, tf = np.unique(chunk_of * width + ids, return_counts=True)
     chunks, terms = np.divmod(keys, width)
     return terms, chunks.astype(np.int32), tf.astype(np.uint16), lengths.astype(np.int32)
+
+
+class BatchCounter:
+    """``count_terms`` over chunk texts, each distinct word analysed once per batch.
+
+    A brief has far fewer distinct words than words (Heaps' law), so the words of a batch of
+    chunks are split out by the C regex engine, given dense ids by a dict, and mapped to term
+    ids through one array: the per-word work is C, the per-distinct-word work (``text.term``)
+    Python. The same terms as ``tokenize``, which is ``term`` of each word, stopwords dropped.
+    The words are counted too (``word_counts``): the name-variant scan needs nothing else
+    from the texts but the contexts of a few candidate names."""
+
+    def __init__(self):
+        self.words: dict[str, int] = {}  # word -> id in this batch
+        self.terms: dict[str, int] = {}  # term -> id in this batch
+        self._word_term: list[int] = []  # word id -> term id, -1 for a stopword
+        self._counts: list[np.ndarray] = []
+
+    def count(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(term id, chunk, frequency) entries of the texts, in chunk order, and their lengths."""
+        stream: list[str] = []
+        sizes = []
+        for text in texts:
+            found = WORD_RE.findall(text)
+            stream += found
+            sizes.append(len(found))
+        words, terms, word_term = self.words, self.terms, self._word_term
+        for w in dict.fromkeys(stream):
+            if w not in words:
+                words[w] = len(words)
+                t = term(w)
+                word_term.append(terms.setdefault(t, len(terms)) if t else -1)
+        ids = np.fromiter(map(words.__getitem__, stream), dtype=np.int64, count=len(stream))
+        self._counts.append(np.bincount(ids, minlength=len(words)))
+        tids = np.array(word_term, dtype=np.int64)[ids]
+        chunk_of = np.repeat(np.arange(len(texts), dtype=np.int64), sizes)
+        keep = tids >= 0
+        tids, chunk_of = tids[keep], chunk_of[keep]
+        lengths = np.bincount(chunk_of, minlength=len(texts))
+        width = max(len(terms), 1)
+        keys, tf = np.unique(chunk_of * width + tids, return_counts=True)
+        chunks, tids = np.divmod(keys, width)
+        return tids, chunks.astype(np.int32), tf.astype(np.uint16), lengths.astype(np.int32)
+
+    def word_counts(self) -> tuple[list[str], np.ndarray]:
+        """Every word counted so far (in id order) and how often it was written."""
+        total = np.zeros(len(self.words), dtype=np.int64)
+        for c in self._counts:
+            total[:len(c)] += c
+        self._counts = [total]
+        return list(self.words), total
 
 
 class Index:
