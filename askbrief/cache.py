@@ -370,13 +370,18 @@ def _read_batch(files: list[tuple[str, str]]) -> tuple[list[str], list[tuple], l
     """``_read`` over files, their terms as (term id, chunk, frequency) entries in one
     vocabulary, and the words they hold with their counts: what a worker process sends back
     (numbers and a few strings, not tokens)."""
+    read = [_read(doc_id, path, _KNOWN) for doc_id, path in files]
+    texts = [t for r in read if r[4] is not None for t in r[4][1]]
     counter = BatchCounter()
-    out = []
-    for doc_id, path in files:
-        doc, sha, warnings, retry, chunked = _read(doc_id, path, _KNOWN)
+    terms, chunks, tf, lengths = counter.count(texts)  # the batch at once: per-call costs once
+    out, c0 = [], 0
+    for doc, sha, warnings, retry, chunked in read:
         if chunked is not None:
-            spans, texts = chunked
-            chunked = (spans, *counter.count(texts))
+            spans = chunked[0]
+            c1 = c0 + len(spans)
+            e0, e1 = np.searchsorted(chunks, [c0, c1]).tolist()
+            chunked = (spans, terms[e0:e1], chunks[e0:e1] - c0, tf[e0:e1], lengths[c0:c1])
+            c0 = c1
         out.append((doc, sha, warnings, retry, chunked))
     return list(counter.terms), out, *counter.word_counts()
 

@@ -186,8 +186,9 @@ class BatchCounter:
     def __init__(self):
         self.words: dict[str, int] = {}  # word -> id in this batch
         self.terms: dict[str, int] = {}  # term -> id in this batch
-        self._word_term: list[int] = []  # word id -> term id, -1 for a stopword
+        self._word_term = np.empty(0, dtype=np.int64)  # word id -> term id, -1 for a stopword
         self._counts: list[np.ndarray] = []
+        self._named: list[bool] = []  # word id -> whether it starts with no digit
 
     def count(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(term id, chunk, frequency) entries of the texts, in chunk order, and their lengths."""
@@ -197,15 +198,16 @@ class BatchCounter:
             found = WORD_RE.findall(text)
             stream += found
             sizes.append(len(found))
-        words, terms, word_term = self.words, self.terms, self._word_term
-        for w in dict.fromkeys(stream):
-            if w not in words:
-                words[w] = len(words)
-                t = term(w)
-                word_term.append(terms.setdefault(t, len(terms)) if t else -1)
+        words, terms = self.words, self.terms
+        new = sorted(set(stream).difference(words))
+        for w in new:
+            words[w] = len(words)
+        self._named += [not w[:1].isdigit() for w in new]
+        new_terms = [terms.setdefault(t, len(terms)) if t else -1 for t in map(term, new)]
+        self._word_term = np.concatenate([self._word_term, np.array(new_terms, dtype=np.int64)])
         ids = np.fromiter(map(words.__getitem__, stream), dtype=np.int64, count=len(stream))
         self._counts.append(np.bincount(ids, minlength=len(words)))
-        tids = np.array(word_term, dtype=np.int64)[ids]
+        tids = self._word_term[ids]
         chunk_of = np.repeat(np.arange(len(texts), dtype=np.int64), sizes)
         keep = tids >= 0
         tids, chunk_of = tids[keep], chunk_of[keep]
@@ -216,12 +218,15 @@ class BatchCounter:
         return tids, chunks.astype(np.int32), tf.astype(np.uint16), lengths.astype(np.int32)
 
     def word_counts(self) -> tuple[list[str], np.ndarray]:
-        """Every word counted so far (in id order) and how often it was written."""
+        """Every word counted so far that starts with no digit, and how often it was written.
+        (A number is never a name: the variant scan would drop it; a brief holds many.)"""
         total = np.zeros(len(self.words), dtype=np.int64)
         for c in self._counts:
             total[:len(c)] += c
         self._counts = [total]
-        return list(self.words), total
+        keep = np.flatnonzero(self._named)
+        words = list(self.words)
+        return [words[i] for i in keep.tolist()], total[keep]
 
 
 class Index:

@@ -9,8 +9,9 @@
 - ``ids``/``ids_ptr`` and ``id_order`` (the ids in byte order), ``fields``/``fields_ptr`` (the
   other fields of each ``Document``, one JSON object each, so a reader that adds a field needs
   no change here), ``shas`` (each text's SHA-256);
-- ``words``/``words_ptr``, ``word_n``: every distinct word of the chunks as written and how
-  often: what the name-variant scan counts, kept so it never reads the texts to count again.
+- ``words``/``words_ptr``, ``word_n``: every distinct word of the chunks as written (but those
+  that start with a digit) and how often: what the name-variant scan counts, kept so it never
+  reads the texts to count again.
 
 Opening reads ``meta.json`` and the ``.npy`` headers; a question then touches the pages of
 its terms' postings, the lengths of the chunks they name and the texts of its top passages.
@@ -276,28 +277,25 @@ class Builder:
         """The vocabulary of the next documents' term ids, and the words those documents hold
         with their counts (one batch of ``cache._read_batch``)."""
         old = self.old.postings.vocab if self.old is not None else None
-        ids = list(map(self._lookup.get, batch_vocab))
-        for i, j in enumerate(ids):
-            if j is None:  # a term no earlier batch had
-                t = batch_vocab[i]
-                j = old.find(t) if old is not None else -1
-                if j < 0:
-                    j = len(old or ()) + len(self.vocab)
-                    self.vocab.append(t)
-                ids[i] = self._lookup[t] = j
-        self._batch = np.array(ids, dtype=np.int64)
+        lookup = self._lookup
+        for t in sorted(set(batch_vocab).difference(lookup)):  # terms no earlier batch had
+            j = old.find(t) if old is not None else -1
+            if j < 0:
+                j = len(old or ()) + len(self.vocab)
+                self.vocab.append(t)
+            lookup[t] = j
+        self._batch = np.fromiter(map(lookup.__getitem__, batch_vocab), dtype=np.int64, count=len(batch_vocab))
         if len(words):
             self._count_words(words, counts)
 
     def _count_words(self, words: Sequence[str], counts: np.ndarray) -> None:
         known = self._words
-        ids = list(map(known.get, words))
-        for i, j in enumerate(ids):
-            if j is None:
-                ids[i] = known[words[i]] = len(known)
+        for w in sorted(set(words).difference(known)):
+            known[w] = len(known)
         if len(known) > len(self._word_n):
             self._word_n = np.concatenate([self._word_n, np.zeros(len(known), dtype=np.int64)])
-        np.add.at(self._word_n, np.array(ids, dtype=np.int64), counts)
+        ids = np.fromiter(map(known.__getitem__, words), dtype=np.int64, count=len(words))
+        self._word_n[ids] += counts  # the words of one batch are distinct
 
     def add(self, doc: Document, sha: str, spans: np.ndarray, terms: np.ndarray, chunks: np.ndarray,
             tf: np.ndarray, lengths: np.ndarray) -> None:
@@ -389,7 +387,8 @@ class Builder:
                 lost: dict[str, int] = {}
                 for c in LazyChunks(self.old.documents, self.old.spans).range(c0, c1):
                     for w in WORD_RE.findall(c.text):
-                        lost[w] = lost.get(w, 0) + 1
+                        if not w[:1].isdigit():
+                            lost[w] = lost.get(w, 0) + 1
                 if lost:
                     self._count_words(list(lost), (self._reused[j] - 1) * np.array(list(lost.values())))
         word_n = self._word_n[:len(self._words)]

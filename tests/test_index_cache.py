@@ -566,7 +566,7 @@ def _word_counts(brief) -> dict[str, int]:
 
     from askbrief.text import WORD_RE
 
-    return dict(Counter(w for c in brief.chunks for w in WORD_RE.findall(c.text)))
+    return dict(Counter(w for c in brief.chunks for w in WORD_RE.findall(c.text) if not w[0].isdigit()))
 
 
 def test_the_variant_scan_of_a_cached_brief_reads_no_text_to_count_and_finds_the_same_groups(monkeypatch):
@@ -615,5 +615,5 @@ def test_words_are_analysed_once_per_batch_into_the_terms_of_tokenize():
         assert lengths.tolist() == want[3].tolist()
     words, n = counter.word_counts()
     assert dict(zip(words, n.tolist())) == {"Haftar's": 1, "forces": 2, "took": 2, "the": 1, "town": 1,
-                                             "The": 2, "of": 1, "Haftar": 1, "1,500": 1, "strong": 1,
+                                             "The": 2, "of": 1, "Haftar": 1, "strong": 1,
                                              "Gharyan": 1, "the": 3}
