@@ -275,7 +275,7 @@ class Builder:
 
     def vocabulary(self, batch_vocab: list[str], words: list[str] = (), counts: np.ndarray | None = None) -> None:
         """The vocabulary of the next documents' term ids, and the words those documents hold
-        with their counts (one batch of ``cache._read_batch``)."""
+        with their counts (one batch of ``building._read_batch``)."""
         old = self.old.postings.vocab if self.old is not None else None
         lookup = self._lookup
         for t in sorted(set(batch_vocab).difference(lookup)):  # terms no earlier batch had

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import askbrief
-from askbrief import cache
+from askbrief import building, cache, cachedir
 from askbrief.corpus import load_brief
 from askbrief import store, variants
 from askbrief.index import Index
@@ -64,15 +64,15 @@ def counts(report):
 class Spy:
     """Counts calls of a function the cache module uses (reading files, tokenizing)."""
 
-    def __init__(self, monkeypatch, name):
+    def __init__(self, monkeypatch, name, module=cache):
         self.calls = []
-        real = getattr(cache, name)
+        real = getattr(module, name)
 
         def spy(*args, **kw):
             self.calls.append(args[0])
             return real(*args, **kw)
 
-        monkeypatch.setattr(cache, name, spy)
+        monkeypatch.setattr(module, name, spy)
 
 
 class Analysed:
@@ -137,7 +137,7 @@ def test_added_changed_and_removed_files_are_picked_up(brief_dir, monkeypatch):
     (brief_dir / "beta.txt").unlink()
     (brief_dir / "alpha.txt").write_text("Alpha report\n\nThe mayor of Zorvik is Ivo Petrak now.\n")
     write(brief_dir, {"delta.txt": "Delta\n\nThe Quell bridge at Marsden reopened in May.\n"})
-    reads, toks = Spy(monkeypatch, "read_document"), Analysed(monkeypatch)
+    reads, toks = Spy(monkeypatch, "read_document", building), Analysed(monkeypatch)
     index, report = cache.load_index([brief_dir])
     assert counts(report) == (1, 1, 1, 1)
     assert sorted(reads.calls) == ["alpha", "delta"]  # gamma not read
@@ -154,7 +154,7 @@ def test_added_changed_and_removed_files_are_picked_up(brief_dir, monkeypatch):
 
 def test_an_unchanged_brief_is_not_listed_or_read_again(brief_dir, monkeypatch):
     cache.load_index([brief_dir])
-    calls = {"discover": Spy(monkeypatch, "discover"), "read_document": Spy(monkeypatch, "read_document"),
+    calls = {"discover": Spy(monkeypatch, "discover"), "read_document": Spy(monkeypatch, "read_document", building),
              "tokenize": Analysed(monkeypatch)}
     index, report = cache.load_index([brief_dir])
     assert counts(report) == (0, 0, 3, 0) and all(s.calls == [] for s in calls.values())
@@ -193,7 +193,7 @@ def test_a_touched_file_is_read_but_not_tokenized_again(brief_dir, monkeypatch):
     toks = Analysed(monkeypatch)
     index, report = cache.load_index([brief_dir])
     assert counts(report) == (0, 0, 3, 0) and toks.calls == []
-    reads = Spy(monkeypatch, "read_document")
+    reads = Spy(monkeypatch, "read_document", building)
     cache.load_index([brief_dir])
     assert reads.calls == []  # the new mtime was recorded
 
@@ -465,7 +465,7 @@ def test_a_large_brief_is_checked_by_its_folders_and_refreshed_by_the_index_comm
         return real_stat(path, *a, **k)
 
     monkeypatch.setattr(cache.os, "stat", spy_stat)
-    parsed = Spy(monkeypatch, "_parse_files")
+    parsed = Spy(monkeypatch, "parse_files", cachedir)
     index, report = cache.load_index([brief_dir])
     assert report.checked == "folders" and counts(report) == (0, 0, 3, 0)
     in_brief = {p for p in stats if p.startswith(str(brief_dir))}
@@ -518,8 +518,8 @@ def test_reading_on_both_cores_builds_the_same_index(monkeypatch):
 
     if parallel._context() is None:
         pytest.skip("one core, or threads running: the build stays in this process")
-    monkeypatch.setattr(cache, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(cache, "BATCH", 1)
+    monkeypatch.setattr(building, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(building, "BATCH", 1)
     forked = []
     monkeypatch.setattr(parallel, "_context", lambda real=parallel._context: forked.append(1) or real())
     index, _ = cache.load_index([SEEDS])
