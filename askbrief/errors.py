@@ -1,6 +1,6 @@
 """Errors meant for people.
 
-The core raises these with a message a user can act on; ``cli.py`` turns them into one
+The core raises these with a message a user can act on; ``askbrief.cli`` turns them into one
 line on stderr and an exit code, and the TUI into a notification. Anything else that
 escapes is a bug and is reported as such.
 """

@@ -1,12 +1,23 @@
 """Follow-up questions, resolved against the earlier turns of a conversation.
 
 A question that leans on the conversation ("How far is it from Tripoli?" after "Who took
-Gharyan?") is resolved with the names of the previous turns (``names.entities``): the
-capitalised name runs of a turn's question, of its answer and of its evidence. A pronoun is
-matched by type (``names.kind_in``): he/she/his/her want a person, it/there/"the town" a
-place or thing, and a name the question already contains is never its own referent. The
-referent's index terms are added to the retrieval query and to answer scoring; the answer
-records what the reference was taken to mean.
+Gharyan?") is resolved as a reader would resolve it, with the names of the earlier turns
+(``names.entities``) and the phrases their questions name ("the armed groups from Misrata",
+"the national conference"):
+
+- kind: he/she/his want a person, they/their a group or two people (never one person: number
+  agrees), it a place or thing, there and "that town" a place; whether a name is a person or a
+  place is the answer stage's reading of the brief (``names.kind_in`` -> ``Names.kind``);
+- answer or subject: a reference points at an earlier turn's answer when that question asked
+  for something of its kind (``asks_for``: "Who took Gharyan?" a person, "Which town ...?" a
+  place), else at what the question asked about ("Who is Khalifa Haftar?" -> Haftar);
+- recency: the newest turn that gives a fitting referent wins; a turn that abstained gives no
+  answer to point at, so the reference goes to an older turn that answered, or stays open;
+- a name the question already contains is never its own referent, and "his" after "he" in
+  the same question is the same person.
+
+The referent's index terms are added to the retrieval query and to answer scoring; the answer
+records what the reference was taken to mean (``askbrief eval`` scores it: ``referents.py``).
 
 (Not to be confused with ``records.Conversation``, a saved conversation, nor with the chat's
 conversation widget.)
@@ -21,7 +32,7 @@ from dataclasses import dataclass, field
 from .answer.names import Entity, entities, kind_in
 from .answer.question import PERSON, PLACE, THING
 from .models import Answer
-from .text import tokenize
+from .text import STOPWORDS, tokenize
 
 GROUP = "group"
 
@@ -42,7 +53,7 @@ _KIND_NOUNS = {
             "envoy aide premier prime king prince marshal".split(),
     GROUP: "group forces army militia militias government party force troops side".split(),
     THING: "conference meeting offensive attack operation plan deal agreement talks event "
-           "report statement war campaign".split(),
+           "report statement war campaign ceremony summit election visit protest festival trial".split(),
 }
 _NOUN_KIND = {noun: kind for kind, nouns in _KIND_NOUNS.items() for noun in nouns}
 _DEMONSTRATIVE_RE = re.compile(r"\b(the|this|that|these|those)\s+([a-z]+)\b", re.I)
@@ -56,11 +67,30 @@ _BE = r"(?:is|are|was|were|be|been|has|have|had|will|would|could|might|may|shoul
 _DUMMY_THERE_RE = re.compile(rf"\bthere\s+{_BE}\b|\b{_BE}\s+there\s+\w", re.I)
 _ELLIPSIS_RE = re.compile(r"^\s*(?:and|but|also|what about|how about|what of|and what about)\b", re.I)
 
-_WH_KIND = [(re.compile(r"\b(?:who|whom|whose)\b", re.I), PERSON),
-            (re.compile(r"\bwhere\b|\b(?:what|which) (?:city|town|country|place|region)\b", re.I), PLACE)]
-
 MAX_LOOKBACK = 3
-CORPUS_SAMPLES = 8
+
+# what a question's wh-phrase asks for: "which town" a place, "which UN chief" a person
+_ASKED_NOUNS = {**_NOUN_KIND, **{n: PLACE for n in "capital country state nation island".split()},
+                **{n: PERSON for n in "chief official secretary-general diplomat person".split()}}
+_WH_PHRASE_RE = re.compile(r"\b(?:which|what)(?:['’]s|\s+(?:is|was|are|were))?\s+(?:the\s+)?"
+                           r"((?:[\w-]+(?:['’]s)?\s+){0,2}[\w-]+(?:['’]s)?)", re.I)
+_EVENT_RE = re.compile(r"\b(?:the|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:" + "|".join(_KIND_NOUNS[THING]) + r")\b",
+                       re.I)
+_WH_RE = re.compile(r"\b(who|whom|whose|where|which|what|when|how|why)\b", re.I)
+_IDENTITY_RE = re.compile(r"^\s*(?:who|what)(?:['’]s|\s+(?:is|was|are|were))\s+(?:the\s+)?(.+?)[\s?.!]*$", re.I)
+_GROUP_NOUNS = ("groups forces militias fighters troops men leaders rebels soldiers officials "
+                "diplomats authorities supporters").split()
+_GROUP_PHRASE_RE = re.compile(
+    r"(?:\b[A-Z][\w-]*['’]s\s+(?:[a-z][\w-]*\s+)?(?:" + "|".join(_GROUP_NOUNS) + r")\b"
+    r"|\b(?:the|these|those|its|his|her|their)\s+(?:[a-z][\w-]*\s+){0,2}(?:people|[a-z][\w-]*[^s\W]s)\s+"
+    r"(?:from|of|in)\s+(?:the\s+)?(?:[a-z]+\s+of\s+)?"
+    r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")
+_NOT_MODIFIERS = {"what", "which", "who", "did", "do", "does", "the", "how", "many", "much", "when",
+                  "where", "why", "were", "was", "are", "is", "these", "those", "its", "his", "her", "their"}
+_AGREES = {**dict.fromkeys(("he", "him", "his", "himself"), "he"),
+           **dict.fromkeys(("she", "her", "hers", "herself"), "she"),
+           **dict.fromkeys(("they", "them", "their", "theirs", "themselves"), "they")}
+_DEMONYM_RE = re.compile(r"(?:an|ish|ese|i)$")
 
 
 @dataclass
@@ -72,14 +102,14 @@ class Resolution:
     topic_terms: list[str] = field(default_factory=list)  # the previous question's, as hints
 
 
-def _fits(want: str, kind: str | None) -> bool:
-    if want == PERSON:
-        return kind == PERSON
-    if want == PLACE:
-        return kind in (PLACE, None)
-    if want == GROUP:
-        return kind is None
-    return kind != PERSON  # it, "this offensive": not a person
+def reference_kind(expression: str) -> str | None:
+    """The kind of thing a referring expression stands for: "he" PERSON, "they" GROUP,
+    "there" and "that town" PLACE, "it" and "that meeting" THING; None for anything else."""
+    low = " ".join(expression.lower().split())
+    if low in _PRONOUNS:
+        return _PRONOUNS[low]
+    m = _DEMONSTRATIVE_RE.fullmatch(low)
+    return _NOUN_KIND.get(m.group(2)) if m else None
 
 
 def _references(question: str) -> list[tuple[str, str, int]]:
@@ -107,13 +137,6 @@ def _names_after(question: str, pos: int) -> bool:
     return bool(re.match(r"\s+(?:of\s+)?[A-Z]", rest))
 
 
-def _wh_kind(question: str) -> str:
-    for rx, kind in _WH_KIND:
-        if rx.search(question):
-            return kind
-    return THING
-
-
 def spelled_out(question: str, resolved: dict[str, str]) -> str:
     """The question with each reference replaced by what it was taken to mean: "Where was he
     sipping coffee?" -> "Where was Abdel-Salam al-Hassi sipping coffee?" (a possessive keeps
@@ -132,31 +155,143 @@ def _spelled_out(answer: Answer) -> str:
     return spelled_out(answer.question, answer.resolved)
 
 
-def _candidates(answer: Answer, want: str) -> list[Entity]:
-    """Entities of one earlier turn in order of preference for a reference of kind ``want``.
+def asks_for(question: str) -> str | None:
+    """The kind of thing a question's answer is, when it is something a pronoun can point
+    back to: "Who took Gharyan?" a person (or a group), "Where ...?" and "Which town ...?" a
+    place, "Which conference ...?" a thing; None for a date, a number, a reason, and for
+    "Who is Khalifa Haftar?" (the answer describes the name the question holds)."""
+    if _identity(question) is not None:
+        return None
+    first = _WH_RE.search(question)
+    wh = first.group(1).lower() if first else ""
+    if wh in ("who", "whom", "whose"):
+        return PERSON
+    if wh == "where":
+        return PLACE
+    m = _WH_PHRASE_RE.match(question, first.start()) if wh in ("which", "what") else None
+    if m:
+        for word in m.group(1).split():
+            word = re.sub(r"['’]s$", "", word)
+            if word in _NOT_MODIFIERS or word.lower() in ("of", "did", "does", "do"):
+                break
+            low = word.lower()
+            kind = _ASKED_NOUNS.get(low) or _ASKED_NOUNS.get(re.sub(r"ies$", "y", low)) or (
+                _ASKED_NOUNS.get(low[:-1]) if low.endswith("s") else None)
+            if kind:
+                return kind
+    return None
 
-    The answer to a "who" question is the first choice for a person; for anything else the
-    question's own entities come first (the thing it asked about), then the answer's, then
-    those of the evidence.
-    """
-    question = _spelled_out(answer)
-    from_question = entities(question)
-    from_answer = entities(answer.answer or "") if not answer.abstained else []
-    from_evidence = entities(answer.evidence or "") if not answer.abstained else []
-    asked = _wh_kind(answer.question)
-    if want == PERSON and asked == PERSON:
-        return from_answer + from_question + from_evidence
-    if want == GROUP:
-        # "they": who did it, or a group the question named; not any name of the evidence
-        whole = []
-        if asked == PERSON and answer.answer and not answer.abstained:
-            whole = [Entity(answer.answer, frozenset(tokenize(answer.answer)), False)]
-        return whole + from_question
+
+def _identity(question: str) -> str | None:
+    """The name a "Who is Khalifa Haftar?" / "What is the Libyan National Army?" asks about."""
+    m = _IDENTITY_RE.match(question)
+    if not m:
+        return None
+    found = entities(m.group(1))
+    return found[0].name if len(found) == 1 and found[0].name == m.group(1).strip() else None
+
+
+def _possessed(question: str) -> str:
+    """What a "which town's ..." question asks the owner of: "pro-government forces"."""
+    m = re.search(r"\b(?:which|what)\s+[a-z-]+['’]s\s+((?:[a-z][\w-]*\s+){0,2}?(?:"
+                  + "|".join(_GROUP_NOUNS + ["ministry", "government", "army"]) + r"))\b", question, re.I)
+    return m.group(1) if m else ""
+
+
+def _groups(question: str) -> list[Entity]:
+    """Groups a question names: "the armed groups from Misrata", "Haftar's forces", "Serraj
+    and Haftar" (a name run joined by "and")."""
+    out = []
+    for m in _GROUP_PHRASE_RE.finditer(question):
+        words = m.group().split()
+        while words and words[0].lower() in _NOT_MODIFIERS:
+            words.pop(0)
+        phrase = " ".join(words)
+        out.append(Entity(phrase, frozenset(tokenize(phrase)), False, m.end() - len(phrase)))
+    out += [e for e in entities(question) if " and " in e.name]
+    return sorted(out, key=lambda e: e.start)
+
+
+def _events(question: str) -> list[Entity]:
+    """Events a question asks about: "the national conference", "the offensive"."""
+    out = []
+    for m in _EVENT_RE.finditer(question):
+        name = "the " + m.group().split(None, 1)[1]  # "its campaign": the campaign
+        if name[4:5].isupper():  # a name: "the National Conference" is National Conference
+            name = name[4:]
+        out.append(Entity(name, frozenset(tokenize(name)), False, m.start()))
+    return out
+
+
+def _whole(text: str) -> Entity:
+    return Entity(text, frozenset(tokenize(text)), False)
+
+
+def _wants_answer(want: str, asked: str | None, question: str) -> bool:
+    """Does a reference of kind ``want`` point at what the question asked for?"""
     if want == PERSON:
-        return from_question + from_answer + from_evidence
-    # a place or a thing: what the question was about, then what it was answered with
-    answers_thing = asked in (PLACE, THING)
-    return from_question + (from_answer if answers_thing else []) + from_evidence
+        return asked == PERSON
+    if want == GROUP:
+        return asked in (PERSON, GROUP) or bool(asked and _possessed(question))
+    if want == PLACE:
+        return asked == PLACE
+    return asked in (PLACE, THING)  # it
+
+
+class _Turn:
+    """One earlier turn as a reader remembers it: what it asked about, and what it answered."""
+
+    def __init__(self, answer: Answer):
+        self.answer = answer
+        self.question = _spelled_out(answer)
+        self.asked = asks_for(answer.question)
+        self.subjects = entities(self.question)
+        self.identity = _identity(answer.question)
+        self.asked_who = bool(re.match(r"\s*who\b", answer.question, re.I))
+        self.shown = (answer.answer if answer.grade == "short" else answer.evidence) or ""
+
+    def candidates(self, want: str) -> list[tuple[Entity, bool]] | None:
+        """(name, whether it is the answer) in order of preference for a reference of kind
+        ``want``; None when the reference is to this turn's answer and it gave none."""
+        a = self.answer
+        own = [(e, False) for e in (self.subjects if want != GROUP else _groups(self.question))]
+        if want == THING and (events := _events(self.question)):
+            return [(e, False) for e in events] + own  # "Where is the conference held?" -> it
+        if not _wants_answer(want, self.asked, a.question):
+            return own
+        if a.abstained or not self.shown:
+            return None
+        if want == GROUP:
+            owner = _possessed(a.question)
+            if a.grade == "short":
+                return [(_whole(f"{a.answer}'s {owner}" if owner else a.answer), True)] + own
+            # "Which country's foreign ministry ...?" answered by a sentence: a name it adds
+            asked = set(tokenize(self.question))
+            return [(_whole(f"{e.name}'s {owner}"), True) for e in entities(self.shown)
+                    if owner and not e.terms <= asked] + own
+        # a short answer's names, then what the question named, then the rest of its sentence
+        evidence = [(e, False) for e in entities(a.evidence or "")] if a.grade == "short" else []
+        return [(e, True) for e in entities(self.shown)] + own + evidence
+
+
+def _plural(name: str) -> bool:
+    """"Haftar's forces", "farmers from Aldwick", "Serraj and Haftar": more than one, or a body."""
+    return " and " in name or bool(re.search(r"\b(?:" + "|".join(_GROUP_NOUNS) + r"|people|ministry|government|army)\b"
+                                             r"|^[a-z][\w-]*[^s\W]s\b|['’]s [a-z][\w-]*[^s\W]s\b", name))
+
+
+def _fits(want: str, kind: str | None, e: Entity, from_answer: bool, identity: bool) -> int:
+    """How well a name fits a reference: 2 well, 1 when nothing says otherwise, 0 not.
+    "they" agrees in number: a group or several names, never one person."""
+    if want == PERSON:
+        if kind == PERSON or identity:
+            return 2
+        return 2 if from_answer and kind != PLACE and not e.name.isupper() else 0
+    if want == PLACE:  # "the UN", "the LNA" are no places
+        return 2 if kind == PLACE else 1 if kind is None and not e.name.isupper() else 0
+    if want == GROUP:
+        return 2 if _plural(e.name) else 0 if kind in (PERSON, PLACE) else 1
+    return 0 if kind == PERSON else 2
 
 
 def _context_texts(context: Sequence[Answer]) -> list[str]:
@@ -167,39 +302,43 @@ def _context_texts(context: Sequence[Answer]) -> list[str]:
     return texts
 
 
-def _corpus_texts(name: str, index) -> list[str]:
-    """A few passages of the brief that use the name, to tell a person from a place."""
-    if index is None:
-        return []
-    from .retrieve import search
-
-    hits = search(index, tokenize(name), CORPUS_SAMPLES)
-    return [index.brief.chunks[h.chunk].text for h in hits]
-
-
 def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
     """What a follow-up question refers to in the conversation so far (oldest first).
 
-    A self-contained question resolves to nothing. ``index`` (the brief's), when given, lets
-    the resolver see how a name is used in the brief (person or place).
+    A reader's rules: a person pronoun takes a person, "it"/"there" a place or thing, "they" a
+    group; a pronoun points at the earlier question's answer when that question asked for
+    something of its kind ("Who took Gharyan?" -> he is who took it; "Which town ...?" -> it is
+    the town), else at what the question asked about ("Who is Khalifa Haftar?" -> he is Haftar);
+    the newest turn that can give one wins. A turn that abstained gives no answer to point at
+    (and nothing from its off-topic question). A self-contained question resolves to nothing.
+    ``index`` (the brief's), when given, types names as the answer stage does (``Names``).
     """
     res = Resolution()
     if not context:
         return res
+    names = None
+    if index is not None:
+        from .answer.names import Names
+
+        names = Names.of(index)
     own_terms = set(tokenize(question))
     own_entities = entities(question)
+    texts = _context_texts(context)
     kinds: dict[str, str | None] = {}
-    base_texts = _context_texts(context)
 
     def kind_of(e: Entity) -> str | None:
         if e.name not in kinds:
-            kinds[e.name] = kind_in(e, base_texts + _corpus_texts(e.name, index))
+            kinds[e.name] = kind_in(e, texts, names)
         return kinds[e.name]
 
+    turns = [_Turn(a) for a in reversed(context[-MAX_LOOKBACK:])]
+    found: list[tuple[int, str, str]] = []
     taken: set[frozenset[str]] = set()
+    by_kind: dict[str, str] = {}
     refs = _references(question)
-    for ref, want, pos in refs:
-        if ref.lower() in res.resolved or ref in res.resolved:
+    order = {PERSON: 0, GROUP: 1, PLACE: 2, THING: 3}  # "there" takes a where-answer before "it"
+    for ref, want, pos in sorted(refs, key=lambda r: (order[r[1]], r[2])):
+        if any(ref.lower() == f[1].lower() for f in found):
             continue
         # "Did Haftar say he would stop?": a fitting name before the pronoun is its referent
         before = [e for e in own_entities if e.start < pos]
@@ -207,26 +346,20 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
             continue
         if ref.lower() in _POSSESSIVES and want != PERSON and any(kind_of(e) != PERSON for e in before):
             continue
-        choice = None
-        for earlier in reversed(context[-MAX_LOOKBACK:]):
-            for e in _candidates(earlier, want):
-                if e.terms <= own_terms or e.terms in taken:
-                    continue
-                kind = kind_of(e)
-                if not _answer_fits(earlier, e, want, kind) and not _fits(want, kind):
-                    continue
-                if want == THING and " " in ref and not set(tokenize(ref)) <= e.terms:
-                    continue  # "that meeting" is an event, not Moscow; "the conference" may be
-                    # the National Conference
-                choice = e
-                break
-            if choice:
-                break
+        key = _AGREES.get(ref.lower())
+        if key in by_kind:  # "When did he order his forces ...?": his is he
+            found.append((pos, ref, by_kind[key]))
+            continue
+        choice = _choose(ref, want, turns, own_terms, taken, kind_of, index)
         if choice is None:
             continue
         taken.add(choice.terms)
-        res.resolved[ref] = choice.name
-        for t in tokenize(choice.name):
+        if key:
+            by_kind.setdefault(key, choice.name)
+        found.append((pos, ref, choice.name))
+    for _pos, ref, meaning in sorted(found):
+        res.resolved[ref] = meaning
+        for t in tokenize(meaning):
             if t not in own_terms and t not in res.extra_terms:
                 res.extra_terms.append(t)
     if refs:
@@ -249,9 +382,73 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
     return res
 
 
-def _answer_fits(answer: Answer, e: Entity, want: str, kind: str | None) -> bool:
-    """The answer to a "who" question is a person (or a group), unless the brief uses the
-    name as a place."""
-    if answer.abstained or not answer.answer or e.name not in answer.answer:
+def _choose(ref: str, want: str, turns: list[_Turn], own_terms: set[str], taken: set[frozenset[str]],
+            kind_of, index) -> Entity | None:
+    """The referent of one reference: the best-fitting name of the newest turn that has one."""
+    for turn in turns:
+        candidates = turn.candidates(want)
+        if candidates is None:
+            continue  # it points at an answer this turn did not give
+        best, best_fit = None, 0
+        for e, from_answer in candidates:
+            if e.terms <= own_terms or e.terms in taken:
+                continue
+            if turn.answer.abstained and index is not None and not all(t in index for t in e.terms):
+                continue  # an off-topic question's names are nothing the brief can say more of
+            if want == THING and " " in ref and not set(tokenize(ref)) <= e.terms:
+                continue  # "that meeting" is an event, not Moscow; "the conference" may be
+                # the National Conference
+            kind = kind_of(e)
+            if kind is None and _common_word(e, turn, want, from_answer, index):
+                continue
+            fit = _fits(want, kind, e, from_answer, e.name == turn.identity and turn.asked_who)
+            if fit > best_fit:
+                best, best_fit = e, fit
+            if fit == 2 or (fit and want in (PLACE, THING)):
+                break  # a place or thing: the first named; a person or group: the surest
+        if want == GROUP and best_fit < 2:  # one name is "they" only when no two people are
+            best = _pair(turn, own_terms, kind_of) or best
+        if best is not None:
+            return best
+    return None
+
+
+def _pair(turn: _Turn, own_terms: set[str], kind_of) -> Entity | None:
+    """"they" after "Who did Serraj meet?" -> "Haftar": the two people of the turn."""
+    people: list[Entity] = []
+    for e, from_answer in turn.candidates(PERSON) or []:
+        if (not e.terms <= own_terms and " and " not in e.name and all(not e.terms & p.terms for p in people)
+                and kind_of(e) != PLACE and not e.name.isupper()):
+            people.append(e)
+    return _whole(f"{people[0].name} and {people[1].name}") if len(people) >= 2 else None
+
+
+def _common_word(e: Entity, turn: _Turn, want: str, from_answer: bool, index) -> bool:
+    """A capitalised word no one would point back to: a sentence's first word that is not
+    written with a capital elsewhere ("Armed groups from ..."), or an adjective ("Libyan" of
+    "Libyan army commander")."""
+    if " " in e.name or (from_answer and turn.answer.grade == "short"):
         return False
-    return want in (PERSON, GROUP) and _wh_kind(answer.question) == PERSON and kind != PLACE
+    for text in (turn.question, turn.answer.evidence or ""):
+        at = text.find(e.name)
+        if at < 0:
+            continue
+        nxt = re.match(r" ([a-z][\w-]*)", text[at + len(e.name):])
+        if want != PERSON and _DEMONYM_RE.search(e.name) and nxt and nxt.group(1) not in STOPWORDS:
+            return True
+        if at == 0 or text[max(0, at - 2):at] in (". ", '" ', "“ "):
+            return not _capitalised_inside(e.name, [text] + _brief_texts(e, index))
+        return False
+    return False
+
+
+def _capitalised_inside(word: str, texts: Sequence[str]) -> bool:
+    rx = re.compile(r"[a-z,;:] " + re.escape(word) + r"\b")
+    return any(rx.search(t) for t in texts)
+
+
+def _brief_texts(e: Entity, index, n: int = 24) -> list[str]:
+    if index is None or not e.terms:
+        return []
+    t = tokenize(e.name)[-1]
+    return [index.brief.chunks[int(c)].text for c in index.chunks_with(t)[:n]] if t in index else []

@@ -178,6 +178,10 @@ class Answer(_Model):
     ``resolved_date``: the date a relative answer stands for in its article ("Tuesday" in an
     article of 2019-04-04: "2019-04-02"; "last month": "2019-03"), else None. Answers made or
     saved without it get it from their first citation's date and their evidence.
+    ``answer_quote``: the short answer exactly as its source writes it, a substring of
+    ``evidence`` and of the first citation's ``quote`` (which stay verbatim, their offsets
+    pointing at the document's text); ``answer`` is it as a reader reads it, each run of
+    whitespace (the line break of a hard-wrapped text) one space: "Paul\nGrant" -> "Paul Grant".
     """
 
     question: str
@@ -194,8 +198,11 @@ class Answer(_Model):
     sentence_confidence: float | None = None
     highlight: str | None = None
     resolved_date: str | None = None
+    answer_quote: str | None = None
 
     def __post_init__(self) -> None:
+        if self.answer_quote is None and self.answer is not None:
+            self.answer_quote = self.answer  # saved before answers were folded: verbatim
         for name in ("confidence", "sentence_confidence"):
             value = getattr(self, name)
             if value is not None and not 0.0 <= value <= 1.0:

@@ -68,6 +68,8 @@ class EvalItem(BaseModel):
     turns: list[str] | None = Field(default=None, min_length=1)
     answers: list[str] | None = None
     tags: list[str] = Field(default_factory=list)
+    referents: dict[str, str | None] | None = Field(
+        default=None, description="a conversation's last turn: referring expression -> what it means (null: nothing)")
 
     @model_validator(mode="after")
     def _question_or_turns(self) -> "EvalItem":
@@ -75,6 +77,8 @@ class EvalItem(BaseModel):
             raise ValueError("missing 'question' (or 'turns' for a conversation)")
         if self.question is not None and self.turns is not None:
             raise ValueError("give 'question' or 'turns', not both")
+        if self.referents is not None and (self.turns is None or len(self.turns) < 2):
+            raise ValueError("'referents' belongs to a conversation ('turns', two or more)")
         return self
 
     @property
@@ -114,6 +118,26 @@ class EvalRetrieval(BaseModel):
     mrr: float | None
 
 
+class EvalShare(BaseModel):
+    model_config = ConfigDict(defer_build=True, extra="forbid")
+
+    n: int
+    right: float | None
+
+
+class EvalReferents(BaseModel):
+    """Follow-up resolution on conversations with ``referents``: the % of references resolved
+    as a reader would, overall, by kind (person, group, place, thing) and by role (subject,
+    answer, answer not given, none: ``referents.py``)."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid")
+
+    n: int
+    right: float | None
+    by_kind: dict[str, EvalShare]
+    by_role: dict[str, EvalShare]
+
+
 class EvalTiming(BaseModel):
     model_config = ConfigDict(defer_build=True, extra="forbid")
 
@@ -150,3 +174,4 @@ class EvalReport(BaseModel):
     timing: EvalTiming
     by_type: dict[str, EvalScore]
     by_tag: dict[str, EvalScore]
+    referents: EvalReferents | None = None

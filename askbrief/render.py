@@ -101,11 +101,16 @@ def safe_parts(parts: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def mark_parts(text: str, answer: str | None) -> list[tuple[str, str]]:
-    """text split around the first occurrence of answer: [(piece, "" or "mark")]."""
+    """text split around the first occurrence of answer: [(piece, "" or "mark")]. An answer's
+    spaces match any whitespace: "Paul Grant" (``Answer.answer``, folded) is marked in the
+    hard-wrapped "Paul\nGrant" of the verbatim quote."""
     i = text.find(answer) if answer else -1
-    if i < 0 or not answer:
+    if i >= 0 and answer:
+        return [(text[:i], ""), (answer, "mark"), (text[i + len(answer):], "")]
+    m = re.search(r"\s+".join(map(re.escape, answer.split())), text) if answer and answer.strip() else None
+    if m is None:
         return [(text, "")]
-    return [(text[:i], ""), (answer, "mark"), (text[i + len(answer):], "")]
+    return [(text[:m.start()], ""), (m.group(), "mark"), (text[m.end():], "")]
 
 
 def source_label(c: Citation) -> str:
@@ -124,7 +129,7 @@ def citation_line(n: int, c: Citation, style: Style, answer: str | None = None, 
     boundaries with a hanging indent past ``[n] `` when ``width`` is given."""
     where = " · ".join(x for x in (safe(source_label(c)), c.date) if x)
     short = shorten(safe(c.quote))
-    if answer and answer in c.quote and safe(answer) in short:
+    if answer and safe(answer) in short:
         quote = safe_parts(mark_parts(short, safe(answer)))
     else:
         quote = [(short, "")]

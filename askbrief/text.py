@@ -123,8 +123,9 @@ _SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9\u00C0
 # before what they belong to, so they never end a sentence; numbering ones ("No. 10", a
 # lowercase letter: "c. 1455") go on only to a number; the others ("p.m.", "Inc.", "U.N.", a
 # capital initial) end one only before a word that starts sentences.
-_LEADING = frozenset("""mr mrs ms messrs mme mlle dr gen col lt sgt capt cpt maj brig adm cmdr
-cdr st prof rev fr gov sen rep pres hon mt ft sheikh e.g i.e vs cf""".split())
+TITLE_ABBREVIATIONS = frozenset("""mr mrs ms messrs mme mlle dr gen col lt sgt capt cpt maj brig adm
+cmdr cdr st prof rev fr gov sen rep pres hon mt ft sheikh""".split())  # before a name, never one
+_LEADING = TITLE_ABBREVIATIONS | {"e.g", "i.e", "vs", "cf"}
 _NUMBERING = frozenset("no nos fig figs vol p pp art ch sec para".split())
 _AMBIGUOUS = frozenset("""etc inc ltd co corp bros jr sr dept est approx jan feb mar apr aug sept
 sep oct nov dec a.m p.m""".split())

@@ -5,7 +5,10 @@ Two capitalised words are variants when they sound alike (the same consonant ske
 a coarse phonetic key: vowels, h, w and y dropped; c/g/k/q, d/t, b/p, f/v, s/z merged;
 doubled letters collapsed), are close in spelling (edit distance at most 40% of the longer),
 and are used in similar contexts (the words around them) unless they differ by one letter
-that sounds alike (Moammar/Muammar). A word the brief ever writes in lowercase is no name. Groups are closed transitively; the most frequent spelling names the group. The
+that sounds alike (Moammar/Muammar). A word the brief ever writes in lowercase is no name.
+Two spellings that one document writes as parts of full names ("Maria Lopez ... Mario
+Lopez", "Carl Jansen ... Karl Jansen") are two people: a document spells one person one way
+(``distinct``). Groups are closed transitively; the most frequent spelling names the group. The
 ``term_map`` folds every variant's index term to the group's, at index and question time.
 """
 
@@ -20,7 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 import numpy as np
 
 from .parallel import pmap
-from .text import WORD_RE, fold, term
+from .text import TITLE_ABBREVIATIONS, WORD_RE, fold, term
 
 MIN_LEN = 4
 MAX_RATIO = 0.4
@@ -139,14 +142,17 @@ def _find_groups(texts: Collection[str], types, holding) -> list[list[str]]:
                 d = edit_distance(a, b)
                 if d / longer <= MAX_RATIO:
                     pairs.append((a, b, not (d == 1 and _alike(a, b))))
-    forms = {f for a, b, ctx in pairs if ctx for f in (a, b)}
+    forms = {f for a, b, _ctx in pairs for f in (a, b)}
     context: dict[str, Counter] = defaultdict(Counter)
+    full: dict[str, set] = defaultdict(set)  # form -> the documents that write it in a full name
     if forms:
         form_of = {w: f for f in forms for w in spelled[f]}
         at = holding(list(form_of)) if holding is not None else None
-        for part in _over(_contexts, texts if at is None else at, (form_of, at)):
+        for part, part_full in _over(_contexts, texts if at is None else at, (form_of, at)):
             for f, c in part.items():
                 context[f].update(c)
+            for f, docs in part_full.items():
+                full[f] |= docs
     parent = {f: f for f in names}
 
     def find(x: str) -> str:
@@ -156,7 +162,7 @@ def _find_groups(texts: Collection[str], types, holding) -> list[list[str]]:
         return x
 
     for a, b, ctx in pairs:
-        if ctx and _cosine(context[a], context[b]) < MIN_CONTEXT:
+        if (ctx and _cosine(context[a], context[b]) < MIN_CONTEXT) or distinct(full[a], full[b]):
             continue
         parent[find(a)] = find(b)
     groups: dict[str, list[str]] = defaultdict(list)
@@ -185,13 +191,22 @@ def _over(fn, texts: Collection, arg) -> list:
     return list(pmap(fn, parts, parallel=k > 1))
 
 
-def _slice(start: int, stop: int, at: np.ndarray | None = None) -> Iterable[str]:
+def _slice(start: int, stop: int) -> Iterable[str]:
     texts = _TEXTS
-    if at is not None:
-        return (c.text for c in texts.chunks.pick(at[start:stop]))
     if isinstance(texts, _ChunkTexts):
         return (c.text for c in texts.range(start, stop))
     return itertools.islice(texts, start, stop)
+
+
+def _keyed(start: int, stop: int, at: np.ndarray | None = None) -> Iterable[tuple[object, str]]:
+    """(document, text) of some texts (or of the chunks ``at[start:stop]``): a chunk's
+    document, else the text's own position."""
+    texts = _TEXTS
+    if at is not None:
+        return ((c.doc, c.text) for c in texts.chunks.pick(at[start:stop]))
+    if isinstance(texts, _ChunkTexts):
+        return ((c.doc, c.text) for c in texts.range(start, stop))
+    return enumerate(itertools.islice(texts, start, stop), start)
 
 
 def _types(part) -> Counter:
@@ -203,24 +218,52 @@ def _types(part) -> Counter:
     return types
 
 
-def _contexts(part) -> dict[str, Counter]:
+def distinct(docs_a: set, docs_b: set) -> bool:
+    """Whether two alike spellings are two people: one document writes both as parts of full
+    names ("Maria Lopez won ... Mario Lopez came second"). A spelling alone ("Sarraj said")
+    or in another document ("Khalifa Hifter" in one agency's article, "Khalifa Haftar" in
+    another's) leaves them variants."""
+    return bool(docs_a & docs_b)
+
+
+# a capitalised word (and a particle) right before a name, or one right after it
+_NAME_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z][\w'’-]+)(?:[ \t]+(?:al|el|bin|ibn|de|da|di|van|von|le|la)[ \t-]|[ \t]+)$")
+_NAME_AFTER = re.compile(r"[ \t]+([A-Z][\w'’-]+)")
+
+
+def _in_full_name(text: str, a: int, b: int) -> bool:
+    """Whether the word at ``text[a:b]`` is part of a full name: "Mario" of "Mario Lopez"."""
+    for m in (_NAME_BEFORE.search(text, max(0, a - 40), a), _NAME_AFTER.match(text, b)):
+        if m and term(w := m.group(1)) and w.lower() not in TITLE_ABBREVIATIONS:
+            return True
+    return False
+
+
+def _contexts(part) -> tuple[dict[str, Counter], dict[str, set]]:
     """The terms around each occurrence of the spellings ``form_of`` maps to their forms, in
-    the texts that hold one of them (only the words around an occurrence are analysed)."""
+    the texts that hold one of them (only the words around an occurrence are analysed), and
+    the documents that write each form as part of a full name. With ``at``, the chunks to
+    read were chosen from the postings: no search of every text."""
     start, stop, (form_of, at) = part
     context: dict[str, Counter] = defaultdict(Counter)
-    has = (re.compile("|".join(map(re.escape, sorted(form_of, key=len, reverse=True)))).search
-           if at is None else bool)
+    full: dict[str, set] = defaultdict(set)
+    pattern = "|".join(map(re.escape, sorted(form_of, key=len, reverse=True)))
+    has = re.compile(pattern).search if at is None else bool
+    spelled = re.compile(rf"(?<![\w'’])(?:{pattern})(?![\w'’])")
     written = form_of.__contains__
-    for text in _slice(start, stop, at):
+    for doc, text in _keyed(start, stop, at):
         if not has(text):
             continue
+        for m in spelled.finditer(text):
+            if _in_full_name(text, *m.span()):
+                full[form_of[m.group()]].add(doc)
         words = WORD_RE.findall(text)
         for i in itertools.compress(itertools.count(), map(written, words)):
             f = form_of[words[i]]
             for cw in words[max(0, i - WINDOW):i] + words[i + 1:i + 1 + WINDOW]:
                 if ct := term(cw):
                     context[f][ct] += 1
-    return dict(context)
+    return dict(context), dict(full)
 
 
 class _ChunkTexts(Collection):

@@ -28,8 +28,10 @@ def assert_verbatim(answer, brief):
         assert answer.highlight is None or answer.highlight in answer.evidence
     elif not answer.abstained:
         assert answer.answer and answer.citations
-        assert answer.answer in answer.evidence
-        assert answer.answer in answer.citations[0].quote
+        # the span verbatim in the quotes; the answer is it with its whitespace folded
+        assert answer.answer_quote in answer.evidence
+        assert answer.answer_quote in answer.citations[0].quote
+        assert answer.answer == " ".join(answer.answer_quote.split())
         for c in answer.citations[1:]:
             assert states_same(answer.answer, c.quote, _variants(brief)), (answer.answer, c.quote)
 

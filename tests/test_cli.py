@@ -24,7 +24,7 @@ def test_default_command_answers_from_bundled_brief_from_any_directory(tmp_path)
     assert r.returncode == 0, r.stderr
     first = r.stdout.splitlines()[0]
     assert "forces" in first.lower()
-    assert "[1] " in r.stdout and "[2] " in r.stdout  # at least two sources
+    assert "[1] " in r.stdout and "Gharyan" in r.stdout  # cited: the source that says who took it
     assert "\x1b" not in r.stdout  # piped: no ANSI codes
 
 
@@ -112,3 +112,16 @@ def test_one_shot_ask_loads_neither_the_chat_nor_the_model_machinery():
     assert r.returncode == 0, r.stderr
     assert "Haftar's forces" in r.stdout
     assert r.stdout.rstrip().endswith("[]"), r.stdout[-200:]
+
+
+
+def test_one_shot_ask_imports_no_other_commands_code():
+    """Start-up (issue 16): a one-shot question imports the ask command and the edge helpers, not
+    the evaluation, the history search, the chat, the completion scripts nor the other commands."""
+    watched = ("askbrief.cli.", "askbrief.evaluate", "askbrief.history.search", "askbrief.tui", "askbrief.config")
+    code = ("import sys; from askbrief import cli; status = cli.run(['ask', 'Who took Gharyan?']); "
+            "print(sorted(m for m in sys.modules if m.startswith(%r)))" % (watched,))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "Haftar's forces" in r.stdout
+    assert r.stdout.rstrip().endswith("['askbrief.cli.ask', 'askbrief.cli.common']"), r.stdout[-300:]

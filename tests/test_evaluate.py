@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from askbrief import cli, evaluate
+from askbrief.cli.common import Progress
 from askbrief.corpus import MAX_CHUNK_CHARS, load_brief
 from askbrief.errors import QuestionFileError
 from askbrief.evaluate import (Evaluation, exact_match, f1_score, gold_rank, normalize_answer,
@@ -439,8 +440,31 @@ def test_ctrl_c_keeps_what_was_finished(tmp_path, monkeypatch, capsys):
     assert [json.loads(line)["id"] for line in details.read_text().splitlines()] == ["fr-capital", "fr-founded"]
 
 
+def test_a_signal_while_a_result_is_recorded_stops_after_both_outputs_have_it(tmp_path, monkeypatch, capsys):
+    """SIGTERM that lands between a result entering the predictions and its details line stops
+    the run after both: the two files always hold the same questions."""
+    import os
+    import signal
+
+    real, calls = evaluate.details_line, []
+
+    def signalled_on_third(result):
+        calls.append(result.case.id)
+        if len(calls) == 3:
+            os.kill(os.getpid(), signal.SIGTERM)  # its handler runs before this function returns
+        return real(result)
+
+    monkeypatch.setattr(evaluate, "details_line", signalled_on_third)
+    details, preds = tmp_path / "d.jsonl", tmp_path / "p.json"
+    code = cli.run(["eval", str(TINY_SQUAD), "--details", str(details), "--predictions", str(preds)])
+    assert code == 130
+    assert "3 of 6 questions (interrupted)" in capsys.readouterr().out
+    assert [json.loads(line)["id"] for line in details.read_text().splitlines()] == calls
+    assert list(json.loads(preds.read_text())) == calls
+
+
 def test_progress_bar_only_on_a_terminal(monkeypatch, capsys):
-    bar = cli._Progress(100, delay=0)
+    bar = Progress(100, delay=0)
     bar.update(50)
     bar.close()
     assert capsys.readouterr().err == ""  # stderr is not a TTY under pytest

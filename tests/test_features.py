@@ -3,7 +3,7 @@ the focus beside a number, and spans that can never answer."""
 
 from askbrief.answer import read
 from askbrief.answer.features import FI, _aligned, extract, fits
-from askbrief.answer.question import grams, word_token
+from askbrief.answer.question import counts as read_counts, grams, word_token
 from askbrief.models import Settings
 from askbrief.retrieve import search
 from askbrief.text import WORD_RE, term, tokenize
@@ -29,6 +29,34 @@ def test_answer_type_agreement():
     assert fits("date", frozenset({"num", "date", "month"}))
     assert not fits("duration", frozenset({"weekday", "date"}))  # "Friday" is no length of time
     assert fits("duration", frozenset({"lower", "num", "unit"}))  # "three days" is
+
+
+def test_answer_types_of_when_who_how_much_and_how_many():
+    money = frozenset({"num", "money"})
+    assert not fits("date", money)  # "£34m" answers no "when"
+    assert not fits("date", frozenset({"cap", "name", "clause"}))  # nor "by Mr. Paul Grant"
+    assert fits("date", frozenset({"num", "date", "time"}))  # "5 p.m." does
+    assert not fits("person", money)
+    assert fits("number", money)  # "How much did it cost?"
+    assert not fits("number", money, counts=True)  # "How many workers ...?" is no sum
+    assert not fits("number", frozenset({"num", "date", "year"}))  # nor a year
+    assert fits("number", frozenset({"num", "lower"}), counts=True)
+    assert read_counts("How many workers built it?") and not read_counts("How much did it cost?")
+    assert not read_counts("How many dollars did it cost?")
+
+
+def test_when_is_never_answered_by_a_sum_or_a_person(tmp_path):
+    a = brief_of(tmp_path, {
+        "a.txt": "date 2021-06-01 Stadium plans\n\nConstruction of the new stadium began with "
+                 "£34m from the council, said Paul Grant.\n",
+        "b.txt": "date 2021-06-02 Weather\n\nThe weather in the region was cold and dry.\n"})
+    ans = a.ask("When did construction begin?", settings=Settings(min_confidence=0.0))
+    assert ans.answer is None  # was "£34m": the brief does not say when
+    for kind, question in (("date", "When did construction begin?"),
+                           ("person", "Who gave money for the stadium?")):
+        shapes = {sp.text: sp.shapes for c in _candidates(a, question).candidates for sp in [c.span]}
+        assert "£34m" not in shapes, (question, shapes)
+        assert kind != "date" or "Paul Grant" not in shapes
 
 
 def test_question_wording_around_a_span():

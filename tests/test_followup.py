@@ -182,3 +182,68 @@ def test_an_empty_follow_up_is_refused(seeds_assistant, question):
     ctx = [seeds_assistant.ask("Who took Gharyan?")]
     with pytest.raises(askbrief.UsageError, match="the question is empty"):
         seeds_assistant.ask(question, context=ctx)
+
+
+# --- a reader's referents (issue 22) ---------------------------------------------------------
+
+def test_he_after_who_took_gharyan_is_haftar_not_the_spokesman():
+    # "loyal to Haftar" once read Haftar as a place ("to X"), and the spokesman named in the
+    # sentence became "he"; the answer to a "who" question is the person a reader takes
+    prev = [turn("Who took Gharyan?", "Haftar's forces",
+                 "Gharyan fell to forces loyal to Haftar, spokesman Ahmed Al-Mesmari said.")]
+    assert resolve("When did he order forces to march on Tripoli?", prev).resolved == {"he": "Haftar"}
+
+
+def test_his_after_he_is_the_same_person(seeds_assistant):
+    a = seeds_assistant
+    first = a.ask("Who took Gharyan?")
+    follow = a.ask("When did he order his forces to march on Tripoli?", context=[first])
+    assert follow.resolved == {"he": "Haftar", "his": "Haftar"}  # not "his" = Fayez al Serraj
+    assert follow.answer == "Thursday" and "Haftar" in follow.evidence
+
+
+def test_an_abstained_turn_gives_no_referent(seeds_assistant):
+    a = seeds_assistant
+    france = a.ask("What is the capital of France?")
+    assert france.abstained
+    # "it" is the capital asked for, which was not given: not France, asked as is
+    assert a.ask("How far is it from Tripoli?", context=[france]).resolved == {}
+    # ... or the last turn that answered
+    gharyan = a.ask("Who took Gharyan?")
+    follow = a.ask("How far is it from Tripoli?", context=[gharyan, france])
+    assert follow.resolved == {"it": "Gharyan"}
+
+
+def test_it_after_a_where_question_is_the_place_answered(seeds_assistant):
+    a = seeds_assistant
+    first = a.ask("Where did the pro-government fighters who retook the base come from?")
+    assert first.answer == "Zawiya"
+    # "who retook" does not make it a "who" question; the answer is a place, and "it" is it
+    assert a.ask("What sort of town is it?", context=[first]).resolved == {"it": "Zawiya"}
+    # a person named in the question is still "he"; "there" is the place answered
+    first = a.ask("Where is Haftar's eastern stronghold?")
+    assert a.ask("When was he photographed at a military parade there?", context=[first]).resolved == \
+        {"he": "Haftar", "there": "Benghazi"}
+
+
+def test_they_is_a_group_never_one_person():
+    prev = [turn("What did the armed groups from Misrata do after Haftar's order?", None)]
+    assert resolve("What did they ask Serraj for?", prev).resolved == {"they": "armed groups from Misrata"}
+    prev = [turn("Who did Serraj meet in Abu Dhabi?", "Haftar", "Serraj met Haftar in Abu Dhabi last month.")]
+    assert resolve("What were they talking about?", prev).resolved == {"they": "Haftar and Serraj"}
+    prev = [turn("Which town's pro-government forces took back the base?", "Zawiya",
+                 "Pro-government forces from the coastal town of Zawiya retook the base.")]
+    assert resolve("How many of Haftar's men did they capture?", prev).resolved == \
+        {"they": "Zawiya's pro-government forces"}
+    prev = [turn("Who is Haftar's spokesman?", "Ahmed Al-Mesmari", "Haftar's spokesman, Ahmed Al-Mesmari, said.")]
+    assert resolve("What did they say?", prev).resolved.get("they") != "Ahmed Al-Mesmari"
+
+
+def test_the_answer_or_the_subject_by_what_was_asked():
+    # "Which Russian official ...?" asks for a person: "his" is the answer, not Hifter
+    prev = [turn("Which Russian official did Hifter meet in Moscow?", "Russian Foreign Minister Sergei Lavrov",
+                 "Hifter met Russian Foreign Minister Sergei Lavrov in Moscow.")]
+    assert resolve("What is his title?", prev).resolved == {"his": "Sergei Lavrov"}
+    # "Who is X?" asks about X: "he" is X, whatever the answer names
+    prev = [turn("Who is Khalifa Haftar?", "the commander", "Ahmed Al-Mesmari said Khalifa Haftar is the commander.")]
+    assert resolve("Which countries back him?", prev).resolved == {"him": "Khalifa Haftar"}

@@ -400,7 +400,7 @@ def test_sixteen_processes_asking_at_once(isolated_user_dirs):
 # --- full-text search ---------------------------------------------------------------------
 
 def test_search_is_ranked_finds_abstentions_and_marks_the_words(tmp_path, libya_answer, make_answer):
-    from askbrief.history import MARK_END, MARK_START
+    from askbrief.history.search import MARK_END, MARK_START
 
     with HistoryStore(tmp_path / "h.db") as store:
         evidence_only = store.add_turn(None, libya_answer(

@@ -1,6 +1,7 @@
 """How the brief uses a name (person or place), antecedents and "he" read as the person named."""
 
 from askbrief.answer.names import Names, head_word
+from askbrief.answer.question import PERSON, PLACE
 from askbrief.answer.spans import parse_chunk, parse_sentence
 from askbrief.text import tokenize
 
@@ -38,3 +39,21 @@ def test_a_cut_name_is_judged_as_the_whole_name():
     assert head_word(spans["Abdelaziz"], s) == "Bouteflika"
     assert head_word(spans["President Abdelaziz"], s) == "Bouteflika"
     assert head_word(spans["Algeria"], s) == "Algeria"
+
+
+def test_a_name_is_typed_by_how_the_brief_uses_it(seeds_assistant):
+    # the follow-up resolver's person/place reading is the answer stage's (``usage``), plus a
+    # title the brief writes before the whole name
+    names = Names.of(seeds_assistant.index)
+    assert names.kind("Gharyan") == names.kind("Tripoli") == PLACE
+    assert names.kind("Haftar") == names.kind("Guterres") == PERSON
+    # "President Abdelaziz Bouteflika": no title right before "Bouteflika", but one before the name
+    assert names.usage("Bouteflika") == (0.0, 0.0) and names.kind("Bouteflika") == PERSON
+    assert names.kind("Sergei Lavrov") == PERSON  # "Foreign Minister Sergei Lavrov"
+    assert names.kind("Libyan") is None
+
+
+def test_he_is_the_person_a_follow_up_asked_about(seeds_assistant):
+    a = seeds_assistant
+    first = a.ask("When did Bouteflika resign?")
+    assert a.ask("Why did he resign?", context=[first]).resolved == {"he": "Bouteflika"}

@@ -10,7 +10,7 @@ from importlib.metadata import version
 
 import pytest
 
-from askbrief import cli
+from askbrief.cli.common import use_color
 from askbrief.render import render_text
 
 from helpers import ROOT, SEEDS
@@ -52,7 +52,7 @@ def test_colour_control(monkeypatch, env, tty, expected):
     monkeypatch.setenv("TERM", "xterm-256color")
     for k, v in env.items():
         monkeypatch.setenv(k, v)
-    assert cli.use_color(_Stream(tty)) is expected
+    assert use_color(_Stream(tty)) is expected
 
 
 def test_force_color_colours_piped_output_and_no_color_wins():
@@ -115,3 +115,44 @@ def test_stdin_batch_error_names_the_line_counting_blank_lines():
 def test_version_comes_from_the_package_metadata():
     r = run("--version")
     assert r.returncode == 0 and r.stdout == f"askbrief {version('askbrief')}\n"
+
+
+def test_a_hard_wrapped_answer_reads_as_one_line_and_its_quote_stays_verbatim(tmp_path, capsys):
+    import json
+
+    from askbrief import cli
+
+    (tmp_path / "lib.txt").write_text(
+        "date 2021-03-01 Dunmore library\n\nThe new library in Dunmore was opened on Saturday by "
+        "the retired headmaster Paul\nGrant, who taught in the town for forty years.\n", encoding="utf-8")
+    (tmp_path / "w.txt").write_text("date 2021-03-02 Weather\n\nThe weather was cold and dry.\n",
+                                    encoding="utf-8")
+    argv = ["ask", "Who opened the new library in Dunmore?", "--corpus", str(tmp_path),
+            "--no-history", "--min-confidence", "0"]
+    assert cli.run(argv + ["--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["answer"] == "Paul Grant"  # was "Paul\nGrant"
+    assert out["answer_quote"] == "Paul\nGrant"
+    text = (tmp_path / "lib.txt").read_text(encoding="utf-8")
+    paragraph = text.split("\n\n")[1]
+    c = out["citations"][0]
+    assert paragraph[c["start"]:c["end"]] == c["quote"] == out["evidence"]  # verbatim, offsets right
+    assert out["answer_quote"] in c["quote"]
+    assert cli.run(argv) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("Paul Grant  (1 source") and "Paul\nGrant" not in shown
+    from askbrief.render import mark_parts
+
+    assert mark_parts("by Paul\nGrant, who", "Paul Grant") == [("by ", ""), ("Paul\nGrant", "mark"), (", who", "")]
+
+
+def test_an_answer_saved_before_answer_quote_reads_with_its_answer_as_the_quote(seeds_assistant):
+    import json
+
+    from askbrief.models import Answer
+
+    ans = seeds_assistant.ask("Who took Gharyan?")
+    old = json.loads(ans.model_dump_json())
+    del old["answer_quote"]
+    again = Answer.model_validate_json(json.dumps(old))
+    assert again.answer_quote == again.answer == ans.answer

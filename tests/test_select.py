@@ -1,6 +1,8 @@
 """The answer stage end to end: seed questions answered with verbatim citations, abstention,
 corroboration across sources, disagreement, units, dated display."""
 
+import re
+
 import pytest
 
 from askbrief.answer.quantities import quantity, same_quantity
@@ -67,8 +69,25 @@ def test_known_misses(seeds_assistant, question, good):
 def test_who_took_gharyan(seeds_assistant):
     ans = seeds_assistant.ask("Who took Gharyan?")
     assert ans.answer in {"Haftar's forces", "Hifter's forces", "Haftar’s forces"}
-    assert len({c.doc for c in ans.citations}) >= 2
     assert_verbatim(ans, seeds_assistant.brief)
+    # a source agrees when it says who took Gharyan, not when it names Haftar's forces near
+    # Gharyan ("Skirmishes were reported ... near Gharyan ... media office of Haftar's forces")
+    for c in ans.citations:
+        assert "Gharyan" in c.quote and re.search(r"\bt(?:ook|aken|aking)\b", c.quote), c.quote
+
+
+def test_corroborating_sources_state_the_answer_for_the_question(tmp_path):
+    a = brief_of(tmp_path, {
+        "a.txt": "date 2020-01-02 Rebel forces captured the town of Karsa on Monday, officials said.",
+        "b.txt": "date 2020-01-03 Karsa was captured by rebel forces after a short battle on Monday.",
+        "c.txt": "date 2020-01-03 Aid reached Karsa on Monday, the office of the rebel forces said.",
+        **{f"{k}.txt": f"date 2020-01-0{k} The weather in the region was cold and dry on day {k}."
+           for k in range(4, 9)},
+    })
+    ans = a.ask("Who captured Karsa?", settings=Settings(min_confidence=0.0))
+    assert ans.answer in {"Rebel forces", "rebel forces"}
+    assert {c.doc for c in ans.citations} == {"a", "b"}  # not c: it names them, but not as captors
+    assert_verbatim(ans, a.brief)
 
 
 def test_which_city_question_with_a_when_clause(seeds_assistant):

@@ -1,8 +1,13 @@
 """Sentences and their candidate spans: names, lists, money, abbreviations, the words around."""
 
+import pytest
+
 from askbrief.answer import question
 from askbrief.answer.quantities import quantity
 from askbrief.answer.spans import parse_sentence
+from askbrief.models import Settings
+
+from helpers import assert_verbatim, brief_of
 
 
 def test_lists_of_names_and_titles_in_spans():
@@ -21,7 +26,8 @@ def test_money_and_percentages_keep_their_signs():
     s = parse_sentence("ITV raised its offer to £34m a year, more than 50% of the $ 20 billion deal.")
     spans = {sp.text: sp for sp in s.spans}
     assert {"£34m", "£34m a year", "more than 50%", "$ 20 billion"} <= set(spans)
-    assert spans["£34m"].first == spans["34m"].first  # the sign is no word of its own
+    assert s.words[spans["£34m"].first][2] == "34m"  # the sign is no word of its own
+    assert "34m" not in spans  # a sum without its sign is no answer
     assert "unit" in spans["more than 50%"].shapes
     assert quantity("£34m") == ("money£", 34e6)  # money, not 34 metres
     assert quantity("34m") == ("len", 34.0)
@@ -34,3 +40,59 @@ def test_dotted_abbreviations_are_one_name():
     assert "name" in spans["U.S."].shapes
     assert spans["U"].cuts and spans["N."].cuts  # a letter alone cuts the abbreviation
     assert "U.N" not in spans and "N" not in spans
+
+
+# --- the spans a reader would accept, asked as questions of a small brief -------------------
+
+_TOWN = {
+    "hall.txt": "date 2022-04-09 Dunmore opens its library\n\n"
+                "The new library in Dunmore was opened by Mr. Paul Grant on Saturday. Its reading "
+                "room was designed by Dr. Helen Ward. The ceremony was led by Gen. Thomas Reid, and "
+                "a lecture on the town's history was given by Prof. Ann Kelly. The painting in the "
+                "hall was lent by the museum of St. Albans.\n\n"
+                "The library's app was released on 2022-04-07 by the council. The library closes "
+                "at 5 p.m. on weekdays. The old reading room closed 3 weeks ago.\n\n"
+                "The library cost £34 million. The harbour works will cost $2.5bn. The rail link "
+                "to Dunmore is costed at €1.2 billion. The new bridge over the river cost 34 "
+                "million pounds. The weather station stands at 54.1°N, 7.4°W.\n",
+    "other.txt": "date 2022-04-02 Dunmore council\n\nThe council met on Tuesday to discuss the "
+                 "budget for the coming year and the roads in the north of the county.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory):
+    return brief_of(tmp_path_factory.mktemp("town"), _TOWN)
+
+
+@pytest.mark.parametrize("question,good", [
+    ("Who opened the new library in Dunmore?", {"Paul Grant", "Mr. Paul Grant"}),  # was "Mr"
+    ("Who designed the reading room?", {"Helen Ward", "Dr. Helen Ward"}),  # was "Dr"
+    ("Who led the ceremony?", {"Thomas Reid", "Gen. Thomas Reid"}),  # was "Gen"
+    ("Who gave a lecture on the town's history?", {"Ann Kelly", "Prof. Ann Kelly"}),
+    ("Which museum lent the painting in the hall?", {"St. Albans", "museum of St. Albans"}),
+    ("When was the library's app released?", {"2022-04-07"}),  # was "2022-04"
+    ("When does the library close on weekdays?", {"5 p.m."}),  # was "5 p"
+    ("When did the old reading room close?", {"3 weeks ago"}),
+    ("How much did the library cost?", {"£34 million"}),  # was "million"
+    ("How much will the harbour works cost?", {"$2.5bn"}),  # was "2.5bn"
+    ("How much is the rail link to Dunmore costed at?", {"€1.2 billion"}),
+    ("How much did the new bridge over the river cost?", {"34 million pounds"}),
+])
+def test_spans_are_whole_names_dates_and_sums(town, question, good):
+    ans = town.ask(question, settings=Settings(min_confidence=0.0))
+    assert ans.answer in good, (question, ans.answer)
+    assert_verbatim(ans, town.brief)
+
+
+def test_pieces_of_a_whole_are_no_spans():
+    s = parse_sentence("Opened by Mr. Paul Grant on 2022-04-07 at 5 p.m. for £34 million at 19.2°E, "
+                       "three weeks ago.")
+    texts = {sp.text for sp in s.spans}
+    assert {"Mr. Paul Grant", "2022-04-07", "5 p.m.", "£34 million", "19.2°E", "three weeks ago"} <= texts
+    assert not {"Mr", "2022-04", "07", "5 p", "p", "34", "million", "E", "weeks ago"} & texts
+    assert {"time", "date"} <= next(sp for sp in s.spans if sp.text == "5 p.m.").shapes
+    assert "money" in next(sp for sp in s.spans if sp.text == "£34 million").shapes
+    assert "£15–100,000" in {sp.text for sp in parse_sentence("The fee is £15–100,000 a year.").spans}
+    paul = next(sp for sp in s.spans if sp.text == "Paul Grant")
+    assert not paul.cuts  # a title is not part of the name

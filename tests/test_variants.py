@@ -70,3 +70,38 @@ def test_a_large_brief_is_scanned_on_every_core_with_the_same_groups(monkeypatch
     serial = variants.groups_of(brief)
     monkeypatch.setattr(variants, "PARALLEL_MIN", 10)
     assert variants.groups_of(brief) == serial
+
+
+_RACE = {
+    "race.txt": "date 2023-05-02 Dunmore marathon\n\nMaria Lopez won the Dunmore marathon on Sunday in "
+                "a record time. Her brother Mario Lopez, who trained with her, finished fifth.\n\n"
+                "The Dunmore cycling prize went to Carl Jansen, a local baker. Karl Jansen, his "
+                "cousin, won the sprint.\n",
+    "club.txt": "date 2023-05-03 Club news\n\nMario Lopez won the Dunmore marathon last year, the "
+                "running club said. Karl Jansen coaches the club's sprinters.\n",
+    "aide.txt": "Khalifa Haftar met his aides. Fayez al Serraj met the envoy.",
+    "agency.txt": "Khalifa Hifter met his aides. Sarraj said he met the envoy.",
+}
+
+
+def test_two_people_written_alike_in_one_document_are_not_variants():
+    groups = find_groups(list(_RACE.values()))
+    assert not _group_with(groups, "Maria") and not _group_with(groups, "Karl")  # were grouped
+    # one spelling to a document, or a spelling alone, are still variants of one name
+    assert {"Haftar", "Hifter"} <= _group_with(groups, "Haftar")
+    assert {"Serraj", "Sarraj"} <= _group_with(groups, "Serraj")
+
+
+def test_two_people_written_alike_are_not_one_answer(tmp_path):
+    from askbrief.models import Settings
+
+    from helpers import assert_verbatim, brief_of
+
+    a = brief_of(tmp_path, {k: v for k, v in _RACE.items() if k in ("race.txt", "club.txt")})
+    ans = a.ask("Who won the Dunmore marathon?", settings=Settings(min_confidence=0.0))
+    assert ans.answer in {"Maria Lopez", "Mario Lopez"}
+    other = ({"Maria Lopez", "Mario Lopez"} - {ans.answer}).pop()
+    # no false agreement: each source names the answer itself, the other runner is another answer
+    assert all(ans.answer in c.quote for c in ans.citations)
+    assert [alt.answer for alt in ans.alternatives] == [other]
+    assert_verbatim(ans, a.brief)

@@ -82,7 +82,8 @@ def scripts() -> dict[str, str]:
     import shtab
 
     sys.path.insert(0, str(ROOT))
-    from askbrief.cli import SHELLS, build_parser
+    from askbrief.cli import build_parser
+    from askbrief.cli.completion import SHELLS
 
     parser = build_parser()
     out = {}

@@ -61,22 +61,30 @@ _PERCENT = {"percent", "percentag"}
 
 # a quotation alone is no one ("I am sipping coffee now in Gharyan" does not answer "who")
 _AGENT_SHAPES = frozenset({"name", "cap", "appos"})
-_TIME_SHAPES = frozenset({"date", "year", "weekday", "month"})
+_TIME_SHAPES = frozenset({"date", "year", "weekday", "month", "time"})
 _NEEDS = {DATE: _TIME_SHAPES | {"num", "clause"}, NUMBER: {"num"}, QUANTITY: {"num"},
           DURATION: {"num", "date"}}
-_EXCLUDES = {PERSON: _TIME_SHAPES | {"num", "unit"}, PLACE: _TIME_SHAPES | {"num", "unit"},
-             DATE: frozenset({"unit"}),  # "50 kilometers" is no date
-             DURATION: frozenset({"weekday"})}  # nor "Friday" a length of time
+_EXCLUDES = {PERSON: _TIME_SHAPES | {"num", "unit", "money"}, PLACE: _TIME_SHAPES | {"num", "unit", "money"},
+             DATE: frozenset({"unit", "money"}),  # "50 kilometers" and "£34m" are no dates
+             NUMBER: _TIME_SHAPES,  # nor is "2019" an amount or a count
+             QUANTITY: _TIME_SHAPES - {"time"},
+             DURATION: frozenset({"weekday", "money"})}  # nor "Friday" a length of time
 
 
-def fits(kind: str, shapes: frozenset[str], agent: bool = False) -> bool:
-    """Hard answer-type agreement: a "when" is answered by a time, a "how many" by a number,
-    a "who" by a name or a noun for people ("Haftar's forces"), a "who" or "where" never by a
-    date or a number. Softer agreement is the ranker's work."""
+def fits(kind: str, shapes: frozenset[str], agent: bool = False, counts: bool = False) -> bool:
+    """Hard answer-type agreement, the type a question word asks for: a "when" is answered by
+    a time (a date, year, month, weekday, time of day, relative date; never a sum or a
+    person's name), a "how much" by a sum or a quantity, a "how many" (``counts``) by a count
+    (never a sum), a "who" by a name or a noun for people ("Haftar's forces"), a "who" or
+    "where" never by a date or a number. Softer agreement is the ranker's work."""
     if kind == PERSON and not (agent or shapes & _AGENT_SHAPES):
         return False
     need = _NEEDS.get(kind)
     if need is not None and not (shapes & need):
+        return False
+    if kind == DATE and "name" in shapes and not shapes & _TIME_SHAPES:
+        return False  # "When did construction begin?" is not answered by "Mr. Paul Grant"
+    if counts and "money" in shapes:
         return False
     return not (shapes & _EXCLUDES.get(kind, frozenset()))
 
@@ -224,7 +232,7 @@ def _usage_if_admitted(q: Question, s: Sentence, sp: Span, cterms: Sequence[str]
     # modified noun for people ("Haftar's forces", "pro-government forces")
     agent = (j > i and s.words[j][2].lower() in AGENT_NOUNS and all(wd[3] for wd in s.words[i:j + 1])
              and s.words[i][2].lower() not in VERB_START)  # not "told Reuters news agency"
-    if not fits(q.kind, sp.shapes, agent) or sp.text.endswith(("'s", "’s")):
+    if not fits(q.kind, sp.shapes, agent, q.counts) or sp.text.endswith(("'s", "’s")):
         return False, None  # (nor is "Haftar's" an answer: its noun, "Haftar's forces", may be)
     head = head_word(sp, s) if "name" in sp.shapes or "cap" in sp.shapes else ""
     usage = names.usage(head) if head else None

@@ -1,18 +1,17 @@
 """Names: which are people and which are places, and who "he" and "his" stand for.
 
-Two readings of how a name is used, both here so that a change to either is made in one room:
+One reading of how a name is used (``usage_counts``: place contexts such as "in Gharyan", "the
+town of Gharyan"; person contexts such as "Haftar said", "commander Haftar"), used by both
+stages, so that a change to it is made in one room:
 
-- ``Names.usage``: how the whole brief uses a capitalised word, as shares of place and person
-  contexts over the first chunks holding it. The answer ranker reads the shares as features
-  (``g_place``, ``g_person``) and drops a "who" answer the brief clearly uses as a place; its
-  antecedents and coreference (``antecedent``, ``coref``) rest on it.
-- ``kind_in``: PERSON or PLACE from a few texts (a conversation's turns and a handful of
-  passages), by votes with titles counting double; the follow-up resolver (``followup.py``)
-  types its candidate referents with it, and takes its names from ``entities``.
-
-They stay two because their word lists and counting differ and the shipped weights were fitted
-to the first: making one of them the other changes answers (and needs a refit), which is a
-quality change of its own, not part of moving code.
+- ``Names.usage``: the shares of place and person contexts over the first chunks of the brief
+  holding a word. The answer ranker reads them as features (``g_place``, ``g_person``) and drops
+  a "who" answer the brief clearly uses as a place; antecedents and coreference (``antecedent``,
+  ``coref``) rest on it.
+- ``kind_in``: PERSON or PLACE for a name of a conversation (``entities``), for the follow-up
+  resolver (``followup.py``): a title before it, else the brief's usage (``Names.kind``: the
+  shares of the name and of its last word, or a title the brief writes before the whole name)
+  or, without a brief, the conversation's own turns counted the same way.
 """
 
 from __future__ import annotations
@@ -49,6 +48,28 @@ _CAP_WORDS = {w.capitalize() for w in ("the", "a", "an", "he", "she", "it", "the
                                        "their", "this", "that", "in", "on", "at", "but", "and")}
 
 
+def usage_counts(word: str, texts: Sequence[str]) -> tuple[int, int]:
+    """(place contexts, person contexts) of a capitalised word in texts: "in Gharyan", "the
+    town of Gharyan" read as a place; "Haftar said", "commander Haftar", "Haftar, who" as a
+    person or group. The one reading of a name's kind: the answer stage counts it over the
+    brief (``Names.usage``), follow-ups also over a conversation's own turns."""
+    place = person = 0
+    rx = re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])")
+    for text in texts:
+        for m in rx.finditer(text):
+            before = _WORD_AROUND.search(text[max(0, m.start() - 30):m.start()])
+            after = _WORD_AFTER.match(text[m.end():m.end() + 30])
+            b = before.group(1).lower() if before else ""
+            a = after.group(1).lower() if after else ""
+            gap = text[m.end():m.end() + 2]
+            noun_of = _NOUN_OF.search(text[max(0, m.start() - 30):m.start()]) if b == "of" else None
+            if b in _PLACE_BEFORE or (noun_of and noun_of.group(1).lower() in _PLACE_NOUN_OF):
+                place += 1
+            elif b in _PERSON_BEFORE or a in _PERSON_AFTER or gap.startswith(", w"):
+                person += 1
+    return place, person
+
+
 class Names:
     """How one brief (an index's) uses its names. One per index (``Names.of``); what it
     works out is cached here, keyed by the word or the sentence it is about."""
@@ -59,6 +80,7 @@ class Names:
         self.index = index
         self._usage: dict[str, tuple[float, float]] = {}
         self._coref: dict[tuple[int, int], dict[int, str]] = {}
+        self._titled: dict[str, bool] = {}
 
     @classmethod
     def of(cls, index: Index) -> Names:
@@ -79,27 +101,44 @@ class Names:
         return self._usage[word]
 
     def _count_usage(self, word: str) -> tuple[float, float]:
-        place = person = 0
         parts = WORD_RE.findall(word)
         t = term(parts[-1]) if parts else ""
         index = self.index
+        texts = []
         if t and t in index:
-            rx = re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])")
-            for cid in index.chunks_with(t)[:_USAGE_CHUNKS]:
-                text = index.brief.chunks[int(cid)].text
-                for m in rx.finditer(text):
-                    before = _WORD_AROUND.search(text[max(0, m.start() - 30):m.start()])
-                    after = _WORD_AFTER.match(text[m.end():m.end() + 30])
-                    b = before.group(1).lower() if before else ""
-                    a = after.group(1).lower() if after else ""
-                    gap = text[m.end():m.end() + 2]
-                    noun_of = _NOUN_OF.search(text[max(0, m.start() - 30):m.start()]) if b == "of" else None
-                    if b in _PLACE_BEFORE or (noun_of and noun_of.group(1).lower() in _PLACE_NOUN_OF):
-                        place += 1
-                    elif b in _PERSON_BEFORE or a in _PERSON_AFTER or gap.startswith(", w"):
-                        person += 1
+            texts = [index.brief.chunks[int(cid)].text for cid in index.chunks_with(t)[:_USAGE_CHUNKS]]
+        place, person = usage_counts(word, texts)
         n = place + person + 1.0
         return place / n, person / n
+
+    def kind(self, name: str) -> str | None:
+        """PERSON or PLACE as the brief uses a name (``usage`` of the whole name, and of its
+        last word when the name has several: "Minister Sergei Lavrov" types "Sergei Lavrov"
+        though "Lavrov" alone follows no title); None when the brief does not say."""
+        place, person = self.usage(name)
+        last = name.split()[-1] if name.split() else name
+        if last != name:
+            place2, person2 = self.usage(last)
+            place, person = place + place2, person + person2
+        if place == person and self.titled(last):
+            return PERSON  # "Bouteflika": the brief writes "President Abdelaziz Bouteflika"
+        return PERSON if person > place else PLACE if place > person else None
+
+    def titled(self, word: str) -> bool:
+        """Does the brief write the word inside a name that follows a person's title
+        ("President Abdelaziz Bouteflika")? Read over the first chunks holding it."""
+        if word not in self._titled:
+            parts = WORD_RE.findall(word)
+            t = term(parts[-1]) if parts else ""
+            found = False
+            if t and t in self.index:
+                for cid in self.index.chunks_with(t)[:_USAGE_CHUNKS]:
+                    text = self.index.brief.chunks[int(cid)].text
+                    if word in text and any(e.titled and word in e.name.split() for e in entities(text)):
+                        found = True
+                        break
+            self._titled[word] = found
+        return self._titled[word]
 
     def antecedent(self, chunk: int, at: int) -> str:
         """The person a possessive pronoun at offset ``at`` of a chunk most likely refers to:
@@ -172,15 +211,6 @@ _TITLES = {"president", "prime", "minister", "mr", "mrs", "ms", "dr", "gen", "ge
 _PARTICLES = {"al", "el", "bin", "ibn", "abu", "de", "da", "di", "du", "van", "von", "der", "la",
               "le", "of", "for", "and"}
 _NAME_WORD_RE = re.compile(r"[^\W\d_][\w'’.\-]*(?<![.\-])", re.UNICODE)
-_VOTE_PLACE_BEFORE = {"in", "at", "from", "to", "near", "into", "toward", "towards", "outside",
-                      "inside", "around", "across", "through", "via", "reach", "reached", "entered",
-                      "capital"}
-_PLACE_NOUN_OF_RE = re.compile(r"\b(?:town|city|village|capital|region|province|country|port) of\s*$", re.I)
-_VOTE_PERSON_AFTER = {"said", "says", "told", "announced", "added", "resigned", "declared", "warned",
-                      "insisted", "urged", "wrote", "tweeted", "ordered", "met", "spoke", "vowed"}
-_PERSON_POSSESSED = {"forces", "troops", "men", "army", "fighters", "spokesman", "aide", "aides",
-                     "wife", "son", "father", "brother", "office", "supporters", "loyalists"}
-
 
 @dataclass
 class Entity:
@@ -247,29 +277,18 @@ def _possessive(word: str) -> bool:
     return word.endswith(("'s", "’s"))
 
 
-def kind_in(entity: Entity, texts: Sequence[str]) -> str | None:
-    """PERSON or PLACE from how the name is used in texts; None when they do not say."""
+def kind_in(entity: Entity, texts: Sequence[str], names: Names | None = None) -> str | None:
+    """PERSON or PLACE for a name of a conversation: a title before it says person; else how
+    the brief uses it (``Names.kind``, the answer stage's reading); without a brief, how
+    ``texts`` (the conversation's turns) use it, counted the same way (``usage_counts``). None
+    when they do not say."""
     if entity.titled:
         return PERSON
-    person = place = 0
-    pattern = re.compile(r"(?<![\w-])" + re.escape(entity.name) + r"(?:['’]s)?(?![\w-])")
-    for text in texts:
-        for m in pattern.finditer(text):
-            before = text[max(0, m.start() - 40):m.start()]
-            prev = before.split()[-1].lower().rstrip(".,") if before.split() else ""
-            after = text[m.end():m.end() + 30].split()
-            nxt = after[0].lower().strip(".,;:") if after else ""
-            possessive = m.group().endswith(("'s", "’s"))
-            if prev in _TITLES:
-                person += 2
-            if nxt in _VOTE_PERSON_AFTER:
-                person += 1
-            if possessive and nxt in _PERSON_POSSESSED:
-                person += 1
-            if not possessive and (prev in _VOTE_PLACE_BEFORE or _PLACE_NOUN_OF_RE.search(before)):
-                place += 2 if _PLACE_NOUN_OF_RE.search(before) else 1
-    if person > place:
-        return PERSON
-    if place > person:
-        return PLACE
-    return None
+    if names is not None:
+        return names.kind(entity.name)
+    place, person = usage_counts(entity.name, texts)
+    last = entity.name.split()[-1]
+    if last != entity.name:
+        p2, q2 = usage_counts(last, texts)
+        place, person = place + p2, person + q2
+    return PERSON if person > place else PLACE if place > person else None

@@ -49,6 +49,7 @@ _WH_NOUN = re.compile(r"\b(what|which|whose)\s+(?:kind of |type of |sort of )?([
 
 
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+([a-zA-Z'’-]+)(?:\s+([a-zA-Z'’-]+))?", re.I)
+_MONEY_NOUNS = {"dollars", "pounds", "euros", "yen", "francs", "rupees", "yuan"}
 _NOT_COUNTED = {"is", "was", "are", "were", "did", "does", "do", "has", "have", "had", "can",
                 "could", "will", "would", "should", "may", "might", "of", "in", "on", "at", "for",
                 "to", "from", "by", "with"}
@@ -167,6 +168,7 @@ class Question:
     caps: tuple[str, ...]              # terms of capitalised words after the first (names)
     negated: bool
     resolved: dict[str, str] = field(default_factory=dict)  # follow-up reference -> meaning
+    counts: bool = False  # "how many": a count answers, never a sum of money
 
     @property
     def referred(self) -> frozenset[str]:
@@ -220,7 +222,14 @@ def read(text: str, index: Index, extra_terms: Sequence[str] = (), *, asked: str
         bigrams=bigrams([m.get(t, t) for t in tokens]), grams=grams(toks), gram_words=frozenset(toks),
         plural=_plural_focus(text), caps=_caps(text, words, m),
         negated=bool({fold(x) for x in text.split()} & NEGATIONS) or "n't" in text,
-        resolved=dict(resolved or {}))
+        resolved=dict(resolved or {}), counts=counts(text))
+
+
+def counts(question: str) -> bool:
+    """Whether the question asks for a count ("How many farms ...?"), not for an amount
+    ("How much did it cost?"); "how many dollars" asks for a sum."""
+    m = _HOW_MANY.search(question)
+    return bool(m) and m.group(0).lower().startswith("how many") and fold(m.group(1)) not in _MONEY_NOUNS
 
 
 def _sides(text: str, words, m: dict[str, str]) -> tuple[frozenset[str], frozenset[str], str]:

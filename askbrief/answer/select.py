@@ -16,7 +16,7 @@ from ..corpus import Brief
 from ..index import Index
 from ..models import Alternative, Answer, Citation, Hit, Retrieved, Settings
 from .features import FI, Candidate, Extraction, extract
-from .model import Model, Ranked, load_model, rank
+from .model import MIN_COVERAGE, Model, Ranked, load_model, rank
 from .quantities import answer_key, quantity, same_quantity
 from .question import Question
 from .spans import Sentence, Span, parse_chunk
@@ -67,7 +67,8 @@ def _short(q: Question, index: Index, hits: Sequence[Hit], settings: Settings, e
     """A short answer's fields: its span, every source stating it, the alternatives."""
     sources = _sources(q, index, hits, ranked.order[0], settings, first)[: settings.max_citations]
     citations = [_citation(index.brief, chunk, s.start, s.end) for chunk, s, _sp in sources]
-    return {"answer": first.span.text, "abstained": False, "evidence": citations[0].quote,
+    return {"answer": folded(first.span.text), "answer_quote": first.span.text,
+            "abstained": False, "evidence": citations[0].quote,
             "citations": citations,
             "alternatives": _alternatives(ex, index, ranked, {c for c, *_r in sources}, settings)}
 
@@ -101,10 +102,14 @@ def _closest(q: Question, index: Index, hits: Sequence[Hit], n: int = 3) -> list
 
 def _sources(q: Question, index: Index, hits: Sequence[Hit], key: str, settings: Settings,
              first: Candidate) -> list[tuple[int, Sentence, Span]]:
-    """Every read sentence stating the answer ``key`` (first the chosen one), one per chunk,
-    among sentences that match the question at least 0.4 times as well as the chosen one."""
+    """Every read sentence stating the answer ``key`` for this question (first the chosen one),
+    one per chunk. A sentence states it when it holds the answer and as much of the question as
+    an answering sentence must (``MIN_COVERAGE``, or as much as the chosen one when that holds
+    less): "Skirmishes ... near Gharyan ... according to the media office of Haftar's forces"
+    names the answer to "Who took Gharyan?" without saying who took it."""
     m = index.term_map
-    need = 0.4 * q.coverage(_sentence_terms(first.sentence, m))
+    chosen = q.coverage(_sentence_terms(first.sentence, m))
+    need = min(chosen, max(MIN_COVERAGE, 0.4 * chosen))
     found = [(first.chunk, first.sentence, first.span)]
     seen = {first.chunk}
     qty = quantity(first.span.text)
@@ -148,5 +153,11 @@ def _alternatives(ex: Extraction, index: Index, ranked: Ranked, cited: set[int],
             cit = _citation(index.brief, cc.chunk, cc.sentence.start, cc.sentence.end)
             if all((cit.doc, cit.paragraph) != (x.doc, x.paragraph) for x in cits):
                 cits.append(cit)
-        out.append(Alternative(answer=c.span.text, citations=cits[: settings.max_citations]))
+        out.append(Alternative(answer=folded(c.span.text), citations=cits[: settings.max_citations]))
     return out
+
+
+def folded(span: str) -> str:
+    """A span as a reader reads it: a hard-wrapped line's break (any run of whitespace) is
+    one space. Quotes keep the source's text; ``Answer.answer_quote`` keeps the span's."""
+    return " ".join(span.split())

@@ -15,19 +15,26 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..text import STOPWORDS, VERB_FORMS, fold, sentence_spans, word_terms
+from ..text import STOPWORDS, TITLE_ABBREVIATIONS, VERB_FORMS, fold, sentence_spans, word_terms
 _PARTICLES = {"al", "el", "bin", "ibn", "bint", "abu", "de", "da", "di", "du", "van", "von",
               "der", "den", "la", "le", "of", "y", "del", "ben"}
 _CAP_STOP = {w.capitalize() for w in STOPWORDS} | {"The", "A", "An", "Mr", "Mrs", "Ms", "Dr"}
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
            "December|Jan\\.|Feb\\.|Aug\\.|Sept\\.|Sep\\.|Oct\\.|Nov\\.|Dec\\.")
+_COUNTS = ("\\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+           "twenty|thirty|a few|a couple of|several")
+_AGO = rf"(?:{_COUNTS}) (?:day|week|fortnight|month|year|decade)s? ago"
+_AHEAD = rf"in (?:{_COUNTS}) (?:day|week|fortnight|month|year)s?['’]? time"
+_ISO = r"(?:1[0-9]|20)\d{2}-[01]\d-[0-3]\d"
+_CLOCK = r"\d{1,2}(?:[:.][0-5]\d)?\s?(?:[ap]\.m\b\.?|[ap]m\b)|\d{1,2}:[0-5]\d|noon|midnight"
 DATE_RE = re.compile(
-    rf"\b(?:(?:early|late|mid)[ -])?(?:(?:{_WEEKDAYS})(?:,? (?:{_MONTHS}) \d{{1,2}}(?:, \d{{4}})?)?"
+    rf"\b(?:{_ISO}|{_AGO}|{_AHEAD}|{_CLOCK}"
+    rf"|(?:(?:early|late|mid)[ -])?(?:(?:{_WEEKDAYS})(?:,? (?:{_MONTHS}) \d{{1,2}}(?:, \d{{4}})?)?"
     rf"|(?:{_MONTHS}) \d{{1,2}}(?:-\d{{1,2}})?(?:,? \d{{4}})?|\d{{1,2}} (?:{_MONTHS})(?: \d{{4}})?"
     rf"|(?:{_MONTHS}) \d{{4}}|(?:{_MONTHS})|(?:1[0-9]|20)\d{{2}}s?(?:[-–](?:1[0-9]|20)?\d{{2}})?"
     rf"|(?:last|this|next|earlier this|later this) (?:week|month|year|weekend)"
-    rf"|\d{{1,2}}(?:st|nd|rd|th) century|overnight|yesterday|today|tomorrow)\b")
+    rf"|\d{{1,2}}(?:st|nd|rd|th) century|overnight|yesterday|today|tomorrow))\b")
 _NUMWORD = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
             "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
             "eighty|ninety|hundred|hundreds|thousand|thousands|million|millions|billion|billions|"
@@ -39,12 +46,22 @@ weeks week months month years year minutes minute seconds second percent % peopl
 square mph degrees dollars euros pounds barrels times per""".split())
 _MODIFIER = r"(?:more than|less than|fewer than|at least|up to|about|around|nearly|almost|over|some|roughly|approximately|an estimated|as many as|only)"
 NUMBER_RE = re.compile(
-    rf"(?:\b{_MODIFIER}\s+)?(?:[$£€]\s?)?(?:\d[\d,]*(?:\.\d+)?|\b(?:{_NUMWORD})\b)"
+    rf"(?:\b{_MODIFIER}\s+)?(?:[$£€]\s?)?(?:\d[\d,]*(?:\.\d+)?(?:bn|mn|tn|m|k)?\b|\b(?:{_NUMWORD})\b)"
     rf"(?:[- ](?:{_NUMWORD}|million|billion|trillion)\b)*(?:\s?(?:%|percent|per cent))?"
     rf"(?:[ -](?:square |cubic )?(?:{'|'.join(sorted(UNITS - {'%', 'per', 'm'}, key=len, reverse=True))})\b)?"
     rf"(?:\s\((?:\d[\d,.]*)\s[a-z]+\))?", re.I)
 CURRENCY_SIGNS = "$£€¥"
 _CURRENCY = re.compile(rf"[{re.escape(CURRENCY_SIGNS)}]\s?\d")
+_SCALE = r"(?:thousand|million|billion|trillion)"
+# a sum of money, whole: "£34 million", "$2.5bn", "€1.2 billion", "34 million pounds"
+MONEY_RE = re.compile(
+    rf"[{re.escape(CURRENCY_SIGNS)}]\s?\d[\d,]*(?:\.\d+)?(?:[-–]\d[\d,]*(?:\.\d+)?)?(?:(?:bn|mn|tn|m|k)\b|\s{_SCALE}\b)?"
+    rf"|\b\d[\d,]*(?:\.\d+)?(?:\s{_SCALE})?\s(?:pounds|dollars|euros|yen|francs|rupees|yuan)\b"
+    rf"(?:\s(?:sterling))?", re.I)
+# a point on the map: "19.2°E", "32°53′N"
+_COORD_RE = re.compile(r"\b\d{1,3}(?:\.\d+)?°(?:\s?\d{1,2}(?:\.\d+)?[′'])?(?:\s?\d{1,2}(?:\.\d+)?[″\"])?\s?[NSEW]\b")
+# what no span may cut: a whole date, time, relative date, sum of money, point on the map
+_WHOLE_DATE = re.compile(rf"{_ISO}|{_AGO}|{_AHEAD}|{_CLOCK}", re.I)
 _REASON_RE = re.compile(r"\b(?:because(?: of)?|due to|in order to|so that|as a result of|so as to|to|as|since|by)\s+([^.;:!?,]{3,160})", re.I)
 _QUOTED_RE = re.compile(r"[\"“]([^\"“”]{2,160})[\"”]")
 _APPOS_RE = re.compile(r"([A-Z][\w'’-]*(?:\s[\w'’-]+){0,3}),\s((?:[A-Z][\w'’.-]*\s?){1,5})[,.]")
@@ -53,15 +70,15 @@ MAX_NGRAM = 6
 
 # shapes of a span (a span may have several)
 SHAPES = ("name", "cap", "num", "date", "year", "unit", "quoted", "lower", "clause", "appos",
-          "weekday", "month", "list")
+          "weekday", "month", "list", "money", "time")
 # a title before a name is not part of the person's name: "Abdelaziz Bouteflika" of "President
 # Abdelaziz Bouteflika" cuts no name
-_TITLES = frozenset("""president prime minister gen general field marshal col colonel king queen
+_TITLES = frozenset({"mr", "mrs", "ms", "dr", "gen", "prof", "col", "capt", "lt", "sgt", "rev"}) | frozenset("""president prime minister gen general field marshal col colonel king queen
 prince princess sheikh secretary-general secretary sir lord pope chancellor senator governor
 mayor commander lt major captain judge premier ambassador envoy spokesman chief""".split())
 # the letters of a dotted abbreviation are one name, with its final dot: "U.N.", "U.S."
 _INITIAL = re.compile(r"[A-Z]{2}")
-_DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}")
+_DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}|\b[ap]\.m\.")
 # between the members of a list of names: ", ", ", and ", " and the ", " or "
 _LIST_GAP = re.compile(r",\s*(?:(?:and|or)\s+)?(?:the\s+)?|\s+(?:and|or)\s+(?:the\s+)?")
 
@@ -92,8 +109,15 @@ def _joinable(words: list[tuple[int, int, str, str]], s: str) -> list[bool]:
     """Whether each word and the next are joined (a space, a hyphen, a slash; or the dot of a
     dotted abbreviation) rather than parted by punctuation."""
     return [bool(_JOIN.fullmatch(gap := s[words[k][1]:words[k + 1][0]] or " ")
-                 or (gap == "." and _INITIAL.fullmatch(words[k][2] + words[k + 1][2])))
+                 or (gap == "." and _INITIAL.fullmatch(words[k][2] + words[k + 1][2]))
+                 or (gap == ". " and _titled(words, k)))
             for k in range(len(words) - 1)]
+
+
+def _titled(words: list[tuple[int, int, str, str]], k: int) -> bool:
+    """Whether word ``k`` is a title before a name: "Mr. Paul Grant", "Dr Ward", "St. Albans"."""
+    return (words[k][2].lower() in TITLE_ABBREVIATIONS and words[k][2][0].isupper()
+            and k + 1 < len(words) and words[k + 1][2][0].isupper())
 
 
 def _name_runs(words: list[tuple[int, int, str, str]], s: str, joinable: list[bool]) -> list[tuple[int, int]]:
@@ -101,14 +125,15 @@ def _name_runs(words: list[tuple[int, int, str, str]], s: str, joinable: list[bo
     runs, i, n = [], 0, len(words)
     while i < n:
         w = words[i][2]
-        if not w[0].isupper() or w in _CAP_STOP:
+        if not w[0].isupper() or (w in _CAP_STOP and not (_titled(words, i) and joinable[i])):
             i += 1
             continue
         j, k = i, i + 1
         while k < n and joinable[k - 1]:
             nk = words[k][2]
             gap = s[words[k - 1][1]:words[k][0]]
-            if (nk[0].isupper() and nk not in _CAP_STOP) or (gap == "-" and k == j + 1) or gap == ".":
+            if ((nk[0].isupper() and nk not in _CAP_STOP) or (gap == "-" and k == j + 1) or gap == "."
+                    or (gap == ". " and _titled(words, k - 1))):
                 j = k  # a capitalised word, the lower part of a hyphenated one ("Ki-moon"), a dotted letter
             elif nk.lower() not in _PARTICLES:
                 break
@@ -130,6 +155,7 @@ class _Found:
             if m.end() - 1 in self.ends:
                 self.ends[m.end()] = self.ends.pop(m.end() - 1)
         self.shapes: dict[tuple[int, int], set[str]] = {}
+        self.wholes = _wholes(s)
 
     def add(self, a: int, b: int, *kinds: str) -> None:
         s, ends = self.s, self.ends
@@ -157,9 +183,25 @@ def parse_sentence(s: str, start: int = 0) -> Sentence:
         found.add(m.start(), m.end(1), "clause")
     for m in _APPOS_RE.finditer(s):
         found.add(m.start(2), m.end(2), "appos")
-    out = [_span(found, a, b, kinds, joinable, in_run, num_cover) for (a, b), kinds in found.shapes.items()]
+    out = [_span(found, a, b, kinds, joinable, in_run, num_cover) for (a, b), kinds in found.shapes.items()
+           if not _cuts_whole(found, a, b)]
     out.sort(key=lambda sp: (sp.start, sp.end))
     return Sentence(start, start + len(s), s, words, out)
+
+
+def _wholes(s: str) -> list[tuple[int, int]]:
+    """The stretches no span may cut: "2022-04-07", "5 p.m.", "three weeks ago", "£34 million",
+    "19.2°E" (a piece of one, "2022-04", "p" or "34", is no answer: it misquotes the whole)."""
+    return [m.span() for rx in (_WHOLE_DATE, MONEY_RE, _COORD_RE) for m in rx.finditer(s)]
+
+
+def _cuts_whole(found: _Found, a: int, b: int) -> bool:
+    """Whether ``s[a:b]`` cuts a whole (``_wholes``) or ends in a title before a name ("Mr" of
+    "Mr. Paul Grant")."""
+    last = found.words[found.ends[b] if b in found.ends else found.ends[b - 1]][2]
+    if last.lower() in TITLE_ABBREVIATIONS and last[0].isupper():
+        return True
+    return any(a < wb and wa < b and not (a <= wa and wb <= b) for wa, wb in found.wholes)
 
 
 def _add_ngrams(found: _Found, joinable: list[bool]) -> None:
@@ -214,6 +256,8 @@ def _add_dates_and_numbers(found: _Found) -> list[bool]:
             kinds.append("weekday")
         if re.search(rf"^(?:{_MONTHS})", text):
             kinds.append("month")
+        if re.fullmatch(_CLOCK, text, re.I):
+            kinds.append("time")
         found.add(m.start(), m.end(), *kinds)
         dates.append(m.span())
     for m in NUMBER_RE.finditer(s):
@@ -222,12 +266,17 @@ def _add_dates_and_numbers(found: _Found) -> list[bool]:
             continue
         text = m.group().lower()
         kinds = ["num"]
-        if set(re.findall(r"[a-z%]+", text.split()[-1] if text.split() else "")) & UNITS or "%" in text:
+        if (set(re.findall(r"[a-z%]+", text.split()[-1] if text.split() else "")) & UNITS or "%" in text) \
+                and not _CURRENCY.search(text):  # "£34m" is no length
             kinds.append("unit")
         found.add(a, b, *kinds)
         for k, (ws, we, *_r) in enumerate(words):
             if a <= ws and we <= b:
                 num_cover[k] = True
+    for m in MONEY_RE.finditer(s):
+        found.add(*m.span(), "num", "money")
+    for m in _COORD_RE.finditer(s):
+        found.add(*m.span(), "num")
     return num_cover
 
 

@@ -30,7 +30,7 @@ _BOILERPLATE = re.compile(
     r"cookie|consent|gdpr|banner|newsletter|subscri|signup|sign-up|share|social|related|"
     r"recommend|promo|advert|sponsor|(?:^|[-_ ])ads?(?:$|[-_ ])|sidebar|breadcrumb|comment|"
     r"popup|modal|paywall|masthead|site-?header|site-?footer|skip-?link|navbar|(?:^|[-_ ])nav(?:$|[-_ ])|"
-    r"(?:^|[-_ ])menu", re.I)
+    r"(?:^|[-_ ])menu|caption|gallery|slideshow|noprint|infobox|navbox|editsection", re.I)
 _ROLES = {"navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "search",
           "menu", "menubar"}
 _DATE_META = ("article:published_time", "og:published_time", "datepublished", "date", "pubdate",
@@ -38,6 +38,7 @@ _DATE_META = ("article:published_time", "og:published_time", "datepublished", "d
               "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _LD_DATE = re.compile(r'"datePublished"\s*:\s*"(\d{4}-\d{2}-\d{2})')
+_DIVIDERS = (1, 2, 6, 9, 12)  # a paragraph's share for its parent, grandparent, ...
 _CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w-]+)", re.I)
 
 
@@ -64,6 +65,7 @@ class _TreeBuilder(HTMLParser):
         self.meta: list[dict[str, str]] = []
         self.scripts: list[str] = []
         self.title = ""
+        self.headings: list[_Node] = []  # every <h1>, before anything is pruned
 
     def handle_starttag(self, tag, attrs):
         a = {k.lower(): (v or "") for k, v in attrs}
@@ -76,6 +78,8 @@ class _TreeBuilder(HTMLParser):
         if tag in ("p", "li", "dt", "dd", "tr", "td", "th", "option") and self.cur.tag == tag:
             self._close(tag)  # an unclosed <p> or <li> ends at the next one
         node = _Node(tag, a, self.cur)
+        if tag == "h1":
+            self.headings.append(node)
         self.cur.children.append(node)
         self.cur = node
 
@@ -135,23 +139,40 @@ def extract(html: str, boilerplate: bool = True) -> Extracted:
     tb = _TreeBuilder()
     tb.feed(html)
     tb.close()
-    _prune(tb.root, _is_boilerplate if boilerplate else (lambda node: node.tag in _DROP))
-    root = _main(tb.root) if boilerplate else tb.root
+    if boilerplate:
+        _prune(tb.root, _is_chrome)
+        root = _main(tb.root)
+        whole = _prose(root)
+        _prune(root, lambda node: _is_boilerplate(node, whole))
+    else:
+        _prune(tb.root, lambda node: node.tag in _DROP)
+        root = tb.root
     out = TextBuilder()
     _blocks(root, out)
     return Extracted(text=out.text(), title=_title(tb, root), date=_date(tb, root))
 
 
-def _is_boilerplate(node: _Node) -> bool:
+def _is_chrome(node: _Node) -> bool:
+    """What is never the article, whatever it holds: scripts, navigation, forms, hidden
+    elements, landmarks other than the main one, the page's own header and footer."""
     if node.tag in _DROP:
         return True
     a = node.attrs
     if a.get("role", "").lower() in _ROLES or "hidden" in a or a.get("aria-hidden") == "true":
         return True
-    names = f"{a.get('class', '')} {a.get('id', '')}"
-    if node.tag in ("header", "footer") and not _inside(node, ("article", "main")):
-        return True
-    return node.tag not in ("body", "html", "article", "main") and bool(_BOILERPLATE.search(names))
+    return node.tag in ("header", "footer") and not _inside(node, ("article", "main"))
+
+
+def _is_boilerplate(node: _Node, whole: int) -> bool:
+    """Inside the article: a box whose class or id says banner, share bar, related links,
+    newsletter, caption, ... unless it holds most of the article's prose (a "subscriber-preview"
+    wrapped around the whole story stays)."""
+    if node.tag in ("body", "html", "article", "main") or node.tag in _BLOCK and node.tag != "figcaption":
+        return False
+    if node.tag != "figcaption" and not _BOILERPLATE.search(
+            f"{node.attrs.get('class', '')} {node.attrs.get('id', '')}"):
+        return False
+    return _prose(node) < 0.5 * whole
 
 
 def _inside(node: _Node, tags) -> bool:
@@ -171,12 +192,101 @@ def _prune(node: _Node, drop) -> None:
 
 
 def _main(root: _Node) -> _Node:
-    for tag in ("article", "main"):
-        found = [n for n in root.iter() if n.tag == tag or tag == "main" and n.attrs.get("role") == "main"]
-        if found:
-            return max(found, key=lambda n: len(n.text()))
-    body = [n for n in root.iter() if n.tag == "body"]
-    return body[0] if body else root
+    """The element that holds the article: the page's ``<article>``, ``<main>`` or
+    ``articleBody`` with the most prose, when it holds most of the prose the best-scored
+    element holds; else that element, with its siblings that are prose too.
+
+    The score is Readability's (Mozilla's reader view): every paragraph (an element with text of
+    its own that is not link text) gives its length to its parent, half to its grandparent and
+    less to the three elements above (sites wrap paragraphs in blocks of their own), scaled down
+    for names that say comment, sidebar, related, ... and for links; so the element whose
+    children are the article's paragraphs wins, wherever a site's markup puts it."""
+    scores: dict[int, float] = {}
+    nodes: dict[int, _Node] = {}
+    for node in root.iter():
+        own = _own_prose(node)
+        if own < 25:
+            continue
+        up = node.parent
+        for divider in _DIVIDERS:
+            if up is None:
+                break
+            scores[id(up)] = scores.get(id(up), 0.0) + own / divider
+            nodes[id(up)] = up
+            up = up.parent
+    if not scores:
+        body = [n for n in root.iter() if n.tag == "body"]
+        return body[0] if body else root
+    links = _link_shares(root)
+    for key, node in nodes.items():
+        names = f"{node.attrs.get('class', '')} {node.attrs.get('id', '')}"
+        weight = 0.2 if _BOILERPLATE.search(names) else 1.0
+        scores[key] *= weight * (1.0 - links[key])
+    best = nodes[max(scores, key=scores.__getitem__)]
+    semantic = [n for n in root.iter() if n.tag in ("article", "main") or n.attrs.get("role") == "main"
+                or "articlebody" in (n.attrs.get("itemprop", "") + n.attrs.get("property", "")).lower()]
+    if semantic:
+        top = max(semantic, key=_prose)
+        if _prose(top) >= 0.5 * _prose(best):
+            return top
+    return _with_siblings(best, scores, links)
+
+
+def _link_shares(root: _Node) -> dict[int, float]:
+    """Each element's share of link text in its text, in one pass over the tree."""
+    shares: dict[int, float] = {}
+
+    def walk(node: _Node, in_link: bool) -> tuple[int, int]:
+        total = links = 0
+        in_link = in_link or node.tag == "a"
+        for c in node.children:
+            if isinstance(c, str):
+                n = len(c.strip())
+                total += n
+                links += n if in_link else 0
+            else:
+                t, k = walk(c, in_link)
+                total += t
+                links += k
+        shares[id(node)] = links / total if total else 0.0
+        return total, links
+
+    walk(root, False)
+    return shares
+
+
+def _with_siblings(best: _Node, scores: dict[int, float], links: dict[int, float]) -> _Node:
+    """The best element and those of its siblings that score near it or are prose
+    paragraphs themselves (a lead paragraph set apart from the story's body)."""
+    parent = best.parent
+    if parent is None:
+        return best
+    floor = 0.2 * scores[id(best)]
+    kept = [c for c in parent.children if isinstance(c, _Node) and (
+        c is best or scores.get(id(c), 0.0) >= floor
+        or _own_prose(c) >= 80 and links[id(c)] < 0.25)]
+    if kept == [best]:
+        return best
+    group = _Node("#root", {}, None)
+    group.children = kept
+    return group
+
+
+def _own_prose(node: _Node) -> int:
+    """Length of the text an element holds itself (its strings and inline children, links
+    excluded), not through block children."""
+    n = 0
+    for c in node.children:
+        if isinstance(c, str):
+            n += len(c.strip())
+        elif c.tag not in _BLOCK and c.tag not in _CONTAINER and c.tag not in ("a", "table", "tr", "td", "th", "tbody"):
+            n += _own_prose(c)
+    return n
+
+
+def _prose(node: _Node) -> int:
+    """Length of the text an element holds, links excluded."""
+    return sum(_own_prose(n) for n in node.iter())
 
 
 def _blocks(node: _Node, out: TextBuilder) -> None:
@@ -239,7 +349,10 @@ def _title(tb: _TreeBuilder, root: _Node) -> str | None:
     h1 = next((n for n in root.iter() if n.tag == "h1"), None)
     if h1 is not None and clean_inline(h1.text()):
         return clean_inline(h1.text())
-    return clean_inline(tb.title) or None
+    title = clean_inline(tb.title)
+    # a headline outside the article (an encyclopedia's page heading) that the <title> repeats
+    h1 = next((n for n in tb.headings if clean_inline(n.text()) and clean_inline(n.text()) in title), None)
+    return clean_inline(h1.text()) if h1 is not None else title or None
 
 
 def _date(tb: _TreeBuilder, root: _Node) -> str | None:

@@ -1,6 +1,6 @@
 """The Textual chat: ``askbrief chat`` (and bare ``askbrief`` in a terminal).
 
-Only this package imports Textual; ``cli.cmd_chat`` imports it when the chat starts,
+Only this package imports Textual; ``cli.chat`` imports it when the chat starts,
 so the one-shot ``askbrief ask`` path never pays for it.
 """
 
