@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .text import tokenize
+from .text import WORD_RE, term, tokenize
 
 K1 = 1.2
 B = 0.75
@@ -171,6 +171,62 @@ def count_terms(tokens: Sequence[Sequence[str]], lookup: dict[str, int]
     keys, tf = np.unique(chunk_of * width + ids, return_counts=True)
     chunks, terms = np.divmod(keys, width)
     return terms, chunks.astype(np.int32), tf.astype(np.uint16), lengths.astype(np.int32)
+
+
+class BatchCounter:
+    """``count_terms`` over chunk texts, each distinct word analysed once per batch.
+
+    A brief has far fewer distinct words than words (Heaps' law), so the words of a batch of
+    chunks are split out by the C regex engine, given dense ids by a dict, and mapped to term
+    ids through one array: the per-word work is C, the per-distinct-word work (``text.term``)
+    Python. The same terms as ``tokenize``, which is ``term`` of each word, stopwords dropped.
+    The words are counted too (``word_counts``): the name-variant scan needs nothing else
+    from the texts but the contexts of a few candidate names."""
+
+    def __init__(self):
+        self.words: dict[str, int] = {}  # word -> id in this batch
+        self.terms: dict[str, int] = {}  # term -> id in this batch
+        self._word_term = np.empty(0, dtype=np.int64)  # word id -> term id, -1 for a stopword
+        self._counts: list[np.ndarray] = []
+        self._named: list[bool] = []  # word id -> whether it starts with no digit
+
+    def count(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(term id, chunk, frequency) entries of the texts, in chunk order, and their lengths."""
+        stream: list[str] = []
+        sizes = []
+        for text in texts:
+            found = WORD_RE.findall(text)
+            stream += found
+            sizes.append(len(found))
+        words, terms = self.words, self.terms
+        new = sorted(set(stream).difference(words))
+        for w in new:
+            words[w] = len(words)
+        self._named += [not w[:1].isdigit() for w in new]
+        new_terms = [terms.setdefault(t, len(terms)) if t else -1 for t in map(term, new)]
+        self._word_term = np.concatenate([self._word_term, np.array(new_terms, dtype=np.int64)])
+        ids = np.fromiter(map(words.__getitem__, stream), dtype=np.int64, count=len(stream))
+        self._counts.append(np.bincount(ids, minlength=len(words)))
+        tids = self._word_term[ids]
+        chunk_of = np.repeat(np.arange(len(texts), dtype=np.int64), sizes)
+        keep = tids >= 0
+        tids, chunk_of = tids[keep], chunk_of[keep]
+        lengths = np.bincount(chunk_of, minlength=len(texts))
+        width = max(len(terms), 1)
+        keys, tf = np.unique(chunk_of * width + tids, return_counts=True)
+        chunks, tids = np.divmod(keys, width)
+        return tids, chunks.astype(np.int32), tf.astype(np.uint16), lengths.astype(np.int32)
+
+    def word_counts(self) -> tuple[list[str], np.ndarray]:
+        """Every word counted so far that starts with no digit, and how often it was written.
+        (A number is never a name: the variant scan would drop it; a brief holds many.)"""
+        total = np.zeros(len(self.words), dtype=np.int64)
+        for c in self._counts:
+            total[:len(c)] += c
+        self._counts = [total]
+        keep = np.flatnonzero(self._named)
+        words = list(self.words)
+        return [words[i] for i in keep.tolist()], total[keep]
 
 
 class Index:

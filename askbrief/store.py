@@ -8,7 +8,10 @@
 - ``text``/``text_ptr``: every document's text, UTF-8, end to end (each decodes alone);
 - ``ids``/``ids_ptr`` and ``id_order`` (the ids in byte order), ``fields``/``fields_ptr`` (the
   other fields of each ``Document``, one JSON object each, so a reader that adds a field needs
-  no change here), ``shas`` (each text's SHA-256).
+  no change here), ``shas`` (each text's SHA-256);
+- ``words``/``words_ptr``, ``word_n``: every distinct word of the chunks as written (but those
+  that start with a digit) and how often: what the name-variant scan counts, kept so it never
+  reads the texts to count again.
 
 Opening reads ``meta.json`` and the ``.npy`` headers; a question then touches the pages of
 its terms' postings, the lengths of the chunks they name and the texts of its top passages.
@@ -23,7 +26,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +34,7 @@ import numpy as np
 
 from .corpus import Brief, make_document
 from .index import Postings, Strings, byte_order
+from .text import WORD_RE, term
 from .models import Chunk, Document
 
 SPAN_FIELDS = ("paragraph", "part", "start", "end", "para_start", "para_end")  # after the document
@@ -38,7 +42,8 @@ _DOC_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name not i
 _ARRAYS = {"vocab": ("u", 1), "vocab_ptr": ("i", 1), "post_ptr": ("i", 1), "post_docs": ("i", 1),
            "post_tf": ("u", 1), "doc_len": ("i", 1), "spans": ("i", 2), "text": ("u", 1), "text_ptr": ("i", 1),
            "ids": ("u", 1), "ids_ptr": ("i", 1), "id_order": ("i", 1), "fields": ("u", 1),
-           "fields_ptr": ("i", 1), "shas": ("u", 2)}
+           "fields_ptr": ("i", 1), "shas": ("u", 2), "words": ("u", 1), "words_ptr": ("i", 1),
+           "word_n": ("i", 1)}
 
 
 class Foreign(Exception):
@@ -112,11 +117,20 @@ class LazyChunks(_Lazy):
         """Chunks ``start`` to ``stop``, made one after another and kept by nobody."""
         doc, d = None, -1
         for i in range(start, stop, 65536):
-            for row in self._spans[i:min(stop, i + 65536)].tolist():
-                if row[0] != d:
-                    d = row[0]
-                    doc = self._docs._made.get(d) or self._docs._make(d)
-                yield _chunk(doc, row)
+            yield from self._chunks(self._spans[i:min(stop, i + 65536)].tolist())
+
+    def pick(self, ids: np.ndarray):
+        """The chunks ``ids`` (ascending), made one after another and kept by nobody."""
+        for i in range(0, len(ids), 65536):
+            yield from self._chunks(self._spans[ids[i:i + 65536]].tolist())
+
+    def _chunks(self, rows: list[list[int]]):
+        doc, d = None, -1
+        for row in rows:
+            if row[0] != d:
+                d = row[0]
+                doc = self._docs._made.get(d) or self._docs._make(d)
+            yield _chunk(doc, row)
 
 
 def _chunk(doc: Document, row: list[int]) -> Chunk:
@@ -131,10 +145,22 @@ class CachedBrief(Brief):
     report: Any = None  # what loading it did (``cache.Report``): set by the cache
 
     def __init__(self, documents: Sequence[Document], chunks: Sequence[Chunk], fingerprint: str,
-                 warnings: list[str], sources: list[str]):
+                 warnings: list[str], sources: list[str], stored: Stored | None = None):
         self.documents, self.chunks, self.warnings, self.sources = documents, chunks, warnings, sources
         self._fingerprint = fingerprint
         self._found: dict[str, int] = {}
+        self._stored = stored
+
+    def word_counts(self) -> Iterable[tuple[str, int]] | None:
+        """(word as written, how often) over every chunk, as counted when the index was built."""
+        return self._stored.word_counts() if self._stored is not None else None
+
+    def chunks_holding(self, words: Iterable[str]) -> np.ndarray:
+        """The chunks (ascending) that may hold one of the words: those holding its index
+        term, from the postings (a superset: other words can share a term)."""
+        p = self._stored.postings
+        found = [p.entries(j)[0] for j in {p.term_id(t) for t in map(term, words) if t} if j >= 0]
+        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int32)
 
     def document(self, doc_id: str) -> Document:
         i = self._found.get(doc_id)
@@ -191,8 +217,9 @@ class Stored:
     """An index as stored or about to be: documents, chunk spans, postings, text hashes."""
 
     def __init__(self, documents: Sequence[Document], spans: np.ndarray, postings: Postings,
-                 shas: np.ndarray, fingerprint: str | None = None):
+                 shas: np.ndarray, words: Strings, word_n: np.ndarray, fingerprint: str | None = None):
         self.documents, self.spans, self.postings, self.shas = documents, spans, postings, shas
+        self.words, self.word_n = words, word_n
         self.chunks = len(spans)
         self._fingerprint = fingerprint
         self.spool = None  # the file behind the texts of a new index
@@ -206,7 +233,10 @@ class Stored:
 
     def brief(self, warnings: list[str], sources: list[str]) -> CachedBrief:
         return CachedBrief(self.documents, LazyChunks(self.documents, self.spans), self.fingerprint,
-                           warnings, sources)
+                           warnings, sources, self)
+
+    def word_counts(self) -> Iterable[tuple[str, int]]:
+        return zip(self.words, self.word_n.tolist())
 
     def sha_positions(self) -> dict[str, int]:
         return {bytes(s).hex(): i for i, s in enumerate(self.shas)}
@@ -235,24 +265,37 @@ class Builder:
         self._lookup: dict[str, int] = {}
         self._batch = np.empty(0, dtype=np.int64)
         self.n = 0
+        self._words: dict[str, int] = {}  # word -> position in _word_n
+        self._word_n = np.zeros(1024, dtype=np.int64)
         if old is not None:
             self._old_chunks = old.doc_chunks()
             self._remap = np.full(old.chunks, -1, dtype=np.int32)
+            self._reused = np.zeros(len(old.documents), dtype=np.int64)
+            self._copies: list[tuple[int, int, int]] = []  # old chunks c0:c1 again at chunk n
 
-    def vocabulary(self, batch_vocab: list[str]) -> None:
-        """The vocabulary of the next documents' term ids (one batch of ``cache._read_batch``)."""
+    def vocabulary(self, batch_vocab: list[str], words: list[str] = (), counts: np.ndarray | None = None) -> None:
+        """The vocabulary of the next documents' term ids, and the words those documents hold
+        with their counts (one batch of ``building._read_batch``)."""
         old = self.old.postings.vocab if self.old is not None else None
-        ids = np.empty(len(batch_vocab), dtype=np.int64)
-        for i, t in enumerate(batch_vocab):
-            j = self._lookup.get(t)
-            if j is None:
-                j = old.find(t) if old is not None else -1
-                if j < 0:
-                    j = len(old or ()) + len(self.vocab)
-                    self.vocab.append(t)
-                self._lookup[t] = j
-            ids[i] = j
-        self._batch = ids
+        lookup = self._lookup
+        for t in sorted(set(batch_vocab).difference(lookup)):  # terms no earlier batch had
+            j = old.find(t) if old is not None else -1
+            if j < 0:
+                j = len(old or ()) + len(self.vocab)
+                self.vocab.append(t)
+            lookup[t] = j
+        self._batch = np.fromiter(map(lookup.__getitem__, batch_vocab), dtype=np.int64, count=len(batch_vocab))
+        if len(words):
+            self._count_words(words, counts)
+
+    def _count_words(self, words: Sequence[str], counts: np.ndarray) -> None:
+        known = self._words
+        for w in sorted(set(words).difference(known)):
+            known[w] = len(known)
+        if len(known) > len(self._word_n):
+            self._word_n = np.concatenate([self._word_n, np.zeros(len(known), dtype=np.int64)])
+        ids = np.fromiter(map(known.__getitem__, words), dtype=np.int64, count=len(words))
+        self._word_n[ids] += counts  # the words of one batch are distinct
 
     def add(self, doc: Document, sha: str, spans: np.ndarray, terms: np.ndarray, chunks: np.ndarray,
             tf: np.ndarray, lengths: np.ndarray) -> None:
@@ -281,7 +324,11 @@ class Builder:
         c0, c1 = int(self._old_chunks[j]), int(self._old_chunks[j + 1])
         spans = np.array(old.spans[c0:c1])
         spans[:, 0] = d
-        self._remap[c0:c1] = np.arange(self.n, self.n + c1 - c0, dtype=np.int32)
+        self._reused[j] += 1
+        if c1 > c0 and self._remap[c0] >= 0:  # a second file with this text: its own copy
+            self._copies.append((c0, c1, self.n))
+        else:
+            self._remap[c0:c1] = np.arange(self.n, self.n + c1 - c0, dtype=np.int32)
         self.shas.append(bytes.fromhex(sha))
         self.spans.append(spans)
         self.lengths.append(np.array(old.postings.doc_len[c0:c1]))
@@ -305,6 +352,9 @@ class Builder:
             chunks = self._remap[p.docs]
             keep = chunks >= 0
             self.entries.append((old_terms[keep], chunks[keep], np.asarray(p.tf)[keep]))
+            for c0, c1, n in self._copies:
+                keep = (p.docs >= c0) & (p.docs < c1)
+                self.entries.append((old_terms[keep], p.docs[keep] - c0 + n, np.asarray(p.tf)[keep]))
             ordered = False
         if self.old is not None:
             vocab = list(self.old.postings.vocab) + self.vocab
@@ -321,9 +371,30 @@ class Builder:
         texts = Strings(blob, np.array(self.text_ptr, dtype=np.int64))
         docs = LazyDocuments(Strings.of(self.ids), Strings.of_bytes(self.fields), texts,
                              np.array(byte_order(self.ids), dtype=np.int32))
-        stored = Stored(docs, spans, postings, shas)
+        words, word_n = self._word_table()
+        stored = Stored(docs, spans, postings, shas, words, word_n)
         stored.spool = self.text
         return stored
+
+    def _word_table(self) -> tuple[Strings, np.ndarray]:
+        """The words of the new index and their counts: the new documents' as counted, plus
+        the old index's less the documents it loses (and once more for each extra copy of a
+        document that two files now hold); only those documents' texts are read."""
+        if self.old is not None:
+            self._count_words(list(self.old.words), np.asarray(self.old.word_n))
+            for j in np.flatnonzero(self._reused != 1).tolist():
+                c0, c1 = int(self._old_chunks[j]), int(self._old_chunks[j + 1])
+                lost: dict[str, int] = {}
+                for c in LazyChunks(self.old.documents, self.old.spans).range(c0, c1):
+                    for w in WORD_RE.findall(c.text):
+                        if not w[:1].isdigit():
+                            lost[w] = lost.get(w, 0) + 1
+                if lost:
+                    self._count_words(list(lost), (self._reused[j] - 1) * np.array(list(lost.values())))
+        word_n = self._word_n[:len(self._words)]
+        keep = np.flatnonzero(word_n > 0)
+        names = list(self._words)
+        return Strings.of(names[i] for i in keep.tolist()), word_n[keep]
 
 
 def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
@@ -338,7 +409,8 @@ def write_stored(d: Path, stored: Stored, meta: dict) -> None:
     p = stored.postings
     arrays = {"vocab": p.vocab.blob, "vocab_ptr": p.vocab.ptr, "post_ptr": p.ptr, "post_docs": p.docs,
               "post_tf": p.tf, "doc_len": p.doc_len, "spans": stored.spans, "shas": stored.shas,
-              "id_order": docs._order, "text_ptr": docs._texts.ptr}
+              "id_order": docs._order, "text_ptr": docs._texts.ptr, "words": stored.words.blob,
+              "words_ptr": stored.words.ptr, "word_n": stored.word_n}
     for name, table in (("ids", docs.ids), ("fields", docs._fields)):
         arrays[name], arrays[f"{name}_ptr"] = table.blob, table.ptr
     for name, arr in arrays.items():
@@ -411,5 +483,8 @@ def open_stored(d: Path, expect: dict) -> Stored:
     if (spans.shape != (n, 1 + len(SPAN_FIELDS)) or a["shas"].shape != (n_docs, 32)
             or len(a["id_order"]) != n_docs or (n and (spans[0, 0] != 0 or spans[-1, 0] != n_docs - 1))):
         raise ValueError("the arrays do not fit together")
+    words = Strings(a["words"], a["words_ptr"])
+    if len(a["word_n"]) != len(words) or (len(words.ptr) and words.ptr[-1] != len(words.blob)):
+        raise ValueError("the word table is damaged")
     documents = LazyDocuments(ids, fields, texts, a["id_order"])
-    return Stored(documents, spans, postings, a["shas"], meta["brief"])
+    return Stored(documents, spans, postings, a["shas"], words, a["word_n"], meta["brief"])

@@ -18,7 +18,9 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
+
+import numpy as np
 
 from .parallel import pmap
 from .text import TITLE_ABBREVIATIONS, WORD_RE, fold, term
@@ -76,7 +78,8 @@ def _cosine(a: Counter, b: Counter) -> float:
     return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
 
 
-def find_groups(texts: Iterable[str]) -> list[list[str]]:
+def find_groups(texts: Iterable[str], types: Iterable[tuple[str, int]] | None = None,
+                holding: Callable[[list[str]], np.ndarray] | None = None) -> list[list[str]]:
     """Groups of spellings (as written, most frequent first) of one name, largest first.
 
     Two passes, so the work grows with the vocabulary, not with the text: the first counts
@@ -84,26 +87,33 @@ def find_groups(texts: Iterable[str]) -> list[list[str]]:
     lowercase forms off those counts; only the few forms that could be variants of another
     (same sound, close spelling) need their contexts, and the second pass reads just the
     texts that hold one of their spellings. Groups are exactly those of counting every
-    occurrence."""
+    occurrence.
+
+    A brief opened from the cache hands both passes what its build already knows: ``types``,
+    every distinct word with its count (so the texts are not read to count them), and
+    ``holding(words)``, the chunks whose index terms say they may hold one of the words (so the
+    context pass reads those chunks only, with no search of every text)."""
     global _TEXTS
     if not isinstance(texts, Collection):
         texts = list(texts)
     _TEXTS = texts  # what forked workers read
     try:
-        return _find_groups(texts)
+        return _find_groups(texts, types, holding)
     finally:
         _TEXTS = None
 
 
-def _find_groups(texts: Collection[str]) -> list[list[str]]:
-    types: Counter = Counter()
-    for part in _over(_types, texts, ()):
-        types.update(part)
+def _find_groups(texts: Collection[str], types, holding) -> list[list[str]]:
+    if types is None:
+        counted: Counter = Counter()
+        for part in _over(_types, texts, ()):
+            counted.update(part)
+        types = counted.items()
     caps: Counter = Counter()
     lower: Counter = Counter()
     shown: dict[str, Counter] = defaultdict(Counter)
     spelled: dict[str, list[str]] = defaultdict(list)
-    for w, n in types.items():
+    for w, n in types:
         f = _form(w)
         if not f.isalpha():
             continue
@@ -137,7 +147,8 @@ def _find_groups(texts: Collection[str]) -> list[list[str]]:
     full: dict[str, set] = defaultdict(set)  # form -> the documents that write it in a full name
     if forms:
         form_of = {w: f for f in forms for w in spelled[f]}
-        for part, part_full in _over(_contexts, texts, form_of):
+        at = holding(list(form_of)) if holding is not None else None
+        for part, part_full in _over(_contexts, texts if at is None else at, (form_of, at)):
             for f, c in part.items():
                 context[f].update(c)
             for f, docs in part_full.items():
@@ -171,8 +182,9 @@ PARALLEL_MIN = 20_000  # texts: below this a second process costs more than it s
 _TEXTS: Collection[str] | None = None
 
 
-def _over(fn, texts: Collection[str], arg) -> list:
-    """``fn`` over slices of the texts, on every core for a large brief."""
+def _over(fn, texts: Collection, arg) -> list:
+    """``fn`` over slices of the texts (or of the chunk numbers to read), on every core for a
+    large brief."""
     n = len(texts)
     k = 8 if n >= PARALLEL_MIN else 1
     parts = [((n * i) // k, (n * (i + 1)) // k, arg) for i in range(k)]
@@ -186,9 +198,12 @@ def _slice(start: int, stop: int) -> Iterable[str]:
     return itertools.islice(texts, start, stop)
 
 
-def _keyed(start: int, stop: int) -> Iterable[tuple[object, str]]:
-    """(document, text) of some texts: a chunk's document, else the text's own position."""
+def _keyed(start: int, stop: int, at: np.ndarray | None = None) -> Iterable[tuple[object, str]]:
+    """(document, text) of some texts (or of the chunks ``at[start:stop]``): a chunk's
+    document, else the text's own position."""
     texts = _TEXTS
+    if at is not None:
+        return ((c.doc, c.text) for c in texts.chunks.pick(at[start:stop]))
     if isinstance(texts, _ChunkTexts):
         return ((c.doc, c.text) for c in texts.range(start, stop))
     return enumerate(itertools.islice(texts, start, stop), start)
@@ -227,24 +242,24 @@ def _in_full_name(text: str, a: int, b: int) -> bool:
 def _contexts(part) -> tuple[dict[str, Counter], dict[str, set]]:
     """The terms around each occurrence of the spellings ``form_of`` maps to their forms, in
     the texts that hold one of them (only the words around an occurrence are analysed), and
-    the documents that write each form as part of a full name."""
-    start, stop, form_of = part
+    the documents that write each form as part of a full name. With ``at``, the chunks to
+    read were chosen from the postings: no search of every text."""
+    start, stop, (form_of, at) = part
     context: dict[str, Counter] = defaultdict(Counter)
     full: dict[str, set] = defaultdict(set)
     pattern = "|".join(map(re.escape, sorted(form_of, key=len, reverse=True)))
-    has = re.compile(pattern).search
+    has = re.compile(pattern).search if at is None else bool
     spelled = re.compile(rf"(?<![\w'’])(?:{pattern})(?![\w'’])")
-    for doc, text in _keyed(start, stop):
+    written = form_of.__contains__
+    for doc, text in _keyed(start, stop, at):
         if not has(text):
             continue
         for m in spelled.finditer(text):
             if _in_full_name(text, *m.span()):
                 full[form_of[m.group()]].add(doc)
         words = WORD_RE.findall(text)
-        for i, w in enumerate(words):
-            f = form_of.get(w)
-            if f is None:
-                continue
+        for i in itertools.compress(itertools.count(), map(written, words)):
+            f = form_of[words[i]]
             for cw in words[max(0, i - WINDOW):i] + words[i + 1:i + 1 + WINDOW]:
                 if ct := term(cw):
                     context[f][ct] += 1
@@ -272,7 +287,9 @@ class _ChunkTexts(Collection):
 
 
 def groups_of(brief) -> list[list[str]]:
-    return find_groups(_ChunkTexts(brief))
+    types = brief.word_counts() if hasattr(brief, "word_counts") else None
+    holding = brief.chunks_holding if types is not None else None
+    return find_groups(_ChunkTexts(brief), types, holding)
 
 
 def term_map(brief) -> dict[str, str]:

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import askbrief
-from askbrief import cache
+from askbrief import building, cache, cachedir
 from askbrief.corpus import load_brief
 from askbrief import store, variants
 from askbrief.index import Index
@@ -64,15 +64,31 @@ def counts(report):
 class Spy:
     """Counts calls of a function the cache module uses (reading files, tokenizing)."""
 
-    def __init__(self, monkeypatch, name):
+    def __init__(self, monkeypatch, name, module=cache):
         self.calls = []
-        real = getattr(cache, name)
+        real = getattr(module, name)
 
         def spy(*args, **kw):
             self.calls.append(args[0])
             return real(*args, **kw)
 
-        monkeypatch.setattr(cache, name, spy)
+        monkeypatch.setattr(module, name, spy)
+
+
+class Analysed:
+    """Records every chunk text the build analyses into terms."""
+
+    def __init__(self, monkeypatch):
+        from askbrief.index import BatchCounter
+
+        self.calls = []
+        real = BatchCounter.count
+
+        def spy(counter, texts):
+            self.calls.extend(texts)
+            return real(counter, texts)
+
+        monkeypatch.setattr(BatchCounter, "count", spy)
 
 
 # --- loading and refreshing --------------------------------------------------------
@@ -121,7 +137,7 @@ def test_added_changed_and_removed_files_are_picked_up(brief_dir, monkeypatch):
     (brief_dir / "beta.txt").unlink()
     (brief_dir / "alpha.txt").write_text("Alpha report\n\nThe mayor of Zorvik is Ivo Petrak now.\n")
     write(brief_dir, {"delta.txt": "Delta\n\nThe Quell bridge at Marsden reopened in May.\n"})
-    reads, toks = Spy(monkeypatch, "read_document"), Spy(monkeypatch, "tokenize")
+    reads, toks = Spy(monkeypatch, "read_document", building), Analysed(monkeypatch)
     index, report = cache.load_index([brief_dir])
     assert counts(report) == (1, 1, 1, 1)
     assert sorted(reads.calls) == ["alpha", "delta"]  # gamma not read
@@ -138,8 +154,8 @@ def test_added_changed_and_removed_files_are_picked_up(brief_dir, monkeypatch):
 
 def test_an_unchanged_brief_is_not_listed_or_read_again(brief_dir, monkeypatch):
     cache.load_index([brief_dir])
-    calls = {"discover": Spy(monkeypatch, "discover"), "read_document": Spy(monkeypatch, "read_document"),
-             "tokenize": Spy(monkeypatch, "tokenize")}
+    calls = {"discover": Spy(monkeypatch, "discover"), "read_document": Spy(monkeypatch, "read_document", building),
+             "tokenize": Analysed(monkeypatch)}
     index, report = cache.load_index([brief_dir])
     assert counts(report) == (0, 0, 3, 0) and all(s.calls == [] for s in calls.values())
     assert top_doc(index, "Who is the mayor of Zorvik?") == "alpha"
@@ -174,10 +190,10 @@ def test_a_touched_file_is_read_but_not_tokenized_again(brief_dir, monkeypatch):
     cache.load_index([brief_dir])
     p = brief_dir / "beta.txt"
     os.utime(p, ns=(p.stat().st_atime_ns, p.stat().st_mtime_ns + 10**9))
-    toks = Spy(monkeypatch, "tokenize")
+    toks = Analysed(monkeypatch)
     index, report = cache.load_index([brief_dir])
     assert counts(report) == (0, 0, 3, 0) and toks.calls == []
-    reads = Spy(monkeypatch, "read_document")
+    reads = Spy(monkeypatch, "read_document", building)
     cache.load_index([brief_dir])
     assert reads.calls == []  # the new mtime was recorded
 
@@ -185,7 +201,7 @@ def test_a_touched_file_is_read_but_not_tokenized_again(brief_dir, monkeypatch):
 def test_the_same_text_under_a_new_name_reuses_its_terms(brief_dir, monkeypatch):
     cache.load_index([brief_dir])
     (brief_dir / "beta.txt").rename(brief_dir / "beta2.txt")
-    toks = Spy(monkeypatch, "tokenize")
+    toks = Analysed(monkeypatch)
     index, report = cache.load_index([brief_dir])
     assert counts(report) == (1, 0, 2, 1) and toks.calls == []
     assert [d.id for d in index.brief.documents] == ["alpha", "beta2", "notes/gamma"]
@@ -275,7 +291,7 @@ def test_cache_files_are_json_or_plain_arrays_and_load_without_pickle(brief_dir,
     names = sorted(p.name for p in index_dir().iterdir())
     assert names and all(n.startswith(("brief-", "files-", "index-", "map-")) for n in names), names
     (index,) = index_dir().glob("index-*")
-    assert sorted(p.suffix for p in index.iterdir()) == [".json"] + [".npy"] * 15
+    assert sorted(p.suffix for p in index.iterdir()) == [".json"] + [".npy"] * 18
     for p in index_dir().rglob("*"):
         if p.suffix == ".json":
             json.loads(p.read_text(encoding="utf-8"))
@@ -301,7 +317,7 @@ def test_permissions_are_owner_only(brief_dir):
     assert stat.S_IMODE(d.stat().st_mode) == 0o700
     assert stat.S_IMODE(d.parent.stat().st_mode) == 0o700
     files = list(d.rglob("*"))
-    assert len(files) == 3 + 16
+    assert len(files) == 3 + 19
     for f in files:
         assert stat.S_IMODE(f.stat().st_mode) == (0o700 if f.is_dir() else 0o600), f
 
@@ -449,7 +465,7 @@ def test_a_large_brief_is_checked_by_its_folders_and_refreshed_by_the_index_comm
         return real_stat(path, *a, **k)
 
     monkeypatch.setattr(cache.os, "stat", spy_stat)
-    parsed = Spy(monkeypatch, "_parse_files")
+    parsed = Spy(monkeypatch, "parse_files", cachedir)
     index, report = cache.load_index([brief_dir])
     assert report.checked == "folders" and counts(report) == (0, 0, 3, 0)
     in_brief = {p for p in stats if p.startswith(str(brief_dir))}
@@ -502,8 +518,8 @@ def test_reading_on_both_cores_builds_the_same_index(monkeypatch):
 
     if parallel._context() is None:
         pytest.skip("one core, or threads running: the build stays in this process")
-    monkeypatch.setattr(cache, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(cache, "BATCH", 1)
+    monkeypatch.setattr(building, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(building, "BATCH", 1)
     forked = []
     monkeypatch.setattr(parallel, "_context", lambda real=parallel._context: forked.append(1) or real())
     index, _ = cache.load_index([SEEDS])
@@ -533,7 +549,7 @@ def test_documents_that_move_keep_their_postings_in_order(brief_dir, monkeypatch
     cache.load_index([brief_dir])
     (brief_dir / "alpha.txt").rename(brief_dir / "zeta.txt")  # first document becomes the last
     write(brief_dir, {"beta.txt": "Beta report\n\nThe river Quell floods Marsden in spring.\n"})
-    toks = Spy(monkeypatch, "tokenize")
+    toks = Analysed(monkeypatch)
     index, report = cache.load_index([brief_dir])
     assert counts(report) == (1, 1, 1, 1) and len(toks.calls) == 2  # beta's two chunks only
     memory = Index(load_brief([brief_dir]))
@@ -541,3 +557,64 @@ def test_documents_that_move_keep_their_postings_in_order(brief_dir, monkeypatch
     for name in ("ptr", "docs", "tf", "doc_len"):
         assert np.array_equal(getattr(index.postings, name), getattr(memory.postings, name)), name
     assert top_doc(index, "Who is the mayor of Zorvik?") == "zeta"
+
+
+# --- what the build counts for the name-variant scan ---------------------------------
+
+def _word_counts(brief) -> dict[str, int]:
+    from collections import Counter
+
+    from askbrief.text import WORD_RE
+
+    return dict(Counter(w for c in brief.chunks for w in WORD_RE.findall(c.text) if not w[0].isdigit()))
+
+
+def test_the_variant_scan_of_a_cached_brief_reads_no_text_to_count_and_finds_the_same_groups(monkeypatch):
+    index, _ = cache.load_index([SEEDS])
+    assert dict(index.brief.word_counts()) == _word_counts(load_brief([SEEDS]))
+    want = variants.groups_of(load_brief([SEEDS]))
+    read = []
+    real = variants._keyed
+    monkeypatch.setattr(variants, "_keyed", lambda *a: read.append(a) or real(*a))
+    monkeypatch.setattr(variants, "_slice", lambda *a: read.append(a) or [])
+    groups = variants.groups_of(index.brief)
+    assert groups == want
+    assert {"Haftar", "Hifter"} <= next(set(g) for g in groups if "Haftar" in g)
+    assert len(read) == 1 and read[0][2] is not None  # the context pass only, at chosen chunks
+    assert len(read[0][2]) < len(index.brief.chunks)
+
+
+def test_an_update_keeps_the_word_counts_and_postings_of_a_cold_build(brief_dir):
+    same = FILES["beta.txt"]
+    (brief_dir / "copy.txt").write_text(same, encoding="utf-8")
+    cache.refresh([brief_dir])
+    (brief_dir / "alpha.txt").unlink()  # lost
+    (brief_dir / "beta3.txt").write_text(same, encoding="utf-8")  # a third copy of a known text
+    (brief_dir / "delta.txt").write_text("Delta report\n\nHelena Brandt visited Tolby.\n", encoding="utf-8")
+    index, report = cache.refresh_index([brief_dir])
+    assert counts(report) == (2, 0, 3, 1)
+    fresh = load_brief([brief_dir])
+    assert dict(index.brief.word_counts()) == _word_counts(fresh)
+    memory = Index(fresh)
+    for name in ("ptr", "docs", "tf", "doc_len"):
+        assert np.array_equal(getattr(index.postings, name), getattr(memory.postings, name)), name
+
+
+def test_words_are_analysed_once_per_batch_into_the_terms_of_tokenize():
+    from askbrief.index import BatchCounter, count_terms
+
+    texts = ["Haftar's forces took the town.", "", "The forces of Haftar, 1,500 strong, took Gharyan.",
+             "The the the."]
+    counter = BatchCounter()
+    got = counter.count(texts[:2]), counter.count(texts[2:])
+    for (terms, chunks, tf, lengths), part in zip(got, (texts[:2], texts[2:])):
+        lookup: dict[str, int] = {}
+        want = count_terms([tokenize(t) for t in part], lookup)
+        names = list(counter.terms)
+        assert sorted(zip(chunks.tolist(), [names[t] for t in terms.tolist()], tf.tolist())) == sorted(
+            zip(want[1].tolist(), [list(lookup)[t] for t in want[0].tolist()], want[2].tolist()))
+        assert lengths.tolist() == want[3].tolist()
+    words, n = counter.word_counts()
+    assert dict(zip(words, n.tolist())) == {"Haftar's": 1, "forces": 2, "took": 2, "the": 1, "town": 1,
+                                             "The": 2, "of": 1, "Haftar": 1, "strong": 1,
+                                             "Gharyan": 1, "the": 3}

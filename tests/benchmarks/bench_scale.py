@@ -225,17 +225,26 @@ def worker_warm(brief: str, questions: list[str]) -> dict:
 
 
 def _analysed(brief: str, questions: list[str]):
-    """askbrief's own terms of every chunk and question (what the peers index and search)."""
+    """askbrief's own terms of every chunk (what the peers index), and the time analysing
+    them took; written once per size for the peers to share (one line of terms per chunk)."""
     from askbrief.cache import load_index
     from askbrief.text import tokenize
     from askbrief.variants import term_map
 
-    index, _ = load_index([brief], term_map=term_map)
-    m = index.map_terms
-    t = time.perf_counter()
-    chunks = [m(tokenize(text)) for text in _texts(index)]
-    qs = [list(dict.fromkeys(m(tokenize(q)))) for q in questions]
-    return chunks, qs, time.perf_counter() - t
+    saved = Path(os.environ["PEER_DIR"]) / "terms.txt"
+    timing = saved.with_suffix(".s")
+    if not timing.exists():
+        index, _ = load_index([brief], term_map=term_map)
+        m = index.map_terms
+        t = time.perf_counter()
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        with open(saved, "w", encoding="utf-8") as f:
+            for text in _texts(index):
+                f.write(" ".join(m(tokenize(text))) + "\n")
+        timing.write_text(str(time.perf_counter() - t))
+    with open(saved, encoding="utf-8") as f:
+        chunks = [line.split() for line in f]
+    return chunks, None, float(timing.read_text())
 
 
 def _texts(index):
