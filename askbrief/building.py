@@ -1,7 +1,7 @@
 """Reading a brief's files into a new index: only new text is read and analysed.
 
 Files whose size and mtime are unchanged keep their documents, and a text whose hash the old
-index knows keeps its chunks and postings (``store.Builder.reuse``); the rest are read and
+index knows keeps its chunks and postings (``store_builder.Builder.reuse``); the rest are read and
 analysed in forked workers, one per core (``parallel.pmap``), in batches of files whose
 chunks are analysed in one call (``index.BatchCounter``). A worker sends back numbers and a
 batch's vocabulary, never token lists.
@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import store as S
+from .store_builder import Builder
 from .corpus import chunk_document, read_document
 from .index import BatchCounter
 from .manifest import Entry, text_hash
@@ -87,7 +88,7 @@ def assemble(entries: list[Entry], prev: list[Entry] | None, old: S.Stored | Non
         else:
             plan.append((e, None))
             to_read.append((e.id, e.path))
-    builder = S.Builder(old)
+    builder = Builder(old)
     results = _read_all(to_read, frozenset(by_sha))
     batch_vocab, batch = [], iter(())
     out: list[Entry] = []
