@@ -247,19 +247,17 @@ def _contexts(part) -> tuple[dict[str, Counter], dict[str, set]]:
     start, stop, (form_of, at) = part
     context: dict[str, Counter] = defaultdict(Counter)
     full: dict[str, set] = defaultdict(set)
-    pattern = "|".join(map(re.escape, sorted(form_of, key=len, reverse=True)))
-    has = re.compile(pattern).search if at is None else bool
-    spelled = re.compile(rf"(?<![\w'’])(?:{pattern})(?![\w'’])")
-    written = form_of.__contains__
+    has = re.compile("|".join(map(re.escape, sorted(form_of, key=len, reverse=True)))).search \
+        if at is None else bool
     for doc, text in _keyed(start, stop, at):
         if not has(text):
             continue
-        for m in spelled.finditer(text):
-            if _in_full_name(text, *m.span()):
-                full[form_of[m.group()]].add(doc)
-        words = WORD_RE.findall(text)
-        for i in itertools.compress(itertools.count(), map(written, words)):
+        found = list(WORD_RE.finditer(text))
+        words = [m.group() for m in found]
+        for i in (i for i, w in enumerate(words) if w in form_of):
             f = form_of[words[i]]
+            if _in_full_name(text, *found[i].span()):
+                full[f].add(doc)
             for cw in words[max(0, i - WINDOW):i] + words[i + 1:i + 1 + WINDOW]:
                 if ct := term(cw):
                     context[f][ct] += 1
