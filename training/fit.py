@@ -236,11 +236,8 @@ class Outcome:
 def _fit_all(items: Sequence[Item], folds: list[str], log) -> tuple[model.Model, list[Outcome]]:
     """Nested leave-one-fold-out: out-of-fold outcomes for every item, and the final model."""
     by = {f: [it for it in items if it.fold == f] for f in folds}
-    rank_wo = _rankers(items, [frozenset()] + [frozenset({k}) for k in folds]
-                       + [frozenset({k, j}) for i, k in enumerate(folds) for j in folds[i + 1:]])
-
-    def ranker(excl: frozenset) -> np.ndarray:
-        return rank_wo[excl]
+    ranker = _rankers(items, [frozenset()] + [frozenset({k}) for k in folds]
+                      + [frozenset({k, j}) for i, k in enumerate(folds) for j in folds[i + 1:]])
 
     outcomes: list[Outcome] = []
     oof_conf_X, oof_y, oof_ans = [], [], []
@@ -250,7 +247,7 @@ def _fit_all(items: Sequence[Item], folds: list[str], log) -> tuple[model.Model,
         for j in folds:
             if j == k:
                 continue
-            Xj, yj, _ = conf_rows(by[j], ranker(frozenset({k, j})))
+            Xj, yj, _ = conf_rows(by[j], ranker[frozenset({k, j})])
             inner_X.append(Xj)
             inner_y.append(yj)
             inner_ans.append(np.array([bool(it.answers) for it in by[j]]))
@@ -258,7 +255,7 @@ def _fit_all(items: Sequence[Item], folds: list[str], log) -> tuple[model.Model,
         Xi, yi, ai = np.vstack(inner_X), np.concatenate(inner_y), np.concatenate(inner_ans)
         v = fit_conf(Xi, yi)
         t = best_threshold(confidences(Xi, v), yi, ai, np.concatenate(inner_sets))
-        Xk, yk, pk = conf_rows(by[k], ranker(frozenset({k})))
+        Xk, yk, pk = conf_rows(by[k], ranker[frozenset({k})])
         ck = confidences(Xk, v)
         outcomes += [Outcome(it, p, float(c), float(f), bool(c >= t))
                      for it, p, c, f in zip(by[k], pk, ck, yk)]
@@ -272,7 +269,7 @@ def _fit_all(items: Sequence[Item], folds: list[str], log) -> tuple[model.Model,
     yo = np.array([o.f1 for o in outcomes])
     ao = np.array([bool(o.item.answers) for o in outcomes])
     threshold = best_threshold(np.array([o.conf for o in outcomes]), yo, ao, sets)
-    w = ranker(frozenset())
+    w = ranker[frozenset()]
     # the issue's rule, not a trade-off: an off-topic question always abstains, so the cut
     # stays above the shipped model's confidence on every off-topic training question
     off = [it for it in items if it.off_topic]
