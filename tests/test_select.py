@@ -48,16 +48,14 @@ def test_seed_question(seeds_assistant, question, good):
 
 SEED_QUESTIONS.append(("How far is Gharyan from Tripoli?", {"50 km", "50 kilometers", "31 miles"}))
 
-KNOWN_MISSES = [  # the shipped weights still get these wrong
-    ("Where were skirmishes reported overnight?", {"Al-Assabaah", "al-Assabaah", "Al Asaba"}),  # says Gharyan
-]
 
 
 SEED_QUESTIONS.append(("How far is Gharyan from Tripoli?", {"50 km", "50 kilometers", "31 miles"}))
 
-KNOWN_MISSES = [  # the shipped weights still get these wrong
-    ("Where were skirmishes reported overnight?", {"Al-Assabaah", "al-Assabaah", "Al Asaba"}),  # says Gharyan
-]
+# right since the issue-21 refit (it said Gharyan)
+SEED_QUESTIONS.append(("Where were skirmishes reported overnight?", {"Al-Assabaah", "al-Assabaah", "Al Asaba"}))
+
+KNOWN_MISSES: list = []  # the shipped weights still get these wrong
 
 
 @pytest.mark.xfail(reason="known selector miss with the shipped weights", strict=True)

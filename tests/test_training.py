@@ -25,3 +25,23 @@ def test_threshold_is_chosen_on_the_smoothed_curve():
     f1 = answerable.astype(float)
     assert fit.best_threshold(conf, f1, answerable, window=0) == 0.50
     assert 0.16 <= fit.best_threshold(conf, f1, answerable) <= 0.41
+
+
+def test_squad_folds_are_whole_articles_of_about_equal_size():
+    sizes = {"A": 400, "B": 380, "C": 300, "D": 250, "E": 200, "F": 100}
+    folds = fit.squad_folds(sizes, 3)
+    assert set(folds) == set(sizes) and set(folds.values()) == {"squad-1", "squad-2", "squad-3"}
+    load = {f: sum(sizes[a] for a in sizes if folds[a] == f) for f in set(folds.values())}
+    assert max(load.values()) - min(load.values()) <= 100, load  # largest first, to the lightest fold
+
+
+def test_training_reads_both_squad_files_and_both_seed_files_by_default():
+    assert [p.name for p in fit.SQUAD] == ["squad2-tune.json", "squad2-train.json"]
+    assert [p.name for p in fit.SEEDS_Q] == ["seeds-questions.jsonl", "seeds-free-train.jsonl"]
+    items = fit.load_items(Settings(), limit=6)
+    assert {it.set for it in items} == {"squad2-tune", "squad2-train", "seeds-questions", "seeds-free-train"}
+    squad = [it for it in items if not fit.is_seed(it)]
+    # an article's questions are all in one fold, whichever file they come from
+    for art in {it.article for it in squad}:
+        assert len({it.fold for it in squad if it.article == art}) == 1
+    assert {it.fold for it in items if fit.is_seed(it)} <= {"seeds-1", "seeds-2", "seeds-3"}

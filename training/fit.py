@@ -1,16 +1,18 @@
 """Fit the answer selector's two models and write them to askbrief/answer/weights.json.
 
 ``python -m training.fit``, run from a checkout of the repository: training is no part of the
-installed package. Data, given as arguments with defaults in the repository: the SQuAD 2.0
-sample ``tests/data/squad2-tune.json`` (``--squad``; its brief built from its own contexts, as
-``askbrief eval`` does) and the seed questions ``tests/data/seeds-questions.jsonl``
-(``--seed-questions``) on the bundled brief ``seeds/`` (``--seed-brief``). Folds are whole
-articles for SQuAD (its three articles) and thirds of the seed questions (every third question
-in file order) for the seed brief, whose five articles share their story: every figure printed
-is for questions the weights were not fitted to, and on SQuAD for text they were not fitted to
-either. The seed folds matter for the confidence model: it is fitted to out-of-fold answers,
-and those of a ranker that never saw a question on news text would teach it that news
-questions go wrong more often than they do with the shipped ranker.
+installed package. Data, given as arguments with defaults in the repository: SQuAD 2.0 files
+(``--squad``: ``tests/data/squad2-tune.json`` and ``squad2-train.json``, each its brief built
+from its own contexts, as ``askbrief eval`` does) and seed question files
+(``--seed-questions``: ``tests/data/seeds-questions.jsonl``, near the articles' wording, and
+``seeds-free-train.jsonl``, worded freely) on the bundled brief ``seeds/`` (``--seed-brief``).
+Folds are whole articles for SQuAD (its eleven articles in three folds of about equal size) and
+thirds of each seed file (every third question in file order) for the seed brief, whose five
+articles share their story: every figure printed is for questions the weights were not fitted
+to, and on SQuAD for text they were not fitted to either. The seed folds matter for the
+confidence model: it is fitted to out-of-fold answers, and those of a ranker that never saw a
+question on news text would teach it that news questions go wrong more often than they do
+with the shipped ranker.
 
 1. The ranking model: a linear score over candidate features, trained listwise (softmax over
    one question's candidates against a target that puts each candidate's mass in proportion
@@ -20,8 +22,8 @@ questions go wrong more often than they do with the shipped ranker.
    to the F1 of the answer the ranker picks (0 for unanswerable questions), fitted on
    out-of-fold ranker outputs so it learns how often *unseen* questions go right.
 3. The threshold: the confidence that maximises overall F1 on out-of-fold confidences (the mean
-   of the two sets' curves, smoothed over +-0.05), kept above the shipped model's confidence on
-   every off-topic training question.
+   of the question sets' curves: SQuAD and each seed file; smoothed over +-0.05), kept above
+   the shipped model's confidence on every off-topic training question.
 
 Conversations in the seed set need the chat's follow-up resolution and are left out here
 (``askbrief eval`` scores them).
@@ -30,6 +32,7 @@ Conversations in the seed set need the chat's follow-up resolution and are left 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -51,9 +54,11 @@ from askbrief.retrieve import search
 from askbrief.variants import term_map
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository
-SQUAD = ROOT / "tests" / "data" / "squad2-tune.json"
-SEEDS_Q = ROOT / "tests" / "data" / "seeds-questions.jsonl"
+DATA = ROOT / "tests" / "data"
+SQUAD = (DATA / "squad2-tune.json", DATA / "squad2-train.json")
+SEEDS_Q = (DATA / "seeds-questions.jsonl", DATA / "seeds-free-train.jsonl")
 SEEDS = ROOT / "seeds"
+SQUAD_FOLDS = 3  # SQuAD's articles in this many folds of about equal size
 L2_RANK, L2_CONF = 3e-3, 1e-2
 EPOCHS, LR = 250, 0.05
 SEED = 5
@@ -70,18 +75,47 @@ def is_seed(item: Item) -> bool:
 
 
 @dataclass
+class Rows:
+    """A question's candidate feature rows, stored sparse (CSR): dense, the rows of the 3,800
+    training questions (1.3 million candidates x 636 features, mostly zeros) would take 6.5 GB."""
+
+    indptr: np.ndarray   # row k's entries are indices/data[indptr[k]:indptr[k + 1]]
+    indices: np.ndarray  # their columns (int32)
+    data: np.ndarray     # their values, as the dense matrix holds them
+    width: int
+
+    @classmethod
+    def of(cls, X: np.ndarray) -> Rows:
+        rows, cols = np.nonzero(X)  # row by row, columns ascending: CSR order
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(X)))])
+        return cls(indptr, cols.astype(np.int32), X[rows, cols], X.shape[1])
+
+    def dense(self) -> np.ndarray:
+        X = np.zeros((len(self.indptr) - 1, self.width))
+        X[np.repeat(np.arange(len(X)), np.diff(self.indptr)), self.indices] = self.data
+        return X
+
+
+@dataclass
 class Item:
     id: str
     fold: str
     question: str
     answers: list[str]  # [] unanswerable
-    ex: features.Extraction
+    ex: features.Extraction  # its X is in ``rows`` (``extraction()`` puts it back)
     f1: np.ndarray  # per candidate
     texts: list[str]
     off_topic: bool = False  # tagged "off-topic": the brief is about something else
+    set: str = ""  # the question file's name: what the report and the threshold count apart
+    article: str = ""  # a SQuAD question's article
+    rows: Rows | None = None
+
+    def extraction(self) -> features.Extraction:
+        """The question's extraction with its feature matrix, as ``select`` sees it."""
+        return dataclasses.replace(self.ex, X=self.rows.dense())
 
 
-def _items(fold_of, cases, index, settings: Settings) -> list[Item]:
+def _items(fold_of, cases, index, settings: Settings, set_name: str = "") -> list[Item]:
     out = []
     for case in cases:
         if len(case.asked) != 1 or case.answers is None:
@@ -92,26 +126,61 @@ def _items(fold_of, cases, index, settings: Settings) -> list[Item]:
         ex = features.extract(question, index, hits, settings)
         texts = [c.span.text for c in ex.candidates]
         f1 = np.array([f1_score(t, case.answers) if case.answers else 0.0 for t in texts])
+        rows = Rows.of(ex.X)
+        ex.X = np.empty((0, 0))
         out.append(Item(case.id, fold_of(case), q, list(case.answers), ex, f1, texts,
-                        "off-topic" in case.tags))
+                        "off-topic" in case.tags, set_name, rows=rows))
     return out
 
 
-def load_items(settings: Settings, seeds: bool = True, limit: int | None = None, squad: Path = SQUAD,
-               seed_questions: Path = SEEDS_Q, seed_brief: Path = SEEDS) -> list[Item]:
-    """Feature extraction for every question (the slow part: done once)."""
-    qs = read_questions(squad)
-    brief = squad_brief(qs)
-    index = build_index(brief, term_map=term_map(brief))
-    cases = qs.cases[:limit] if limit else qs.cases
-    items = _items(lambda c: sorted(c.gold)[0][0] if c.gold else "?", cases, index, settings)
+def article(case) -> str:
+    """A SQuAD question's article (its brief's document)."""
+    return sorted(case.gold)[0][0] if case.gold else "?"
+
+
+def squad_folds(sizes: dict[str, int], n: int = SQUAD_FOLDS) -> dict[str, str]:
+    """Article -> fold: the largest article first into the fold with the fewest questions
+    so far (ties to the first), so the folds are whole articles of about equal size."""
+    load = [0] * n
+    out = {}
+    for name in sorted(sizes, key=lambda a: (-sizes[a], a)):
+        k = load.index(min(load))
+        out[name] = f"squad-{k + 1}"
+        load[k] += sizes[name]
+    return out
+
+
+def load_items(settings: Settings, seeds: bool = True, limit: int | None = None,
+               squad: Sequence[Path] = SQUAD, seed_questions: Sequence[Path] = SEEDS_Q,
+               seed_brief: Path = SEEDS) -> list[Item]:
+    """Feature extraction for every question (the slow part: done once). Each SQuAD file is
+    its own brief (its articles' paragraphs); the seed files share the seed brief, and each
+    is cut in thirds (every third question in file order), the folds taking one third of each."""
+    loaded = []
+    for path in squad:
+        qs = read_questions(path)
+        brief = squad_brief(qs)
+        loaded.append((path, build_index(brief, term_map=term_map(brief)),
+                       qs.cases[:limit] if limit else qs.cases))
+    sizes: dict[str, int] = {}
+    for _p, _i, cases in loaded:
+        for c in cases:
+            sizes[article(c)] = sizes.get(article(c), 0) + 1
+    fold = squad_folds(sizes)
+    items = []
+    for path, index, cases in loaded:
+        arts = {c.id: article(c) for c in cases}
+        for it in _items(lambda c: fold[article(c)], cases, index, settings, path.stem):
+            it.article = arts[it.id]
+            items.append(it)
     if seeds:
-        sq = read_questions(seed_questions)
         sbrief = load_brief([seed_brief])
         sindex = build_index(sbrief, term_map=term_map(sbrief))
-        cases = [c for c in (sq.cases[:limit] if limit else sq.cases) if len(c.asked) == 1]
-        fold = {c.id: f"seeds-{i % SEED_FOLDS + 1}" for i, c in enumerate(cases)}
-        items += _items(lambda c: fold[c.id], cases, sindex, settings)
+        for path in seed_questions:
+            sq = read_questions(path)
+            cases = [c for c in (sq.cases[:limit] if limit else sq.cases) if len(c.asked) == 1]
+            sfold = {c.id: f"seeds-{i % SEED_FOLDS + 1}" for i, c in enumerate(cases)}
+            items += _items(lambda c: sfold[c.id], cases, sindex, settings, path.stem)
     return items
 
 
@@ -121,23 +190,26 @@ def fit_rank(items: Sequence[Item], epochs: int = EPOCHS, l2: float = L2_RANK) -
     """Listwise softmax regression over the candidates of answerable questions."""
     use = [it for it in items if it.answers and len(it.texts) and it.f1.max() > 0]
     qw = np.array([SEED_WEIGHT if is_seed(it) else 1.0 for it in use])
-    X = np.vstack([it.ex.X for it in use]).astype(np.float32)
-    # the scores in float64 as ``X @ w`` would make them, cast once rather than every epoch
-    # (half the time; the weights are bit for bit the same)
-    X64 = X.astype(np.float64)
+    # the candidates' rows, sparse: X @ w and X.T @ g as sums over the stored entries
+    indices = np.concatenate([it.rows.indices for it in use])
+    data = np.concatenate([it.rows.data for it in use])
+    width = use[0].rows.width if use else len(features.FEATURES)
     seg = np.concatenate([[0], np.cumsum([len(it.texts) for it in use])])
+    entry_row = np.repeat(np.arange(seg[-1], dtype=np.int32),
+                          np.concatenate([np.diff(it.rows.indptr) for it in use]) if use else [])
     target = np.concatenate([(it.f1 ** 2) / (it.f1 ** 2).sum() for it in use])
     ids = np.repeat(np.arange(len(use)), np.diff(seg))
     rng = np.random.default_rng(SEED)
-    w = rng.normal(0.0, 0.01, X.shape[1])
+    w = rng.normal(0.0, 0.01, width)
     m, v = np.zeros_like(w), np.zeros_like(w)
     b1, b2 = 0.9, 0.999
     for t in range(1, epochs + 1):
-        s = X64 @ w
+        s = np.bincount(entry_row, weights=data * w[indices], minlength=seg[-1])
         s = s - np.maximum.reduceat(s, seg[:-1])[ids]
         e = np.exp(s)
         p = e / np.add.reduceat(e, seg[:-1])[ids]
-        g = X.T @ ((p - target) * qw[ids]).astype(np.float32) / qw.sum() + l2 * w
+        r = (p - target) * qw[ids]
+        g = np.bincount(indices, weights=data * r[entry_row], minlength=width) / qw.sum() + l2 * w
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
         w -= LR * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + 1e-8)
@@ -150,7 +222,7 @@ def conf_rows(items: Sequence[Item], w: np.ndarray) -> tuple[np.ndarray, np.ndar
     """(features, target F1, predicted text) per question; no candidates -> a zero row."""
     X, y, preds = [], [], []
     for it in items:
-        r = model.rank(it.ex, w)
+        r = model.rank(it.extraction(), w)
         if r is None:
             X.append(np.zeros(len(model.CONF_FEATURES)))
             y.append(0.0)
@@ -189,8 +261,9 @@ def best_threshold(conf: np.ndarray, f1: np.ndarray, answerable: np.ndarray,
     """The confidence cut that maximises overall F1 (abstaining scores 1 when unanswerable).
 
     With ``sets`` (which question set each row is from), the mean of the sets' overall F1:
-    the SQuAD sample (47% adversarial unanswerables) and the seed questions (questions a reader
-    of a brief asks) count alike, so neither set's mix of answerable questions decides alone.
+    SQuAD (about half adversarial unanswerables), the seed questions and the freely worded seed
+    questions (questions a reader of a brief asks) count alike, so no set's mix of answerable
+    questions decides alone.
     The curve is averaged over ``window`` cuts either side first: it is flat near its top, and
     a single cut's bump is a handful of questions, not a better threshold.
     """
@@ -213,7 +286,8 @@ def best_cut(value, window: int = SMOOTH) -> float:
 
 
 def _set_of(item: Item) -> str:
-    return "seeds" if is_seed(item) else "squad"
+    """The question set a threshold counts as one: all of SQuAD, each seed file."""
+    return item.set if is_seed(item) else "squad"
 
 
 # --- cross-validation --------------------------------------------------------------
@@ -233,38 +307,35 @@ class Outcome:
         return self.f1 if self.item.answers else 0.0
 
 
-def _fit_all(items: Sequence[Item], folds: list[str], log) -> tuple[model.Model, list[Outcome]]:
-    """Nested leave-one-fold-out: out-of-fold outcomes for every item, and the final model."""
+def _fit_all(items: Sequence[Item], folds: list[str], log) -> tuple[model.Model, list[Outcome], dict]:
+    """Leave-one-fold-out: out-of-fold outcomes for every item, the final model, and the
+    rankers fitted without each fold (keyed by ``frozenset({fold})``; ``frozenset()``: all).
+
+    Fold k's confidence model and threshold are fitted on the other folds' out-of-fold answers
+    (each answered by the ranker fitted without its own fold, which saw fold k): one ranker per
+    fold, not one per pair of folds, which the 1.3 million candidates of four question files
+    make too slow for a shared machine."""
     by = {f: [it for it in items if it.fold == f] for f in folds}
-    ranker = _rankers(items, [frozenset()] + [frozenset({k}) for k in folds]
-                      + [frozenset({k, j}) for i, k in enumerate(folds) for j in folds[i + 1:]])
+    ranker = _rankers(items, [frozenset()] + [frozenset({k}) for k in folds])
+    oof = {k: conf_rows(by[k], ranker[frozenset({k})]) for k in folds}
+    answerable = {k: np.array([bool(it.answers) for it in by[k]]) for k in folds}
+    set_of = {k: np.array([_set_of(it) for it in by[k]]) for k in folds}
 
     outcomes: list[Outcome] = []
-    oof_conf_X, oof_y, oof_ans = [], [], []
     for k in folds:
         t0 = time.perf_counter()
-        inner_X, inner_y, inner_ans, inner_sets = [], [], [], []
-        for j in folds:
-            if j == k:
-                continue
-            Xj, yj, _ = conf_rows(by[j], ranker[frozenset({k, j})])
-            inner_X.append(Xj)
-            inner_y.append(yj)
-            inner_ans.append(np.array([bool(it.answers) for it in by[j]]))
-            inner_sets.append(np.array([_set_of(it) for it in by[j]]))
-        Xi, yi, ai = np.vstack(inner_X), np.concatenate(inner_y), np.concatenate(inner_ans)
+        others = [j for j in folds if j != k]
+        Xi = np.vstack([oof[j][0] for j in others])
+        yi = np.concatenate([oof[j][1] for j in others])
         v = fit_conf(Xi, yi)
-        t = best_threshold(confidences(Xi, v), yi, ai, np.concatenate(inner_sets))
-        Xk, yk, pk = conf_rows(by[k], ranker[frozenset({k})])
+        t = best_threshold(confidences(Xi, v), yi, np.concatenate([answerable[j] for j in others]),
+                           np.concatenate([set_of[j] for j in others]))
+        Xk, yk, pk = oof[k]
         ck = confidences(Xk, v)
         outcomes += [Outcome(it, p, float(c), float(f), bool(c >= t))
                      for it, p, c, f in zip(by[k], pk, ck, yk)]
-        oof_conf_X.append(Xk)
-        oof_y.append(yk)
-        oof_ans.append(np.array([bool(it.answers) for it in by[k]]))
         log(f"fold {k}: {len(by[k])} questions, threshold {t:.2f} ({time.perf_counter() - t0:.1f} s)")
-    Xo, yo, ao = np.vstack(oof_conf_X), np.concatenate(oof_y), np.concatenate(oof_ans)
-    v = fit_conf(Xo, yo)
+    v = fit_conf(np.vstack([oof[k][0] for k in folds]), np.concatenate([oof[k][1] for k in folds]))
     sets = np.array([_set_of(o.item) for o in outcomes])
     yo = np.array([o.f1 for o in outcomes])
     ao = np.array([bool(o.item.answers) for o in outcomes])
@@ -276,7 +347,7 @@ def _fit_all(items: Sequence[Item], folds: list[str], log) -> tuple[model.Model,
     if off:
         Xf, _y, _p = conf_rows(off, w)
         threshold = max(threshold, round(float(confidences(Xf, v).max()) + 0.01, 2))
-    return model.Model(w, v, threshold), outcomes
+    return model.Model(w, v, threshold), outcomes, ranker
 
 
 _ITEMS: Sequence[Item] = ()  # the items forked workers fit on (shared, not sent)
@@ -334,11 +405,16 @@ def reliability(outs: Sequence[Outcome], bins: int = 10) -> str:
 def report(outcomes: Sequence[Outcome]) -> str:
     squad = [o for o in outcomes if not is_seed(o.item)]
     seeds = [o for o in outcomes if is_seed(o.item)]
-    rows = {"squad2-tune (3 folds)": metrics(squad)}
+    rows = {f"SQuAD ({SQUAD_FOLDS} folds of articles)": metrics(squad)}
     for f in sorted({o.item.fold for o in squad}):
-        rows[f"  {f}"] = metrics([o for o in squad if o.item.fold == f])
+        arts = sorted({o.item.article for o in squad if o.item.fold == f})
+        rows[f"  {f}: {', '.join(arts)}"] = metrics([o for o in squad if o.item.fold == f])
+    for name in sorted({o.item.set for o in squad}):
+        rows[f"  {name}"] = metrics([o for o in squad if o.item.set == name])
     if seeds:
         rows[f"seeds ({SEED_FOLDS} folds of questions)"] = metrics(seeds)
+        for name in sorted({o.item.set for o in seeds}):
+            rows[f"  {name}"] = metrics([o for o in seeds if o.item.set == name])
     by_type = {}
     for name, outs in (("squad", squad), ("seeds", seeds)):
         for wt in TYPE_ORDER:
@@ -346,7 +422,7 @@ def report(outcomes: Sequence[Outcome]) -> str:
             if sel:
                 by_type[f"{name} {wt}"] = metrics(sel)
     return ("Cross-validated (SQuAD: leave one article out; seeds: leave a third of the questions out):\n\n" + table(rows) + "\n\nBy question type:\n\n"
-            + table(by_type) + "\n\nCalibration (squad2-tune, out of fold):\n\n" + reliability(squad)
+            + table(by_type) + "\n\nCalibration (SQuAD, out of fold):\n\n" + reliability(squad)
             + "\n\nAbstention threshold (out-of-fold confidences, one cut for all folds):\n\n"
             + threshold_curve(squad, seeds))
 
@@ -365,8 +441,8 @@ def threshold_curve(squad: Sequence[Outcome], seeds: Sequence[Outcome]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m training.fit", description=__doc__.split("\n")[0])
-    p.add_argument("--squad", type=Path, default=SQUAD, help="SQuAD 2.0 questions, their brief built from their contexts (default: %(default)s)")
-    p.add_argument("--seed-questions", type=Path, default=SEEDS_Q, help="JSONL questions on --seed-brief (default: %(default)s)")
+    p.add_argument("--squad", type=Path, nargs="+", default=list(SQUAD), help="SQuAD 2.0 question files, each its brief built from its contexts (default: %(default)s)")
+    p.add_argument("--seed-questions", type=Path, nargs="+", default=list(SEEDS_Q), help="JSONL question files on --seed-brief (default: %(default)s)")
     p.add_argument("--seed-brief", type=Path, default=SEEDS, help="the brief of --seed-questions (default: %(default)s)")
     p.add_argument("--out", type=Path, default=model.WEIGHTS_PATH, help="where to write the weights (default: %(default)s)")
     p.add_argument("--report", metavar="FILE", help="also write the cross-validation report here")
@@ -380,12 +456,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     log(f"{len(items)} questions, {sum(len(it.texts) for it in items)} candidates "
         f"({time.perf_counter() - t0:.1f} s)")
     folds = sorted({it.fold for it in items})
-    fitted, outcomes = _fit_all(items, folds, log)
-    fitted.meta = {"trained_on": [args.squad.name] + ([args.seed_questions.name] if not args.no_seeds else []),
+    fitted, outcomes, rankers = _fit_all(items, folds, log)
+    fitted.meta = {"trained_on": [p.name for p in args.squad] + ([p.name for p in args.seed_questions] if not args.no_seeds else []),
                    "questions": len(items), "cv": {k: v for k, v in metrics(
                        [o for o in outcomes if not is_seed(o.item)]).items()},
                    "command": "python -m training.fit"}
-    write_outputs(fitted, args.out, report(outcomes), args.report)
+    text = report(outcomes)
+    if not args.no_seeds:
+        from . import fit_sentence  # the sentence model on the same out-of-fold rankers
+
+        # as the weights file holds it, so that ``fit_sentence`` on it gives the same bytes
+        fitted = model.Model.from_json(json.loads(json.dumps(fitted.to_json())))
+        text += "\n\n" + fit_sentence.add_sentence_model(fitted, items, rankers, args.squad, args.seed_questions, log)
+    write_outputs(fitted, args.out, text, args.report)
     log(f"wrote {args.out} (threshold {fitted.threshold:.2f}) in {time.perf_counter() - t0:.1f} s")
     return 0
 

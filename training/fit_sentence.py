@@ -6,13 +6,10 @@ of the ranker's top answer holds the answer, and its threshold. When the short a
 confidence is under its threshold and this one is over its own, askbrief gives the sentence as
 its answer ("No short answer; the brief says: ...").
 
-Data, as arguments with defaults in the repository: the SQuAD 2.0 sample
-(``--squad``, folds are its articles) and seed question files on the bundled brief
-(``--seed-questions``: the training questions and the freely worded training questions, each
-file its own set in thirds). Every figure printed is out of fold: each fold's sentence model
-and threshold are fitted without it. The ranker under it was fitted to the SQuAD sample and
-``seeds-questions.jsonl`` (so those sets' figures are optimistic), not to
-``seeds-free-train.jsonl``, whose figures are the honest ones for questions worded freely.
+Data and folds are ``fit``'s (``--squad``: SQuAD 2.0 files, folds of whole articles;
+``--seed-questions``: seed question files on the bundled brief, folds of thirds). Every figure
+printed is out of fold twice over: each question is ranked by a ranker fitted without its fold,
+and each fold's sentence model and threshold are fitted without it.
 
 1. The model: logistic regression (``fit.fit_conf``) from the confidence model's features of
    the top answer to 1 when its sentence contains a gold answer (case and spaces folded: what
@@ -35,16 +32,11 @@ from pathlib import Path
 import numpy as np
 
 from askbrief.answer import model
-from askbrief.corpus import load_brief
-from askbrief.evaluate import folded, read_questions, squad_brief
-from askbrief.index import build_index
+from askbrief.evaluate import folded
 from askbrief.models import Settings
-from askbrief.variants import term_map
 
 from . import fit
 
-SEEDS_Q = (fit.ROOT / "tests" / "data" / "seeds-questions.jsonl",
-           fit.ROOT / "tests" / "data" / "seeds-free-train.jsonl")
 
 
 @dataclass
@@ -77,31 +69,40 @@ class Row:
 SHIPPED: model.Model  # the ranker and confidence model the sentence model is fitted on (main)
 
 
-def load_rows(squad: Path, seed_questions: Sequence[Path], seed_brief: Path) -> list[Row]:
-    settings = Settings()
-    qs = read_questions(squad)
-    brief = squad_brief(qs)
-    index = build_index(brief, term_map=term_map(brief))
-    groups = [("squad", fit._items(lambda c: sorted(c.gold)[0][0] if c.gold else "?", qs.cases, index, settings))]
-    sbrief = load_brief([seed_brief])
-    sindex = build_index(sbrief, term_map=term_map(sbrief))
-    for path in seed_questions:
-        name = path.stem
-        cases = [c for c in read_questions(path).cases if len(c.asked) == 1]
-        fold = {c.id: f"{name}-{i % fit.SEED_FOLDS + 1}" for i, c in enumerate(cases)}
-        groups.append((name, fit._items(lambda c: fold[c.id], cases, sindex, settings)))
+def rows_of(items: Sequence[fit.Item], rankers: dict) -> list[Row]:
+    """Each question as askbrief would answer it with a ranker that never saw its fold (the
+    shipped confidence model on top, as in ``fit``): the sentence model learns how often the
+    top answer's sentence holds the answer for questions the ranker was not fitted to."""
     rows = []
-    for set_name, items in groups:
-        for it in items:
-            r = model.rank(it.ex, SHIPPED.rank)
-            if r is None:
-                rows.append(Row(it, set_name, np.zeros(len(model.CONF_FEATURES)), 0.0, 0.0, False))
-                continue
-            top = r.best[r.order[0]]
-            sentence = folded(it.ex.candidates[top].sentence.text)
-            holds = any(g and g in sentence for g in map(folded, it.answers))
-            rows.append(Row(it, set_name, r.conf_x, SHIPPED.confidence(r.conf_x), float(it.f1[top]), holds))
+    for it in items:
+        r = model.rank(it.extraction(), rankers[frozenset({it.fold})])
+        set_name = it.set if fit.is_seed(it) else "squad"
+        if r is None:
+            rows.append(Row(it, set_name, np.zeros(len(model.CONF_FEATURES)), 0.0, 0.0, False))
+            continue
+        top = r.best[r.order[0]]
+        sentence = folded(it.ex.candidates[top].sentence.text)
+        holds = any(g and g in sentence for g in map(folded, it.answers))
+        rows.append(Row(it, set_name, r.conf_x, SHIPPED.confidence(r.conf_x), float(it.f1[top]), holds))
     return rows
+
+
+def add_sentence_model(shipped: model.Model, items: Sequence[fit.Item], rankers: dict,
+                       squad: Sequence[Path], seed_questions: Sequence[Path], log) -> str:
+    """Fits the sentence model on top of ``shipped`` (its confidence model and threshold) and
+    the out-of-fold ``rankers``, stores it in ``shipped``; returns the report."""
+    global SHIPPED
+    SHIPPED = shipped
+    rows = rows_of(items, rankers)
+    cross_validate(rows, log)
+    u, t = fit_sentence(rows)
+    shipped.sent, shipped.sentence_threshold = u, t
+    shipped.meta["sentence"] = {"trained_on": [q.name for q in squad] + [q.name for q in seed_questions],
+                                "cv": {name: metrics([r for r in rows if r.set == name])
+                                       for name in sorted({r.set for r in rows})},
+                                "command": "python -m training.fit_sentence"}
+    log(f"sentence threshold {t:.2f}")
+    return report(rows)
 
 
 def sentence_confidences(X: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -169,33 +170,27 @@ def report(rows: Sequence[Row]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m training.fit_sentence", description=__doc__.split("\n")[0])
-    p.add_argument("--squad", type=Path, default=fit.SQUAD, help="SQuAD 2.0 questions (default: %(default)s)")
-    p.add_argument("--seed-questions", type=Path, nargs="+", default=list(SEEDS_Q),
+    p.add_argument("--squad", type=Path, nargs="+", default=list(fit.SQUAD),
+                   help="SQuAD 2.0 question files (default: %(default)s)")
+    p.add_argument("--seed-questions", type=Path, nargs="+", default=list(fit.SEEDS_Q),
                    help="JSONL question files on --seed-brief, one set each (default: %(default)s)")
     p.add_argument("--seed-brief", type=Path, default=fit.SEEDS, help="their brief (default: %(default)s)")
     p.add_argument("--weights", type=Path, default=model.WEIGHTS_PATH,
                    help="the weights to add the sentence model to, in place (default: %(default)s)")
     p.add_argument("--report", metavar="FILE", help="also write the cross-validation report here")
+    p.add_argument("--limit", type=int, help="use only the first N questions of each file (quick runs)")
     args = p.parse_args(argv)
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
-    global SHIPPED
-    data = json.loads(args.weights.read_text(encoding="utf-8"))
-    SHIPPED = model.Model.from_json(data)
+    shipped = model.Model.from_json(json.loads(args.weights.read_text(encoding="utf-8")))
     t0 = time.perf_counter()
-    rows = load_rows(args.squad, args.seed_questions, args.seed_brief)
-    log(f"{len(rows)} questions ({time.perf_counter() - t0:.1f} s)")
-    cross_validate(rows, log)
-    u, t = fit_sentence(rows)
-    shipped = SHIPPED
-    shipped.sent, shipped.sentence_threshold = u, t
-    shipped.meta["sentence"] = {"trained_on": [args.squad.name] + [q.name for q in args.seed_questions],
-                                "cv": {name: metrics([r for r in rows if r.set == name])
-                                       for name in sorted({r.set for r in rows})},
-                                "command": "python -m training.fit_sentence"}
-    fit.write_outputs(shipped, args.weights, report(rows), args.report)
-    log(f"wrote {args.weights} (sentence threshold {t:.2f}) in {time.perf_counter() - t0:.1f} s")
+    items = fit.load_items(Settings(), limit=args.limit, squad=args.squad,
+                           seed_questions=args.seed_questions, seed_brief=args.seed_brief)
+    log(f"{len(items)} questions ({time.perf_counter() - t0:.1f} s)")
+    rankers = fit._rankers(items, [frozenset({k}) for k in sorted({it.fold for it in items})])
+    text = add_sentence_model(shipped, items, rankers, args.squad, args.seed_questions, log)
+    fit.write_outputs(shipped, args.weights, text, args.report)
+    log(f"wrote {args.weights} in {time.perf_counter() - t0:.1f} s")
     return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())

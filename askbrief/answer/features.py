@@ -1,21 +1,26 @@
 """Candidates and their features: every span of the best sentences, described for the ranker.
 
 The selector reads the best sentences of the top chunks (by the share of the question each
-holds, ``read_sentences``) and takes every candidate span ``spans.py`` found there that can
-answer what the question asks (``fits``). Each candidate gets features (its shape crossed
-with the type the question asks for, how much of the question stands around it and how
-close, the sentence's and chunk's match, whether it repeats the question, its length, how
-the brief uses the name, how many sources state it): what one sentence gives all its spans
-is worked out once (``sentence_features``), the rest per span (``span_features``).
+holds, word for word and by meaning: ``read_sentences``, ``soft_evidence``) and takes every
+candidate span ``spans.py`` found there that can answer what the question asks (``fits``).
+Each candidate gets features (its shape crossed with the type the question asks for, how much
+of the question stands around it and how close, exactly and by meaning, the sentence's and
+chunk's match, whether it repeats the question, its length, how the brief uses the name, how
+many sources state it in a sentence that answers the question): what one sentence gives all
+its spans is worked out once (``sentence_features``), the rest per span (``span_features``).
+Meaning is read where the sentence is chosen, not in a sentence-level confidence: the soft
+match picks the right sentence more often for freely worded questions, while as evidence that
+a chosen sentence answers it added nothing (docs/quality.md).
 Candidates that state the same thing are one group (``quantities.group``); ``model.py``
 scores them.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,6 +33,11 @@ from .question import DATE, DURATION, KINDS, NUMBER, PERSON, PLACE, QUANTITY, Qu
 from .spans import AGENT_NOUNS, LENGTHS, SHAPES, VERB_START, Sentence, Span, context, parse_chunk
 
 SENTENCES = 10       # sentences read per question (the best by question coverage)
+MIN_COVERAGE = 0.5   # share of the question an answering sentence must hold
+STATES_SHARE = 0.8   # ... or this share of the best sentence's, when that holds less
+STATED_ONLY = True   # a source supports an answer only from a sentence that answers the question
+SOFT_ORDER = 1.0     # the weight of the share held by meaning in the order sentences are read
+SOFT_KEEP = 0.3      # a sentence with none of the question's terms is read when it holds this much by meaning
 CLEAR_USAGE = 0.75   # a name used this often as a place is no "who" answer (and vice versa)
 
 # word-context classes of a span: each is a feature and is crossed with the question's kind
@@ -43,7 +53,8 @@ _QFORMS = ("late", "aux", "subj")
 _GLOBAL = ("g_place", "g_person")  # how the brief uses a name elsewhere (``Names.usage``)
 BASE = ("bias", "sent_cov", "chunk_cov", "ctx_cov", "chunk_rel", "chunk_top", "sent_best",
         "win4", "win10", "near_left", "near_right", "dist", "in_q", "all_in_q", "cuts",
-        "support", "docs", "stop_frac", "sent_bigram") + LENGTHS + _CTX + _ORDER + tuple(
+        "support", "docs", "stop_frac", "sent_bigram", "sent_soft", "sent_best_m", "soft_win4",
+        "soft_win10", "soft_near") + LENGTHS + _CTX + _ORDER + tuple(
             f"{o}*{f}" for f in _QFORMS for o in _ORDER) + _GLOBAL
 _CROSSED = SHAPES + LENGTHS + _CTX + _GLOBAL + ("in_q",)
 CROSS = tuple(f"{k}*{s}" for k in KINDS for s in _CROSSED)
@@ -54,7 +65,8 @@ _ORDER_COLS = {form: [FI[o] for o in _ORDER] + [FI[f"{o}*{form}"] for o in _ORDE
                for form in _QFORMS}
 _DYN = tuple(FI[f] for f in ("sent_cov", "chunk_cov", "ctx_cov", "chunk_rel", "chunk_top",
                              "sent_best", "win4", "win10", "near_left", "near_right", "dist",
-                             "in_q", "all_in_q", "cuts", "stop_frac"))
+                             "in_q", "all_in_q", "cuts", "stop_frac", "sent_soft", "sent_best_m",
+                             "soft_win4", "soft_win10", "soft_near"))
 _PERCENT = {"percent", "percentag"}
 
 # --- what can answer what ------------------------------------------------------------
@@ -100,6 +112,7 @@ class Candidate:
     row: int  # its row in the feature matrix
     pronoun: bool = False  # "his forces" counted as "Haftar's forces": supports, never shown
     sent_terms: frozenset[str] = frozenset()  # its sentence's terms, "he" read as its antecedent
+    held: float = 0.0  # the share of the question its sentence holds, exactly or by meaning
 
 
 @dataclass
@@ -127,6 +140,8 @@ class Read:
     ctx_cov: float    # with the sentence before it
     terms: frozenset[str]
     word_terms: list[str]  # each word's term, name variants folded, "he" read as its antecedent
+    soft: float = 0.0      # share of the question it holds by meaning only (``soft_evidence``)
+    soft_words: list[float] = field(default_factory=list)  # each word's weight matched by meaning
 
 
 @dataclass(slots=True)
@@ -142,17 +157,19 @@ class SentenceFeatures:
     gram_left: list[int]  # see ``_aligned``
     gram_right: list[int]
     paren: list[int]      # each word's depth in parentheses
+    soft_prefix: list[float]  # running sums of each word's weight matched by meaning
+    soft_at: list[int]        # positions of the words matched by meaning
 
 
 # --- the sentences read --------------------------------------------------------------
 
 def read_sentences(q: Question, index: Index, hits: Sequence[Hit], names: Names) -> tuple[list[Read], float]:
-    """The sentences of the hits that hold any of the question, best first, and the best
-    share of the question any of them holds."""
+    """The sentences of the hits that hold any of the question, exactly or by meaning
+    (``SOFT_KEEP``), best first by the share they hold both ways, and the best share of the
+    question any of them holds exactly."""
     m = index.term_map
     top_score = hits[0].score if hits else 0.0
-    scored: list[tuple[float, Read]] = []
-    max_cov = 0.0
+    parsed = []
     for hit in hits:
         sents = parse_chunk(index.brief.chunks[hit.chunk].text)
         word_terms = []
@@ -161,19 +178,64 @@ def read_sentences(q: Question, index: Index, hits: Sequence[Hit], names: Names)
             for k, ant in names.coref(hit.chunk, s).items():
                 mt[k] = ant  # "He said ..." counts as "Al-Mesmari said ..."
             word_terms.append(mt)
-        sterms = [{t for t in mt if t} for mt in word_terms]
+        parsed.append((hit, sents, word_terms, [{t for t in mt if t} for mt in word_terms]))
+    soft = soft_evidence(q, [(s, st) for _h, sents, _w, sterms in parsed for s, st in zip(sents, sterms)])
+    scored: list[tuple[float, Read]] = []
+    max_cov = 0.0
+    n = 0
+    for hit, sents, word_terms, sterms in parsed:
         chunk_cov = q.coverage(set().union(*sterms) if sterms else set())
         rel = hit.score / top_score if top_score > 0 else 0.0
         for i, s in enumerate(sents):
             cov = q.coverage(sterms[i])
-            if cov <= 0:
+            share, per_word = soft[n + i]
+            if cov <= 0 and share < SOFT_KEEP:
                 continue
             ctx = q.coverage(sterms[i] | (sterms[i - 1] if i else set()))
             max_cov = max(max_cov, cov)
-            scored.append((cov + 0.25 * rel, Read(s, hit.chunk, hit.rank, cov, rel, chunk_cov, ctx,
-                                                  frozenset(sterms[i]), word_terms[i])))
+            scored.append((cov + SOFT_ORDER * share + 0.25 * rel, Read(s, hit.chunk, hit.rank, cov, rel, chunk_cov, ctx,
+                                                          frozenset(sterms[i]), word_terms[i], share, per_word)))
+        n += len(sents)
     scored.sort(key=lambda x: -x[0])
     return [r for _sc, r in scored], max_cov
+
+
+def soft_evidence(q: Question, sentences: Sequence[tuple[Sentence, set[str]]]) -> list[tuple[float, list[float]]]:
+    """For each sentence (with its terms): the share of the question's weight it holds by
+    meaning only (``meaning.soft_match`` over the question's terms it lacks, against the
+    question's total), and for each of its words the weight it matches that way (the best
+    over those terms; 0 where it matches none): "captured" ~ "taking". One matrix product for
+    the question, so the word vectors cost a lookup per distinct word, not per sentence."""
+    from .. import meaning  # the table is opened when an answer first needs it
+
+    none = [(0.0, [])] * len(sentences)
+    vectors = meaning.word_vectors()
+    # a name is matched by its spellings, never by another name ("Gharyan" ~ "Benghazi")
+    asked = [(t, r) for t in q.weights if t not in q.caps and (r := vectors.row_of(q.surface.get(t, t))) >= 0]
+    if not asked or not q.total:
+        return none
+    column: dict[int, int] = {}
+    per = []
+    for s, _terms in sentences:
+        cols = []
+        for *_r, w, t in s.words:
+            r = vectors.row_of(w) if t else -1
+            cols.append(column.setdefault(r, len(column)) if r >= 0 else -1)
+        per.append(cols)
+    if not column:
+        return none
+    cos = vectors.rows([r for _t, r in asked]) @ vectors.rows(list(column)).T
+    cos = np.hstack([np.where(cos > meaning.THRESHOLD, cos, 0.0), np.zeros((len(asked), 1))])  # -1: no vector
+    weight = np.array([q.weights[t] for t, _r in asked])
+    out = []
+    for (_s, terms), cols in zip(sentences, per):
+        if not cols:
+            out.append((0.0, []))
+            continue
+        lacked = weight * np.array([t not in terms for t, _r in asked])
+        matched = cos[:, cols] * lacked[:, None]
+        out.append((float(matched.max(axis=1).sum()) / q.total, matched.max(axis=0).tolist()))
+    return out
 
 
 def sentence_features(q: Question, r: Read) -> SentenceFeatures:
@@ -192,8 +254,10 @@ def sentence_features(q: Question, r: Read) -> SentenceFeatures:
         gap = s.text[s.words[k - 1][1] if k else 0:ws]
         depth = max(0, depth + gap.count("(") - gap.count(")"))
         paren.append(depth)
+    soft = r.soft_words or [0.0] * len(mt)
     return SentenceFeatures(mw, prefix, [k for k, v in enumerate(mw) if v > 0], pb, pa, bigram,
-                            gram_left, gram_right, paren)
+                            gram_left, gram_right, paren, [0.0, *itertools.accumulate(soft)],
+                            [k for k, v in enumerate(soft) if v > 0])
 
 
 def _aligned(toks: list[str], mt: list[str], q_grams: frozenset,
@@ -285,7 +349,7 @@ def _context(q: Question, r: Read, f: SentenceFeatures, sp: Span, cterms: Sequen
 
 
 def span_features(q: Question, r: Read, f: SentenceFeatures, sp: Span, names: Names,
-                  max_cov: float, m: dict[str, str]) -> tuple[list[int], list[float]] | None:
+                  max_cov: float, m: dict[str, str], max_meant: float = 0.0) -> tuple[list[int], list[float]] | None:
     """The columns and values of a span's feature row; None when it cannot answer."""
     cterms = [m.get(t, t) for t in sp.terms] if m else sp.terms
     admitted, usage = _usage_if_admitted(q, r.sentence, sp, cterms, names)
@@ -306,7 +370,8 @@ def span_features(q: Question, r: Read, f: SentenceFeatures, sp: Span, names: Na
             min(1.0, (prefix[i] - prefix[max(0, i - 4)] + prefix[min(n, j + 5)] - prefix[j + 1]) / total),
             min(1.0, (prefix[i] - prefix[max(0, i - 10)] + prefix[min(n, j + 11)] - prefix[j + 1]) / total),
             1.0 / dl, 1.0 / dr, math.log1p(min(dl, dr)), inq, float(inq == 1.0), float(sp.cuts),
-            1.0 - len(sp.terms) / (j - i + 1)]
+            1.0 - len(sp.terms) / (j - i + 1), r.soft, float(r.cov + r.soft >= max_meant - 1e-9),
+            *_soft_window(f.soft_prefix, i, j, n, total), _soft_near(f.soft_at, i, j)]
     order = (min(1.0, f.before[i] / q.before_weight), min(1.0, (f.before[n] - f.before[j + 1]) / q.before_weight),
              min(1.0, f.after[i] / q.after_weight), min(1.0, (f.after[n] - f.after[j + 1]) / q.after_weight))
     cols = [*_ORDER_COLS[q.form], *_DYN, FI["bias"], FI[sp.length], ki[sp.length], ki["in_q"]]
@@ -320,6 +385,18 @@ def span_features(q: Question, r: Read, f: SentenceFeatures, sp: Span, names: Na
         cols += (FI["g_place"], ki["g_place"], FI["g_person"], ki["g_person"])
         values += (gp, gp, gq, gq)
     return cols, values
+
+
+def _soft_window(prefix: list[float], i: int, j: int, n: int, total: float) -> tuple[float, float]:
+    """The question's weight matched by meaning within 4 and 10 words of a span, as shares."""
+    return tuple(min(1.0, (prefix[i] - prefix[max(0, i - w)] + prefix[min(n, j + w + 1)] - prefix[j + 1]) / total)
+                 for w in (4, 10))
+
+
+def _soft_near(at: list[int], i: int, j: int) -> float:
+    """1 / the distance to the nearest word outside the span matched by meaning (0: none)."""
+    d = min((i - k if k < i else k - j for k in at if k < i or k > j), default=0)
+    return 1.0 / d if d else 0.0
 
 
 def _key(r: Read, sp: Span, names: Names, m: dict[str, str]) -> tuple[str, bool]:
@@ -341,14 +418,16 @@ def extract(q: Question, index: Index, hits: Sequence[Hit], settings: Settings) 
     names, m = Names.of(index), index.term_map
     reading = list(hits[: settings.answer_chunks])
     sentences, max_cov = read_sentences(q, index, reading, names)
+    read = sentences[:SENTENCES]
+    max_meant = max((r.cov + r.soft for r in read), default=0.0)
     cands: list[Candidate] = []
     rr: list[int] = []
     cc: list[int] = []
     vv: list[float] = []
-    for r in sentences[:SENTENCES]:
+    for r in read:
         f = sentence_features(q, r)
         for sp in r.sentence.spans:
-            row = span_features(q, r, f, sp, names, max_cov, m)
+            row = span_features(q, r, f, sp, names, max_cov, m, max_meant)
             if row is None:
                 continue
             cols, values = row
@@ -356,15 +435,16 @@ def extract(q: Question, index: Index, hits: Sequence[Hit], settings: Settings) 
             cc.extend(cols)
             vv.extend(values)
             key, pron = _key(r, sp, names, m)
-            cands.append(Candidate(r.chunk, r.sentence, sp, key, len(cands), pron, r.terms))
+            cands.append(Candidate(r.chunk, r.sentence, sp, key, len(cands), pron, r.terms, r.cov + r.soft))
     X = np.zeros((len(cands), len(FEATURES)))
     X[rr, cc] = vv
     groups = group([c.key for c in cands], [c.span.text for c in cands])
+    states = min(MIN_COVERAGE, STATES_SHARE * max_meant)
     for grows in groups.values():
-        chunks = {cands[r].chunk for r in grows}
+        chunks = {cands[r].chunk for r in grows if not STATED_ONLY or cands[r].held >= states}
         docs = {index.brief.chunks[c].doc for c in chunks}
-        X[grows, FI["support"]] = math.log(len(chunks))
-        X[grows, FI["docs"]] = math.log(len(docs))
+        X[grows, FI["support"]] = math.log(max(1, len(chunks)))
+        X[grows, FI["docs"]] = math.log(max(1, len(docs)))
     top_score = reading[0].score if reading else 0.0
     retrieval = (top_score / (q.total * 2.2)) if q.total else 0.0
     return Extraction(q, cands, X, groups, max_cov, retrieval)

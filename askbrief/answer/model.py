@@ -23,14 +23,13 @@ from pathlib import Path
 import numpy as np
 
 from ..text import fold
-from .features import FEATURES, FI, Extraction
+from .features import FEATURES, FI, MIN_COVERAGE, Extraction
 from .question import KINDS, NEGATIONS
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
-MIN_COVERAGE = 0.5   # share of the question an answering sentence must hold
 CONF_FEATURES = ("bias", "p_top", "score_top", "margin", "sent_cov", "chunk_cov", "max_cov",
                  "missing_max", "missing_cap", "oov", "retrieval", "support", "n_terms", "n_groups",
-                 "q_neg", "sent_neg", "neg_mismatch", "win_top", "bigram_top", "missing_num") + tuple(
+                 "q_neg", "sent_neg", "neg_mismatch", "win_top", "bigram_top", "missing_num", "soft_top") + tuple(
                      f"kind_{k}" for k in KINDS)
 _CI = {f: i for i, f in enumerate(CONF_FEATURES)}
 
@@ -174,5 +173,6 @@ def _confidence_features(ex: Extraction, order: list[str], best: dict[str, int],
          "n_terms": math.log1p(len(q.own)), "n_groups": math.log(len(order)), f"kind_{q.kind}": 1.0,
          "q_neg": q_neg, "sent_neg": sent_neg, "neg_mismatch": float(q_neg != sent_neg),
          "win_top": float(x[FI["win4"]]), "bigram_top": float(x[FI["sent_bigram"]]),
-         "missing_num": (sum(t not in sent_terms for t in nums) / len(nums)) if nums else 0.0}
+         "missing_num": (sum(t not in sent_terms for t in nums) / len(nums)) if nums else 0.0,
+         "soft_top": float(x[FI["sent_soft"]])}
     return np.array([f.get(k, 0.0) for k in CONF_FEATURES])

@@ -169,6 +169,9 @@ class Question:
     negated: bool
     resolved: dict[str, str] = field(default_factory=dict)  # follow-up reference -> meaning
     counts: bool = False  # "how many": a count answers, never a sum of money
+    # each own term's word as typed ("captured" for "captur"): what a word vector is looked up
+    # by; a term the conversation adds is its own surface
+    surface: dict[str, str] = field(default_factory=dict)
 
     @property
     def referred(self) -> frozenset[str]:
@@ -222,7 +225,8 @@ def read(text: str, index: Index, extra_terms: Sequence[str] = (), *, asked: str
         bigrams=bigrams([m.get(t, t) for t in tokens]), grams=grams(toks), gram_words=frozenset(toks),
         plural=_plural_focus(text), caps=_caps(text, words, m),
         negated=bool({fold(x) for x in text.split()} & NEGATIONS) or "n't" in text,
-        resolved=dict(resolved or {}), counts=counts(text))
+        resolved=dict(resolved or {}), counts=counts(text),
+        surface={m.get(t, t): w for _s, _e, w, t in reversed(words) if t})
 
 
 def counts(question: str) -> bool:
