@@ -17,6 +17,7 @@ scores them.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections.abc import Sequence
@@ -389,14 +390,21 @@ def span_features(q: Question, r: Read, f: SentenceFeatures, sp: Span, names: Na
 
 def _soft_window(prefix: list[float], i: int, j: int, n: int, total: float) -> tuple[float, float]:
     """The question's weight matched by meaning within 4 and 10 words of a span, as shares."""
-    return tuple(min(1.0, (prefix[i] - prefix[max(0, i - w)] + prefix[min(n, j + w + 1)] - prefix[j + 1]) / total)
-                 for w in (4, 10))
+    if not prefix[-1]:
+        return 0.0, 0.0
+    a, b = prefix[i], prefix[j + 1]
+    return (min(1.0, (a - prefix[max(0, i - 4)] + prefix[min(n, j + 5)] - b) / total),
+            min(1.0, (a - prefix[max(0, i - 10)] + prefix[min(n, j + 11)] - b) / total))
 
 
 def _soft_near(at: list[int], i: int, j: int) -> float:
-    """1 / the distance to the nearest word outside the span matched by meaning (0: none)."""
-    d = min((i - k if k < i else k - j for k in at if k < i or k > j), default=0)
-    return 1.0 / d if d else 0.0
+    """1 / the distance to the nearest word outside the span matched by meaning (0: none);
+    ``at`` ascending."""
+    if not at:
+        return 0.0
+    x, y = bisect.bisect_left(at, i), bisect.bisect_right(at, j)
+    d = min(i - at[x - 1] if x else 99999, at[y] - j if y < len(at) else 99999)
+    return 1.0 / d if d < 99999 else 0.0
 
 
 def _key(r: Read, sp: Span, names: Names, m: dict[str, str]) -> tuple[str, bool]:
