@@ -4,6 +4,7 @@
 
 - ``vocab``/``vocab_ptr``, ``post_ptr``, ``post_docs``, ``post_tf``, ``doc_len``: the postings
   (``index.Postings``), the vocabulary sorted by UTF-8 bytes so a term is found by binary search;
+  ``post_ub``: each term's largest weight, the bound that lets a search skip common terms;
 - ``spans``: per chunk its document and the integer fields of ``Chunk`` (``SPAN_FIELDS``);
 - ``text``/``text_ptr``: every document's text, UTF-8, end to end (each decodes alone);
 - ``ids``/``ids_ptr`` and ``id_order`` (the ids in byte order), ``fields``/``fields_ptr`` (the
@@ -39,7 +40,8 @@ from .models import Chunk, Document
 SPAN_FIELDS = ("paragraph", "part", "start", "end", "para_start", "para_end")  # after the document
 _DOC_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name not in ("id", "text"))
 _ARRAYS = {"vocab": ("u", 1), "vocab_ptr": ("i", 1), "post_ptr": ("i", 1), "post_docs": ("i", 1),
-           "post_tf": ("u", 1), "doc_len": ("i", 1), "spans": ("i", 2), "text": ("u", 1), "text_ptr": ("i", 1),
+           "post_tf": ("u", 1), "post_ub": ("f", 1), "doc_len": ("i", 1), "spans": ("i", 2), "text": ("u", 1),
+           "text_ptr": ("i", 1),
            "ids": ("u", 1), "ids_ptr": ("i", 1), "id_order": ("i", 1), "fields": ("u", 1),
            "fields_ptr": ("i", 1), "shas": ("u", 2), "words": ("u", 1), "words_ptr": ("i", 1),
            "word_n": ("i", 1)}
@@ -251,7 +253,8 @@ def write_stored(d: Path, stored: Stored, meta: dict) -> None:
     docs = stored.documents
     p = stored.postings
     arrays = {"vocab": p.vocab.blob, "vocab_ptr": p.vocab.ptr, "post_ptr": p.ptr, "post_docs": p.docs,
-              "post_tf": p.tf, "doc_len": p.doc_len, "spans": stored.spans, "shas": stored.shas,
+              "post_tf": p.tf, "post_ub": p.ub if p.ub is not None else p.bounds(), "doc_len": p.doc_len,
+              "spans": stored.spans, "shas": stored.shas,
               "id_order": docs._order, "text_ptr": docs._texts.ptr, "words": stored.words.blob,
               "words_ptr": stored.words.ptr, "word_n": stored.word_n}
     for name, table in (("ids", docs.ids), ("fields", docs._fields)):
@@ -315,7 +318,7 @@ def open_stored(d: Path, expect: dict) -> Stored:
     if not isinstance(total, int) or not isinstance(meta.get("brief"), str):
         raise ValueError("meta.json is damaged")
     postings = Postings(Strings(a["vocab"], a["vocab_ptr"]), a["post_ptr"], a["post_docs"], a["post_tf"],
-                        a["doc_len"], total)
+                        a["doc_len"], total, a["post_ub"])
     postings.check()
     n_docs, n = len(a["ids_ptr"]) - 1, len(a["doc_len"])
     texts, ids, fields = (Strings(a[k], a[f"{k}_ptr"]) for k in ("text", "ids", "fields"))

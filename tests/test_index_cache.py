@@ -291,13 +291,13 @@ def test_cache_files_are_json_or_plain_arrays_and_load_without_pickle(brief_dir,
     names = sorted(p.name for p in index_dir().iterdir())
     assert names and all(n.startswith(("brief-", "files-", "index-", "map-")) for n in names), names
     (index,) = index_dir().glob("index-*")
-    assert sorted(p.suffix for p in index.iterdir()) == [".json"] + [".npy"] * 18
+    assert sorted(p.suffix for p in index.iterdir()) == [".json"] + [".npy"] * 19
     for p in index_dir().rglob("*"):
         if p.suffix == ".json":
             json.loads(p.read_text(encoding="utf-8"))
         elif p.suffix == ".npy":
             a = np.load(p, allow_pickle=False)
-            assert a.dtype.kind in "iu", (p.name, a.dtype)
+            assert a.dtype.kind in "iuf", (p.name, a.dtype)
 
     def no_pickle(*a, **k):
         raise AssertionError("pickle used while loading the cache")
@@ -317,7 +317,7 @@ def test_permissions_are_owner_only(brief_dir):
     assert stat.S_IMODE(d.stat().st_mode) == 0o700
     assert stat.S_IMODE(d.parent.stat().st_mode) == 0o700
     files = list(d.rglob("*"))
-    assert len(files) == 3 + 19
+    assert len(files) == 3 + 20
     for f in files:
         assert stat.S_IMODE(f.stat().st_mode) == (0o700 if f.is_dir() else 0o600), f
 
@@ -413,6 +413,30 @@ def test_postings_top_k_equals_oracle_on_the_seeds():
         terms = list(dict.fromkeys(rng.choice(vocab, size=rng.integers(1, 8)).tolist()))
         hits = search(index, terms, 20)
         assert [(h.chunk, h.score) for h in hits] == oracle_top(bm, terms, 20)
+
+
+def test_pruned_search_reads_part_of_the_common_terms_and_equals_full_scoring(monkeypatch):
+    """MaxScore: on a brief where common words hold most chunks, the top 20 is rank_bm25's
+    (chunks, floats, ties) while far fewer chunks than hold a question term are scored."""
+    rng = np.random.default_rng(11)
+    vocab = [f"t{i}" for i in range(400)]
+    zipf = 1 / np.arange(1, len(vocab) + 1)
+    chunks = [rng.choice(vocab, size=rng.integers(3, 30), p=zipf / zipf.sum()).tolist() for _ in range(3000)]
+    chunks += [["t0", "t1"]] * 30  # ties at the top for "t0 t1" questions
+    index = Index(SimpleNamespace(chunks=chunks), tokens=chunks, term_map={"t399": "t398"})
+    bm = LuceneBM25(folded_tokens(chunks, index.term_map))
+    scored = []
+    real = Index._exact
+    monkeypatch.setattr(Index, "_exact", lambda self, found, ids: scored.append(len(ids)) or real(self, found, ids))
+    unions = []
+    for _ in range(300):
+        query = list(dict.fromkeys(rng.choice(vocab, size=rng.integers(2, 7)).tolist()))
+        terms = [t for t in dict.fromkeys(index.map_terms(query)) if t in index]
+        for k in (1, 20):
+            assert [(h.chunk, h.score) for h in search(index, query, k)] == oracle_top(bm, terms, k)
+        unions.append(len(index.score(terms)[0]))
+    assert search(index, ["t0", "t1"], 20) == search(index, ["t0", "t1"], 20) and len(scored) > 400
+    assert sum(scored) / 2 < sum(unions) / 3  # scored twice a question (k = 1, 20), against the chunks holding a term
 
 
 def test_top_k_breaks_ties_by_chunk_order():
