@@ -5,7 +5,8 @@
 - ``vocab``/``vocab_ptr``, ``post_ptr``, ``post_docs``, ``post_tf``, ``doc_len``: the postings
   (``index.Postings``), the vocabulary sorted by UTF-8 bytes so a term is found by binary search;
   ``post_ub``: each term's largest weight, the bound that lets a search skip common terms;
-- ``spans``: per chunk its document and the integer fields of ``Chunk`` (``SPAN_FIELDS``);
+- ``spans``: per chunk its document, the integer fields of ``Chunk`` (``SPAN_FIELDS``) and where
+  its text lies in the document's UTF-8 bytes, so a passage is read without its document;
 - ``text``/``text_ptr``: every document's text, UTF-8, end to end (each decodes alone);
 - ``ids``/``ids_ptr`` and ``id_order`` (the ids in byte order), ``fields``/``fields_ptr`` (the
   other fields of each ``Document``, one JSON object each, so a reader that adds a field needs
@@ -38,6 +39,7 @@ from .text import term
 from .models import Chunk, Document
 
 SPAN_FIELDS = ("paragraph", "part", "start", "end", "para_start", "para_end")  # after the document
+SPAN_WIDTH = 1 + len(SPAN_FIELDS) + 2  # document, SPAN_FIELDS, the text's first and last byte + 1
 _DOC_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name not in ("id", "text"))
 _ARRAYS = {"vocab": ("u", 1), "vocab_ptr": ("i", 1), "post_ptr": ("i", 1), "post_docs": ("i", 1),
            "post_tf": ("u", 1), "post_ub": ("f", 1), "doc_len": ("i", 1), "spans": ("i", 2), "text": ("u", 1),
@@ -108,8 +110,17 @@ class LazyChunks(_Lazy):
         self.spans = spans
 
     def _make(self, i: int) -> Chunk:
+        """One chunk, from its bytes of the text table: a question reads a few dozen passages
+        of as many documents, each costing the pages of its own text and no more."""
         row = self._spans[i].tolist()
-        return _chunk(self._docs[row[0]], row)
+        d = row[0]
+        doc = self._docs._made.get(d)
+        if doc is not None:
+            return _chunk(doc, row)
+        texts = self._docs._texts
+        base = int(texts.ptr[d])
+        text = str(texts._blob[base + row[-2]:base + row[-1]], "utf-8", "surrogatepass")
+        return Chunk(doc=self._docs.ids[d], text=text, **dict(zip(SPAN_FIELDS, row[1:])))
 
     def __iter__(self):
         return self.range(0, len(self))
@@ -131,6 +142,16 @@ class LazyChunks(_Lazy):
                 d = row[0]
                 doc = self._docs._made.get(d) or self._docs._make(d)
             yield _chunk(doc, row)
+
+
+def span_rows(chunks: Sequence[Chunk], text: str) -> np.ndarray:
+    """The ``spans`` rows of a document's chunks (document 0), with their byte offsets."""
+    at, done, ascii_only = {0: 0}, 0, text.isascii()
+    for c in sorted({c.start for c in chunks} | {c.end for c in chunks}):
+        at[c] = at[done] + (c - done if ascii_only else len(text[done:c].encode("utf-8", "surrogatepass")))
+        done = c
+    rows = [[0, *(getattr(c, f) for f in SPAN_FIELDS), at[c.start], at[c.end]] for c in chunks]
+    return np.array(rows, dtype=np.int32).reshape(-1, SPAN_WIDTH)
 
 
 def _chunk(doc: Document, row: list[int]) -> Chunk:
@@ -326,7 +347,7 @@ def open_stored(d: Path, expect: dict) -> Stored:
         if len(t) != n_docs or (len(t.ptr) and (t.ptr[0] != 0 or t.ptr[-1] != len(t.blob))):
             raise ValueError("the document tables do not fit together")
     spans = a["spans"]
-    if (spans.shape != (n, 1 + len(SPAN_FIELDS)) or a["shas"].shape != (n_docs, 32)
+    if (spans.shape != (n, SPAN_WIDTH) or a["shas"].shape != (n_docs, 32)
             or len(a["id_order"]) != n_docs or (n and (spans[0, 0] != 0 or spans[-1, 0] != n_docs - 1))):
         raise ValueError("the arrays do not fit together")
     words = Strings(a["words"], a["words_ptr"])

@@ -103,6 +103,9 @@ def test_cached_brief_and_index_equal_the_in_memory_ones():
     assert len(again.brief.chunks) == len(fresh.chunks) == len(again)
     assert list(again.brief.chunks) == fresh.chunks
     assert again.brief.chunks[-1] == fresh.chunks[-1] and again.brief.chunks[2:4] == fresh.chunks[2:4]
+    opened, _ = cache.load_index([SEEDS])  # each passage read from its own bytes ("Haftar’s": not ASCII)
+    assert [opened.brief.chunks[i] for i in reversed(range(len(fresh.chunks)))] == fresh.chunks[::-1]
+    assert opened.brief.documents._made == {} and any(not c.text.isascii() for c in fresh.chunks)
     assert again.brief.fingerprint == fresh.fingerprint  # from the stored hashes
     keys = fresh.paragraph_keys()
     assert again.brief.paragraph_keys() == keys
