@@ -33,6 +33,11 @@ B = 0.75
 _UP, _DOWN = 1 + 1e-9, 1 - 1e-9  # margins that keep pruning safe from float rounding
 
 
+def _kth(values: np.ndarray, k: int) -> float:
+    """The k-th largest of at least k values."""
+    return float(np.partition(values, len(values) - k)[len(values) - k])
+
+
 def lucene_idf(n: int, df: int) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
@@ -70,6 +75,11 @@ class Strings(Sequence):
         if not 0 <= i < len(self):
             raise IndexError(i)
         return self.raw(i).decode("utf-8", "surrogatepass")
+
+    def part(self, i: int, start: int, end: int) -> str:
+        """Bytes ``start:end`` of string i, decoded (a passage of a document's text)."""
+        a = self._ptr[i]
+        return str(self._blob[a + start:a + end], "utf-8", "surrogatepass")
 
     def __iter__(self):
         blob, bounds = self._blob, self._ptr
@@ -146,7 +156,7 @@ class Postings:
         """Each term's largest weight (``weights``) over its chunks: what dynamic pruning
         needs to know that a term cannot lift a chunk into the top k without reading it."""
         ub = np.zeros(len(self.vocab))
-        step, j = 1 << 22, 0
+        step, j = 1 << 19, 0
         while j < len(ub):  # a few million postings at a time: memory stays flat
             stop = max(j + 1, int(np.searchsorted(self.ptr, self.ptr[j] + step, side="right")) - 1)
             stop = min(stop, len(ub))
@@ -415,19 +425,29 @@ class Index:
             left[i] = left[i + 1] + bound[order[i][0]]
         partial = np.zeros(self.corpus_size)
         theta, read = 0.0, 0
-        for t, docs, tf in order:
+        for t, docs, tf in order:  # the essential terms: read whole
             if left[read] * _UP < theta:
                 break
             partial[docs] += self._term_scores(t, docs, tf)
             if len(docs) >= k:
-                theta = max(theta, float(np.partition(partial[docs], len(docs) - k)[len(docs) - k]) * _DOWN)
+                theta = max(theta, _kth(partial[docs], k) * _DOWN)
             read += 1
-        if read == len(order):
-            if theta == 0:  # fewer than k chunks per term: nothing to prune
-                return self.score(terms)
-            ids = np.flatnonzero(partial * _UP >= theta).astype(np.int32)
-        else:
-            ids = np.flatnonzero(partial * _UP + left[read] * _UP >= theta).astype(np.int32)
+        if theta == 0:  # fewer than k chunks per term: nothing to prune
+            return self.score(terms)
+        ids = np.flatnonzero(partial >= (theta - left[read] * _UP) / _UP).astype(np.int32)
+        if len(ids) > 8 * k:  # the exact k-th best of the most promising: a higher bar
+            best = np.sort(ids[np.argpartition(partial[ids], len(ids) - 2 * k)[len(ids) - 2 * k:]])
+            theta = max(theta, _kth(self._exact(found, best), k) * _DOWN)
+        got = partial[ids]
+        for t, docs, tf in order[read:]:  # the others: looked up for the chunks still in the running
+            keep = (got + left[read]) * _UP >= theta
+            ids, got = ids[keep], got[keep]
+            at = np.searchsorted(docs, ids)
+            at[at == len(docs)] = 0
+            hit = docs[at] == ids
+            got[hit] += self._term_scores(t, ids[hit], tf[at[hit]])
+            read += 1
+        ids = ids[got * _UP >= theta]
         return ids, self._exact(found, ids)
 
     def _exact(self, found: list, ids: np.ndarray) -> np.ndarray:

@@ -23,10 +23,12 @@ with ``allow_pickle=False``, nothing in them can run code.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import json
 import os
+import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -117,9 +119,7 @@ class LazyChunks(_Lazy):
         doc = self._docs._made.get(d)
         if doc is not None:
             return _chunk(doc, row)
-        texts = self._docs._texts
-        base = int(texts.ptr[d])
-        text = str(texts._blob[base + row[-2]:base + row[-1]], "utf-8", "surrogatepass")
+        text = self._docs._texts.part(d, row[-2], row[-1])
         return Chunk(doc=self._docs.ids[d], text=text, **dict(zip(SPAN_FIELDS, row[1:])))
 
     def __iter__(self):
@@ -142,6 +142,31 @@ class LazyChunks(_Lazy):
                 d = row[0]
                 doc = self._docs._made.get(d) or self._docs._make(d)
             yield _chunk(doc, row)
+
+
+class FileStrings(Strings):
+    """The texts table read with ``pread``, not through the memory map: a page of a mapped
+    file counts in the process's memory, and a file just written may be cached in large
+    folios that map hundreds of KB for one passage (a question reads about a thousand)."""
+
+    def __init__(self, blob: np.ndarray, ptr: np.ndarray, path: Path, offset: int):
+        super().__init__(blob, ptr)
+        self._fd, self._offset = os.open(path, os.O_RDONLY), offset
+        weakref.finalize(self, os.close, self._fd)
+
+    def _read(self, at: int, n: int) -> bytes:
+        return os.pread(self._fd, n, self._offset + at)
+
+    def raw(self, i: int) -> bytes:
+        a, b = self._ptr[i], self._ptr[i + 1]
+        return self._read(a, b - a)
+
+    def part(self, i: int, start: int, end: int) -> str:
+        return str(self._read(self._ptr[i] + start, end - start), "utf-8", "surrogatepass")
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self.raw(i).decode("utf-8", "surrogatepass")
 
 
 def span_rows(chunks: Sequence[Chunk], text: str) -> np.ndarray:
@@ -197,7 +222,7 @@ class CachedBrief(Brief):
         if d < 0:
             return None
         spans = self.chunks.spans
-        c0, c1 = np.searchsorted(spans[:, 0], [d, d + 1]).tolist()
+        c0, c1 = _doc_rows(spans, d)
         col = 1 + SPAN_FIELDS.index("paragraph")
         hit = np.flatnonzero(spans[c0:c1, col] == paragraph)
         if not len(hit):
@@ -211,7 +236,7 @@ class CachedBrief(Brief):
         if d < 0:
             return []
         spans = self.chunks.spans
-        c0, c1 = np.searchsorted(spans[:, 0], [d, d + 1]).tolist()
+        c0, c1 = _doc_rows(spans, d)
         cols = [1 + SPAN_FIELDS.index(f) for f in ("paragraph", "para_start", "para_end")]
         found = {row[0]: (row[1], row[2]) for row in spans[c0:c1][:, cols].tolist()}
         return sorted((n, *span) for n, span in found.items())
@@ -222,6 +247,13 @@ class CachedBrief(Brief):
     @property
     def fingerprint(self) -> str:
         return self._fingerprint
+
+
+def _doc_rows(spans: np.ndarray, d: int) -> tuple[int, int]:
+    """The rows of document d's chunks: a binary search that reads ~20 rows, where a
+    ``searchsorted`` of the column would copy (and page in) all of it."""
+    column = spans[:, 0]
+    return bisect.bisect_left(column, d), bisect.bisect_left(column, d + 1)
 
 
 def brief_fingerprint(ids: Sequence[str], shas: np.ndarray) -> str:
@@ -329,12 +361,13 @@ def open_stored(d: Path, expect: dict) -> Stored:
             raise Foreign("made by another version of askbrief" if k != "fingerprint" else "made for other files")
     if meta.get("span_fields") != list(SPAN_FIELDS) or meta.get("doc_fields") != list(_DOC_FIELDS):
         raise Foreign("made by another version of askbrief")
-    a = {}
+    a, offsets = {}, {}
     for name, (kind, ndim) in _ARRAYS.items():
         arr = np.load(d / f"{name}.npy", mmap_mode="r", allow_pickle=False)
         if arr.dtype.kind != kind or arr.ndim != ndim:
             raise ValueError(f"{name}: unexpected {arr.dtype} array of {arr.ndim} dimensions")
         a[name] = arr.view(np.ndarray)  # the same mapped pages, without np.memmap's slow indexing
+        offsets[name] = getattr(arr, "offset", 0)
     total = meta.get("total_len")
     if not isinstance(total, int) or not isinstance(meta.get("brief"), str):
         raise ValueError("meta.json is damaged")
@@ -343,6 +376,8 @@ def open_stored(d: Path, expect: dict) -> Stored:
     postings.check()
     n_docs, n = len(a["ids_ptr"]) - 1, len(a["doc_len"])
     texts, ids, fields = (Strings(a[k], a[f"{k}_ptr"]) for k in ("text", "ids", "fields"))
+    if hasattr(os, "pread"):
+        texts = FileStrings(a["text"], a["text_ptr"], d / "text.npy", offsets["text"])
     for t in (texts, ids, fields):
         if len(t) != n_docs or (len(t.ptr) and (t.ptr[0] != 0 or t.ptr[-1] != len(t.blob))):
             raise ValueError("the document tables do not fit together")
