@@ -118,7 +118,7 @@ class Postings:
     vocab: Strings
     ptr: np.ndarray  # int64, len(vocab) + 1
     docs: np.ndarray  # int32
-    tf: np.ndarray  # uint16 (a chunk is at most 1,500 characters)
+    tf: np.ndarray  # uint8, or uint16 when a term is written 256 times in a chunk (at most 1,500 characters)
     doc_len: np.ndarray  # int32, one per chunk; an empty chunk counts 1, as rank_bm25's [EMPTY]
     total_len: int  # doc_len's sum
     ub: np.ndarray | None = None  # float64 per term: its largest BM25 weight before idf (``weights``)
@@ -141,8 +141,10 @@ class Postings:
         ptr = np.zeros(len(order) + 1, dtype=np.int64)
         np.cumsum(df[used[order]], out=ptr[1:])
         doc_len = np.maximum(lengths, 1).astype(np.int32)
-        out = cls(Strings.of(names[i] for i in order), ptr, chunks[perm].astype(np.int32),
-                  tf[perm].astype(np.uint16), doc_len, int(doc_len.sum(dtype=np.int64)))
+        tf = tf[perm]
+        tf = tf.astype(np.uint8 if not len(tf) or tf.max() < 256 else np.uint16)  # a byte a posting, nearly always
+        out = cls(Strings.of(names[i] for i in order), ptr, chunks[perm].astype(np.int32), tf, doc_len,
+                  int(doc_len.sum(dtype=np.int64)))
         out.ub = out.bounds()
         return out
 

@@ -442,6 +442,19 @@ def test_pruned_search_reads_part_of_the_common_terms_and_equals_full_scoring(mo
     assert sum(scored) / 2 < sum(unions) / 3  # scored twice a question (k = 1, 20), against the chunks holding a term
 
 
+def test_term_frequencies_take_a_byte_unless_a_chunk_repeats_a_term_256_times():
+    index, _ = cache.load_index([SEEDS])
+    (d,) = index_dir().glob("index-*")
+    assert np.load(d / "post_tf.npy").dtype == np.uint8
+    chunks = [["w"] * 300, ["w", "x"], ["x"] * 255]
+    many = Index(SimpleNamespace(chunks=chunks), tokens=chunks)
+    assert many.postings.tf.dtype == np.uint16 and many.postings.tf.max() == 300
+    few = Index(SimpleNamespace(chunks=chunks[1:]), tokens=chunks[1:])
+    assert few.postings.tf.dtype == np.uint8 and few.postings.tf.max() == 255
+    for index, toks in ((many, chunks), (few, chunks[1:])):
+        assert np.array_equal(dense_scores(index, ["w", "x"]), LuceneBM25(toks).get_scores(["w", "x"]))
+
+
 def test_top_k_breaks_ties_by_chunk_order():
     ids = np.array([5, 1, 9, 3, 7], dtype=np.int32)
     scores = np.array([1.0, 2.0, 1.0, 1.0, 2.0])
