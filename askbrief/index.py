@@ -431,8 +431,10 @@ class Index:
             if left[read] * _UP < theta:
                 break
             partial[docs] += self._term_scores(t, docs, tf)
-            if len(docs) >= k:
-                theta = max(theta, _kth(partial[docs], k) * _DOWN)
+            if len(docs) >= k:  # the exact k-th best of its most promising chunks: the bar
+                got = partial[docs]
+                best = docs if len(docs) <= 2 * k else np.sort(docs[np.argpartition(got, len(got) - 2 * k)[-2 * k:]])
+                theta = max(theta, _kth(self._exact(found, best), k) * _DOWN)
             read += 1
         if theta == 0:  # fewer than k chunks per term: nothing to prune
             return self.score(terms)
