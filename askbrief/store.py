@@ -36,7 +36,8 @@ from typing import Any
 import numpy as np
 
 from .corpus import Brief
-from .index import Postings, Strings
+from .index import Postings
+from .strings import Strings
 from .text import term
 from .models import Chunk, Document
 

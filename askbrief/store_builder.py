@@ -11,7 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from .corpus import make_document
-from .index import Postings, Strings, byte_order
+from .index import Postings
+from .strings import Strings, byte_order
 from .models import Document
 from .store import _DOC_FIELDS, SPAN_WIDTH, LazyChunks, LazyDocuments, Stored
 from .text import WORD_RE

@@ -572,7 +572,7 @@ def test_reading_on_both_cores_builds_the_same_index(monkeypatch):
 
 
 def test_a_term_is_found_by_binary_search_whatever_its_script():
-    from askbrief.index import Strings, byte_order
+    from askbrief.strings import Strings, byte_order
 
     words = ["zorvik", "éclair", "東京", "a", "ab", "b", "1.5", "ǆ", "\U0001d400x", "ﬁ"]
     table = Strings.of([words[i] for i in byte_order(words)])
