@@ -36,8 +36,6 @@ from .spans import AGENT_NOUNS, LENGTHS, SHAPES, VERB_START, Sentence, Span, con
 SENTENCES = 10       # sentences read per question (the best by question coverage)
 MIN_COVERAGE = 0.5   # share of the question an answering sentence must hold
 STATES_SHARE = 0.8   # ... or this share of the best sentence's, when that holds less
-STATED_ONLY = True   # a source supports an answer only from a sentence that answers the question
-SOFT_ORDER = 1.0     # the weight of the share held by meaning in the order sentences are read
 SOFT_KEEP = 0.3      # a sentence with none of the question's terms is read when it holds this much by meaning
 CLEAR_USAGE = 0.75   # a name used this often as a place is no "who" answer (and vice versa)
 
@@ -194,7 +192,7 @@ def read_sentences(q: Question, index: Index, hits: Sequence[Hit], names: Names)
                 continue
             ctx = q.coverage(sterms[i] | (sterms[i - 1] if i else set()))
             max_cov = max(max_cov, cov)
-            scored.append((cov + SOFT_ORDER * share + 0.25 * rel, Read(s, hit.chunk, hit.rank, cov, rel, chunk_cov, ctx,
+            scored.append((cov + share + 0.25 * rel, Read(s, hit.chunk, hit.rank, cov, rel, chunk_cov, ctx,
                                                           frozenset(sterms[i]), word_terms[i], share, per_word)))
         n += len(sents)
     scored.sort(key=lambda x: -x[0])
@@ -449,7 +447,8 @@ def extract(q: Question, index: Index, hits: Sequence[Hit], settings: Settings) 
     groups = group([c.key for c in cands], [c.span.text for c in cands])
     states = min(MIN_COVERAGE, STATES_SHARE * max_meant)
     for grows in groups.values():
-        chunks = {cands[r].chunk for r in grows if not STATED_ONLY or cands[r].held >= states}
+        # a chunk supports the answer only from a sentence that answers the question
+        chunks = {cands[r].chunk for r in grows if cands[r].held >= states}
         docs = {index.brief.chunks[c].doc for c in chunks}
         X[grows, FI["support"]] = math.log(max(1, len(chunks)))
         X[grows, FI["docs"]] = math.log(max(1, len(docs)))
