@@ -9,8 +9,9 @@ Gharyan?") is resolved as a reader would resolve it, with the names of the earli
   agrees), it a place or thing, there and "that town" a place; whether a name is a person or a
   place is the answer stage's reading of the brief (``names.kind_in`` -> ``Names.kind``);
 - answer or subject: a reference points at an earlier turn's answer when that question asked
-  for something of its kind (``asks_for``: "Who took Gharyan?" a person, "Which town ...?" a
-  place), else at what the question asked about ("Who is Khalifa Haftar?" -> Haftar);
+  for something of its kind (``asks_for``, read off the answer stage's analysis of the
+  question: "Who took Gharyan?" a person, "Which town ...?" a place, "Which exhibition ...?"
+  whatever the answer is), else at what the question asked about ("Who is Khalifa Haftar?" -> Haftar);
 - recency: the newest turn that gives a fitting referent wins; a turn that abstained gives no
   answer to point at, so the reference goes to an older turn that answered, or stays open;
 - a name the question already contains is never its own referent, and "his" after "he" in
@@ -30,11 +31,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .answer.names import Entity, entities, kind_in
-from .answer.question import PERSON, PLACE, THING
+from .answer.question import PERSON, PLACE, THING, WHICH, question_kind
 from .models import Answer
 from .text import STOPWORDS, tokenize
 
 GROUP = "group"
+NAMED = "named"  # what a "which X" question asked for: the answer's own kind says
 
 # reference word -> the kind of thing it can stand for
 _PRONOUNS = {
@@ -69,15 +71,11 @@ _ELLIPSIS_RE = re.compile(r"^\s*(?:and|but|also|what about|how about|what of|and
 
 MAX_LOOKBACK = 3
 
-# what a question's wh-phrase asks for: "which town" a place, "which UN chief" a person
-_ASKED_NOUNS = {**_NOUN_KIND, **{n: PLACE for n in "capital country state nation island".split()},
-                **{n: PERSON for n in "chief official secretary-general diplomat person".split()}}
-_WH_PHRASE_RE = re.compile(r"\b(?:which|what)(?:['’]s|\s+(?:is|was|are|were))?\s+(?:the\s+)?"
-                           r"((?:[\w-]+(?:['’]s)?\s+){0,2}[\w-]+(?:['’]s)?)", re.I)
 _EVENT_RE = re.compile(r"\b(?:the|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:" + "|".join(_KIND_NOUNS[THING]) + r")\b",
                        re.I)
-_WH_RE = re.compile(r"\b(who|whom|whose|where|which|what|when|how|why)\b", re.I)
 _IDENTITY_RE = re.compile(r"^\s*(?:who|what)(?:['’]s|\s+(?:is|was|are|were))\s+(?:the\s+)?(.+?)[\s?.!]*$", re.I)
+# "What is the capital of France?": the answer is a thing of its own that the question describes
+_DESCRIBED_RE = re.compile(r"\s*[Ww]hat(?:['’]s|\s+(?:is|was|are|were))\s+the\s+(?:[\w-]+\s+){1,3}?(?:of|in)\s+[A-Z]")
 _GROUP_NOUNS = ("groups forces militias fighters troops men leaders rebels soldiers officials "
                 "diplomats authorities supporters").split()
 _GROUP_PHRASE_RE = re.compile(
@@ -157,29 +155,19 @@ def _spelled_out(answer: Answer) -> str:
 
 def asks_for(question: str) -> str | None:
     """The kind of thing a question's answer is, when it is something a pronoun can point
-    back to: "Who took Gharyan?" a person (or a group), "Where ...?" and "Which town ...?" a
-    place, "Which conference ...?" a thing; None for a date, a number, a reason, and for
-    "Who is Khalifa Haftar?" (the answer describes the name the question holds)."""
+    back to, read off the answer stage's analysis of the question (``question_kind``: the
+    same kind and focus the answer was chosen by): "Who took Gharyan?" a person (or a group),
+    "Where ...?" and "Which town ...?" a place; ``NAMED`` when a "which/what X" asks for a
+    thing the brief names ("Which conference ...?", "Which UN chief ...?"): the answer's own
+    kind then decides what it can be referred to as. None for a date, a number, a reason, a
+    plain "what", and for "Who is Khalifa Haftar?" (the answer describes the name the
+    question holds)."""
     if _identity(question) is not None:
         return None
-    first = _WH_RE.search(question)
-    wh = first.group(1).lower() if first else ""
-    if wh in ("who", "whom", "whose"):
-        return PERSON
-    if wh == "where":
-        return PLACE
-    m = _WH_PHRASE_RE.match(question, first.start()) if wh in ("which", "what") else None
-    if m:
-        for word in m.group(1).split():
-            word = re.sub(r"['’]s$", "", word)
-            if word in _NOT_MODIFIERS or word.lower() in ("of", "did", "does", "do"):
-                break
-            low = word.lower()
-            kind = _ASKED_NOUNS.get(low) or _ASKED_NOUNS.get(re.sub(r"ies$", "y", low)) or (
-                _ASKED_NOUNS.get(low[:-1]) if low.endswith("s") else None)
-            if kind:
-                return kind
-    return None
+    kind, focus = question_kind(question)
+    if kind in (PERSON, PLACE):
+        return kind
+    return NAMED if kind in (WHICH, THING) and (focus or _DESCRIBED_RE.match(question)) else None
 
 
 def _identity(question: str) -> str | None:
@@ -228,7 +216,9 @@ def _whole(text: str) -> Entity:
 
 
 def _wants_answer(want: str, asked: str | None, question: str) -> bool:
-    """Does a reference of kind ``want`` point at what the question asked for?"""
+    """Can a reference of kind ``want`` point at what the question asked for?"""
+    if asked == NAMED:
+        return True  # the answer's own kind decides (``_Turn.candidates``)
     if want == PERSON:
         return asked == PERSON
     if want == GROUP:
@@ -243,16 +233,17 @@ class _Turn:
 
     def __init__(self, answer: Answer):
         self.answer = answer
-        self.question = _spelled_out(answer)
-        self.asked = asks_for(answer.question)
+        self.question = _spelled_out(answer)  # as the answer stage read it
+        self.asked = asks_for(self.question)
         self.subjects = entities(self.question)
         self.identity = _identity(answer.question)
-        self.asked_who = bool(re.match(r"\s*who\b", answer.question, re.I))
+        self.asked_who = self.asked == PERSON or (self.identity is not None and question_kind(self.question)[0] == PERSON)
         self.shown = (answer.answer if answer.grade == "short" else answer.evidence) or ""
 
     def candidates(self, want: str) -> list[tuple[Entity, bool]] | None:
         """(name, whether it is the answer) in order of preference for a reference of kind
-        ``want``; None when the reference is to this turn's answer and it gave none."""
+        ``want``; None when the reference is to this turn's answer and it gave none. A name
+        of an answer to "which X" is the answer only by its own kind (``NAMED``)."""
         a = self.answer
         own = [(e, False) for e in (self.subjects if want != GROUP else _groups(self.question))]
         if want == THING and (events := _events(self.question)):
@@ -260,7 +251,8 @@ class _Turn:
         if not _wants_answer(want, self.asked, a.question):
             return own
         if a.abstained or not self.shown:
-            return None
+            # "What position does Guterres hold?" unanswered: "he" is still Guterres
+            return own if self.asked == NAMED and want in (PERSON, GROUP) else None
         if want == GROUP:
             owner = _possessed(a.question)
             if a.grade == "short":
@@ -271,7 +263,8 @@ class _Turn:
                     if owner and not e.terms <= asked] + own
         # a short answer's names, then what the question named, then the rest of its sentence
         evidence = [(e, False) for e in entities(a.evidence or "")] if a.grade == "short" else []
-        return [(e, True) for e in entities(self.shown)] + own + evidence
+        named = self.asked != NAMED
+        return [(e, named) for e in entities(self.shown)] + own + evidence
 
 
 def _plural(name: str) -> bool:

@@ -247,3 +247,19 @@ def test_the_answer_or_the_subject_by_what_was_asked():
     # "Who is X?" asks about X: "he" is X, whatever the answer names
     prev = [turn("Who is Khalifa Haftar?", "the commander", "Ahmed Al-Mesmari said Khalifa Haftar is the commander.")]
     assert resolve("Which countries back him?", prev).resolved == {"him": "Khalifa Haftar"}
+
+
+def test_which_question_answer_is_referred_to_by_its_own_kind():
+    # what "which X" asks for is the answer stage's reading of the question, not a list of
+    # nouns here: an engineer and an exhibition are no nouns the resolver knows
+    prev = [turn("Which engineer designed the Merrow dam?", "Carla Mendes",
+                 "Carla Mendes, who led the design team, designed the Merrow dam in 1998.")]
+    assert resolve("When did she retire?", prev).resolved == {"she": "Carla Mendes"}
+    prev = [turn("Which exhibition did the town host in May?", "Harvest Fair",
+                 "The town hosted the Harvest Fair in May.")]
+    assert resolve("How many people visited it?", prev).resolved == {"it": "Harvest Fair"}
+    # ... and a person is no "it", nor an exhibition "she"
+    assert resolve("Where did she live?", prev).resolved == {}
+    # the answer not given: "he" is still whom the question named
+    prev = [turn("What position does Governor Ana Ruiz hold?", None)]
+    assert resolve("What did she announce?", prev).resolved == {"she": "Ana Ruiz"}
