@@ -27,7 +27,7 @@ conversation widget.)
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .answer.names import Entity, entities, kind_in
@@ -231,7 +231,7 @@ def _wants_answer(want: str, asked: str | None, question: str) -> bool:
 class _Turn:
     """One earlier turn as a reader remembers it: what it asked about, and what it answered."""
 
-    def __init__(self, answer: Answer):
+    def __init__(self, answer: Answer, fold: Callable[[str], str] = str):
         self.answer = answer
         self.question = _spelled_out(answer)  # as the answer stage read it
         self.asked = asks_for(self.question)
@@ -239,11 +239,23 @@ class _Turn:
         self.identity = _identity(answer.question)
         self.asked_who = self.asked == PERSON or (self.identity is not None and question_kind(self.question)[0] == PERSON)
         self.shown = (answer.answer if answer.grade == "short" else answer.evidence) or ""
+        self._asked_terms = {fold(t) for t in tokenize(self.question)}
+        self._fold = fold
+
+    def _new(self, text: str) -> list[Entity]:
+        """The names of ``text`` the question did not already hold: what its answer adds."""
+        return [e for e in entities(text) if self._fold(tokenize(e.name)[-1]) not in self._asked_terms]
 
     def candidates(self, want: str) -> list[tuple[Entity, bool]] | None:
         """(name, whether it is the answer) in order of preference for a reference of kind
         ``want``; None when the reference is to this turn's answer and it gave none. A name
-        of an answer to "which X" is the answer only by its own kind (``NAMED``)."""
+        of an answer to "which X" is the answer only by its own kind (``NAMED``).
+
+        A short answer's names come first, then the names its sentence adds to the question
+        (by their own kind: "Who did Haftar meet?" -> "Russia" is no "he", the sentence's
+        Sergei Lavrov is), then what the question named. A sentence answer offers its marked
+        span first and then the sentence's other new names, each by its own kind: the span is
+        shown but not asserted, so it is the answer only when it is of the kind asked."""
         a = self.answer
         own = [(e, False) for e in (self.subjects if want != GROUP else _groups(self.question))]
         if want == THING and (events := _events(self.question)):
@@ -258,13 +270,13 @@ class _Turn:
             if a.grade == "short":
                 return [(_whole(f"{a.answer}'s {owner}" if owner else a.answer), True)] + own
             # "Which country's foreign ministry ...?" answered by a sentence: a name it adds
-            asked = set(tokenize(self.question))
-            return [(_whole(f"{e.name}'s {owner}"), True) for e in entities(self.shown)
-                    if owner and not e.terms <= asked] + own
-        # a short answer's names, then what the question named, then the rest of its sentence
-        evidence = [(e, False) for e in entities(a.evidence or "")] if a.grade == "short" else []
+            return [(_whole(f"{e.name}'s {owner}"), True) for e in self._new(self.shown) if owner] + own
+        if a.grade != "short":
+            marked = self._new(a.highlight or "")
+            rest = [e for e in self._new(self.shown) if all(e.terms != m.terms for m in marked)]
+            return [(e, False) for e in marked + rest] + own
         named = self.asked != NAMED
-        return [(e, named) for e in entities(self.shown)] + own + evidence
+        return [(e, named) for e in entities(self.shown)] + [(e, False) for e in self._new(a.evidence or "")] + own
 
 
 def _plural(name: str) -> bool:
@@ -279,7 +291,7 @@ def _fits(want: str, kind: str | None, e: Entity, from_answer: bool, identity: b
     if want == PERSON:
         if kind == PERSON or identity:
             return 2
-        return 2 if from_answer and kind != PLACE and not e.name.isupper() else 0
+        return 2 if from_answer and kind not in (PLACE, THING) and not e.name.isupper() else 0
     if want == PLACE:  # "the UN", "the LNA" are no places
         return 2 if kind == PLACE else 1 if kind is None and not e.name.isupper() else 0
     if want == GROUP:
@@ -324,7 +336,8 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
             kinds[e.name] = kind_in(e, texts, names)
         return kinds[e.name]
 
-    turns = [_Turn(a) for a in reversed(context[-MAX_LOOKBACK:])]
+    fold = index.map_term if index is not None else str
+    turns = [_Turn(a, fold) for a in reversed(context[-MAX_LOOKBACK:])]
     found: list[tuple[int, str, str]] = []
     taken: set[frozenset[str]] = set()
     by_kind: dict[str, str] = {}

@@ -263,3 +263,36 @@ def test_which_question_answer_is_referred_to_by_its_own_kind():
     # the answer not given: "he" is still whom the question named
     prev = [turn("What position does Governor Ana Ruiz hold?", None)]
     assert resolve("What did she announce?", prev).resolved == {"she": "Ana Ruiz"}
+
+
+def test_a_who_answer_that_is_no_person_is_not_he():
+    # "Russia" answers "who" but is a place ("in Moscow, Russia"): "his" is the person the
+    # answer's sentence adds to the question, not Haftar, whom the question named
+    prev = [turn("Who did Haftar meet in Moscow in 2017?", "Russia",
+                 "Khalifa Hifter meets with Foreign Minister Sergei Lavrov in Moscow, Russia.")]
+    assert resolve("What's his job?", prev).resolved == {"his": "Sergei Lavrov"}
+    # a body written with an article is no "he" either
+    prev = [turn("Who said the army has nothing to do with politics?", "United Nations",
+                 '"The army has nothing to do with politics or with the United Nations," he said.')]
+    assert resolve("What did he vow to protect?", prev).resolved == {}
+
+
+def sentence_turn(question, evidence, highlight) -> Answer:
+    """An earlier turn given a sentence answer: the sentence, its best span marked."""
+    cit = Citation(doc="d", title="t", date=None, paragraph=0, start=0, end=len(evidence), quote=evidence)
+    return Answer(question=question, answer=None, abstained=False, confidence=0.2, evidence=evidence,
+                  citations=[cit], retrieved=[], elapsed_ms=1.0, grade="sentence", highlight=highlight,
+                  sentence_confidence=0.6)
+
+
+def test_a_sentence_answer_offers_its_marked_span_when_it_is_of_the_kind_asked():
+    # the marked span is a town, as asked: "it" is that town, not the first name of the sentence
+    prev = [sentence_turn("Which town did the rebels capture?",
+                          "Rebels from Zintan captured the town of Gharyan on Wednesday.", "Gharyan")]
+    assert resolve("How far is it from Tripoli?", prev).resolved == {"it": "Gharyan"}
+    # the marked span is no person: "he" is the person the sentence adds, not Haftar, whom the
+    # question already named
+    prev = [sentence_turn("Who is Haftar's spokesman?",
+                          "Haftar's spokesman, Ahmed Al-Mesmari, said LNA forces will give the militias a choice.",
+                          "LNA")]
+    assert resolve("What did he call the militias?", prev).resolved == {"he": "Ahmed Al-Mesmari"}

@@ -1,7 +1,7 @@
 """How the brief uses a name (person or place), antecedents and "he" read as the person named."""
 
 from askbrief.answer.names import Names, head_word
-from askbrief.answer.question import PERSON, PLACE
+from askbrief.answer.question import PERSON, PLACE, THING
 from askbrief.answer.spans import parse_chunk, parse_sentence
 from askbrief.text import tokenize
 
@@ -51,6 +51,10 @@ def test_a_name_is_typed_by_how_the_brief_uses_it(seeds_assistant):
     assert names.usage("Bouteflika") == (0.0, 0.0) and names.kind("Bouteflika") == PERSON
     assert names.kind("Sergei Lavrov") == PERSON  # "Foreign Minister Sergei Lavrov"
     assert names.kind("Libyan") is None
+    # a body the brief writes with an article ("by the United Nations,") is no person, and a
+    # name after a place and a comma ("in Moscow, Russia") is a place
+    assert names.kind("United Nations") == THING and names.usage("United Nations") == (0.0, 0.0)
+    assert names.kind("Russia") == PLACE
 
 
 def test_he_is_the_person_a_follow_up_asked_about(seeds_assistant):
