@@ -201,6 +201,16 @@ class Names:
                     return word
         return ""
 
+    def owned(self, chunk: int, s: Sentence, sp: Span) -> str:
+        """A span after a possessive pronoun read with its owner: "his forces" -> "Haftar's
+        forces" when Haftar is the antecedent (``antecedent``); "" for any other span."""
+        i = sp.first
+        if not i or s.words[i - 1][2].lower() not in POSSESSIVE_PRONOUNS or any(
+                w[2][:1].isupper() for w in s.words[i:sp.last + 1]):
+            return ""
+        owner = self.antecedent(chunk, s.start + s.words[i - 1][0])
+        return f"{owner}'s {sp.text}" if owner else ""
+
     def coref(self, chunk: int, s: Sentence) -> dict[int, str]:
         """The person pronouns of a sentence of a chunk read as their antecedents
         (``antecedent``): word index -> the term of the name's last word. "He said ... whom he
