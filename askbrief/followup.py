@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from .answer.names import Entity, entities, kind_in
 from .answer.question import PERSON, PLACE, THING, WHICH, question_kind
 from .models import Answer
-from .text import STOPWORDS, tokenize
+from .text import STOPWORDS, term, tokenize
 
 GROUP = "group"
 NAMED = "named"  # what a "which X" question asked for: the answer's own kind says
@@ -186,6 +186,14 @@ def _possessed(question: str) -> str:
     return m.group(1) if m else ""
 
 
+def _from_where(question: str) -> str:
+    """The group a "where ... from" question asks the origin of: "the forces" of "Where were
+    the forces from that took back the base?"."""
+    m = re.match(r"\s*where\s+(?:were|was|are|is|did|do|does)\s+(the\s+(?:[\w-]+\s+){0,2}?(?:"
+                 + "|".join(_GROUP_NOUNS) + r"))\b.*\bfrom\b", question, re.I)
+    return m.group(1) if m else ""
+
+
 def _groups(question: str) -> list[Entity]:
     """Groups a question names: "the armed groups from Misrata", "Haftar's forces", "Serraj
     and Haftar" (a name run joined by "and")."""
@@ -211,6 +219,23 @@ def _events(question: str) -> list[Entity]:
     return out
 
 
+_EVENT_NOUN = {term(n): n for n in _KIND_NOUNS[THING]}  # "meet" -> "meeting"
+_CLAUSE_RE = re.compile(r"^\s*(?:[\w'’-]+\s+){1,3}?(?:did|do|does|will|would|has|have|had)\s+(.+?)[\s?.!]*$", re.I)
+
+
+def _done(question: str, ref: str) -> Entity | None:
+    """The event a "that meeting" refers to when a question asked about the doing of it:
+    "Where did Haftar meet Russian Foreign Minister Sergei Lavrov?" -> "the meeting (Haftar
+    meet Russian Foreign Minister Sergei Lavrov)"; None when the question did no such thing."""
+    noun = ref.split()[-1].lower()
+    m = _CLAUSE_RE.match(question)
+    if not m or _EVENT_NOUN.get(term(noun)) is None:
+        return None
+    if not any(term(w) == term(noun) for w in m.group(1).split()[1:]):
+        return None
+    return _whole(f"the {noun} ({m.group(1)})")
+
+
 def _whole(text: str) -> Entity:
     return Entity(text, frozenset(tokenize(text)), False)
 
@@ -222,7 +247,7 @@ def _wants_answer(want: str, asked: str | None, question: str) -> bool:
     if want == PERSON:
         return asked == PERSON
     if want == GROUP:
-        return asked in (PERSON, GROUP) or bool(asked and _possessed(question))
+        return asked in (PERSON, GROUP) or bool(asked and (_possessed(question) or _from_where(question)))
     if want == PLACE:
         return asked == PLACE
     return asked in (PLACE, THING)  # it
@@ -268,6 +293,8 @@ class _Turn:
         if want == GROUP:
             owner = _possessed(a.question)
             if a.grade == "short":
+                if origin := _from_where(a.question):  # "they": the forces from Zawiya
+                    return [(_whole(f"{origin} from {a.answer}"), True)] + own
                 return [(_whole(f"{a.answer}'s {owner}" if owner else a.answer), True)] + own
             # "Which country's foreign ministry ...?" answered by a sentence: a name it adds
             return [(_whole(f"{e.name}'s {owner}"), True) for e in self._new(self.shown) if owner] + own
@@ -392,6 +419,8 @@ def _choose(ref: str, want: str, turns: list[_Turn], own_terms: set[str], taken:
             kind_of, index) -> Entity | None:
     """The referent of one reference: the best-fitting name of the newest turn that has one."""
     for turn in turns:
+        if want == THING and " " in ref and (done := _done(turn.question, ref)):
+            return done  # "that meeting" after "Where did Haftar meet Lavrov?"
         candidates = turn.candidates(want)
         if candidates is None:
             continue  # it points at an answer this turn did not give

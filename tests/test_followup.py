@@ -115,8 +115,13 @@ def test_an_event_is_not_a_place_and_the_topic_carries_over():
     prev = [turn("Where did Haftar meet Russian Foreign Minister Sergei Lavrov?", "Moscow",
                  "Haftar meets with Russian Foreign Minister Sergei Lavrov in Moscow.")]
     r = resolve("When did that meeting take place?", prev)
-    assert "that meeting" not in r.resolved  # not "When did Moscow take place?"
-    assert {"haftar", "lavrov", "moscow"} - set(r.topic_terms) == {"moscow"}  # the question, not its answer
+    # not "When did Moscow take place?": the meeting the question asked about
+    assert r.resolved == {"that meeting": "the meeting (Haftar meet Russian Foreign Minister Sergei Lavrov)"}
+    terms = set(r.extra_terms) | set(r.topic_terms)
+    assert {"haftar", "lavrov"} <= terms and "moscow" not in terms  # the question, not its answer
+    # no meeting was asked about: nothing to point at
+    prev = [turn("Where is Haftar's eastern stronghold?", "Benghazi", "Haftar's eastern stronghold is Benghazi.")]
+    assert "that meeting" not in resolve("When did that meeting take place?", prev).resolved
     prev = [turn("Who is Haftar's spokesman?", "Ahmed Al-Mesmari", "Haftar's spokesman, Ahmed Al-Mesmari, said.")]
     r = resolve("What did he describe the militias as?", prev)
     assert r.resolved == {"he": "Ahmed Al-Mesmari"} and "spokesman" in r.topic_terms
@@ -296,3 +301,9 @@ def test_a_sentence_answer_offers_its_marked_span_when_it_is_of_the_kind_asked()
                           "Haftar's spokesman, Ahmed Al-Mesmari, said LNA forces will give the militias a choice.",
                           "LNA")]
     assert resolve("What did he call the militias?", prev).resolved == {"he": "Ahmed Al-Mesmari"}
+
+
+def test_they_after_where_a_group_came_from_is_the_group_from_there():
+    prev = [turn("Where were the forces from that took back the base?", "Zawiya",
+                 "Pro-government forces from the coastal town of Zawiya retook the base.")]
+    assert resolve("How many of Haftar's men did they capture?", prev).resolved == {"they": "the forces from Zawiya"}
