@@ -150,6 +150,7 @@ def _alternatives(q: Question, ex: Extraction, index: Index, ranked: Ranked, cit
     cov = ex.X[ranked.best[top], FI["sent_cov"]]
     names, m = Names.of(index), index.term_map
     out: list[Alternative] = []
+    shown_keys: list[str] = []  # a piece of an answer shown is no other answer
     for key in ranked.order[1:]:
         if len(out) >= MAX_ALTERNATIVES or ranked.score[key] < ranked.score[top] - 1.0:
             break
@@ -157,7 +158,8 @@ def _alternatives(q: Question, ex: Extraction, index: Index, ranked: Ranked, cit
         c = ex.candidates[row]
         if ({ex.candidates[r].chunk for r in ex.groups[key]} & cited or not shape & c.span.shapes
                 or ex.X[row, FI["sent_cov"]] < 0.8 * cov or ranked.prob[key] < 0.5 * ranked.prob[top]
-                or c.key in first.key or first.key in c.key or not _of_type(q, c.span, c.sentence)):
+                or c.key in first.key or first.key in c.key or any(c.key in k for k in shown_keys)
+                or not _of_type(q, c.span, c.sentence)):
             continue
         rows = [r for r in ex.groups[key] if _in_slot(q, ex, ex.candidates[r], m)
                 and not _stated_through_pronoun(names, ex.candidates[r].chunk, ex.candidates[r].sentence, first.key, m)]
@@ -170,6 +172,7 @@ def _alternatives(q: Question, ex: Extraction, index: Index, ranked: Ranked, cit
             if all((cit.doc, cit.paragraph) != (x.doc, x.paragraph) for x in cits):
                 cits.append(cit)
         shown = c if row in rows else ex.candidates[rows[0]]
+        shown_keys.append(c.key)
         out.append(Alternative(answer=folded(shown.span.text), citations=cits[: settings.max_citations]))
     return out
 
@@ -185,29 +188,22 @@ def _of_type(q: Question, sp: Span, s: Sentence) -> bool:
 
 def _in_slot(q: Question, ex: Extraction, c: Candidate, m: dict[str, str]) -> bool:
     """Whether a candidate stands in its sentence's answer slot: no other span that could
-    answer ("Facebook", "his forces") is nearer the question's words. "Haftar's message,
-    which was posted ..., comes a day after his forces ... took over the town of Gharyan" says
-    who took Gharyan through "his forces", not through the message."""
+    answer stands between it and the nearest of the question's words. "Haftar's message,
+    which was posted on the Facebook page ..., comes a day after his forces ... took over the
+    town of Gharyan" says who took Gharyan through "his forces", not through the message."""
     s, sp = c.sentence, c.span
     at = [k for k, w in enumerate(s.words) if w[3] and m.get(w[3], w[3]) in q.own and not sp.first <= k <= sp.last]
     if not at:
         return True
-
-    def dist(first: int, last: int) -> int:
-        return min(first - k if k < first else k - last for k in at if not first <= k <= last)
-
-    own = dist(sp.first, sp.last)
-    rivals = [(o.span.first, o.span.last) for o in ex.candidates
-              if o.chunk == c.chunk and o.sentence is s and o.key != c.key]
+    near = min(at, key=lambda k: sp.first - k if k < sp.first else k - sp.last)
+    lo, hi = (sp.last, near) if near > sp.last else (near, sp.first)
+    between = [(o.span.first, o.span.last) for o in ex.candidates
+               if o.chunk == c.chunk and o.sentence is s and o.key != c.key]
     if q.kind == PERSON:  # "his forces": a word for people with its owner's pronoun
-        rivals += [(k, k) for k in range(1, len(s.words)) if s.words[k][2].lower() in AGENT_NOUNS
-                   and s.words[k - 1][2].lower() in ("his", "her", "their", "its")]
-    for first, last in rivals:
-        if first <= sp.last and last >= sp.first or all(first <= k <= last for k in at):
-            continue  # a piece of the same words, or the question's own words
-        if dist(first, last) < own:
-            return False
-    return True
+        between += [(k, k) for k in range(1, len(s.words)) if s.words[k][2].lower() in AGENT_NOUNS
+                    and s.words[k - 1][2].lower() in ("his", "her", "their", "its")]
+    return not any(lo < first and last < hi and not any(first <= k <= last for k in at)
+                   for first, last in between)
 
 
 def folded(span: str) -> str:
