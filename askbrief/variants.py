@@ -14,6 +14,7 @@ Lopez", "Carl Jansen ... Karl Jansen") are two people: a document spells one per
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -164,15 +165,10 @@ def _find_groups(texts: Collection[str], types, holding) -> list[list[str]]:
             x = parent[x]
         return x
 
-    name_terms: set[str] = set()  # made when first needed: few pairs share a surname
+    name_terms = functools.cache(lambda: {term(f) for f in names})  # when first needed: few pairs
     for a, b, ctx in pairs:
-        if (ctx and _cosine(context[a], context[b]) < MIN_CONTEXT) or distinct(full[a], full[b]):
-            continue
-        if surnames[a] & surnames[b]:
-            name_terms = name_terms or {term(f) for f in names}
-            if _said_apart(context[a], context[b], name_terms):
-                continue
-        parent[find(a)] = find(b)
+        if not _apart(a, b, ctx, context, full, surnames, name_terms):
+            parent[find(a)] = find(b)
     groups: dict[str, list[str]] = defaultdict(list)
     for f in names:
         groups[find(f)].append(f)
@@ -232,6 +228,16 @@ def distinct(docs_a: set, docs_b: set) -> bool:
     or in another document ("Khalifa Hifter" in one agency's article, "Khalifa Haftar" in
     another's) leaves them variants."""
     return bool(docs_a & docs_b)
+
+
+def _apart(a: str, b: str, ctx: bool, context: dict[str, Counter], full: dict[str, set],
+           surnames: dict[str, set], name_terms: Callable[[], set[str]]) -> bool:
+    """Whether two alike spellings are two names: their contexts differ (when they decide),
+    one document writes both in full names (``distinct``), or they are first names of one
+    surname of which nothing alike is said (``_said_apart``)."""
+    if (ctx and _cosine(context[a], context[b]) < MIN_CONTEXT) or distinct(full[a], full[b]):
+        return True
+    return bool(surnames[a] & surnames[b]) and _said_apart(context[a], context[b], name_terms())
 
 
 def _said_apart(a: Counter, b: Counter, names: set[str]) -> bool:
