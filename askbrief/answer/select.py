@@ -17,7 +17,7 @@ from ..index import Index
 from ..models import Alternative, Answer, Citation, Hit, Retrieved, Settings
 from .features import FI, Candidate, Extraction, extract
 from .model import MIN_COVERAGE, Model, Ranked, load_model, rank
-from .names import Names
+from .names import POSSESSIVE_PRONOUNS, Names
 from .quantities import answer_key, quantity, same_quantity
 from .question import PERSON, Question
 from .spans import AGENT_NOUNS, Sentence, Span, parse_chunk
@@ -201,7 +201,7 @@ def _in_slot(q: Question, ex: Extraction, c: Candidate, m: dict[str, str]) -> bo
                if o.chunk == c.chunk and o.sentence is s and o.key != c.key]
     if q.kind == PERSON:  # "his forces": a word for people with its owner's pronoun
         between += [(k, k) for k in range(1, len(s.words)) if s.words[k][2].lower() in AGENT_NOUNS
-                    and s.words[k - 1][2].lower() in ("his", "her", "their", "its")]
+                    and s.words[k - 1][2].lower() in POSSESSIVE_PRONOUNS]
     return not any(lo < first and last < hi and not any(first <= k <= last for k in at)
                    for first, last in between)
 
