@@ -153,10 +153,11 @@ def _spelled_out(answer: Answer) -> str:
     return spelled_out(answer.question, answer.resolved)
 
 
-def asks_for(question: str) -> str | None:
+def asks_for(question: str, kind: str, focus: str) -> str | None:
     """The kind of thing a question's answer is, when it is something a pronoun can point
-    back to, read off the answer stage's analysis of the question (``question_kind``: the
-    same kind and focus the answer was chosen by): "Who took Gharyan?" a person (or a group),
+    back to, read off the answer stage's analysis of the question (``kind`` and ``focus``, as
+    ``question_kind`` gives them, the same the answer was chosen by): "Who took Gharyan?" a
+    person (or a group),
     "Where ...?" and "Which town ...?" a place; ``NAMED`` when a "which/what X" asks for a
     thing the brief names ("Which conference ...?", "Which UN chief ...?"): the answer's own
     kind then decides what it can be referred to as. None for a date, a number, a reason, a
@@ -164,7 +165,6 @@ def asks_for(question: str) -> str | None:
     question holds)."""
     if _identity(question) is not None:
         return None
-    kind, focus = question_kind(question)
     if kind in (PERSON, PLACE):
         return kind
     return NAMED if kind in (WHICH, THING) and (focus or _DESCRIBED_RE.match(question)) else None
@@ -259,10 +259,11 @@ class _Turn:
     def __init__(self, answer: Answer, fold: Callable[[str], str] = str):
         self.answer = answer
         self.question = _spelled_out(answer)  # as the answer stage read it
-        self.asked = asks_for(self.question)
+        kind, focus = question_kind(self.question)
+        self.asked = asks_for(self.question, kind, focus)
         self.subjects = entities(self.question)
         self.identity = _identity(answer.question)
-        self.asked_who = self.asked == PERSON or (self.identity is not None and question_kind(self.question)[0] == PERSON)
+        self.asked_who = kind == PERSON
         self.shown = (answer.answer if answer.grade == "short" else answer.evidence) or ""
         self._asked_terms = {fold(t) for t in tokenize(self.question)}
         self._fold = fold
