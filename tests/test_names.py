@@ -61,3 +61,13 @@ def test_he_is_the_person_a_follow_up_asked_about(seeds_assistant):
     a = seeds_assistant
     first = a.ask("When did Bouteflika resign?")
     assert a.ask("Why did he resign?", context=[first]).resolved == {"he": "Bouteflika"}
+
+
+def test_what_a_name_can_be_referred_to_as_is_read_from_its_contexts():
+    from askbrief.answer.names import kind_counts
+
+    # (place, person, body or thing) contexts
+    assert kind_counts("Russia", ["He met Sergei Lavrov in Moscow, Russia."]) == (1, 0, 0)
+    assert kind_counts("Serraj", ["In Tripoli, Serraj said he would not talk."]) == (0, 1, 0)  # no place
+    assert kind_counts("United Nations", ["The setback for the United Nations, diplomats said."]) == (0, 0, 1)
+    assert kind_counts("Gaddafi", ["the Gaddafi regime fell"]) == (0, 0, 0)  # an adjective, not a body

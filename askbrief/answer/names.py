@@ -87,8 +87,8 @@ def kind_counts(word: str, texts: Sequence[str]) -> tuple[int, int, int]:
     for text in texts:
         for m in rx.finditer(text):
             before = text[max(0, m.start() - 40):m.start()]
-            if _AFTER_PLACE.search(before):
-                place += 1
+            if _AFTER_PLACE.search(before) and re.match(r"\s*(?:[.,;:)]|$)", text[m.end():m.end() + 2]):
+                place += 1  # "in Moscow, Russia." (not "In Tripoli, Serraj said")
             elif _ARTICLE.search(before) and not re.match(r" [a-z]", text[m.end():m.end() + 2]):
                 thing += 1
     return place, person, thing
