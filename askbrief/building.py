@@ -37,8 +37,7 @@ def _read(doc_id: str, path: str, known) -> tuple:
     if sha in known:
         return doc, sha, warnings, False, None
     chunks = chunk_document(doc)
-    spans = np.array([[0, *(getattr(c, f) for f in S.SPAN_FIELDS)] for c in chunks], dtype=np.int32)
-    return doc, sha, warnings, False, (spans.reshape(-1, 1 + len(S.SPAN_FIELDS)), [c.text for c in chunks])
+    return doc, sha, warnings, False, (S.span_rows(chunks, doc.text), [c.text for c in chunks])
 
 
 def _read_batch(files: list[tuple[str, str]]) -> tuple[list[str], list[tuple], list[str], np.ndarray]:

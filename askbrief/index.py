@@ -21,82 +21,26 @@ about Haftar the name "Haftar" would score ~0.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from .strings import Strings, byte_order
 from .text import WORD_RE, term, tokenize
 
 K1 = 1.2
 B = 0.75
+_UP, _DOWN = 1 + 1e-9, 1 - 1e-9  # margins that keep pruning safe from float rounding
+
+
+def _kth(values: np.ndarray, k: int) -> float:
+    """The k-th largest of at least k values."""
+    return float(np.partition(values, len(values) - k)[len(values) - k])
 
 
 def lucene_idf(n: int, df: int) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-
-
-class Strings(Sequence):
-    """A table of strings kept as UTF-8 bytes end to end plus byte offsets: two flat arrays
-    that can be memory-mapped, so a million strings cost nothing until one is read."""
-
-    def __init__(self, blob: np.ndarray, ptr: np.ndarray):
-        self.blob, self.ptr = blob, ptr
-        # memoryviews: a binary search indexes them ~20 times, and they cost a tenth of NumPy's
-        self._blob, self._ptr = memoryview(blob), memoryview(ptr)
-
-    @classmethod
-    def of(cls, strings: Iterable[str]) -> Strings:
-        return cls.of_bytes([s.encode("utf-8", "surrogatepass") for s in strings])
-
-    @classmethod
-    def of_bytes(cls, data: list[bytes]) -> Strings:
-        ptr = np.zeros(len(data) + 1, dtype=np.int64)
-        np.cumsum([len(b) for b in data], out=ptr[1:])
-        return cls(np.frombuffer(b"".join(data), dtype=np.uint8), ptr)
-
-    def __len__(self) -> int:
-        return len(self.ptr) - 1
-
-    def raw(self, i: int) -> bytes:
-        return bytes(self._blob[self._ptr[i]:self._ptr[i + 1]])
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        return self.raw(i).decode("utf-8", "surrogatepass")
-
-    def __iter__(self):
-        blob, bounds = self._blob, self._ptr
-        for i in range(len(self)):
-            yield str(blob[bounds[i]:bounds[i + 1]], "utf-8", "surrogatepass")
-
-    def find(self, s: str, order: np.ndarray | None = None) -> int:
-        """Position of ``s`` in a table sorted by UTF-8 bytes (or in the order ``order``
-        gives), -1 when absent: a binary search, about 20 reads for a million strings."""
-        key = s.encode("utf-8", "surrogatepass")
-        lo, hi = 0, len(self)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            j = mid if order is None else int(order[mid])
-            if self.raw(j) < key:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo < len(self):
-            j = lo if order is None else int(order[lo])
-            if self.raw(j) == key:
-                return j
-        return -1
-
-
-def byte_order(strings: Sequence[str]) -> list[int]:
-    """Positions of ``strings`` in the order ``Strings.find`` searches (UTF-8 byte order)."""
-    return sorted(range(len(strings)), key=lambda i: strings[i].encode("utf-8", "surrogatepass"))
 
 
 @dataclass
@@ -107,9 +51,10 @@ class Postings:
     vocab: Strings
     ptr: np.ndarray  # int64, len(vocab) + 1
     docs: np.ndarray  # int32
-    tf: np.ndarray  # uint16 (a chunk is at most 1,500 characters)
+    tf: np.ndarray  # uint8, or uint16 when a term is written 256 times in a chunk (at most 1,500 characters)
     doc_len: np.ndarray  # int32, one per chunk; an empty chunk counts 1, as rank_bm25's [EMPTY]
     total_len: int  # doc_len's sum
+    ub: np.ndarray | None = None  # float64 per term: its largest BM25 weight before idf (``weights``)
 
     @classmethod
     def build(cls, vocab: Sequence[str], terms: np.ndarray, chunks: np.ndarray, tf: np.ndarray,
@@ -129,8 +74,32 @@ class Postings:
         ptr = np.zeros(len(order) + 1, dtype=np.int64)
         np.cumsum(df[used[order]], out=ptr[1:])
         doc_len = np.maximum(lengths, 1).astype(np.int32)
-        return cls(Strings.of(names[i] for i in order), ptr, chunks[perm].astype(np.int32),
-                   tf[perm].astype(np.uint16), doc_len, int(doc_len.sum(dtype=np.int64)))
+        tf = tf[perm]
+        tf = tf.astype(np.uint8 if not len(tf) or tf.max() < 256 else np.uint16)  # a byte a posting, nearly always
+        out = cls(Strings.of(names[i] for i in order), ptr, chunks[perm].astype(np.int32), tf, doc_len,
+                  int(doc_len.sum(dtype=np.int64)))
+        out.ub = out.bounds()
+        return out
+
+    def weights(self, docs: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        """BM25's weight of a term in chunks before its idf, tf * (k1 + 1) / (tf + k1 * (1 - b +
+        b * doc_len / avgdl)): rank_bm25's expression, in its order, so the floats are its."""
+        norm = K1 * (1 - B + B * self.doc_len[docs].astype(np.int64) / (self.total_len / len(self.doc_len)))
+        return tf * (K1 + 1) / (tf + norm)
+
+    def bounds(self) -> np.ndarray:
+        """Each term's largest weight (``weights``) over its chunks: what dynamic pruning
+        needs to know that a term cannot lift a chunk into the top k without reading it."""
+        ub = np.zeros(len(self.vocab))
+        step, j = 1 << 19, 0
+        while j < len(ub):  # a few million postings at a time: memory stays flat
+            stop = max(j + 1, int(np.searchsorted(self.ptr, self.ptr[j] + step, side="right")) - 1)
+            stop = min(stop, len(ub))
+            a, b = int(self.ptr[j]), int(self.ptr[stop])
+            w = self.weights(self.docs[a:b], self.tf[a:b])
+            ub[j:stop] = np.maximum.reduceat(w, self.ptr[j:stop] - a) if b > a else 0.0
+            j = stop
+        return ub
 
     @classmethod
     def of_tokens(cls, tokens: Sequence[Sequence[str]]) -> Postings:
@@ -148,6 +117,8 @@ class Postings:
             raise ValueError("postings offsets do not fit")
         if self.total_len < len(self.doc_len):
             raise ValueError("chunk lengths are damaged")
+        if self.ub is not None and self.ub.shape != (v,):
+            raise ValueError("term bounds do not fit")
 
     def term_id(self, term: str) -> int:
         return self.vocab.find(term)
@@ -352,8 +323,81 @@ class Index:
 
     def _term_scores(self, t: str, docs: np.ndarray, q_freq: np.ndarray) -> np.ndarray:
         # BM25Okapi.get_scores: idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / avgdl)))
-        norm = K1 * (1 - B + B * self.postings.doc_len[docs].astype(np.int64) / self.avgdl)
-        return self.idf(t) * (q_freq * (K1 + 1) / (q_freq + norm))
+        return self.idf(t) * self.postings.weights(docs, q_freq)
+
+    def _bound(self, t: str) -> float:
+        """The most term ``t`` (folded) adds to a chunk's score. A folded term's weight is at
+        most the sum of its spellings' (the weight is concave in tf and 0 at 0)."""
+        ub = self.postings.ub
+        if ub is None:
+            return math.inf
+        spellings = self._spellings.get(t, [] if t in self.term_map else [t])
+        ids = [j for j in map(self.postings.term_id, spellings) if j >= 0]
+        return self.idf(t) * float(sum(ub[j] for j in ids))
+
+    def top(self, terms: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The chunks that may be among the k best for the terms, with their exact scores
+        (``score``'s floats): every chunk of the true top k (ties included) is there.
+
+        MaxScore (Turtle and Flood 1995) term at a time: the terms are added up rarest
+        first (highest ``_bound``); once the bounds of the terms left sum below the k-th best
+        score so far, a chunk that holds none of the terms read cannot reach the top k, so
+        the long postings of common words are never read whole: only the few chunks still in
+        the running are looked up in them (a binary search each) and scored exactly, summed
+        in the question's order as rank_bm25 sums them.
+        """
+        found = []
+        for t in self.map_terms(terms):
+            lists = self._postings(t)
+            if lists is not None:
+                found.append((t, *lists))
+        if len(found) < 2 or k < 1:
+            return self.score(terms)
+        bound = {t: self._bound(t) for t, _, _ in found}
+        order = sorted(found, key=lambda f: -bound[f[0]])
+        left = [0.0] * (len(order) + 1)
+        for i in range(len(order) - 1, -1, -1):
+            left[i] = left[i + 1] + bound[order[i][0]]
+        partial = np.zeros(self.corpus_size)
+        theta, read = 0.0, 0
+        for t, docs, tf in order:  # the essential terms: read whole
+            if left[read] * _UP < theta:
+                break
+            partial[docs] += self._term_scores(t, docs, tf)
+            if len(docs) >= k:  # the exact k-th best of its most promising chunks: the bar
+                got = partial[docs]
+                best = docs if len(docs) <= 2 * k else np.sort(docs[np.argpartition(got, len(got) - 2 * k)[-2 * k:]])
+                theta = max(theta, _kth(self._exact(found, best), k) * _DOWN)
+            read += 1
+        if theta == 0:  # fewer than k chunks per term: nothing to prune
+            return self.score(terms)
+        ids = np.flatnonzero(partial >= (theta - left[read] * _UP) / _UP).astype(np.int32)
+        if len(ids) > 8 * k:  # the exact k-th best of the most promising: a higher bar
+            best = np.sort(ids[np.argpartition(partial[ids], len(ids) - 2 * k)[len(ids) - 2 * k:]])
+            theta = max(theta, _kth(self._exact(found, best), k) * _DOWN)
+        got = partial[ids]
+        for t, docs, tf in order[read:]:  # the others: looked up for the chunks still in the running
+            keep = (got + left[read]) * _UP >= theta
+            ids, got = ids[keep], got[keep]
+            at = np.searchsorted(docs, ids)
+            at[at == len(docs)] = 0
+            hit = docs[at] == ids
+            got[hit] += self._term_scores(t, ids[hit], tf[at[hit]])
+            read += 1
+        ids = ids[got * _UP >= theta]
+        return ids, self._exact(found, ids)
+
+    def _exact(self, found: list, ids: np.ndarray) -> np.ndarray:
+        """The scores of chunks ``ids`` (ascending), each term looked up by binary search in
+        its postings and added in the question's order: ``score``'s floats at those chunks."""
+        scores = np.zeros(len(ids))
+        for t, docs, tf in found:
+            at = np.searchsorted(docs, ids)
+            at[at == len(docs)] = 0
+            hit = docs[at] == ids
+            if hit.any():
+                scores[hit] += self._term_scores(t, ids[hit], tf[at[hit]])
+        return scores
 
     def __len__(self) -> int:
         return self.corpus_size

@@ -41,7 +41,7 @@ def search(index: Index, terms: list[str], k: int) -> list[Hit]:
     terms = [t for t in dict.fromkeys(index.map_terms(terms)) if t in index]
     if not terms or k < 1:
         return []
-    ids, scores = index.score(terms)
+    ids, scores = index.top(terms, k)
     return [Hit(chunk=int(i), score=float(s), rank=r)
             for r, (i, s) in enumerate(zip(*top_k(ids, scores, k))) if s > 0]
 

@@ -4,7 +4,9 @@
 
 - ``vocab``/``vocab_ptr``, ``post_ptr``, ``post_docs``, ``post_tf``, ``doc_len``: the postings
   (``index.Postings``), the vocabulary sorted by UTF-8 bytes so a term is found by binary search;
-- ``spans``: per chunk its document and the integer fields of ``Chunk`` (``SPAN_FIELDS``);
+  ``post_ub``: each term's largest weight, the bound that lets a search skip common terms;
+- ``spans``: per chunk its document, the integer fields of ``Chunk`` (``SPAN_FIELDS``) and where
+  its text lies in the document's UTF-8 bytes, so a passage is read without its document;
 - ``text``/``text_ptr``: every document's text, UTF-8, end to end (each decodes alone);
 - ``ids``/``ids_ptr`` and ``id_order`` (the ids in byte order), ``fields``/``fields_ptr`` (the
   other fields of each ``Document``, one JSON object each, so a reader that adds a field needs
@@ -21,10 +23,12 @@ with ``allow_pickle=False``, nothing in them can run code.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import json
 import os
+import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,14 +36,17 @@ from typing import Any
 import numpy as np
 
 from .corpus import Brief
-from .index import Postings, Strings
+from .index import Postings
+from .strings import Strings
 from .text import term
 from .models import Chunk, Document
 
 SPAN_FIELDS = ("paragraph", "part", "start", "end", "para_start", "para_end")  # after the document
+SPAN_WIDTH = 1 + len(SPAN_FIELDS) + 2  # document, SPAN_FIELDS, the text's first and last byte + 1
 _DOC_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name not in ("id", "text"))
 _ARRAYS = {"vocab": ("u", 1), "vocab_ptr": ("i", 1), "post_ptr": ("i", 1), "post_docs": ("i", 1),
-           "post_tf": ("u", 1), "doc_len": ("i", 1), "spans": ("i", 2), "text": ("u", 1), "text_ptr": ("i", 1),
+           "post_tf": ("u", 1), "post_ub": ("f", 1), "doc_len": ("i", 1), "spans": ("i", 2), "text": ("u", 1),
+           "text_ptr": ("i", 1),
            "ids": ("u", 1), "ids_ptr": ("i", 1), "id_order": ("i", 1), "fields": ("u", 1),
            "fields_ptr": ("i", 1), "shas": ("u", 2), "words": ("u", 1), "words_ptr": ("i", 1),
            "word_n": ("i", 1)}
@@ -106,8 +113,15 @@ class LazyChunks(_Lazy):
         self.spans = spans
 
     def _make(self, i: int) -> Chunk:
+        """One chunk, from its bytes of the text table: a question reads a few dozen passages
+        of as many documents, each costing the pages of its own text and no more."""
         row = self._spans[i].tolist()
-        return _chunk(self._docs[row[0]], row)
+        d = row[0]
+        doc = self._docs._made.get(d)
+        if doc is not None:
+            return _chunk(doc, row)
+        text = self._docs._texts.part(d, row[-2], row[-1])
+        return Chunk(doc=self._docs.ids[d], text=text, **dict(zip(SPAN_FIELDS, row[1:])))
 
     def __iter__(self):
         return self.range(0, len(self))
@@ -129,6 +143,41 @@ class LazyChunks(_Lazy):
                 d = row[0]
                 doc = self._docs._made.get(d) or self._docs._make(d)
             yield _chunk(doc, row)
+
+
+class FileStrings(Strings):
+    """The texts table read with ``pread``, not through the memory map: a page of a mapped
+    file counts in the process's memory, and a file just written may be cached in large
+    folios that map hundreds of KB for one passage (a question reads about a thousand)."""
+
+    def __init__(self, blob: np.ndarray, ptr: np.ndarray, path: Path, offset: int):
+        super().__init__(blob, ptr)
+        self._fd, self._offset = os.open(path, os.O_RDONLY), offset
+        weakref.finalize(self, os.close, self._fd)
+
+    def _read(self, at: int, n: int) -> bytes:
+        return os.pread(self._fd, n, self._offset + at)
+
+    def raw(self, i: int) -> bytes:
+        a, b = self._ptr[i], self._ptr[i + 1]
+        return self._read(a, b - a)
+
+    def part(self, i: int, start: int, end: int) -> str:
+        return str(self._read(self._ptr[i] + start, end - start), "utf-8", "surrogatepass")
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self.raw(i).decode("utf-8", "surrogatepass")
+
+
+def span_rows(chunks: Sequence[Chunk], text: str) -> np.ndarray:
+    """The ``spans`` rows of a document's chunks (document 0), with their byte offsets."""
+    at, done, ascii_only = {0: 0}, 0, text.isascii()
+    for c in sorted({c.start for c in chunks} | {c.end for c in chunks}):
+        at[c] = at[done] + (c - done if ascii_only else len(text[done:c].encode("utf-8", "surrogatepass")))
+        done = c
+    rows = [[0, *(getattr(c, f) for f in SPAN_FIELDS), at[c.start], at[c.end]] for c in chunks]
+    return np.array(rows, dtype=np.int32).reshape(-1, SPAN_WIDTH)
 
 
 def _chunk(doc: Document, row: list[int]) -> Chunk:
@@ -174,7 +223,7 @@ class CachedBrief(Brief):
         if d < 0:
             return None
         spans = self.chunks.spans
-        c0, c1 = np.searchsorted(spans[:, 0], [d, d + 1]).tolist()
+        c0, c1 = _doc_rows(spans, d)
         col = 1 + SPAN_FIELDS.index("paragraph")
         hit = np.flatnonzero(spans[c0:c1, col] == paragraph)
         if not len(hit):
@@ -188,7 +237,7 @@ class CachedBrief(Brief):
         if d < 0:
             return []
         spans = self.chunks.spans
-        c0, c1 = np.searchsorted(spans[:, 0], [d, d + 1]).tolist()
+        c0, c1 = _doc_rows(spans, d)
         cols = [1 + SPAN_FIELDS.index(f) for f in ("paragraph", "para_start", "para_end")]
         found = {row[0]: (row[1], row[2]) for row in spans[c0:c1][:, cols].tolist()}
         return sorted((n, *span) for n, span in found.items())
@@ -199,6 +248,13 @@ class CachedBrief(Brief):
     @property
     def fingerprint(self) -> str:
         return self._fingerprint
+
+
+def _doc_rows(spans: np.ndarray, d: int) -> tuple[int, int]:
+    """The rows of document d's chunks: a binary search that reads ~20 rows, where a
+    ``searchsorted`` of the column would copy (and page in) all of it."""
+    column = spans[:, 0]
+    return bisect.bisect_left(column, d), bisect.bisect_left(column, d + 1)
 
 
 def brief_fingerprint(ids: Sequence[str], shas: np.ndarray) -> str:
@@ -251,7 +307,8 @@ def write_stored(d: Path, stored: Stored, meta: dict) -> None:
     docs = stored.documents
     p = stored.postings
     arrays = {"vocab": p.vocab.blob, "vocab_ptr": p.vocab.ptr, "post_ptr": p.ptr, "post_docs": p.docs,
-              "post_tf": p.tf, "doc_len": p.doc_len, "spans": stored.spans, "shas": stored.shas,
+              "post_tf": p.tf, "post_ub": p.ub if p.ub is not None else p.bounds(), "doc_len": p.doc_len,
+              "spans": stored.spans, "shas": stored.shas,
               "id_order": docs._order, "text_ptr": docs._texts.ptr, "words": stored.words.blob,
               "words_ptr": stored.words.ptr, "word_n": stored.word_n}
     for name, table in (("ids", docs.ids), ("fields", docs._fields)):
@@ -305,25 +362,28 @@ def open_stored(d: Path, expect: dict) -> Stored:
             raise Foreign("made by another version of askbrief" if k != "fingerprint" else "made for other files")
     if meta.get("span_fields") != list(SPAN_FIELDS) or meta.get("doc_fields") != list(_DOC_FIELDS):
         raise Foreign("made by another version of askbrief")
-    a = {}
+    a, offsets = {}, {}
     for name, (kind, ndim) in _ARRAYS.items():
         arr = np.load(d / f"{name}.npy", mmap_mode="r", allow_pickle=False)
         if arr.dtype.kind != kind or arr.ndim != ndim:
             raise ValueError(f"{name}: unexpected {arr.dtype} array of {arr.ndim} dimensions")
         a[name] = arr.view(np.ndarray)  # the same mapped pages, without np.memmap's slow indexing
+        offsets[name] = getattr(arr, "offset", 0)
     total = meta.get("total_len")
     if not isinstance(total, int) or not isinstance(meta.get("brief"), str):
         raise ValueError("meta.json is damaged")
     postings = Postings(Strings(a["vocab"], a["vocab_ptr"]), a["post_ptr"], a["post_docs"], a["post_tf"],
-                        a["doc_len"], total)
+                        a["doc_len"], total, a["post_ub"])
     postings.check()
     n_docs, n = len(a["ids_ptr"]) - 1, len(a["doc_len"])
     texts, ids, fields = (Strings(a[k], a[f"{k}_ptr"]) for k in ("text", "ids", "fields"))
+    if hasattr(os, "pread"):
+        texts = FileStrings(a["text"], a["text_ptr"], d / "text.npy", offsets["text"])
     for t in (texts, ids, fields):
         if len(t) != n_docs or (len(t.ptr) and (t.ptr[0] != 0 or t.ptr[-1] != len(t.blob))):
             raise ValueError("the document tables do not fit together")
     spans = a["spans"]
-    if (spans.shape != (n, 1 + len(SPAN_FIELDS)) or a["shas"].shape != (n_docs, 32)
+    if (spans.shape != (n, SPAN_WIDTH) or a["shas"].shape != (n_docs, 32)
             or len(a["id_order"]) != n_docs or (n and (spans[0, 0] != 0 or spans[-1, 0] != n_docs - 1))):
         raise ValueError("the arrays do not fit together")
     words = Strings(a["words"], a["words_ptr"])

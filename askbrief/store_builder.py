@@ -11,9 +11,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from .corpus import make_document
-from .index import Postings, Strings, byte_order
+from .index import Postings
+from .strings import Strings, byte_order
 from .models import Document
-from .store import _DOC_FIELDS, SPAN_FIELDS, LazyChunks, LazyDocuments, Stored
+from .store import _DOC_FIELDS, SPAN_WIDTH, LazyChunks, LazyDocuments, Stored
 from .text import WORD_RE
 
 
@@ -134,7 +135,7 @@ class Builder:
         self.entries.clear()
         lengths = _concat(self.lengths, np.int32)
         postings = Postings.build(vocab, terms, chunks, tf, lengths, chunk_ordered=ordered)
-        spans = _concat(self.spans, np.int32).reshape(-1, 1 + len(SPAN_FIELDS))
+        spans = _concat(self.spans, np.int32).reshape(-1, SPAN_WIDTH)
         shas = np.frombuffer(b"".join(self.shas), dtype=np.uint8).reshape(-1, 32)
         self.text.flush()
         blob = (np.memmap(self.text, dtype=np.uint8, mode="r").view(np.ndarray) if self.text_ptr[-1]

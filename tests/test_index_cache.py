@@ -103,6 +103,9 @@ def test_cached_brief_and_index_equal_the_in_memory_ones():
     assert len(again.brief.chunks) == len(fresh.chunks) == len(again)
     assert list(again.brief.chunks) == fresh.chunks
     assert again.brief.chunks[-1] == fresh.chunks[-1] and again.brief.chunks[2:4] == fresh.chunks[2:4]
+    opened, _ = cache.load_index([SEEDS])  # each passage read from its own bytes ("Haftar’s": not ASCII)
+    assert [opened.brief.chunks[i] for i in reversed(range(len(fresh.chunks)))] == fresh.chunks[::-1]
+    assert opened.brief.documents._made == {} and any(not c.text.isascii() for c in fresh.chunks)
     assert again.brief.fingerprint == fresh.fingerprint  # from the stored hashes
     keys = fresh.paragraph_keys()
     assert again.brief.paragraph_keys() == keys
@@ -291,13 +294,13 @@ def test_cache_files_are_json_or_plain_arrays_and_load_without_pickle(brief_dir,
     names = sorted(p.name for p in index_dir().iterdir())
     assert names and all(n.startswith(("brief-", "files-", "index-", "map-")) for n in names), names
     (index,) = index_dir().glob("index-*")
-    assert sorted(p.suffix for p in index.iterdir()) == [".json"] + [".npy"] * 18
+    assert sorted(p.suffix for p in index.iterdir()) == [".json"] + [".npy"] * 19
     for p in index_dir().rglob("*"):
         if p.suffix == ".json":
             json.loads(p.read_text(encoding="utf-8"))
         elif p.suffix == ".npy":
             a = np.load(p, allow_pickle=False)
-            assert a.dtype.kind in "iu", (p.name, a.dtype)
+            assert a.dtype.kind in "iuf", (p.name, a.dtype)
 
     def no_pickle(*a, **k):
         raise AssertionError("pickle used while loading the cache")
@@ -317,7 +320,7 @@ def test_permissions_are_owner_only(brief_dir):
     assert stat.S_IMODE(d.stat().st_mode) == 0o700
     assert stat.S_IMODE(d.parent.stat().st_mode) == 0o700
     files = list(d.rglob("*"))
-    assert len(files) == 3 + 19
+    assert len(files) == 3 + 20
     for f in files:
         assert stat.S_IMODE(f.stat().st_mode) == (0o700 if f.is_dir() else 0o600), f
 
@@ -413,6 +416,43 @@ def test_postings_top_k_equals_oracle_on_the_seeds():
         terms = list(dict.fromkeys(rng.choice(vocab, size=rng.integers(1, 8)).tolist()))
         hits = search(index, terms, 20)
         assert [(h.chunk, h.score) for h in hits] == oracle_top(bm, terms, 20)
+
+
+def test_pruned_search_reads_part_of_the_common_terms_and_equals_full_scoring(monkeypatch):
+    """MaxScore: on a brief where common words hold most chunks, the top 20 is rank_bm25's
+    (chunks, floats, ties) while far fewer chunks than hold a question term are scored."""
+    rng = np.random.default_rng(11)
+    vocab = [f"t{i}" for i in range(400)]
+    zipf = 1 / np.arange(1, len(vocab) + 1)
+    chunks = [rng.choice(vocab, size=rng.integers(3, 30), p=zipf / zipf.sum()).tolist() for _ in range(3000)]
+    chunks += [["t0", "t1"]] * 30  # ties at the top for "t0 t1" questions
+    index = Index(SimpleNamespace(chunks=chunks), tokens=chunks, term_map={"t399": "t398"})
+    bm = LuceneBM25(folded_tokens(chunks, index.term_map))
+    scored = []
+    real = Index._exact
+    monkeypatch.setattr(Index, "_exact", lambda self, found, ids: scored.append(len(ids)) or real(self, found, ids))
+    unions = []
+    for _ in range(300):
+        query = list(dict.fromkeys(rng.choice(vocab, size=rng.integers(2, 7)).tolist()))
+        terms = [t for t in dict.fromkeys(index.map_terms(query)) if t in index]
+        for k in (1, 20):
+            assert [(h.chunk, h.score) for h in search(index, query, k)] == oracle_top(bm, terms, k)
+        unions.append(len(index.score(terms)[0]))
+    assert search(index, ["t0", "t1"], 20) == search(index, ["t0", "t1"], 20) and len(scored) > 400
+    assert sum(scored) / 2 < sum(unions) / 3  # scored twice a question (k = 1, 20), against the chunks holding a term
+
+
+def test_term_frequencies_take_a_byte_unless_a_chunk_repeats_a_term_256_times():
+    index, _ = cache.load_index([SEEDS])
+    (d,) = index_dir().glob("index-*")
+    assert np.load(d / "post_tf.npy").dtype == np.uint8
+    chunks = [["w"] * 300, ["w", "x"], ["x"] * 255]
+    many = Index(SimpleNamespace(chunks=chunks), tokens=chunks)
+    assert many.postings.tf.dtype == np.uint16 and many.postings.tf.max() == 300
+    few = Index(SimpleNamespace(chunks=chunks[1:]), tokens=chunks[1:])
+    assert few.postings.tf.dtype == np.uint8 and few.postings.tf.max() == 255
+    for index, toks in ((many, chunks), (few, chunks[1:])):
+        assert np.array_equal(dense_scores(index, ["w", "x"]), LuceneBM25(toks).get_scores(["w", "x"]))
 
 
 def test_top_k_breaks_ties_by_chunk_order():
@@ -532,7 +572,7 @@ def test_reading_on_both_cores_builds_the_same_index(monkeypatch):
 
 
 def test_a_term_is_found_by_binary_search_whatever_its_script():
-    from askbrief.index import Strings, byte_order
+    from askbrief.strings import Strings, byte_order
 
     words = ["zorvik", "éclair", "東京", "a", "ab", "b", "1.5", "ǆ", "\U0001d400x", "ﬁ"]
     table = Strings.of([words[i] for i in byte_order(words)])

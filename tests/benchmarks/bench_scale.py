@@ -272,6 +272,34 @@ def worker_tantivy_build(brief: str, questions: list[str]) -> dict:
     return {"build_s": time.perf_counter() - t, "analysis_s": analysis_s, "mb": dir_mb(where)}
 
 
+def worker_tantivy_texts(brief: str, questions: list[str]) -> dict:
+    """The size of the same tantivy index with each chunk's text stored too (its document
+    store, compressed), as askbrief keeps them to quote from: like against like."""
+    import tantivy
+    from askbrief.cache import load_index
+    from askbrief.variants import term_map
+
+    chunks, _, _ = _analysed(brief, questions)
+    index, _ = load_index([brief], term_map=term_map)
+    where = Path(os.environ["PEER_DIR"]) / "tantivy-texts"
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir(parents=True)
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("body", tokenizer_name="whitespace", index_option="freq")
+    sb.add_unsigned_field("cid", stored=True)
+    sb.add_bytes_field("text", stored=True)
+    ix = tantivy.Index(sb.build(), path=str(where))
+    writer = ix.writer(heap_size=300_000_000, num_threads=2)
+    for i, (toks, text) in enumerate(zip(chunks, _texts(index))):
+        writer.add_document(tantivy.Document(body=" ".join(toks) or "\x01", cid=i,
+                                             text=text.encode("utf-8", "surrogatepass")))
+    writer.commit()
+    writer.wait_merging_threads()
+    mb = dir_mb(where)
+    shutil.rmtree(where, ignore_errors=True)
+    return {"mb": mb}
+
+
 def worker_tantivy_query(_brief: str, qs: list[list[str]]) -> dict:
     """Open the index and run the questions (terms already analysed: a one-shot's work)."""
     t0 = time.perf_counter()
@@ -327,6 +355,7 @@ def worker_bm25s_query(_brief: str, qs: list[list[str]]) -> dict:
 
 
 WORKERS = {"build": worker_build, "warm": worker_warm, "tantivy_build": worker_tantivy_build,
+           "tantivy_texts": worker_tantivy_texts,
            "tantivy_query": worker_tantivy_query, "bm25s_build": worker_bm25s_build,
            "bm25s_query": worker_bm25s_query}
 
@@ -381,6 +410,10 @@ def bench_size(n: int, args, questions: list[str]) -> None:
     print(f"\n== {n:,} paragraphs: {files:,} files in {brief} (made in {time.perf_counter() - t:.1f} s)", flush=True)
     b, build_wall, build_rss = run_worker("build", brief, cache, [])
     index_mb = dir_mb(cache / "index")
+    (built,) = (cache / "index").glob("index-*")
+    texts_mb = sum((built / f"{name}.npy").stat().st_size for name in ("text", "text_ptr")) / 2**20
+    postings_mb = sum((built / f"{name}.npy").stat().st_size
+                      for name in ("post_docs", "post_tf", "post_ptr", "post_ub", "vocab", "vocab_ptr", "doc_len")) / 2**20
     env = child_env(cache)
     one = [timed([sys.executable, "-m", "askbrief", "ask", questions[0], "--corpus", str(brief), "--no-history"],
                  env) for _ in range(args.runs)]
@@ -391,6 +424,7 @@ def bench_size(n: int, args, questions: list[str]) -> None:
           f"name variants folded {w['variants']}  freshness checked by: {w['checked']}")
     rows = {"cold build (s)": [f"{build_wall:.1f}"], "build peak RSS (MB)": [f"{build_rss:.0f}"],
             "index on disk (MB)": [f"{index_mb:.0f}"],
+            "  without the texts (MB)": [f"{index_mb - texts_mb:.0f} (postings {postings_mb:.0f})"],
             "one-shot ask, warm cache (s)": [f"{statistics.median(x[0] for x in one):.3f}"],
             "one-shot RSS (MB)": [f"{statistics.median(x[1] for x in one):.0f}"],
             "retrieval p50 / p95 (ms)": [f"{s50:.1f} / {s95:.1f}"],
@@ -411,7 +445,9 @@ def bench_size(n: int, args, questions: list[str]) -> None:
             names.append(peer)
             rows["cold build (s)"].append(f"{pb['build_s']:.1f} (+{pb['analysis_s']:.0f} analysis)")
             rows["build peak RSS (MB)"].append(f"{p_rss:.0f}")
-            rows["index on disk (MB)"].append(f"{pb['mb']:.0f}")
+            with_texts = run_worker("tantivy_texts", brief, cache, questions)[0]["mb"] if peer == "tantivy" else None
+            rows["index on disk (MB)"].append(f"{with_texts:.0f} (texts stored)" if with_texts else "–")
+            rows["  without the texts (MB)"].append(f"{pb['mb']:.0f}")
             rows["one-shot ask, warm cache (s)"].append(f"{statistics.median(x[1] for x in first):.3f} (search only)")
             rows["one-shot RSS (MB)"].append(f"{statistics.median(x[2] for x in first):.0f}")
             rows["retrieval p50 / p95 (ms)"].append(f"{pct(pq['search_ms'], 50):.1f} / {pct(pq['search_ms'], 95):.1f}")
