@@ -9,8 +9,9 @@ Gharyan?") is resolved as a reader would resolve it, with the names of the earli
   agrees), it a place or thing, there and "that town" a place; whether a name is a person or a
   place is the answer stage's reading of the brief (``names.kind_in`` -> ``Names.kind``);
 - answer or subject: a reference points at an earlier turn's answer when that question asked
-  for something of its kind (``asks_for``: "Who took Gharyan?" a person, "Which town ...?" a
-  place), else at what the question asked about ("Who is Khalifa Haftar?" -> Haftar);
+  for something of its kind (``asks_for``, read off the answer stage's analysis of the
+  question: "Who took Gharyan?" a person, "Which town ...?" a place, "Which exhibition ...?"
+  whatever the answer is), else at what the question asked about ("Who is Khalifa Haftar?" -> Haftar);
 - recency: the newest turn that gives a fitting referent wins; a turn that abstained gives no
   answer to point at, so the reference goes to an older turn that answered, or stays open;
 - a name the question already contains is never its own referent, and "his" after "he" in
@@ -26,15 +27,16 @@ conversation widget.)
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .answer.names import Entity, entities, kind_in
-from .answer.question import PERSON, PLACE, THING
+from .answer.question import PERSON, PLACE, THING, WHICH, question_kind
 from .models import Answer
-from .text import STOPWORDS, tokenize
+from .text import STOPWORDS, term, tokenize
 
 GROUP = "group"
+NAMED = "named"  # what a "which X" question asked for: the answer's own kind says
 
 # reference word -> the kind of thing it can stand for
 _PRONOUNS = {
@@ -69,15 +71,11 @@ _ELLIPSIS_RE = re.compile(r"^\s*(?:and|but|also|what about|how about|what of|and
 
 MAX_LOOKBACK = 3
 
-# what a question's wh-phrase asks for: "which town" a place, "which UN chief" a person
-_ASKED_NOUNS = {**_NOUN_KIND, **{n: PLACE for n in "capital country state nation island".split()},
-                **{n: PERSON for n in "chief official secretary-general diplomat person".split()}}
-_WH_PHRASE_RE = re.compile(r"\b(?:which|what)(?:['’]s|\s+(?:is|was|are|were))?\s+(?:the\s+)?"
-                           r"((?:[\w-]+(?:['’]s)?\s+){0,2}[\w-]+(?:['’]s)?)", re.I)
 _EVENT_RE = re.compile(r"\b(?:the|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:" + "|".join(_KIND_NOUNS[THING]) + r")\b",
                        re.I)
-_WH_RE = re.compile(r"\b(who|whom|whose|where|which|what|when|how|why)\b", re.I)
 _IDENTITY_RE = re.compile(r"^\s*(?:who|what)(?:['’]s|\s+(?:is|was|are|were))\s+(?:the\s+)?(.+?)[\s?.!]*$", re.I)
+# "What is the capital of France?": the answer is a thing of its own that the question describes
+_DESCRIBED_RE = re.compile(r"\s*[Ww]hat(?:['’]s|\s+(?:is|was|are|were))\s+the\s+(?:[\w-]+\s+){1,3}?(?:of|in)\s+[A-Z]")
 _GROUP_NOUNS = ("groups forces militias fighters troops men leaders rebels soldiers officials "
                 "diplomats authorities supporters").split()
 _GROUP_PHRASE_RE = re.compile(
@@ -155,31 +153,21 @@ def _spelled_out(answer: Answer) -> str:
     return spelled_out(answer.question, answer.resolved)
 
 
-def asks_for(question: str) -> str | None:
+def asks_for(question: str, kind: str, focus: str) -> str | None:
     """The kind of thing a question's answer is, when it is something a pronoun can point
-    back to: "Who took Gharyan?" a person (or a group), "Where ...?" and "Which town ...?" a
-    place, "Which conference ...?" a thing; None for a date, a number, a reason, and for
-    "Who is Khalifa Haftar?" (the answer describes the name the question holds)."""
+    back to, read off the answer stage's analysis of the question (``kind`` and ``focus``, as
+    ``question_kind`` gives them, the same the answer was chosen by): "Who took Gharyan?" a
+    person (or a group),
+    "Where ...?" and "Which town ...?" a place; ``NAMED`` when a "which/what X" asks for a
+    thing the brief names ("Which conference ...?", "Which UN chief ...?"): the answer's own
+    kind then decides what it can be referred to as. None for a date, a number, a reason, a
+    plain "what", and for "Who is Khalifa Haftar?" (the answer describes the name the
+    question holds)."""
     if _identity(question) is not None:
         return None
-    first = _WH_RE.search(question)
-    wh = first.group(1).lower() if first else ""
-    if wh in ("who", "whom", "whose"):
-        return PERSON
-    if wh == "where":
-        return PLACE
-    m = _WH_PHRASE_RE.match(question, first.start()) if wh in ("which", "what") else None
-    if m:
-        for word in m.group(1).split():
-            word = re.sub(r"['’]s$", "", word)
-            if word in _NOT_MODIFIERS or word.lower() in ("of", "did", "does", "do"):
-                break
-            low = word.lower()
-            kind = _ASKED_NOUNS.get(low) or _ASKED_NOUNS.get(re.sub(r"ies$", "y", low)) or (
-                _ASKED_NOUNS.get(low[:-1]) if low.endswith("s") else None)
-            if kind:
-                return kind
-    return None
+    if kind in (PERSON, PLACE):
+        return kind
+    return NAMED if kind in (WHICH, THING) and (focus or _DESCRIBED_RE.match(question)) else None
 
 
 def _identity(question: str) -> str | None:
@@ -195,6 +183,14 @@ def _possessed(question: str) -> str:
     """What a "which town's ..." question asks the owner of: "pro-government forces"."""
     m = re.search(r"\b(?:which|what)\s+[a-z-]+['’]s\s+((?:[a-z][\w-]*\s+){0,2}?(?:"
                   + "|".join(_GROUP_NOUNS + ["ministry", "government", "army"]) + r"))\b", question, re.I)
+    return m.group(1) if m else ""
+
+
+def _from_where(question: str) -> str:
+    """The group a "where ... from" question asks the origin of: "the forces" of "Where were
+    the forces from that took back the base?"."""
+    m = re.match(r"\s*where\s+(?:were|was|are|is|did|do|does)\s+(the\s+(?:[\w-]+\s+){0,2}?(?:"
+                 + "|".join(_GROUP_NOUNS) + r"))\b.*\bfrom\b", question, re.I)
     return m.group(1) if m else ""
 
 
@@ -223,16 +219,35 @@ def _events(question: str) -> list[Entity]:
     return out
 
 
+_EVENT_NOUN = {term(n): n for n in _KIND_NOUNS[THING]}  # "meet" -> "meeting"
+_CLAUSE_RE = re.compile(r"^\s*(?:[\w'’-]+\s+){1,3}?(?:did|do|does|will|would|has|have|had)\s+(.+?)[\s?.!]*$", re.I)
+
+
+def _done(question: str, ref: str) -> Entity | None:
+    """The event a "that meeting" refers to when a question asked about the doing of it:
+    "Where did Haftar meet Russian Foreign Minister Sergei Lavrov?" -> "the meeting (Haftar
+    meet Russian Foreign Minister Sergei Lavrov)"; None when the question did no such thing."""
+    noun = ref.split()[-1].lower()
+    m = _CLAUSE_RE.match(question)
+    if not m or _EVENT_NOUN.get(term(noun)) is None:
+        return None
+    if not any(term(w) == term(noun) for w in m.group(1).split()[1:]):
+        return None
+    return _whole(f"the {noun} ({m.group(1)})")
+
+
 def _whole(text: str) -> Entity:
     return Entity(text, frozenset(tokenize(text)), False)
 
 
 def _wants_answer(want: str, asked: str | None, question: str) -> bool:
-    """Does a reference of kind ``want`` point at what the question asked for?"""
+    """Can a reference of kind ``want`` point at what the question asked for?"""
+    if asked == NAMED:
+        return True  # the answer's own kind decides (``_Turn.candidates``)
     if want == PERSON:
         return asked == PERSON
     if want == GROUP:
-        return asked in (PERSON, GROUP) or bool(asked and _possessed(question))
+        return asked in (PERSON, GROUP) or bool(asked and (_possessed(question) or _from_where(question)))
     if want == PLACE:
         return asked == PLACE
     return asked in (PLACE, THING)  # it
@@ -241,18 +256,32 @@ def _wants_answer(want: str, asked: str | None, question: str) -> bool:
 class _Turn:
     """One earlier turn as a reader remembers it: what it asked about, and what it answered."""
 
-    def __init__(self, answer: Answer):
+    def __init__(self, answer: Answer, fold: Callable[[str], str] = str):
         self.answer = answer
-        self.question = _spelled_out(answer)
-        self.asked = asks_for(answer.question)
+        self.question = _spelled_out(answer)  # as the answer stage read it
+        kind, focus = question_kind(self.question)
+        self.asked = asks_for(self.question, kind, focus)
         self.subjects = entities(self.question)
         self.identity = _identity(answer.question)
-        self.asked_who = bool(re.match(r"\s*who\b", answer.question, re.I))
+        self.asked_who = kind == PERSON
         self.shown = (answer.answer if answer.grade == "short" else answer.evidence) or ""
+        self._asked_terms = {fold(t) for t in tokenize(self.question)}
+        self._fold = fold
+
+    def _new(self, text: str) -> list[Entity]:
+        """The names of ``text`` the question did not already hold: what its answer adds."""
+        return [e for e in entities(text) if self._fold(tokenize(e.name)[-1]) not in self._asked_terms]
 
     def candidates(self, want: str) -> list[tuple[Entity, bool]] | None:
         """(name, whether it is the answer) in order of preference for a reference of kind
-        ``want``; None when the reference is to this turn's answer and it gave none."""
+        ``want``; None when the reference is to this turn's answer and it gave none. A name
+        of an answer to "which X" is the answer only by its own kind (``NAMED``).
+
+        A short answer's names come first, then the names its sentence adds to the question
+        (by their own kind: "Who did Haftar meet?" -> "Russia" is no "he", the sentence's
+        Sergei Lavrov is), then what the question named. A sentence answer offers its marked
+        span first and then the sentence's other new names, each by its own kind: the span is
+        shown but not asserted, so it is the answer only when it is of the kind asked."""
         a = self.answer
         own = [(e, False) for e in (self.subjects if want != GROUP else _groups(self.question))]
         if want == THING and (events := _events(self.question)):
@@ -260,18 +289,22 @@ class _Turn:
         if not _wants_answer(want, self.asked, a.question):
             return own
         if a.abstained or not self.shown:
-            return None
+            # "What position does Guterres hold?" unanswered: "he" is still Guterres
+            return own if self.asked == NAMED and want in (PERSON, GROUP) else None
         if want == GROUP:
             owner = _possessed(a.question)
             if a.grade == "short":
+                if origin := _from_where(a.question):  # "they": the forces from Zawiya
+                    return [(_whole(f"{origin} from {a.answer}"), True)] + own
                 return [(_whole(f"{a.answer}'s {owner}" if owner else a.answer), True)] + own
             # "Which country's foreign ministry ...?" answered by a sentence: a name it adds
-            asked = set(tokenize(self.question))
-            return [(_whole(f"{e.name}'s {owner}"), True) for e in entities(self.shown)
-                    if owner and not e.terms <= asked] + own
-        # a short answer's names, then what the question named, then the rest of its sentence
-        evidence = [(e, False) for e in entities(a.evidence or "")] if a.grade == "short" else []
-        return [(e, True) for e in entities(self.shown)] + own + evidence
+            return [(_whole(f"{e.name}'s {owner}"), True) for e in self._new(self.shown) if owner] + own
+        if a.grade != "short":
+            marked = self._new(a.highlight or "")
+            rest = [e for e in self._new(self.shown) if all(e.terms != m.terms for m in marked)]
+            return [(e, False) for e in marked + rest] + own
+        named = self.asked != NAMED
+        return [(e, named) for e in entities(self.shown)] + [(e, False) for e in self._new(a.evidence or "")] + own
 
 
 def _plural(name: str) -> bool:
@@ -286,7 +319,7 @@ def _fits(want: str, kind: str | None, e: Entity, from_answer: bool, identity: b
     if want == PERSON:
         if kind == PERSON or identity:
             return 2
-        return 2 if from_answer and kind != PLACE and not e.name.isupper() else 0
+        return 2 if from_answer and kind not in (PLACE, THING) and not e.name.isupper() else 0
     if want == PLACE:  # "the UN", "the LNA" are no places
         return 2 if kind == PLACE else 1 if kind is None and not e.name.isupper() else 0
     if want == GROUP:
@@ -331,7 +364,8 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
             kinds[e.name] = kind_in(e, texts, names)
         return kinds[e.name]
 
-    turns = [_Turn(a) for a in reversed(context[-MAX_LOOKBACK:])]
+    fold = index.map_term if index is not None else str
+    turns = [_Turn(a, fold) for a in reversed(context[-MAX_LOOKBACK:])]
     found: list[tuple[int, str, str]] = []
     taken: set[frozenset[str]] = set()
     by_kind: dict[str, str] = {}
@@ -386,6 +420,8 @@ def _choose(ref: str, want: str, turns: list[_Turn], own_terms: set[str], taken:
             kind_of, index) -> Entity | None:
     """The referent of one reference: the best-fitting name of the newest turn that has one."""
     for turn in turns:
+        if want == THING and " " in ref and (done := _done(turn.question, ref)):
+            return done  # "that meeting" after "Where did Haftar meet Lavrov?"
         candidates = turn.candidates(want)
         if candidates is None:
             continue  # it points at an answer this turn did not give

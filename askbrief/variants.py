@@ -14,6 +14,7 @@ Lopez", "Carl Jansen ... Karl Jansen") are two people: a document spells one per
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -145,14 +146,17 @@ def _find_groups(texts: Collection[str], types, holding) -> list[list[str]]:
     forms = {f for a, b, _ctx in pairs for f in (a, b)}
     context: dict[str, Counter] = defaultdict(Counter)
     full: dict[str, set] = defaultdict(set)  # form -> the documents that write it in a full name
+    surnames: dict[str, set] = defaultdict(set)  # form -> the names written right after it
     if forms:
         form_of = {w: f for f in forms for w in spelled[f]}
         at = holding(list(form_of)) if holding is not None else None
-        for part, part_full in _over(_contexts, texts if at is None else at, (form_of, at)):
+        for part, part_full, part_surnames in _over(_contexts, texts if at is None else at, (form_of, at)):
             for f, c in part.items():
                 context[f].update(c)
             for f, docs in part_full.items():
                 full[f] |= docs
+            for f, after in part_surnames.items():
+                surnames[f] |= after
     parent = {f: f for f in names}
 
     def find(x: str) -> str:
@@ -161,10 +165,10 @@ def _find_groups(texts: Collection[str], types, holding) -> list[list[str]]:
             x = parent[x]
         return x
 
+    name_terms = functools.cache(lambda: {term(f) for f in names})  # when first needed: few pairs
     for a, b, ctx in pairs:
-        if (ctx and _cosine(context[a], context[b]) < MIN_CONTEXT) or distinct(full[a], full[b]):
-            continue
-        parent[find(a)] = find(b)
+        if not _apart(a, b, ctx, context, full, surnames, name_terms):
+            parent[find(a)] = find(b)
     groups: dict[str, list[str]] = defaultdict(list)
     for f in names:
         groups[find(f)].append(f)
@@ -226,27 +230,50 @@ def distinct(docs_a: set, docs_b: set) -> bool:
     return bool(docs_a & docs_b)
 
 
+def _apart(a: str, b: str, ctx: bool, context: dict[str, Counter], full: dict[str, set],
+           surnames: dict[str, set], name_terms: Callable[[], set[str]]) -> bool:
+    """Whether two alike spellings are two names: their contexts differ (when they decide),
+    one document writes both in full names (``distinct``), or they are first names of one
+    surname of which nothing alike is said (``_said_apart``)."""
+    if (ctx and _cosine(context[a], context[b]) < MIN_CONTEXT) or distinct(full[a], full[b]):
+        return True
+    return bool(surnames[a] & surnames[b]) and _said_apart(context[a], context[b], name_terms())
+
+
+def _said_apart(a: Counter, b: Counter, names: set[str]) -> bool:
+    """Whether what is said around two first names of one surname, the names left out, has
+    nothing in common: "Maria Lopez, the council's finance director" in one article and
+    "Mario Lopez scored twice" in another are two people, though each document spells its
+    one person one way; "Moammar Gadhafi" / "Muammar Gaddafi" differ in the surname too."""
+    return _cosine(*(Counter({t: n for t, n in c.items() if t not in names}) for c in (a, b))) < MIN_CONTEXT
+
+
 # a capitalised word (and a particle) right before a name, or one right after it
 _NAME_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z][\w'’-]+)(?:[ \t]+(?:al|el|bin|ibn|de|da|di|van|von|le|la)[ \t-]|[ \t]+)$")
 _NAME_AFTER = re.compile(r"[ \t]+([A-Z][\w'’-]+)")
 
 
-def _in_full_name(text: str, a: int, b: int) -> bool:
-    """Whether the word at ``text[a:b]`` is part of a full name: "Mario" of "Mario Lopez"."""
+def _in_full_name(text: str, a: int, b: int) -> tuple[bool, str]:
+    """Whether the word at ``text[a:b]`` is part of a full name ("Mario" of "Mario Lopez"), and
+    the term of the name written right after it ("lopez"; "" when none)."""
+    whole, after = False, ""
     for m in (_NAME_BEFORE.search(text, max(0, a - 40), a), _NAME_AFTER.match(text, b)):
         if m and term(w := m.group(1)) and w.lower() not in TITLE_ABBREVIATIONS:
-            return True
-    return False
+            whole = True
+            after = term(w) if m.re is _NAME_AFTER else after
+    return whole, after
 
 
-def _contexts(part) -> tuple[dict[str, Counter], dict[str, set]]:
+def _contexts(part) -> tuple[dict[str, Counter], dict[str, set], dict[str, set]]:
     """The terms around each occurrence of the spellings ``form_of`` maps to their forms, in
-    the texts that hold one of them (only the words around an occurrence are analysed), and
-    the documents that write each form as part of a full name. With ``at``, the chunks to
-    read were chosen from the postings: no search of every text."""
+    the texts that hold one of them (only the words around an occurrence are analysed), the
+    documents that write each form as part of a full name and the names written right after
+    it (its surnames). With ``at``, the chunks to read were chosen from the postings: no
+    search of every text."""
     start, stop, (form_of, at) = part
     context: dict[str, Counter] = defaultdict(Counter)
     full: dict[str, set] = defaultdict(set)
+    surnames: dict[str, set] = defaultdict(set)
     has = re.compile("|".join(map(re.escape, sorted(form_of, key=len, reverse=True)))).search \
         if at is None else bool
     for doc, text in _keyed(start, stop, at):
@@ -256,12 +283,15 @@ def _contexts(part) -> tuple[dict[str, Counter], dict[str, set]]:
         words = [m.group() for m in found]
         for i in (i for i, w in enumerate(words) if w in form_of):
             f = form_of[words[i]]
-            if _in_full_name(text, *found[i].span()):
+            whole, after = _in_full_name(text, *found[i].span())
+            if whole:
                 full[f].add(doc)
+            if after:
+                surnames[f].add(after)
             for cw in words[max(0, i - WINDOW):i] + words[i + 1:i + 1 + WINDOW]:
                 if ct := term(cw):
                     context[f][ct] += 1
-    return dict(context), dict(full)
+    return dict(context), dict(full), dict(surnames)
 
 
 class _ChunkTexts(Collection):

@@ -115,8 +115,13 @@ def test_an_event_is_not_a_place_and_the_topic_carries_over():
     prev = [turn("Where did Haftar meet Russian Foreign Minister Sergei Lavrov?", "Moscow",
                  "Haftar meets with Russian Foreign Minister Sergei Lavrov in Moscow.")]
     r = resolve("When did that meeting take place?", prev)
-    assert "that meeting" not in r.resolved  # not "When did Moscow take place?"
-    assert {"haftar", "lavrov", "moscow"} - set(r.topic_terms) == {"moscow"}  # the question, not its answer
+    # not "When did Moscow take place?": the meeting the question asked about
+    assert r.resolved == {"that meeting": "the meeting (Haftar meet Russian Foreign Minister Sergei Lavrov)"}
+    terms = set(r.extra_terms) | set(r.topic_terms)
+    assert {"haftar", "lavrov"} <= terms and "moscow" not in terms  # the question, not its answer
+    # no meeting was asked about: nothing to point at
+    prev = [turn("Where is Haftar's eastern stronghold?", "Benghazi", "Haftar's eastern stronghold is Benghazi.")]
+    assert "that meeting" not in resolve("When did that meeting take place?", prev).resolved
     prev = [turn("Who is Haftar's spokesman?", "Ahmed Al-Mesmari", "Haftar's spokesman, Ahmed Al-Mesmari, said.")]
     r = resolve("What did he describe the militias as?", prev)
     assert r.resolved == {"he": "Ahmed Al-Mesmari"} and "spokesman" in r.topic_terms
@@ -247,3 +252,58 @@ def test_the_answer_or_the_subject_by_what_was_asked():
     # "Who is X?" asks about X: "he" is X, whatever the answer names
     prev = [turn("Who is Khalifa Haftar?", "the commander", "Ahmed Al-Mesmari said Khalifa Haftar is the commander.")]
     assert resolve("Which countries back him?", prev).resolved == {"him": "Khalifa Haftar"}
+
+
+def test_which_question_answer_is_referred_to_by_its_own_kind():
+    # what "which X" asks for is the answer stage's reading of the question, not a list of
+    # nouns here: an engineer and an exhibition are no nouns the resolver knows
+    prev = [turn("Which engineer designed the Merrow dam?", "Carla Mendes",
+                 "Carla Mendes, who led the design team, designed the Merrow dam in 1998.")]
+    assert resolve("When did she retire?", prev).resolved == {"she": "Carla Mendes"}
+    prev = [turn("Which exhibition did the town host in May?", "Harvest Fair",
+                 "The town hosted the Harvest Fair in May.")]
+    assert resolve("How many people visited it?", prev).resolved == {"it": "Harvest Fair"}
+    # ... and a person is no "it", nor an exhibition "she"
+    assert resolve("Where did she live?", prev).resolved == {}
+    # the answer not given: "he" is still whom the question named
+    prev = [turn("What position does Governor Ana Ruiz hold?", None)]
+    assert resolve("What did she announce?", prev).resolved == {"she": "Ana Ruiz"}
+
+
+def test_a_who_answer_that_is_no_person_is_not_he():
+    # "Russia" answers "who" but is a place ("in Moscow, Russia"): "his" is the person the
+    # answer's sentence adds to the question, not Haftar, whom the question named
+    prev = [turn("Who did Haftar meet in Moscow in 2017?", "Russia",
+                 "Khalifa Hifter meets with Foreign Minister Sergei Lavrov in Moscow, Russia.")]
+    assert resolve("What's his job?", prev).resolved == {"his": "Sergei Lavrov"}
+    # a body written with an article is no "he" either
+    prev = [turn("Who said the army has nothing to do with politics?", "United Nations",
+                 '"The army has nothing to do with politics or with the United Nations," he said.')]
+    assert resolve("What did he vow to protect?", prev).resolved == {}
+
+
+def sentence_turn(question, evidence, highlight) -> Answer:
+    """An earlier turn given a sentence answer: the sentence, its best span marked."""
+    cit = Citation(doc="d", title="t", date=None, paragraph=0, start=0, end=len(evidence), quote=evidence)
+    return Answer(question=question, answer=None, abstained=False, confidence=0.2, evidence=evidence,
+                  citations=[cit], retrieved=[], elapsed_ms=1.0, grade="sentence", highlight=highlight,
+                  sentence_confidence=0.6)
+
+
+def test_a_sentence_answer_offers_its_marked_span_when_it_is_of_the_kind_asked():
+    # the marked span is a town, as asked: "it" is that town, not the first name of the sentence
+    prev = [sentence_turn("Which town did the rebels capture?",
+                          "Rebels from Zintan captured the town of Gharyan on Wednesday.", "Gharyan")]
+    assert resolve("How far is it from Tripoli?", prev).resolved == {"it": "Gharyan"}
+    # the marked span is no person: "he" is the person the sentence adds, not Haftar, whom the
+    # question already named
+    prev = [sentence_turn("Who is Haftar's spokesman?",
+                          "Haftar's spokesman, Ahmed Al-Mesmari, said LNA forces will give the militias a choice.",
+                          "LNA")]
+    assert resolve("What did he call the militias?", prev).resolved == {"he": "Ahmed Al-Mesmari"}
+
+
+def test_they_after_where_a_group_came_from_is_the_group_from_there():
+    prev = [turn("Where were the forces from that took back the base?", "Zawiya",
+                 "Pro-government forces from the coastal town of Zawiya retook the base.")]
+    assert resolve("How many of Haftar's men did they capture?", prev).resolved == {"they": "the forces from Zawiya"}

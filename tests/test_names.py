@@ -1,7 +1,7 @@
 """How the brief uses a name (person or place), antecedents and "he" read as the person named."""
 
 from askbrief.answer.names import Names, head_word
-from askbrief.answer.question import PERSON, PLACE
+from askbrief.answer.question import PERSON, PLACE, THING
 from askbrief.answer.spans import parse_chunk, parse_sentence
 from askbrief.text import tokenize
 
@@ -51,9 +51,23 @@ def test_a_name_is_typed_by_how_the_brief_uses_it(seeds_assistant):
     assert names.usage("Bouteflika") == (0.0, 0.0) and names.kind("Bouteflika") == PERSON
     assert names.kind("Sergei Lavrov") == PERSON  # "Foreign Minister Sergei Lavrov"
     assert names.kind("Libyan") is None
+    # a body the brief writes with an article ("by the United Nations,") is no person, and a
+    # name after a place and a comma ("in Moscow, Russia") is a place
+    assert names.kind("United Nations") == THING and names.usage("United Nations") == (0.0, 0.0)
+    assert names.kind("Russia") == PLACE
 
 
 def test_he_is_the_person_a_follow_up_asked_about(seeds_assistant):
     a = seeds_assistant
     first = a.ask("When did Bouteflika resign?")
     assert a.ask("Why did he resign?", context=[first]).resolved == {"he": "Bouteflika"}
+
+
+def test_what_a_name_can_be_referred_to_as_is_read_from_its_contexts():
+    from askbrief.answer.names import kind_counts
+
+    # (place, person, body or thing) contexts
+    assert kind_counts("Russia", ["He met Sergei Lavrov in Moscow, Russia."]) == (1, 0, 0)
+    assert kind_counts("Serraj", ["In Tripoli, Serraj said he would not talk."]) == (0, 1, 0)  # no place
+    assert kind_counts("United Nations", ["The setback for the United Nations, diplomats said."]) == (0, 0, 1)
+    assert kind_counts("Gaddafi", ["the Gaddafi regime fell"]) == (0, 0, 0)  # an adjective, not a body

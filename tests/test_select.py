@@ -197,3 +197,37 @@ def test_asking_writes_into_neither_the_index_nor_the_parsed_sentences(tmp_path)
     assert not ans.abstained and "Karsa" not in ans.answer
     assert vars(a.index).keys() == attributes.keys()
     assert [repr(sp) for c in a.brief.chunks for s in parse_chunk(c.text) for sp in s.spans] == spans
+
+
+def test_an_alternative_passes_the_answers_tests_and_agreement_through_his(seeds_assistant):
+    # "Hifter's message ... comes a day after his forces ... took over the town of Gharyan":
+    # a message took nothing, and the sentence says who did through "his forces" (his = Haftar)
+    ans = seeds_assistant.ask("Who took Gharyan?")
+    assert ans.answer == "Haftar's forces" and ans.alternatives == []
+    assert_verbatim(ans, seeds_assistant.brief)
+
+
+_BRIDGE = {
+    "a.txt": "Karsa bridge opens\ndate 2023-03-02\n\nThe Karsa bridge was opened on Monday by Mayor Ana Ruiz, "
+             "the council said.\n",
+    "b.txt": "Bridge opening draws crowds\ndate 2023-03-03\n\nRuiz's statement, which was read out on local "
+             "radio, came a day after her officials opened the Karsa bridge to traffic.\n\nMayor Ana Ruiz thanked "
+             "the builders.\n",
+    "c.txt": "Council notes\ndate 2023-03-04\n\nRuiz's speech, which was printed in the Karsa Herald, came after "
+             "her team opened the Karsa bridge.\n",
+}
+
+
+def test_a_thing_owned_by_a_name_is_no_other_answer_to_who(tmp_path):
+    a = brief_of(tmp_path, _BRIDGE)
+    ans = a.ask("Who opened the Karsa bridge?", settings=Settings(min_confidence=0.0))
+    assert ans.answer == "Mayor Ana Ruiz"
+    assert ans.alternatives == []  # not "Ruiz's speech"
+
+
+def test_another_person_stating_it_is_still_an_alternative(tmp_path):
+    a = brief_of(tmp_path, {**_BRIDGE, "d.txt": "Bridge row\ndate 2023-03-05\n\nThe Karsa bridge was opened on "
+                                                "Monday by Governor Tomas Reyes, his office said.\n"})
+    ans = a.ask("Who opened the Karsa bridge?", settings=Settings(min_confidence=0.0))
+    shown = [ans.answer] + [alt.answer for alt in ans.alternatives]
+    assert sorted(shown) == ["Governor Tomas Reyes", "Mayor Ana Ruiz"]

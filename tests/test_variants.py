@@ -105,3 +105,34 @@ def test_two_people_written_alike_are_not_one_answer(tmp_path):
     assert all(ans.answer in c.quote for c in ans.citations)
     assert [alt.answer for alt in ans.alternatives] == [other]
     assert_verbatim(ans, a.brief)
+
+
+_TWO_ARTICLES = {
+    "council.txt": "Council budget\ndate 2023-05-02\n\nMaria Lopez, the council's finance director, presented the "
+                   "budget on Monday. Lopez said taxes would not rise.\n",
+    "football.txt": "Rovers win\ndate 2023-05-03\n\nMario Lopez scored twice for Dunmore Rovers on Saturday. The "
+                    "striker has 12 goals this season.\n",
+}
+
+
+def test_two_people_alike_in_different_documents_are_not_variants():
+    # each article spells its one person one way, but a finance director and a striker who
+    # share only "Lopez" are two people
+    assert find_groups([text.split("\n\n", 1)[1] for text in _TWO_ARTICLES.values()]) == []
+    # the same role said of both spellings: one person, written two ways
+    assert find_groups(["Maria Lopez, finance director of the council, presented the budget on Monday.",
+                        "On Tuesday Mario Lopez, finance director of the council, said taxes would not rise."]) \
+        == [["Maria", "Mario"]]
+    # a surname spelled two ways stays one name (Moammar Gadhafi / Muammar Gaddafi in the seeds)
+    assert {"Moammar", "Muammar"} <= _group_with(variants.groups_of(load_brief([str(SEEDS)])), "Muammar")
+
+
+def test_a_question_about_one_person_is_not_answered_from_the_others_article(tmp_path):
+    from askbrief.models import Settings
+
+    from helpers import brief_of
+
+    a = brief_of(tmp_path, _TWO_ARTICLES)
+    for q in ("What is Mario Lopez's job?", "What did Mario Lopez do on Monday?"):
+        ans = a.ask(q, settings=Settings(min_confidence=0.0))
+        assert ans.citations and all("Maria" not in c.quote for c in ans.citations), (q, ans.evidence)

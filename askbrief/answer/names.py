@@ -23,7 +23,7 @@ from weakref import WeakKeyDictionary
 
 from ..index import Index
 from ..text import STOPWORDS, WORD_RE, term, tokenize
-from .question import PERSON, PLACE
+from .question import PERSON, PLACE, THING
 from .spans import SAID, Sentence, Span
 
 # --- how the brief uses a name (the answer stage) ------------------------------------
@@ -70,6 +70,46 @@ def usage_counts(word: str, texts: Sequence[str]) -> tuple[int, int]:
     return place, person
 
 
+# "in Moscow, Russia": a name after a place and a comma; "the United Nations said": a name
+# that takes an article and heads its phrase is a body or a thing, never a person
+_AFTER_PLACE = re.compile(r"\b(?:" + "|".join(sorted(_PLACE_BEFORE)) + r")\s+[A-Z][\w'’-]*,\s+$")
+_ARTICLE = re.compile(r"\b[Tt]he\s+$")
+
+
+def kind_counts(word: str, texts: Sequence[str]) -> tuple[int, int, int]:
+    """(place, person, thing) contexts of a name, for what a pronoun can stand for: those of
+    ``usage_counts``, plus a name after a place and a comma ("in Moscow, Russia") as a place
+    and a name with an article that heads its phrase ("the United Nations said", not "the
+    Gaddafi regime") as a body or thing. Not read by the answer ranker."""
+    place, person = usage_counts(word, texts)
+    thing = 0
+    rx = re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w'’-])")
+    for text in texts:
+        for m in rx.finditer(text):
+            before = text[max(0, m.start() - 40):m.start()]
+            if _AFTER_PLACE.search(before) and re.match(r"\s*(?:[.,;:)]|$)", text[m.end():m.end() + 2]):
+                place += 1  # "in Moscow, Russia." (not "In Tripoli, Serraj said")
+            elif _ARTICLE.search(before) and not re.match(r" [a-z]", text[m.end():m.end() + 2]):
+                thing += 1
+    return place, person, thing
+
+
+def _kind_of(name: str, texts_of, titled=lambda word: False) -> str | None:
+    """The kind most of a name's contexts say (``kind_counts`` of the whole name and of its
+    last word), None on a tie; ``texts_of(word)``: the texts to count in."""
+    place, person, thing = kind_counts(name, texts_of(name))
+    last = name.split()[-1] if name.split() else name
+    if last != name:
+        place2, person2, thing2 = kind_counts(last, texts_of(last))
+        place, person, thing = place + place2, person + person2, thing + thing2
+    if place == person and titled(last):
+        return PERSON  # "Bouteflika": the brief writes "President Abdelaziz Bouteflika"
+    top = max(place, person, thing)
+    if not top or [place, person, thing].count(top) > 1:
+        return None
+    return PERSON if person == top else PLACE if place == top else THING
+
+
 class Names:
     """How one brief (an index's) uses its names. One per index (``Names.of``); what it
     works out is cached here, keyed by the word or the sentence it is about."""
@@ -81,6 +121,7 @@ class Names:
         self._usage: dict[str, tuple[float, float]] = {}
         self._coref: dict[tuple[int, int], dict[int, str]] = {}
         self._titled: dict[str, bool] = {}
+        self._kinds: dict[str, str | None] = {}
 
     @classmethod
     def of(cls, index: Index) -> Names:
@@ -100,29 +141,28 @@ class Names:
             self._usage[word] = self._count_usage(word)
         return self._usage[word]
 
-    def _count_usage(self, word: str) -> tuple[float, float]:
+    def _texts(self, word: str) -> list[str]:
+        """The first chunks of the brief holding a word (its last word's term)."""
         parts = WORD_RE.findall(word)
         t = term(parts[-1]) if parts else ""
         index = self.index
-        texts = []
-        if t and t in index:
-            texts = [index.brief.chunks[int(cid)].text for cid in index.chunks_with(t)[:_USAGE_CHUNKS]]
-        place, person = usage_counts(word, texts)
+        if not t or t not in index:
+            return []
+        return [index.brief.chunks[int(cid)].text for cid in index.chunks_with(t)[:_USAGE_CHUNKS]]
+
+    def _count_usage(self, word: str) -> tuple[float, float]:
+        place, person = usage_counts(word, self._texts(word))
         n = place + person + 1.0
         return place / n, person / n
 
     def kind(self, name: str) -> str | None:
-        """PERSON or PLACE as the brief uses a name (``usage`` of the whole name, and of its
-        last word when the name has several: "Minister Sergei Lavrov" types "Sergei Lavrov"
-        though "Lavrov" alone follows no title); None when the brief does not say."""
-        place, person = self.usage(name)
-        last = name.split()[-1] if name.split() else name
-        if last != name:
-            place2, person2 = self.usage(last)
-            place, person = place + place2, person + person2
-        if place == person and self.titled(last):
-            return PERSON  # "Bouteflika": the brief writes "President Abdelaziz Bouteflika"
-        return PERSON if person > place else PLACE if place > person else None
+        """PERSON, PLACE or THING (a body or thing: "the United Nations") as the brief uses a
+        name (``kind_counts`` of the whole name, and of its last word when the name has
+        several: "Minister Sergei Lavrov" types "Sergei Lavrov" though "Lavrov" alone follows
+        no title); None when the brief does not say. For follow-ups; the ranker reads ``usage``."""
+        if name not in self._kinds:
+            self._kinds[name] = _kind_of(name, self._texts, self.titled)
+        return self._kinds[name]
 
     def titled(self, word: str) -> bool:
         """Does the brief write the word inside a name that follows a person's title
@@ -160,6 +200,16 @@ class Names:
                 if person > 0.3 and person > place:
                     return word
         return ""
+
+    def owned(self, chunk: int, s: Sentence, sp: Span) -> str:
+        """A span after a possessive pronoun read with its owner: "his forces" -> "Haftar's
+        forces" when Haftar is the antecedent (``antecedent``); "" for any other span."""
+        i = sp.first
+        if not i or s.words[i - 1][2].lower() not in POSSESSIVE_PRONOUNS or any(
+                w[2][:1].isupper() for w in s.words[i:sp.last + 1]):
+            return ""
+        owner = self.antecedent(chunk, s.start + s.words[i - 1][0])
+        return f"{owner}'s {sp.text}" if owner else ""
 
     def coref(self, chunk: int, s: Sentence) -> dict[int, str]:
         """The person pronouns of a sentence of a chunk read as their antecedents
@@ -278,17 +328,12 @@ def _possessive(word: str) -> bool:
 
 
 def kind_in(entity: Entity, texts: Sequence[str], names: Names | None = None) -> str | None:
-    """PERSON or PLACE for a name of a conversation: a title before it says person; else how
-    the brief uses it (``Names.kind``, the answer stage's reading); without a brief, how
-    ``texts`` (the conversation's turns) use it, counted the same way (``usage_counts``). None
-    when they do not say."""
+    """PERSON, PLACE or THING for a name of a conversation: a title before it says person;
+    else how the brief uses it (``Names.kind``, the answer stage's reading); without a brief,
+    how ``texts`` (the conversation's turns) use it, counted the same way (``kind_counts``).
+    None when they do not say."""
     if entity.titled:
         return PERSON
     if names is not None:
         return names.kind(entity.name)
-    place, person = usage_counts(entity.name, texts)
-    last = entity.name.split()[-1]
-    if last != entity.name:
-        p2, q2 = usage_counts(last, texts)
-        place, person = place + p2, person + q2
-    return PERSON if person > place else PLACE if place > person else None
+    return _kind_of(entity.name, lambda word: texts)

@@ -17,9 +17,10 @@ from ..index import Index
 from ..models import Alternative, Answer, Citation, Hit, Retrieved, Settings
 from .features import FI, Candidate, Extraction, extract
 from .model import MIN_COVERAGE, Model, Ranked, load_model, rank
+from .names import POSSESSIVE_PRONOUNS, Names
 from .quantities import answer_key, quantity, same_quantity
-from .question import Question
-from .spans import Sentence, Span, parse_chunk
+from .question import PERSON, Question
+from .spans import AGENT_NOUNS, Sentence, Span, parse_chunk
 
 MAX_ALTERNATIVES = 3
 
@@ -70,7 +71,7 @@ def _short(q: Question, index: Index, hits: Sequence[Hit], settings: Settings, e
     return {"answer": folded(first.span.text), "answer_quote": first.span.text,
             "abstained": False, "evidence": citations[0].quote,
             "citations": citations,
-            "alternatives": _alternatives(ex, index, ranked, {c for c, *_r in sources}, settings)}
+            "alternatives": _alternatives(q, ex, index, ranked, {c for c, *_r in sources}, settings)}
 
 
 def _citation(brief: Brief, chunk_index: int, qs: int, qe: int) -> Citation:
@@ -128,24 +129,41 @@ def _sources(q: Question, index: Index, hits: Sequence[Hit], key: str, settings:
     return found
 
 
-def _alternatives(ex: Extraction, index: Index, ranked: Ranked, cited: set[int],
+def _stated_through_pronoun(names: Names, chunk: int, s: Sentence, key: str, m: dict[str, str]) -> Span | None:
+    """The span of a sentence that states ``key`` through a possessive pronoun ("his forces"):
+    the sentence agrees with that answer, though it is not cited for it (a quote cited for an
+    answer writes the answer itself)."""
+    return next((sp for sp in s.spans if (own := names.owned(chunk, s, sp)) and answer_key(own, m) == key), None)
+
+
+def _alternatives(q: Question, ex: Extraction, index: Index, ranked: Ranked, cited: set[int],
                   settings: Settings) -> list[Alternative]:
     """Other answers of the same shape that other sources give nearly as strongly: when the
-    sources disagree, the reader sees each answer with its sources."""
+    sources disagree, the reader sees each answer with its sources. An alternative is held
+    to what makes an answer: of the type asked (``_of_type``), in the sentence's answer slot
+    (``_in_slot``), from a sentence that does not state the chosen answer too ("Haftar's
+    message ... comes a day after his forces took over the town of Gharyan" agrees with
+    "Haftar's forces", through "his")."""
     top = ranked.order[0]
     first = ex.candidates[ranked.best[top]]
     shape = first.span.shapes & {"num", "date", "name", "cap"}
     cov = ex.X[ranked.best[top], FI["sent_cov"]]
+    names, m = Names.of(index), index.term_map
     out: list[Alternative] = []
+    shown_keys: list[str] = []  # a piece of an answer shown is no other answer
     for key in ranked.order[1:]:
         if len(out) >= MAX_ALTERNATIVES or ranked.score[key] < ranked.score[top] - 1.0:
             break
         row = ranked.best[key]
         c = ex.candidates[row]
-        rows = ex.groups[key]
-        if ({ex.candidates[r].chunk for r in rows} & cited or not shape & c.span.shapes
+        if ({ex.candidates[r].chunk for r in ex.groups[key]} & cited or not shape & c.span.shapes
                 or ex.X[row, FI["sent_cov"]] < 0.8 * cov or ranked.prob[key] < 0.5 * ranked.prob[top]
-                or c.key in first.key or first.key in c.key):
+                or c.key in first.key or first.key in c.key or any(c.key in k for k in shown_keys)
+                or not _of_type(q, c.span, c.sentence)):
+            continue
+        rows = [r for r in ex.groups[key] if _in_slot(q, ex, ex.candidates[r], m)
+                and not _stated_through_pronoun(names, ex.candidates[r].chunk, ex.candidates[r].sentence, first.key, m)]
+        if not rows:
             continue
         cits: list[Citation] = []
         for r in sorted(rows):
@@ -153,8 +171,39 @@ def _alternatives(ex: Extraction, index: Index, ranked: Ranked, cited: set[int],
             cit = _citation(index.brief, cc.chunk, cc.sentence.start, cc.sentence.end)
             if all((cit.doc, cit.paragraph) != (x.doc, x.paragraph) for x in cits):
                 cits.append(cit)
-        out.append(Alternative(answer=folded(c.span.text), citations=cits[: settings.max_citations]))
+        shown = c if row in rows else ex.candidates[rows[0]]
+        shown_keys.append(c.key)
+        out.append(Alternative(answer=folded(shown.span.text), citations=cits[: settings.max_citations]))
     return out
+
+
+def _of_type(q: Question, sp: Span, s: Sentence) -> bool:
+    """Whether a span names what the question asks for as its head: a "who" is a name or a
+    word for people ("Haftar's forces"), never a thing owned by one ("Haftar's message")."""
+    if q.kind != PERSON:
+        return True
+    head = s.words[sp.last][2]
+    return head[:1].isupper() or head.lower() in AGENT_NOUNS
+
+
+def _in_slot(q: Question, ex: Extraction, c: Candidate, m: dict[str, str]) -> bool:
+    """Whether a candidate stands in its sentence's answer slot: no other span that could
+    answer stands between it and the nearest of the question's words. "Haftar's message,
+    which was posted on the Facebook page ..., comes a day after his forces ... took over the
+    town of Gharyan" says who took Gharyan through "his forces", not through the message."""
+    s, sp = c.sentence, c.span
+    at = [k for k, w in enumerate(s.words) if w[3] and m.get(w[3], w[3]) in q.own and not sp.first <= k <= sp.last]
+    if not at:
+        return True
+    near = min(at, key=lambda k: sp.first - k if k < sp.first else k - sp.last)
+    lo, hi = (sp.last, near) if near > sp.last else (near, sp.first)
+    between = [(o.span.first, o.span.last) for o in ex.candidates
+               if o.chunk == c.chunk and o.sentence is s and o.key != c.key]
+    if q.kind == PERSON:  # "his forces": a word for people with its owner's pronoun
+        between += [(k, k) for k in range(1, len(s.words)) if s.words[k][2].lower() in AGENT_NOUNS
+                    and s.words[k - 1][2].lower() in POSSESSIVE_PRONOUNS]
+    return not any(lo < first and last < hi and not any(first <= k <= last for k in at)
+                   for first, last in between)
 
 
 def folded(span: str) -> str:
