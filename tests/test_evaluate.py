@@ -1,6 +1,7 @@
 """askbrief eval: metric functions, the question file formats, the report, the CLI."""
 
 import dataclasses
+import functools
 import json
 import os
 import subprocess
@@ -480,6 +481,7 @@ def test_seed_questions_run_end_to_end():
     assert r.no_ans.n > 0 and r.has_ans.n > 0 and r.retrieval.n > 0
 
 
+@functools.lru_cache(maxsize=None)
 def _held_out(name):
     """The report of a held-out seed question file and its answers by question id."""
     ev = evaluate.prepare(DATA / name)
@@ -518,6 +520,13 @@ def test_third_held_out_seed_questions_stay_answered():
     assert (r.questions, r.has_ans.n, r.no_ans.n) == (38, 31, 7)
     assert r.verbatim == 100.0
     assert r.overall.f1 >= 27 and r.no_ans.f1 >= 85.7
+
+
+@pytest.mark.xfail(reason="issue 21's target, not met: since the refit one unanswerable question of "
+                          "the blind third set gets a short answer", strict=True)
+def test_third_held_out_seed_unanswerable_questions_all_abstain():
+    r, _ = _held_out("seeds-heldout3.jsonl")
+    assert r.no_ans.f1 == 100.0
 
 
 def test_squad_tune_file_end_to_end():
