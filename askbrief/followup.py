@@ -2,8 +2,8 @@
 
 A question that leans on the conversation ("How far is it from Tripoli?" after "Who took
 Gharyan?") is resolved as a reader would resolve it, with the names of the earlier turns
-(``names.entities``) and the phrases their questions name ("the armed groups from Misrata",
-"the national conference"):
+(``names.entities``) and the phrases their questions name (``mentions.py``: "the armed groups
+from Misrata", "the national conference"):
 
 - kind: he/she/his want a person, they/their a group or two people (never one person: number
   agrees), it a place or thing, there and "that town" a place; whether a name is a person or a
@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 
 from .answer.names import Entity, entities, kind_in
 from .answer.question import PERSON, PLACE, THING, WHICH, question_kind
+from . import mentions
+from .mentions import GROUP, GROUP_NOUNS, KIND_NOUNS
 from .models import Answer
-from .text import STOPWORDS, term, tokenize
+from .text import STOPWORDS, tokenize
 
-GROUP = "group"
 NAMED = "named"  # what a "which X" question asked for: the answer's own kind says
 
 # reference word -> the kind of thing it can stand for
@@ -47,17 +48,7 @@ _PRONOUNS = {
     "they": GROUP, "them": GROUP, "their": GROUP, "theirs": GROUP, "themselves": GROUP,
 }
 _POSSESSIVES = {"his", "her", "hers", "its", "their", "theirs"}
-# "the town", "this man", "that group": a demonstrative and a noun naming a kind
-_KIND_NOUNS = {
-    # not "the capital" or "the country": those name one place of their own
-    PLACE: "town city village region area place district province port airport base".split(),
-    PERSON: "man woman president leader minister commander general spokesman spokeswoman official "
-            "envoy aide premier prime king prince marshal".split(),
-    GROUP: "group forces army militia militias government party force troops side".split(),
-    THING: "conference meeting offensive attack operation plan deal agreement talks event "
-           "report statement war campaign ceremony summit election visit protest festival trial".split(),
-}
-_NOUN_KIND = {noun: kind for kind, nouns in _KIND_NOUNS.items() for noun in nouns}
+_NOUN_KIND = {noun: kind for kind, nouns in KIND_NOUNS.items() for noun in nouns}
 _DEMONSTRATIVE_RE = re.compile(r"\b(the|this|that|these|those)\s+([a-z]+)\b", re.I)
 _REFERENCE_RE = re.compile(r"\b(" + "|".join(sorted(_PRONOUNS, key=len, reverse=True)) + r")\b", re.I)
 # "it" and "there" that stand for nothing: "how long did it take", "is there a ..."
@@ -71,20 +62,8 @@ _ELLIPSIS_RE = re.compile(r"^\s*(?:and|but|also|what about|how about|what of|and
 
 MAX_LOOKBACK = 3
 
-_EVENT_RE = re.compile(r"\b(?:the|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:" + "|".join(_KIND_NOUNS[THING]) + r")\b",
-                       re.I)
-_IDENTITY_RE = re.compile(r"^\s*(?:who|what)(?:['’]s|\s+(?:is|was|are|were))\s+(?:the\s+)?(.+?)[\s?.!]*$", re.I)
 # "What is the capital of France?": the answer is a thing of its own that the question describes
 _DESCRIBED_RE = re.compile(r"\s*[Ww]hat(?:['’]s|\s+(?:is|was|are|were))\s+the\s+(?:[\w-]+\s+){1,3}?(?:of|in)\s+[A-Z]")
-_GROUP_NOUNS = ("groups forces militias fighters troops men leaders rebels soldiers officials "
-                "diplomats authorities supporters").split()
-_GROUP_PHRASE_RE = re.compile(
-    r"(?:\b[A-Z][\w-]*['’]s\s+(?:[a-z][\w-]*\s+)?(?:" + "|".join(_GROUP_NOUNS) + r")\b"
-    r"|\b(?:the|these|those|its|his|her|their)\s+(?:[a-z][\w-]*\s+){0,2}(?:people|[a-z][\w-]*[^s\W]s)\s+"
-    r"(?:from|of|in)\s+(?:the\s+)?(?:[a-z]+\s+of\s+)?"
-    r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")
-_NOT_MODIFIERS = {"what", "which", "who", "did", "do", "does", "the", "how", "many", "much", "when",
-                  "where", "why", "were", "was", "are", "is", "these", "those", "its", "his", "her", "their"}
 _AGREES = {**dict.fromkeys(("he", "him", "his", "himself"), "he"),
            **dict.fromkeys(("she", "her", "hers", "herself"), "she"),
            **dict.fromkeys(("they", "them", "their", "theirs", "themselves"), "they")}
@@ -163,81 +142,11 @@ def asks_for(question: str, kind: str, focus: str) -> str | None:
     kind then decides what it can be referred to as. None for a date, a number, a reason, a
     plain "what", and for "Who is Khalifa Haftar?" (the answer describes the name the
     question holds)."""
-    if _identity(question) is not None:
+    if mentions.identity(question) is not None:
         return None
     if kind in (PERSON, PLACE):
         return kind
     return NAMED if kind in (WHICH, THING) and (focus or _DESCRIBED_RE.match(question)) else None
-
-
-def _identity(question: str) -> str | None:
-    """The name a "Who is Khalifa Haftar?" / "What is the Libyan National Army?" asks about."""
-    m = _IDENTITY_RE.match(question)
-    if not m:
-        return None
-    found = entities(m.group(1))
-    return found[0].name if len(found) == 1 and found[0].name == m.group(1).strip() else None
-
-
-def _possessed(question: str) -> str:
-    """What a "which town's ..." question asks the owner of: "pro-government forces"."""
-    m = re.search(r"\b(?:which|what)\s+[a-z-]+['’]s\s+((?:[a-z][\w-]*\s+){0,2}?(?:"
-                  + "|".join(_GROUP_NOUNS + ["ministry", "government", "army"]) + r"))\b", question, re.I)
-    return m.group(1) if m else ""
-
-
-def _from_where(question: str) -> str:
-    """The group a "where ... from" question asks the origin of: "the forces" of "Where were
-    the forces from that took back the base?"."""
-    m = re.match(r"\s*where\s+(?:were|was|are|is|did|do|does)\s+(the\s+(?:[\w-]+\s+){0,2}?(?:"
-                 + "|".join(_GROUP_NOUNS) + r"))\b.*\bfrom\b", question, re.I)
-    return m.group(1) if m else ""
-
-
-def _groups(question: str) -> list[Entity]:
-    """Groups a question names: "the armed groups from Misrata", "Haftar's forces", "Serraj
-    and Haftar" (a name run joined by "and")."""
-    out = []
-    for m in _GROUP_PHRASE_RE.finditer(question):
-        words = m.group().split()
-        while words and words[0].lower() in _NOT_MODIFIERS:
-            words.pop(0)
-        phrase = " ".join(words)
-        out.append(Entity(phrase, frozenset(tokenize(phrase)), False, m.end() - len(phrase)))
-    out += [e for e in entities(question) if " and " in e.name]
-    return sorted(out, key=lambda e: e.start)
-
-
-def _events(question: str) -> list[Entity]:
-    """Events a question asks about: "the national conference", "the offensive"."""
-    out = []
-    for m in _EVENT_RE.finditer(question):
-        name = "the " + m.group().split(None, 1)[1]  # "its campaign": the campaign
-        if name[4:5].isupper():  # a name: "the National Conference" is National Conference
-            name = name[4:]
-        out.append(Entity(name, frozenset(tokenize(name)), False, m.start()))
-    return out
-
-
-_EVENT_NOUN = {term(n): n for n in _KIND_NOUNS[THING]}  # "meet" -> "meeting"
-_CLAUSE_RE = re.compile(r"^\s*(?:[\w'’-]+\s+){1,3}?(?:did|do|does|will|would|has|have|had)\s+(.+?)[\s?.!]*$", re.I)
-
-
-def _done(question: str, ref: str) -> Entity | None:
-    """The event a "that meeting" refers to when a question asked about the doing of it:
-    "Where did Haftar meet Russian Foreign Minister Sergei Lavrov?" -> "the meeting (Haftar
-    meet Russian Foreign Minister Sergei Lavrov)"; None when the question did no such thing."""
-    noun = ref.split()[-1].lower()
-    m = _CLAUSE_RE.match(question)
-    if not m or _EVENT_NOUN.get(term(noun)) is None:
-        return None
-    if not any(term(w) == term(noun) for w in m.group(1).split()[1:]):
-        return None
-    return _whole(f"the {noun} ({m.group(1)})")
-
-
-def _whole(text: str) -> Entity:
-    return Entity(text, frozenset(tokenize(text)), False)
 
 
 def _wants_answer(want: str, asked: str | None, question: str) -> bool:
@@ -247,7 +156,8 @@ def _wants_answer(want: str, asked: str | None, question: str) -> bool:
     if want == PERSON:
         return asked == PERSON
     if want == GROUP:
-        return asked in (PERSON, GROUP) or bool(asked and (_possessed(question) or _from_where(question)))
+        return asked in (PERSON, GROUP) or bool(asked and (mentions.possessed(question)
+                                                          or mentions.from_where(question)))
     if want == PLACE:
         return asked == PLACE
     return asked in (PLACE, THING)  # it
@@ -262,7 +172,7 @@ class _Turn:
         kind, focus = question_kind(self.question)
         self.asked = asks_for(self.question, kind, focus)
         self.subjects = entities(self.question)
-        self.identity = _identity(answer.question)
+        self.identity = mentions.identity(answer.question)
         self.asked_who = kind == PERSON
         self.shown = (answer.answer if answer.grade == "short" else answer.evidence) or ""
         self._asked_terms = {fold(t) for t in tokenize(self.question)}
@@ -283,8 +193,8 @@ class _Turn:
         span first and then the sentence's other new names, each by its own kind: the span is
         shown but not asserted, so it is the answer only when it is of the kind asked."""
         a = self.answer
-        own = [(e, False) for e in (self.subjects if want != GROUP else _groups(self.question))]
-        if want == THING and (events := _events(self.question)):
+        own = [(e, False) for e in (self.subjects if want != GROUP else mentions.groups(self.question))]
+        if want == THING and (events := mentions.events(self.question)):
             return [(e, False) for e in events] + own  # "Where is the conference held?" -> it
         if not _wants_answer(want, self.asked, a.question):
             return own
@@ -292,13 +202,13 @@ class _Turn:
             # "What position does Guterres hold?" unanswered: "he" is still Guterres
             return own if self.asked == NAMED and want in (PERSON, GROUP) else None
         if want == GROUP:
-            owner = _possessed(a.question)
+            owner = mentions.possessed(a.question)
             if a.grade == "short":
-                if origin := _from_where(a.question):  # "they": the forces from Zawiya
-                    return [(_whole(f"{origin} from {a.answer}"), True)] + own
-                return [(_whole(f"{a.answer}'s {owner}" if owner else a.answer), True)] + own
+                if origin := mentions.from_where(a.question):  # "they": the forces from Zawiya
+                    return [(mentions.whole(f"{origin} from {a.answer}"), True)] + own
+                return [(mentions.whole(f"{a.answer}'s {owner}" if owner else a.answer), True)] + own
             # "Which country's foreign ministry ...?" answered by a sentence: a name it adds
-            return [(_whole(f"{e.name}'s {owner}"), True) for e in self._new(self.shown) if owner] + own
+            return [(mentions.whole(f"{e.name}'s {owner}"), True) for e in self._new(self.shown) if owner] + own
         if a.grade != "short":
             marked = self._new(a.highlight or "")
             rest = [e for e in self._new(self.shown) if all(e.terms != m.terms for m in marked)]
@@ -309,7 +219,7 @@ class _Turn:
 
 def _plural(name: str) -> bool:
     """"Haftar's forces", "farmers from Aldwick", "Serraj and Haftar": more than one, or a body."""
-    return " and " in name or bool(re.search(r"\b(?:" + "|".join(_GROUP_NOUNS) + r"|people|ministry|government|army)\b"
+    return " and " in name or bool(re.search(r"\b(?:" + "|".join(GROUP_NOUNS) + r"|people|ministry|government|army)\b"
                                              r"|^[a-z][\w-]*[^s\W]s\b|['’]s [a-z][\w-]*[^s\W]s\b", name))
 
 
@@ -420,7 +330,7 @@ def _choose(ref: str, want: str, turns: list[_Turn], own_terms: set[str], taken:
             kind_of, index) -> Entity | None:
     """The referent of one reference: the best-fitting name of the newest turn that has one."""
     for turn in turns:
-        if want == THING and " " in ref and (done := _done(turn.question, ref)):
+        if want == THING and " " in ref and (done := mentions.done(turn.question, ref)):
             return done  # "that meeting" after "Where did Haftar meet Lavrov?"
         candidates = turn.candidates(want)
         if candidates is None:
@@ -456,7 +366,7 @@ def _pair(turn: _Turn, own_terms: set[str], kind_of) -> Entity | None:
         if (not e.terms <= own_terms and " and " not in e.name and all(not e.terms & p.terms for p in people)
                 and kind_of(e) != PLACE and not e.name.isupper()):
             people.append(e)
-    return _whole(f"{people[0].name} and {people[1].name}") if len(people) >= 2 else None
+    return mentions.whole(f"{people[0].name} and {people[1].name}") if len(people) >= 2 else None
 
 
 def _common_word(e: Entity, turn: _Turn, want: str, from_answer: bool, index) -> bool:

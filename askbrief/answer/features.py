@@ -17,7 +17,6 @@ scores them.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import math
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ import numpy as np
 from ..index import Index
 from ..models import Hit, Settings
 from ..text import fold
+from .meaning_evidence import soft_evidence, soft_near, soft_window
 from .names import POSSESSIVE_PRONOUNS, Names, head_word
 from .quantities import answer_key, group
 from .question import DATE, DURATION, KINDS, NUMBER, PERSON, PLACE, QUANTITY, Question, bigrams
@@ -199,44 +199,6 @@ def read_sentences(q: Question, index: Index, hits: Sequence[Hit], names: Names)
     return [r for _sc, r in scored], max_cov
 
 
-def soft_evidence(q: Question, sentences: Sequence[tuple[Sentence, set[str]]]) -> list[tuple[float, list[float]]]:
-    """For each sentence (with its terms): the share of the question's weight it holds by
-    meaning only (``meaning.soft_match`` over the question's terms it lacks, against the
-    question's total), and for each of its words the weight it matches that way (the best
-    over those terms; 0 where it matches none): "captured" ~ "taking". One matrix product for
-    the question, so the word vectors cost a lookup per distinct word, not per sentence."""
-    from .. import meaning  # the table is opened when an answer first needs it
-
-    none = [(0.0, [])] * len(sentences)
-    vectors = meaning.word_vectors()
-    # a name is matched by its spellings, never by another name ("Gharyan" ~ "Benghazi")
-    asked = [(t, r) for t in q.weights if t not in q.caps and (r := vectors.row_of(q.surface.get(t, t))) >= 0]
-    if not asked or not q.total:
-        return none
-    column: dict[int, int] = {}
-    per = []
-    for s, _terms in sentences:
-        cols = []
-        for *_r, w, t in s.words:
-            r = vectors.row_of(w) if t else -1
-            cols.append(column.setdefault(r, len(column)) if r >= 0 else -1)
-        per.append(cols)
-    if not column:
-        return none
-    cos = vectors.rows([r for _t, r in asked]) @ vectors.rows(list(column)).T
-    cos = np.hstack([np.where(cos > meaning.THRESHOLD, cos, 0.0), np.zeros((len(asked), 1))])  # -1: no vector
-    weight = np.array([q.weights[t] for t, _r in asked])
-    out = []
-    for (_s, terms), cols in zip(sentences, per):
-        if not cols:
-            out.append((0.0, []))
-            continue
-        lacked = weight * np.array([t not in terms for t, _r in asked])
-        matched = cos[:, cols] * lacked[:, None]
-        out.append((float(matched.max(axis=1).sum()) / q.total, matched.max(axis=0).tolist()))
-    return out
-
-
 def sentence_features(q: Question, r: Read) -> SentenceFeatures:
     s, mt = r.sentence, r.word_terms
     mw = [q.weights.get(t, 0.0) if t else 0.0 for t in mt]
@@ -370,7 +332,7 @@ def span_features(q: Question, r: Read, f: SentenceFeatures, sp: Span, names: Na
             min(1.0, (prefix[i] - prefix[max(0, i - 10)] + prefix[min(n, j + 11)] - prefix[j + 1]) / total),
             1.0 / dl, 1.0 / dr, math.log1p(min(dl, dr)), inq, float(inq == 1.0), float(sp.cuts),
             1.0 - len(sp.terms) / (j - i + 1), r.soft, float(r.cov + r.soft >= max_meant - 1e-9),
-            *_soft_window(f.soft_prefix, i, j, n, total), _soft_near(f.soft_at, i, j)]
+            *soft_window(f.soft_prefix, i, j, n, total), soft_near(f.soft_at, i, j)]
     order = (min(1.0, f.before[i] / q.before_weight), min(1.0, (f.before[n] - f.before[j + 1]) / q.before_weight),
              min(1.0, f.after[i] / q.after_weight), min(1.0, (f.after[n] - f.after[j + 1]) / q.after_weight))
     cols = [*_ORDER_COLS[q.form], *_DYN, FI["bias"], FI[sp.length], ki[sp.length], ki["in_q"]]
@@ -384,25 +346,6 @@ def span_features(q: Question, r: Read, f: SentenceFeatures, sp: Span, names: Na
         cols += (FI["g_place"], ki["g_place"], FI["g_person"], ki["g_person"])
         values += (gp, gp, gq, gq)
     return cols, values
-
-
-def _soft_window(prefix: list[float], i: int, j: int, n: int, total: float) -> tuple[float, float]:
-    """The question's weight matched by meaning within 4 and 10 words of a span, as shares."""
-    if not prefix[-1]:
-        return 0.0, 0.0
-    a, b = prefix[i], prefix[j + 1]
-    return (min(1.0, (a - prefix[max(0, i - 4)] + prefix[min(n, j + 5)] - b) / total),
-            min(1.0, (a - prefix[max(0, i - 10)] + prefix[min(n, j + 11)] - b) / total))
-
-
-def _soft_near(at: list[int], i: int, j: int) -> float:
-    """1 / the distance to the nearest word outside the span matched by meaning (0: none);
-    ``at`` ascending."""
-    if not at:
-        return 0.0
-    x, y = bisect.bisect_left(at, i), bisect.bisect_right(at, j)
-    d = min(i - at[x - 1] if x else 99999, at[y] - j if y < len(at) else 99999)
-    return 1.0 / d if d < 99999 else 0.0
 
 
 def _key(r: Read, sp: Span, names: Names, m: dict[str, str]) -> tuple[str, bool]:

@@ -1,0 +1,108 @@
+"""What an earlier question mentions besides its names, for follow-ups to point at: the groups
+it names ("the armed groups from Misrata", "Haftar's forces"), the events ("the national
+conference"), the one name a "Who is ...?" asks about, the owner a "which town's forces" asks
+for, and the doing a later "that meeting" stands for."""
+
+from __future__ import annotations
+
+import re
+
+from .answer.names import Entity, entities
+from .answer.question import PERSON, PLACE, THING
+from .text import term, tokenize
+
+GROUP = "group"
+
+# "the town", "this man", "that group": a demonstrative and a noun naming a kind
+KIND_NOUNS = {
+    # not "the capital" or "the country": those name one place of their own
+    PLACE: "town city village region area place district province port airport base".split(),
+    PERSON: "man woman president leader minister commander general spokesman spokeswoman official "
+            "envoy aide premier prime king prince marshal".split(),
+    GROUP: "group forces army militia militias government party force troops side".split(),
+    THING: "conference meeting offensive attack operation plan deal agreement talks event "
+           "report statement war campaign ceremony summit election visit protest festival trial".split(),
+}
+
+_EVENT_RE = re.compile(r"\b(?:the|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:" + "|".join(KIND_NOUNS[THING]) + r")\b",
+                       re.I)
+_IDENTITY_RE = re.compile(r"^\s*(?:who|what)(?:['’]s|\s+(?:is|was|are|were))\s+(?:the\s+)?(.+?)[\s?.!]*$", re.I)
+GROUP_NOUNS = ("groups forces militias fighters troops men leaders rebels soldiers officials "
+               "diplomats authorities supporters").split()
+_GROUP_PHRASE_RE = re.compile(
+    r"(?:\b[A-Z][\w-]*['’]s\s+(?:[a-z][\w-]*\s+)?(?:" + "|".join(GROUP_NOUNS) + r")\b"
+    r"|\b(?:the|these|those|its|his|her|their)\s+(?:[a-z][\w-]*\s+){0,2}(?:people|[a-z][\w-]*[^s\W]s)\s+"
+    r"(?:from|of|in)\s+(?:the\s+)?(?:[a-z]+\s+of\s+)?"
+    r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")
+_NOT_MODIFIERS = {"what", "which", "who", "did", "do", "does", "the", "how", "many", "much", "when",
+                  "where", "why", "were", "was", "are", "is", "these", "those", "its", "his", "her", "their"}
+
+
+def identity(question: str) -> str | None:
+    """The name a "Who is Khalifa Haftar?" / "What is the Libyan National Army?" asks about."""
+    m = _IDENTITY_RE.match(question)
+    if not m:
+        return None
+    found = entities(m.group(1))
+    return found[0].name if len(found) == 1 and found[0].name == m.group(1).strip() else None
+
+
+def possessed(question: str) -> str:
+    """What a "which town's ..." question asks the owner of: "pro-government forces"."""
+    m = re.search(r"\b(?:which|what)\s+[a-z-]+['’]s\s+((?:[a-z][\w-]*\s+){0,2}?(?:"
+                  + "|".join(GROUP_NOUNS + ["ministry", "government", "army"]) + r"))\b", question, re.I)
+    return m.group(1) if m else ""
+
+
+def from_where(question: str) -> str:
+    """The group a "where ... from" question asks the origin of: "the forces" of "Where were
+    the forces from that took back the base?"."""
+    m = re.match(r"\s*where\s+(?:were|was|are|is|did|do|does)\s+(the\s+(?:[\w-]+\s+){0,2}?(?:"
+                 + "|".join(GROUP_NOUNS) + r"))\b.*\bfrom\b", question, re.I)
+    return m.group(1) if m else ""
+
+
+def groups(question: str) -> list[Entity]:
+    """Groups a question names: "the armed groups from Misrata", "Haftar's forces", "Serraj
+    and Haftar" (a name run joined by "and")."""
+    out = []
+    for m in _GROUP_PHRASE_RE.finditer(question):
+        words = m.group().split()
+        while words and words[0].lower() in _NOT_MODIFIERS:
+            words.pop(0)
+        phrase = " ".join(words)
+        out.append(Entity(phrase, frozenset(tokenize(phrase)), False, m.end() - len(phrase)))
+    out += [e for e in entities(question) if " and " in e.name]
+    return sorted(out, key=lambda e: e.start)
+
+
+def events(question: str) -> list[Entity]:
+    """Events a question asks about: "the national conference", "the offensive"."""
+    out = []
+    for m in _EVENT_RE.finditer(question):
+        name = "the " + m.group().split(None, 1)[1]  # "its campaign": the campaign
+        if name[4:5].isupper():  # a name: "the National Conference" is National Conference
+            name = name[4:]
+        out.append(Entity(name, frozenset(tokenize(name)), False, m.start()))
+    return out
+
+
+_EVENT_NOUN = {term(n): n for n in KIND_NOUNS[THING]}  # "meet" -> "meeting"
+_CLAUSE_RE = re.compile(r"^\s*(?:[\w'’-]+\s+){1,3}?(?:did|do|does|will|would|has|have|had)\s+(.+?)[\s?.!]*$", re.I)
+
+
+def done(question: str, ref: str) -> Entity | None:
+    """The event a "that meeting" refers to when a question asked about the doing of it:
+    "Where did Haftar meet Russian Foreign Minister Sergei Lavrov?" -> "the meeting (Haftar
+    meet Russian Foreign Minister Sergei Lavrov)"; None when the question did no such thing."""
+    noun = ref.split()[-1].lower()
+    m = _CLAUSE_RE.match(question)
+    if not m or _EVENT_NOUN.get(term(noun)) is None:
+        return None
+    if not any(term(w) == term(noun) for w in m.group(1).split()[1:]):
+        return None
+    return whole(f"the {noun} ({m.group(1)})")
+
+
+def whole(text: str) -> Entity:
+    return Entity(text, frozenset(tokenize(text)), False)
