@@ -47,21 +47,8 @@ def test_seed_question(seeds_assistant, question, good):
 
 
 SEED_QUESTIONS.append(("How far is Gharyan from Tripoli?", {"50 km", "50 kilometers", "31 miles"}))
-
-
-
-SEED_QUESTIONS.append(("How far is Gharyan from Tripoli?", {"50 km", "50 kilometers", "31 miles"}))
-
-# right since the issue-21 refit (it said Gharyan)
+# right since the issue-21 refit (it said Gharyan, a strict known miss until then)
 SEED_QUESTIONS.append(("Where were skirmishes reported overnight?", {"Al-Assabaah", "al-Assabaah", "Al Asaba"}))
-
-KNOWN_MISSES: list = []  # the shipped weights still get these wrong
-
-
-@pytest.mark.xfail(reason="known selector miss with the shipped weights", strict=True)
-@pytest.mark.parametrize("question,good", KNOWN_MISSES)
-def test_known_misses(seeds_assistant, question, good):
-    test_seed_question(seeds_assistant, question, good)
 
 
 def test_who_took_gharyan(seeds_assistant):
