@@ -151,12 +151,12 @@ def test_generated_briefs_and_questions_give_verbatim_answers(tmp_path, docs, qu
         assert_verbatim(ans, assistant.brief)
 
 
-def test_fuzz_two_thousand_questions_against_the_seeds(seeds_assistant):
+def test_fuzz_twelve_hundred_questions_against_the_seeds(seeds_assistant):
     rng = random.Random(7)
     vocab = sorted({w for d in seeds_assistant.brief.documents for w in d.text.split()})
     noise = ["?", "!", "...", "'", '"', "[", "]", "(", "\\", "—", "é", "ß", "Ж", "中", "ع", "🙂", "\x00", "\t"]
     starts = ["Who", "When", "Where", "How many", "How far", "What", "Which", "Why", "", "Is"]
-    for _ in range(2000):
+    for _ in range(1200):  # 2,000 took 38 s once answers read meaning: the suite stays near 3 minutes
         words = [rng.choice(vocab if rng.random() < 0.8 else noise) for _ in range(rng.randint(1, 12))]
         q = f"{rng.choice(starts)} {' '.join(words)}{rng.choice(['?', '', '??', ' ?'])}"
         try:
