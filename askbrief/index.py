@@ -39,6 +39,14 @@ def _kth(values: np.ndarray, k: int) -> float:
     return float(np.partition(values, len(values) - k)[len(values) - k])
 
 
+def _find(docs: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``ids`` is in the ascending postings ``docs`` (a binary search each),
+    and whether it is there at all."""
+    at = np.searchsorted(docs, ids)
+    at[at == len(docs)] = 0
+    return at, docs[at] == ids
+
+
 def lucene_idf(n: int, df: int) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
@@ -379,9 +387,7 @@ class Index:
         for t, docs, tf in order[read:]:  # the others: looked up for the chunks still in the running
             keep = (got + left[read]) * _UP >= theta
             ids, got = ids[keep], got[keep]
-            at = np.searchsorted(docs, ids)
-            at[at == len(docs)] = 0
-            hit = docs[at] == ids
+            at, hit = _find(docs, ids)
             got[hit] += self._term_scores(t, ids[hit], tf[at[hit]])
             read += 1
         ids = ids[got * _UP >= theta]
@@ -392,9 +398,7 @@ class Index:
         its postings and added in the question's order: ``score``'s floats at those chunks."""
         scores = np.zeros(len(ids))
         for t, docs, tf in found:
-            at = np.searchsorted(docs, ids)
-            at[at == len(docs)] = 0
-            hit = docs[at] == ids
+            at, hit = _find(docs, ids)
             if hit.any():
                 scores[hit] += self._term_scores(t, ids[hit], tf[at[hit]])
         return scores

@@ -103,6 +103,14 @@ class LazyDocuments(_Lazy):
     def position(self, doc_id: str) -> int:
         return self.ids.find(doc_id, self._order)
 
+    def passage(self, i: int, chars: tuple[int, int], byte_range: tuple[int, int]) -> str:
+        """Characters ``chars`` of document i's text: sliced from the document when it is
+        made, else read from bytes ``byte_range`` of the text table alone."""
+        doc = self._made.get(i)
+        if doc is not None:
+            return doc.text[chars[0]:chars[1]]
+        return self._texts.part(i, *byte_range)
+
 
 class LazyChunks(_Lazy):
     """A brief's chunks, from their spans: a million-chunk brief opens in a blink."""
@@ -116,12 +124,9 @@ class LazyChunks(_Lazy):
         """One chunk, from its bytes of the text table: a question reads a few dozen passages
         of as many documents, each costing the pages of its own text and no more."""
         row = self._spans[i].tolist()
-        d = row[0]
-        doc = self._docs._made.get(d)
-        if doc is not None:
-            return _chunk(doc, row)
-        text = self._docs._texts.part(d, row[-2], row[-1])
-        return Chunk(doc=self._docs.ids[d], text=text, **dict(zip(SPAN_FIELDS, row[1:])))
+        fields = dict(zip(SPAN_FIELDS, row[1:]))
+        text = self._docs.passage(row[0], (fields["start"], fields["end"]), (row[-2], row[-1]))
+        return Chunk(doc=self._docs.ids[row[0]], text=text, **fields)
 
     def __iter__(self):
         return self.range(0, len(self))
@@ -155,19 +160,8 @@ class FileStrings(Strings):
         self._fd, self._offset = os.open(path, os.O_RDONLY), offset
         weakref.finalize(self, os.close, self._fd)
 
-    def _read(self, at: int, n: int) -> bytes:
-        return os.pread(self._fd, n, self._offset + at)
-
-    def raw(self, i: int) -> bytes:
-        a, b = self._ptr[i], self._ptr[i + 1]
-        return self._read(a, b - a)
-
-    def part(self, i: int, start: int, end: int) -> str:
-        return str(self._read(self._ptr[i] + start, end - start), "utf-8", "surrogatepass")
-
-    def __iter__(self):
-        for i in range(len(self)):
-            yield self.raw(i).decode("utf-8", "surrogatepass")
+    def _bytes(self, a: int, b: int) -> bytes:
+        return os.pread(self._fd, b - a, self._offset + a)
 
 
 def span_rows(chunks: Sequence[Chunk], text: str) -> np.ndarray:

@@ -30,8 +30,12 @@ class Strings(Sequence):
     def __len__(self) -> int:
         return len(self.ptr) - 1
 
+    def _bytes(self, a: int, b: int):
+        """Bytes ``a:b`` of the blob (a memoryview; ``store.FileStrings`` reads them from its file)."""
+        return self._blob[a:b]
+
     def raw(self, i: int) -> bytes:
-        return bytes(self._blob[self._ptr[i]:self._ptr[i + 1]])
+        return bytes(self._bytes(self._ptr[i], self._ptr[i + 1]))
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -45,12 +49,12 @@ class Strings(Sequence):
     def part(self, i: int, start: int, end: int) -> str:
         """Bytes ``start:end`` of string i, decoded (a passage of a document's text)."""
         a = self._ptr[i]
-        return str(self._blob[a + start:a + end], "utf-8", "surrogatepass")
+        return str(self._bytes(a + start, a + end), "utf-8", "surrogatepass")
 
     def __iter__(self):
-        blob, bounds = self._blob, self._ptr
+        read, bounds = self._bytes, self._ptr
         for i in range(len(self)):
-            yield str(blob[bounds[i]:bounds[i + 1]], "utf-8", "surrogatepass")
+            yield str(read(bounds[i], bounds[i + 1]), "utf-8", "surrogatepass")
 
     def find(self, s: str, order: np.ndarray | None = None) -> int:
         """Position of ``s`` in a table sorted by UTF-8 bytes (or in the order ``order``
