@@ -28,7 +28,7 @@ from ..index import Index
 from ..models import Hit, Settings
 from ..text import fold
 from .meaning_evidence import soft_evidence, soft_near, soft_window
-from .names import POSSESSIVE_PRONOUNS, Names, head_word
+from .names import Names, head_word
 from .quantities import answer_key, group
 from .question import DATE, DURATION, KINDS, NUMBER, PERSON, PLACE, QUANTITY, Question, bigrams
 from .spans import AGENT_NOUNS, LENGTHS, SHAPES, VERB_START, Sentence, Span, context, parse_chunk
@@ -351,13 +351,8 @@ def span_features(q: Question, r: Read, f: SentenceFeatures, sp: Span, names: Na
 def _key(r: Read, sp: Span, names: Names, m: dict[str, str]) -> tuple[str, bool]:
     """The span's answer key, and whether it states it through a possessive pronoun: "his
     forces" is keyed as "Haftar's forces" when Haftar is its antecedent."""
-    s, i = r.sentence, sp.first
-    if i and s.words[i - 1][2].lower() in POSSESSIVE_PRONOUNS and not any(
-            w[2][:1].isupper() for w in s.words[i:sp.last + 1]):
-        owner = names.antecedent(r.chunk, s.start + s.words[i - 1][0])
-        if owner:
-            return answer_key(f"{owner}'s {sp.text}", m), True
-    return answer_key(sp.text, m), False
+    owned = names.owned(r.chunk, r.sentence, sp)
+    return (answer_key(owned, m), True) if owned else (answer_key(sp.text, m), False)
 
 
 # --- a question's candidates ---------------------------------------------------------
