@@ -12,7 +12,7 @@ cached per chunk text, and nothing later writes into it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..text import STOPWORDS, TITLE_ABBREVIATIONS, VERB_FORMS, fold, sentence_spans, word_terms
@@ -98,11 +98,21 @@ class Span:
 
 @dataclass(eq=False)
 class Sentence:
+    """A sentence of a chunk. Its words are read with the chunk; its candidate spans when first
+    asked for (``spans``): most sentences of a passage are never read for answers (they hold
+    none of the question, or fall below the sentences read), and the spans are most of a parse."""
+
     start: int  # offsets in the chunk
     end: int
     text: str
     words: list[tuple[int, int, str, str]]  # (start, end, word, term)
-    spans: list[Span]
+    _spans: list[Span] | None = field(default=None, repr=False)
+
+    @property
+    def spans(self) -> list[Span]:
+        if self._spans is None:
+            self._spans = _spans_of(self.text, self.words)
+        return self._spans
 
 
 def _joinable(words: list[tuple[int, int, str, str]], s: str) -> list[bool]:
@@ -170,7 +180,11 @@ class _Found:
 
 
 def parse_sentence(s: str, start: int = 0) -> Sentence:
-    words = word_terms(s)
+    return Sentence(start, start + len(s), s, word_terms(s))
+
+
+def _spans_of(s: str, words: list[tuple[int, int, str, str]]) -> list[Span]:
+    """The candidate spans of a sentence, in order of offsets."""
     found = _Found(s, words)
     joinable = _joinable(words, s)
     _add_ngrams(found, joinable)
@@ -186,7 +200,7 @@ def parse_sentence(s: str, start: int = 0) -> Sentence:
     out = [_span(found, a, b, kinds, joinable, in_run, num_cover) for (a, b), kinds in found.shapes.items()
            if not _cuts_whole(found, a, b)]
     out.sort(key=lambda sp: (sp.start, sp.end))
-    return Sentence(start, start + len(s), s, words, out)
+    return out
 
 
 def _wholes(s: str) -> list[tuple[int, int]]:
