@@ -11,6 +11,7 @@ cached per chunk text, and nothing later writes into it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -166,6 +167,7 @@ class _Found:
                 self.ends[m.end()] = self.ends.pop(m.end() - 1)
         self.shapes: dict[tuple[int, int], set[str]] = {}
         self.wholes = _wholes(s)
+        self.digits = [0, *itertools.accumulate(map(str.isdigit, s))]  # digits in s[:k]: s[a:b] holds one
 
     def add(self, a: int, b: int, *kinds: str) -> None:
         s, ends = self.s, self.ends
@@ -215,7 +217,7 @@ def _cuts_whole(found: _Found, a: int, b: int) -> bool:
     last = found.words[found.ends[b] if b in found.ends else found.ends[b - 1]][2]
     if last.lower() in TITLE_ABBREVIATIONS and last[0].isupper():
         return True
-    return any(a < wb and wa < b and not (a <= wa and wb <= b) for wa, wb in found.wholes)
+    return bool(found.wholes) and any(a < wb and wa < b and not (a <= wa and wb <= b) for wa, wb in found.wholes)
 
 
 def _add_ngrams(found: _Found, joinable: list[bool]) -> None:
@@ -301,11 +303,12 @@ def _span(found: _Found, a: int, b: int, kinds: set[str], joinable: list[bool], 
     i, j = _word_at(s, a, found.starts), found.ends[b] if b in found.ends else found.ends[b - 1]
     ws = words[i:j + 1]
     caps = [w for _s, _e, w, _t in ws if w.lower() not in _PARTICLES]
+    digit = found.digits[b] > found.digits[a]
     if caps and all(w[0].isupper() for w in caps) and not (i == 0 and len(ws) == 1 and ws[0][2] in _CAP_STOP):
         kinds.add("cap")
-    elif not any(c.isdigit() for c in s[a:b]) and not any(w[0].isupper() for w in caps):
+    elif not digit and not any(w[0].isupper() for w in caps):
         kinds.add("lower")
-    if any(c.isdigit() for c in s[a:b]) or any(w.lower() in NUMWORDS for w in caps):
+    if digit or any(w.lower() in NUMWORDS for w in caps):
         kinds.add("num")
     cuts = ((i > 0 and in_run[i] and in_run[i - 1] and joinable[i - 1]
              and fold(words[i - 1][2]).rstrip(".") not in _TITLES)
