@@ -77,6 +77,8 @@ class Resolution:
     extra_terms: list[str] = field(default_factory=list)
     resolved: dict[str, str] = field(default_factory=dict)
     topic_terms: list[str] = field(default_factory=list)  # the previous question's, as hints
+    # a reference to an answer an earlier turn did not give -> that turn's question
+    unresolved: dict[str, str] = field(default_factory=dict)
 
 
 def reference_kind(expression: str) -> str | None:
@@ -166,7 +168,8 @@ def _wants_answer(want: str, asked: str | None, question: str) -> bool:
 class _Turn:
     """One earlier turn as a reader remembers it: what it asked about, and what it answered."""
 
-    def __init__(self, answer: Answer, fold: Callable[[str], str] = str):
+    def __init__(self, answer: Answer, fold: Callable[[str], str] = str,
+                 texts_with: Callable[[str], Sequence[str]] = lambda word: ()):
         self.answer = answer
         self.question = _spelled_out(answer)  # as the answer stage read it
         kind, focus = question_kind(self.question)
@@ -177,10 +180,25 @@ class _Turn:
         self.shown = (answer.answer if answer.grade == "short" else answer.evidence) or ""
         self._asked_terms = {fold(t) for t in tokenize(self.question)}
         self._fold = fold
+        self._texts_with = texts_with
 
     def _new(self, text: str) -> list[Entity]:
         """The names of ``text`` the question did not already hold: what its answer adds."""
         return [e for e in entities(text) if self._fold(tokenize(e.name)[-1]) not in self._asked_terms]
+
+    def _named_by(self, span: str, new: bool = True) -> list[Entity]:
+        """The names of an answer's span as what they name in its sentence: "the Merrow dam"
+        for "Merrow" of "designed the Merrow dam" (none when the question already held the
+        dam); only the names the question did not hold when ``new``."""
+        phrase = _headed(span, self.answer.evidence or "", [self.question], self._texts_with)
+        if phrase == span:
+            return self._new(span) if new else entities(span)
+        return [] if self._fold(tokenize(phrase)[-1]) in self._asked_terms else [mentions.whole(phrase)]
+
+    def adds(self, e: Entity) -> bool:
+        """Is ``e`` a name the answer's sentence adds besides the answer (or marked span)?"""
+        span = self.answer.answer or self.answer.highlight or ""
+        return e.name in (self.answer.evidence or "") and e.name not in self.question and not (span and span in e.name)
 
     def candidates(self, want: str) -> list[tuple[Entity, bool]] | None:
         """(name, whether it is the answer) in order of preference for a reference of kind
@@ -210,11 +228,37 @@ class _Turn:
             # "Which country's foreign ministry ...?" answered by a sentence: a name it adds
             return [(mentions.whole(f"{e.name}'s {owner}"), True) for e in self._new(self.shown) if owner] + own
         if a.grade != "short":
-            marked = self._new(a.highlight or "")
-            rest = [e for e in self._new(self.shown) if all(e.terms != m.terms for m in marked)]
-            return [(e, False) for e in marked + rest] + own
-        named = self.asked != NAMED
-        return [(e, named) for e in entities(self.shown)] + [(e, False) for e in self._new(a.evidence or "")] + own
+            marked = self._named_by(a.highlight or "")
+            return [(e, False) for e in marked + self._besides(a.highlight or "", marked)] + own
+        answered = self._named_by(self.shown, new=False)
+        return [(e, self.asked != NAMED) for e in answered] + [(e, False) for e in self._besides(self.shown, answered)] + own
+
+    def _besides(self, span: str, named: list[Entity]) -> list[Entity]:
+        """The other new names of the answer's sentence: not the span, nor what it names."""
+        return [e for e in self._new(self.answer.evidence or "")
+                if e.name != span and all(e.terms != n.terms for n in named)]
+
+
+_ARTICLE_BEFORE_RE = re.compile(r"\b(?:the|a|an)\s+$", re.I)
+
+
+def _headed(span: str, sentence: str, texts: Sequence[str], texts_with: Callable[[str], Sequence[str]]) -> str:
+    """A marked span as what it names in its sentence: "Merrow" of "designed the Merrow dam" only
+    says which dam, so the dam is what a reader could point back to ("the Merrow dam"); the span
+    itself when it heads its phrase. The word after it is a noun it modifies when the article
+    before the span belongs to it: somewhere that word takes an article of its own ("the dam"),
+    which a verb after a name ("the LNA said") never does."""
+    at = sentence.find(span) if span else -1
+    if at < 0 or not _ARTICLE_BEFORE_RE.search(sentence[max(0, at - 4):at]):
+        return span
+    nxt = re.match(r" ([a-z][\w-]*)\b", sentence[at + len(span):])
+    if not nxt or nxt.group(1) in STOPWORDS:
+        return span
+    takes_article = re.compile(r"\b(?:the|a|an)\s+" + re.escape(nxt.group(1)) + r"\b", re.I)
+    if not any(takes_article.search(t) for t in [sentence, *texts, *texts_with(nxt.group(1))]):
+        return span
+    start = _ARTICLE_BEFORE_RE.search(sentence[max(0, at - 4):at]).start() + max(0, at - 4)
+    return sentence[start:at + len(span) + len(nxt.group(0))]
 
 
 def _plural(name: str) -> bool:
@@ -275,7 +319,7 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
         return kinds[e.name]
 
     fold = index.map_term if index is not None else str
-    turns = [_Turn(a, fold) for a in reversed(context[-MAX_LOOKBACK:])]
+    turns = [_Turn(a, fold, lambda word: _brief_texts(word, index)) for a in reversed(context[-MAX_LOOKBACK:])]
     found: list[tuple[int, str, str]] = []
     taken: set[frozenset[str]] = set()
     by_kind: dict[str, str] = {}
@@ -296,6 +340,8 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
             continue
         choice = _choose(ref, want, turns, own_terms, taken, kind_of, index)
         if choice is None:
+            if (unanswered := _unanswered(want, turns)) is not None:
+                res.unresolved[ref] = unanswered
             continue
         taken.add(choice.terms)
         if key:
@@ -326,6 +372,18 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
     return res
 
 
+def _unanswered(want: str, turns: list[_Turn]) -> str | None:
+    """The question whose answer, not given, a reference of kind ``want`` left open stands
+    for: the newest turn's that pointed at its answer, past turns that named nothing."""
+    for turn in turns:
+        candidates = turn.candidates(want)
+        if candidates is None:
+            return turn.answer.question
+        if candidates:
+            return None
+    return None
+
+
 def _choose(ref: str, want: str, turns: list[_Turn], own_terms: set[str], taken: set[frozenset[str]],
             kind_of, index) -> Entity | None:
     """The referent of one reference: the best-fitting name of the newest turn that has one."""
@@ -348,9 +406,11 @@ def _choose(ref: str, want: str, turns: list[_Turn], own_terms: set[str], taken:
             if kind is None and _common_word(e, turn, want, from_answer, index):
                 continue
             fit = _fits(want, kind, e, from_answer, e.name == turn.identity and turn.asked_who)
+            if fit and want == THING and kind is None and turn.adds(e):
+                fit = 1  # a name the answer's sentence adds, untyped: one typed a place or thing first
             if fit > best_fit:
                 best, best_fit = e, fit
-            if fit == 2 or (fit and want in (PLACE, THING)):
+            if fit == 2 or (fit and want == PLACE):
                 break  # a place or thing: the first named; a person or group: the surest
         if want == GROUP and best_fit < 2:  # one name is "they" only when no two people are
             best = _pair(turn, own_terms, kind_of) or best
@@ -383,7 +443,7 @@ def _common_word(e: Entity, turn: _Turn, want: str, from_answer: bool, index) ->
         if want != PERSON and _DEMONYM_RE.search(e.name) and nxt and nxt.group(1) not in STOPWORDS:
             return True
         if at == 0 or text[max(0, at - 2):at] in (". ", '" ', "“ "):
-            return not _capitalised_inside(e.name, [text] + _brief_texts(e, index))
+            return not _capitalised_inside(e.name, [text] + (_brief_texts(e.name, index) if e.terms else []))
         return False
     return False
 
@@ -393,8 +453,10 @@ def _capitalised_inside(word: str, texts: Sequence[str]) -> bool:
     return any(rx.search(t) for t in texts)
 
 
-def _brief_texts(e: Entity, index, n: int = 24) -> list[str]:
-    if index is None or not e.terms:
+def _brief_texts(words: str, index, n: int = 24) -> list[str]:
+    """Up to ``n`` of the brief's paragraphs that hold the last word of ``words``."""
+    terms = tokenize(words)
+    if index is None or not terms:
         return []
-    t = tokenize(e.name)[-1]
+    t = terms[-1]
     return [index.brief.chunks[int(c)].text for c in index.chunks_with(t)[:n]] if t in index else []

@@ -1,15 +1,17 @@
 """Follow-up questions: references resolved against the previous turn, by type."""
 
+import json
 import re
 
 import pytest
 
 import askbrief
 
-from askbrief.followup import resolve, spelled_out
+from askbrief.answer.question import question_kind
+from askbrief.followup import asks_for, resolve, spelled_out
 from askbrief.answer.names import entities
 from askbrief.models import Answer, Citation
-from askbrief.render import render_text
+from askbrief.render import render_json, render_text
 from askbrief.text import tokenize
 
 DISTANCE = re.compile(r"\b\d+\s*(?:km|kilomet\w*|miles?)\b", re.I)
@@ -219,6 +221,37 @@ def test_an_abstained_turn_gives_no_referent(seeds_assistant):
     assert follow.resolved == {"it": "Gharyan"}
 
 
+def test_a_reference_to_an_answer_not_given_is_left_open_and_said_so(seeds_assistant):
+    a = seeds_assistant
+    dictator = turn("Who was the Libyan dictator overthrown in 2011?", None)
+    r = resolve("What happened to him after he was toppled?", [dictator], a.index)
+    assert r.resolved == {}
+    assert r.unresolved == {"him": dictator.question, "he": dictator.question}
+    # the answer says so, in the text and in --json
+    follow = a.ask("What happened to him after he was toppled?", context=[dictator])
+    assert follow.resolved == {} and follow.unresolved == r.unresolved
+    assert ('(him, he = the answer to "Who was the Libyan dictator overthrown in 2011?", which the brief '
+            'does not give)') in " ".join(render_text(follow).split())
+    assert json.loads(render_json(follow))["unresolved"] == r.unresolved
+    # past a turn that named nothing ("Is that near any town?") to the one that asked for it
+    where = turn("Where did the overnight skirmishes take place?", None)
+    r = resolve("Who was killed there?", [where, turn("Is that near any town?", None)], a.index)
+    assert (r.resolved, r.unresolved) == ({}, {"there": where.question})
+
+
+def test_an_abstained_turn_still_gives_the_subject_the_user_named_when_the_brief_holds_it(seeds_assistant):
+    # "it" = Gharyan is what the user said, not the answer that was not given
+    idx = seeds_assistant.index
+    r = resolve("How far is it from Tripoli?", [turn("Who took Gharyan?", None)], idx)
+    assert (r.resolved, r.unresolved) == ({"it": "Gharyan"}, {})
+    # an off-topic subject the brief does not hold is nothing to point at
+    r = resolve("How far is it from Tripoli?", [turn("Who runs the best bakery in Naples?", None)], idx)
+    assert (r.resolved, r.unresolved) == ({}, {})
+    # "it" = the capital asked for, not France: the answer not given
+    r = resolve("How far is it from Tripoli?", [turn("What is the capital of France?", None)], idx)
+    assert (r.resolved, r.unresolved) == ({}, {"it": "What is the capital of France?"})
+
+
 def test_it_after_a_where_question_is_the_place_answered(seeds_assistant):
     a = seeds_assistant
     first = a.ask("Where did the pro-government fighters who retook the base come from?")
@@ -268,6 +301,36 @@ def test_which_question_answer_is_referred_to_by_its_own_kind():
     # the answer not given: "he" is still whom the question named
     prev = [turn("What position does Governor Ana Ruiz hold?", None)]
     assert resolve("What did she announce?", prev).resolved == {"she": "Ana Ruiz"}
+
+
+def test_which_name_noun_asks_for_the_noun_not_the_name():
+    # "Which UN chief": the name only modifies what is asked for, the chief (a person); the
+    # focus was "un", so the answer's own kind decided what "he" could take
+    assert question_kind("Which UN chief visited Benghazi?") == ("person", "chief")
+    assert question_kind("Which Turkish official commented on the escalation?") == ("person", "official")
+    assert question_kind("Which Libyan National Army commander spoke?") == ("person", "commander")
+    assert question_kind("What Libyan city did he visit?") == ("place", "city")
+    # "what" followed by a name and a verb asks for a thing: the verb is no focus
+    assert question_kind("What Haftar wanted was Tripoli?")[1] == "haftar"
+    assert asks_for("Which UN chief visited Benghazi?", *question_kind("Which UN chief visited Benghazi?")) == "person"
+
+
+def test_a_name_that_modifies_a_noun_is_not_it():
+    # "Merrow" of "the Merrow dam" says which dam; the dam is what the question asked near, so
+    # "it" is the place the answer's sentence adds, not "Merrow"
+    evidence = "Engineer Clara Voss designed the Merrow dam, which stands near the village of Aldwick."
+    prev = [turn("Which settlement stands near the dam?", "Merrow", evidence)]
+    assert resolve("How far is it from Brenmoor?", prev).resolved == {"it": "Aldwick"}
+    sentence = Answer(question="Which settlement stands near the dam?", answer=None, abstained=False,
+                      confidence=0.2, evidence=evidence, citations=prev[0].citations, retrieved=[],
+                      elapsed_ms=1.0, grade="sentence", sentence_confidence=0.5, highlight="Merrow")
+    assert resolve("How far is it from Brenmoor?", [sentence]).resolved == {"it": "Aldwick"}
+    # a noun the question did not hold: the phrase the name modifies is "it"
+    prev = [turn("Which structure did Clara Voss design?", "Merrow", evidence + " The dam cost £34m.")]
+    assert resolve("When was it finished?", prev).resolved == {"it": "the Merrow dam"}
+    # a name before a verb heads its phrase ("the" is its own): it stays the referent
+    prev = [turn("Which militia took the base?", "LNA", "The LNA took the base on Sunday.")]
+    assert resolve("Where did it come from?", prev).resolved == {"it": "LNA"}
 
 
 def test_a_who_answer_that_is_no_person_is_not_he():
