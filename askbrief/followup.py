@@ -169,7 +169,9 @@ class _Turn:
     """One earlier turn as a reader remembers it: what it asked about, and what it answered."""
 
     def __init__(self, answer: Answer, fold: Callable[[str], str] = str,
-                 texts_with: Callable[[str], Sequence[str]] = lambda word: ()):
+                 texts_with: Callable[[str], Sequence[str]] = lambda word: (),
+                 kind_of: Callable[[Entity], str | None] = lambda e: None,
+                 meant: Callable[[Answer], list[str]] = lambda a: []):
         self.answer = answer
         self.question = _spelled_out(answer)  # as the answer stage read it
         kind, focus = question_kind(self.question)
@@ -181,6 +183,8 @@ class _Turn:
         self._asked_terms = {fold(t) for t in tokenize(self.question)}
         self._fold = fold
         self._texts_with = texts_with
+        self._kind_of = kind_of
+        self._meant = meant
 
     def _new(self, text: str) -> list[Entity]:
         """The names of ``text`` the question did not already hold: what its answer adds."""
@@ -224,7 +228,9 @@ class _Turn:
             if a.grade == "short":
                 if origin := mentions.from_where(a.question):  # "they": the forces from Zawiya
                     return [(mentions.whole(f"{origin} from {a.answer}"), True)] + own
-                return [(mentions.whole(f"{a.answer}'s {owner}" if owner else a.answer), True)] + own
+                if not owner:
+                    return [(mentions.whole(a.answer), True)] + own
+                return [(mentions.whole(f"{name}'s {owner}"), True) for name in self._owners()] + own
             # "Which country's foreign ministry ...?" answered by a sentence: a name it adds
             return [(mentions.whole(f"{e.name}'s {owner}"), True) for e in self._new(self.shown) if owner] + own
         if a.grade != "short":
@@ -233,10 +239,28 @@ class _Turn:
         answered = self._named_by(self.shown, new=False)
         return [(e, self.asked != NAMED) for e in answered] + [(e, False) for e in self._besides(self.shown, answered)] + own
 
+    def _owners(self) -> list[str]:
+        """Who owns what a "which country's foreign ministry" question asked about: the short
+        answer, unless the brief says it is not of the kind asked ("Hami Aksoy", a person, for
+        a country); then the names its sentence adds that can be of that kind, in the
+        sentence's order ("Turkey is closely following ..."; the brief types none of another kind)."""
+        answer = self.answer.answer or ""
+        kinds = {self._kind_of(e) for e in entities(answer)} - {None}
+        if self.asked not in (PERSON, PLACE) or not kinds or self.asked in kinds:
+            return [answer]
+        return [e.name for e in self._besides(answer, entities(answer)) if self._kind_of(e) in (None, self.asked)]
+
     def _besides(self, span: str, named: list[Entity]) -> list[Entity]:
-        """The other new names of the answer's sentence: not the span, nor what it names."""
-        return [e for e in self._new(self.answer.evidence or "")
-                if e.name != span and all(e.terms != n.terms for n in named)]
+        """The other new names of the answer's sentence: not the span, nor what it names; then
+        the people its "he"/"she" stand for ('"... by the United Nations," he said.' is said by
+        the spokesman named before it)."""
+        out = [e for e in self._new(self.answer.evidence or "")
+               if e.name != span and all(e.terms != n.terms for n in named)]
+        for name in self._meant(self.answer):
+            e = mentions.whole(name)
+            if e.terms and all(not e.terms <= o.terms for o in out + named) and self._fold(tokenize(name)[-1]) not in self._asked_terms:
+                out.append(e)
+        return out
 
 
 _ARTICLE_BEFORE_RE = re.compile(r"\b(?:the|a|an)\s+$", re.I)
@@ -319,7 +343,8 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
         return kinds[e.name]
 
     fold = index.map_term if index is not None else str
-    turns = [_Turn(a, fold, lambda word: _brief_texts(word, index)) for a in reversed(context[-MAX_LOOKBACK:])]
+    turns = [_Turn(a, fold, lambda word: _brief_texts(word, index), kind_of, lambda a: _pronoun_people(a, index, names))
+             for a in reversed(context[-MAX_LOOKBACK:])]
     found: list[tuple[int, str, str]] = []
     taken: set[frozenset[str]] = set()
     by_kind: dict[str, str] = {}
@@ -370,6 +395,49 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
             res.extra_terms = extra
             res.resolved["context"] = prev.question
     return res
+
+
+_PERSON_PRONOUN_RE = re.compile(r"\b(?:he|she|him|his|her)\b", re.I)
+
+
+def _pronoun_people(answer: Answer, index, names) -> list[str]:
+    """The people the person pronouns of an answer's sentence stand for, as the answer stage
+    reads them in the brief (``Names.antecedent``: the nearest person named before)."""
+    if index is None or names is None or not answer.citations or not answer.evidence:
+        return []
+    c = answer.citations[0]
+    terms = tokenize(c.quote)
+    if not terms or not _PERSON_PRONOUN_RE.search(c.quote):
+        return []
+    for k in index.chunks_with(terms[-1]):
+        chunk = index.brief.chunks[int(k)]
+        off = chunk.start - chunk.para_start  # where the chunk starts in its paragraph
+        if chunk.doc == c.doc and chunk.paragraph == c.paragraph and off <= c.start and c.end <= off + len(chunk.text):
+            break
+    else:
+        return []
+    out: list[str] = []
+    for m in _PERSON_PRONOUN_RE.finditer(c.quote):
+        if (who := _antecedent(index, names, int(k), c.start - off + m.start())) and who not in out:
+            out.append(who)
+    return out
+
+
+def _antecedent(index, names, chunk: int, at: int, steps: int = 3) -> str:
+    """``Names.antecedent``, followed back along a run of paragraphs that go on saying "he"
+    (a spokesman named once, then quoted for four paragraphs)."""
+    chunks = index.brief.chunks
+    for _ in range(steps):
+        if who := names.antecedent(chunk, at):
+            return who
+        back = chunk - 2
+        if back < 0 or chunks[back].doc != chunks[chunk].doc:
+            return ""
+        m = _PERSON_PRONOUN_RE.search(chunks[back].text)
+        if not m:
+            return ""
+        chunk, at = back, m.start()
+    return ""
 
 
 def _unanswered(want: str, turns: list[_Turn]) -> str | None:

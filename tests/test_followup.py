@@ -252,6 +252,41 @@ def test_an_abstained_turn_still_gives_the_subject_the_user_named_when_the_brief
     assert (r.resolved, r.unresolved) == ({}, {"it": "What is the capital of France?"})
 
 
+def _cited(a, question, answer, doc, paragraph):
+    """A turn answered from a whole paragraph of the seeds, cited where it is."""
+    text = a.brief.paragraph(doc, paragraph)
+    return Answer(question=question, answer=answer, abstained=False, confidence=0.5, evidence=text,
+                  citations=[Citation(doc=doc, title="t", date=None, paragraph=paragraph, start=0,
+                                      end=len(text), quote=text)], retrieved=[], elapsed_ms=1.0)
+
+
+def test_a_who_answer_that_is_no_person_gives_the_person_its_he_stands_for(seeds_assistant):
+    # '"... by the United Nations," he said.': "he" is the spokesman named four paragraphs
+    # before and quoted since, as the brief says it; the United Nations is no "he"
+    a = seeds_assistant
+    prev = _cited(a, "Who said the army has nothing to do with politics?", "United Nations",
+                  "001_1f37c06d38456ad0", 28)
+    assert prev.evidence.endswith('by the United Nations," he said.')
+    assert resolve("What did he vow to protect?", [prev], a.index).resolved == {"he": "Al-Mesmari"}
+
+
+def test_their_after_an_answer_of_the_wrong_kind_is_the_owner_of_the_kind_asked(seeds_assistant):
+    # "Which country's foreign ministry ...?" answered by a person: the country is the
+    # sentence's name that can be one, not the spokesman
+    evidence = ('Turkey is closely following the recent military escalation in the west of Libya, and '
+                'it\'s "important to avoid attempts that would harm the spirit of national accord," '
+                'Foreign Ministry spokesman, Hami Aksoy, said.')
+    prev = [turn("Which country's foreign ministry warned against harming the spirit of national accord?",
+                 "Hami Aksoy", evidence)]
+    r = resolve("Who was their spokesman?", prev, seeds_assistant.index)
+    assert r.resolved == {"their": "Turkey's foreign ministry"}
+    # an answer of the kind asked owns it
+    prev = [turn("Which country's foreign ministry warned against harming the spirit of national accord?",
+                 "Turkey", evidence)]
+    assert resolve("Who was their spokesman?", prev, seeds_assistant.index).resolved == \
+        {"their": "Turkey's foreign ministry"}
+
+
 def test_it_after_a_where_question_is_the_place_answered(seeds_assistant):
     a = seeds_assistant
     first = a.ask("Where did the pro-government fighters who retook the base come from?")
