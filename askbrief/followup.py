@@ -194,7 +194,7 @@ class _Turn:
         """The names of an answer's span as what they name in its sentence: "the Merrow dam"
         for "Merrow" of "designed the Merrow dam" (none when the question already held the
         dam); only the names the question did not hold when ``new``."""
-        phrase = _headed(span, self.answer.evidence or "", [self.question], self._texts_with)
+        phrase = mentions.headed(span, self.answer.evidence or "", [self.question], self._texts_with)
         if phrase == span:
             return self._new(span) if new else entities(span)
         return [] if self._fold(tokenize(phrase)[-1]) in self._asked_terms else [mentions.whole(phrase)]
@@ -229,7 +229,7 @@ class _Turn:
                 if origin := mentions.from_where(a.question):  # "they": the forces from Zawiya
                     return [(mentions.whole(f"{origin} from {a.answer}"), True)] + own
                 if not owner:
-                    return [(mentions.whole(a.answer), True)] + own
+                    return [(mentions.whole(a.answer or ""), True)] + own
                 return [(mentions.whole(f"{name}'s {owner}"), True) for name in self._owners()] + own
             # "Which country's foreign ministry ...?" answered by a sentence: a name it adds
             return [(mentions.whole(f"{e.name}'s {owner}"), True) for e in self._new(self.shown) if owner] + own
@@ -261,28 +261,6 @@ class _Turn:
             if e.terms and all(not e.terms <= o.terms for o in out + named) and self._fold(tokenize(name)[-1]) not in self._asked_terms:
                 out.append(e)
         return out
-
-
-_ARTICLE_BEFORE_RE = re.compile(r"\b(?:the|a|an)\s+$", re.I)
-
-
-def _headed(span: str, sentence: str, texts: Sequence[str], texts_with: Callable[[str], Sequence[str]]) -> str:
-    """A marked span as what it names in its sentence: "Merrow" of "designed the Merrow dam" only
-    says which dam, so the dam is what a reader could point back to ("the Merrow dam"); the span
-    itself when it heads its phrase. The word after it is a noun it modifies when the article
-    before the span belongs to it: somewhere that word takes an article of its own ("the dam"),
-    which a verb after a name ("the LNA said") never does."""
-    at = sentence.find(span) if span else -1
-    if at < 0 or not _ARTICLE_BEFORE_RE.search(sentence[max(0, at - 4):at]):
-        return span
-    nxt = re.match(r" ([a-z][\w-]*)\b", sentence[at + len(span):])
-    if not nxt or nxt.group(1) in STOPWORDS:
-        return span
-    takes_article = re.compile(r"\b(?:the|a|an)\s+" + re.escape(nxt.group(1)) + r"\b", re.I)
-    if not any(takes_article.search(t) for t in [sentence, *texts, *texts_with(nxt.group(1))]):
-        return span
-    start = _ARTICLE_BEFORE_RE.search(sentence[max(0, at - 4):at]).start() + max(0, at - 4)
-    return sentence[start:at + len(span) + len(nxt.group(0))]
 
 
 def _plural(name: str) -> bool:
@@ -343,7 +321,7 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
         return kinds[e.name]
 
     fold = index.map_term if index is not None else str
-    turns = [_Turn(a, fold, lambda word: _brief_texts(word, index), kind_of, lambda a: _pronoun_people(a, index, names))
+    turns = [_Turn(a, fold, lambda word: _brief_texts(word, index), kind_of, lambda a: mentions.people_meant(a, index, names))
              for a in reversed(context[-MAX_LOOKBACK:])]
     found: list[tuple[int, str, str]] = []
     taken: set[frozenset[str]] = set()
@@ -383,61 +361,21 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
         res.topic_terms = [t for t in dict.fromkeys(tokenize(_spelled_out(context[-1])))
                            if t not in own_terms and t not in res.extra_terms]
     if not res.resolved and (_ELLIPSIS_RE.match(question) or not own_terms):
-        # "And Tripoli?", "Why?": the previous question, minus what this one replaces
-        prev = context[-1]
-        replaced: set[str] = set()
-        if own_entities:
-            for e in entities(_spelled_out(prev)):
-                replaced |= e.terms
-        extra = [t for t in dict.fromkeys(tokenize(_spelled_out(prev)))
-                 if t not in own_terms and t not in replaced]
-        if extra:
-            res.extra_terms = extra
-            res.resolved["context"] = prev.question
+        _continue(res, context[-1], own_terms, bool(own_entities))
     return res
 
 
-_PERSON_PRONOUN_RE = re.compile(r"\b(?:he|she|him|his|her)\b", re.I)
-
-
-def _pronoun_people(answer: Answer, index, names) -> list[str]:
-    """The people the person pronouns of an answer's sentence stand for, as the answer stage
-    reads them in the brief (``Names.antecedent``: the nearest person named before)."""
-    if index is None or names is None or not answer.citations or not answer.evidence:
-        return []
-    c = answer.citations[0]
-    terms = tokenize(c.quote)
-    if not terms or not _PERSON_PRONOUN_RE.search(c.quote):
-        return []
-    for k in index.chunks_with(terms[-1]):
-        chunk = index.brief.chunks[int(k)]
-        off = chunk.start - chunk.para_start  # where the chunk starts in its paragraph
-        if chunk.doc == c.doc and chunk.paragraph == c.paragraph and off <= c.start and c.end <= off + len(chunk.text):
-            break
-    else:
-        return []
-    out: list[str] = []
-    for m in _PERSON_PRONOUN_RE.finditer(c.quote):
-        if (who := _antecedent(index, names, int(k), c.start - off + m.start())) and who not in out:
-            out.append(who)
-    return out
-
-
-def _antecedent(index, names, chunk: int, at: int, steps: int = 3) -> str:
-    """``Names.antecedent``, followed back along a run of paragraphs that go on saying "he"
-    (a spokesman named once, then quoted for four paragraphs)."""
-    chunks = index.brief.chunks
-    for _ in range(steps):
-        if who := names.antecedent(chunk, at):
-            return who
-        back = chunk - 2
-        if back < 0 or chunks[back].doc != chunks[chunk].doc:
-            return ""
-        m = _PERSON_PRONOUN_RE.search(chunks[back].text)
-        if not m:
-            return ""
-        chunk, at = back, m.start()
-    return ""
+def _continue(res: Resolution, prev: Answer, own_terms: set[str], names_own: bool) -> None:
+    """"And Tripoli?", "Why?": the previous question, minus what this one replaces (its names,
+    when this one ``names_own``)."""
+    replaced: set[str] = set()
+    if names_own:
+        for e in entities(_spelled_out(prev)):
+            replaced |= e.terms
+    extra = [t for t in dict.fromkeys(tokenize(_spelled_out(prev))) if t not in own_terms and t not in replaced]
+    if extra:
+        res.extra_terms = extra
+        res.resolved["context"] = prev.question
 
 
 def _unanswered(want: str, turns: list[_Turn]) -> str | None:

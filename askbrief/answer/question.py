@@ -46,8 +46,9 @@ _KIND_RULES = [
     (re.compile(r"\bhow\b", re.I), MANNER),
 ]
 _WH_NOUN = re.compile(r"\b(what|which|whose)\s+(?:kind of |type of |sort of )?([a-zA-Z'’-]+)(?:\s+([a-zA-Z'’-]+))?", re.I)
-# "Which UN chief", "Which Libyan National Army commander": names that modify the noun asked for
-_NAMED_NOUN = re.compile(r"(?:\s+[A-Z][\w'’-]*)+\s+([a-z][a-z'’-]*)\b")
+# "Which UN chief visited ...", "Which Libyan National Army commander spoke": names that modify
+# the noun asked for; not "Which Treaty protects the ...", whose word after the name takes an object
+_NAMED_NOUN = re.compile(r"(?:\s+[A-Z][\w'’-]*)+\s+([a-z][a-z'’-]*)\b(?!\s+(?:the|a|an|his|her|its|their)\b)")
 
 
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+([a-zA-Z'’-]+)(?:\s+([a-zA-Z'’-]+))?", re.I)
@@ -71,11 +72,6 @@ def _counted_noun(q: str) -> str:
     return "" if w in _NOT_COUNTED else w
 
 
-def _kind_noun(noun: str) -> bool:
-    stem = noun.rstrip("s")
-    return any(stem in nouns or noun in nouns for nouns in (_PLACE_NOUNS, _TIME_NOUNS, _NUMBER_NOUNS, _PERSON_NOUNS))
-
-
 def question_kind(question: str) -> tuple[str, str]:
     """(expected answer type, focus noun) of a question."""
     q = " ".join(question.split())
@@ -90,8 +86,8 @@ def question_kind(question: str) -> tuple[str, str]:
             nm = re.search(r"\bname of (?:the |a |an )?(?:[\w-]+['’]s )?([a-zA-Z-]+)", q, re.I)
             w = fold(nm.group(1)) if nm else w
         if m.group(2)[:1].isupper() and (named := _NAMED_NOUN.match(q, m.start(2) - 1)):
-            noun = fold(named.group(1))
-            if tokenize(noun) and (m.group(1).lower() == "which" or _kind_noun(noun)):  # "Which Senator was"
+            noun = re.sub(r"['’]s$", "", fold(named.group(1)))
+            if tokenize(noun) and m.group(1).lower() == "which":  # not "Which Senator was"
                 w = noun
         focus = w
     if not focus:
