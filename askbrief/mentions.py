@@ -154,9 +154,23 @@ def people_meant(answer: Answer, index, names) -> list[str]:
         return []
     out: list[str] = []
     for m in _PERSON_PRONOUN_RE.finditer(c.quote):
-        if (who := _antecedent(index, names, int(k), c.start - off + m.start())) and who not in out:
-            out.append(who)
+        if (who := _antecedent(index, names, int(k), c.start - off + m.start())):
+            who = _in_full(who, index.brief.chunks, int(k))
+            if who not in out:
+                out.append(who)
     return out
+
+
+def _in_full(word: str, chunks, chunk: int, back: int = 8) -> str:
+    """A person's last name as the document last wrote it in full before ``chunk``:
+    "Al-Mesmari" -> "Ahmed Al-Mesmari"."""
+    for k in range(chunk, max(-1, chunk - back), -1):
+        if chunks[k].doc != chunks[chunk].doc:
+            break
+        full = [e.name for e in entities(chunks[k].text) if re.sub(r"['’]s$", "", e.name.split()[-1]) == word]
+        if full:
+            return max(full, key=len)
+    return word
 
 
 def _antecedent(index, names, chunk: int, at: int, steps: int = 3) -> str:

@@ -267,7 +267,7 @@ def test_a_who_answer_that_is_no_person_gives_the_person_its_he_stands_for(seeds
     prev = _cited(a, "Who said the army has nothing to do with politics?", "United Nations",
                   "001_1f37c06d38456ad0", 28)
     assert prev.evidence.endswith('by the United Nations," he said.')
-    assert resolve("What did he vow to protect?", [prev], a.index).resolved == {"he": "Al-Mesmari"}
+    assert resolve("What did he vow to protect?", [prev], a.index).resolved == {"he": "Ahmed Al-Mesmari"}
 
 
 def test_their_after_an_answer_of_the_wrong_kind_is_the_owner_of_the_kind_asked(seeds_assistant):
