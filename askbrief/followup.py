@@ -237,7 +237,8 @@ class _Turn:
             marked = self._named_by(a.highlight or "")
             return [(e, False) for e in marked + self._besides(a.highlight or "", marked)] + own
         answered = self._named_by(self.shown, new=False)
-        return [(e, self.asked != NAMED) for e in answered] + [(e, False) for e in self._besides(self.shown, answered)] + own
+        besides = self._besides(self.shown, answered)
+        return [(e, self.asked != NAMED) for e in answered] + [(e, False) for e in besides] + own
 
     def _owners(self) -> list[str]:
         """Who owns what a "which country's foreign ministry" question asked about: the short
@@ -258,7 +259,8 @@ class _Turn:
                if e.name != span and all(e.terms != n.terms for n in named)]
         for name in self._meant(self.answer):
             e = mentions.whole(name)
-            if e.terms and all(not e.terms <= o.terms for o in out + named) and self._fold(tokenize(name)[-1]) not in self._asked_terms:
+            known = any(e.terms <= o.terms for o in out + named)
+            if e.terms and not known and self._fold(tokenize(name)[-1]) not in self._asked_terms:
                 out.append(e)
         return out
 
@@ -321,8 +323,8 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
         return kinds[e.name]
 
     fold = index.map_term if index is not None else str
-    turns = [_Turn(a, fold, lambda word: _brief_texts(word, index), kind_of, lambda a: mentions.people_meant(a, index, names))
-             for a in reversed(context[-MAX_LOOKBACK:])]
+    turns = [_Turn(a, fold, lambda word: _brief_texts(word, index), kind_of,
+                   lambda a: mentions.people_meant(a, index, names)) for a in reversed(context[-MAX_LOOKBACK:])]
     found: list[tuple[int, str, str]] = []
     taken: set[frozenset[str]] = set()
     by_kind: dict[str, str] = {}

@@ -233,6 +233,9 @@ def test_a_reference_to_an_answer_not_given_is_left_open_and_said_so(seeds_assis
     assert ('(him, he = the answer to "Who was the Libyan dictator overthrown in 2011?", which the brief '
             'does not give)') in " ".join(render_text(follow).split())
     assert json.loads(render_json(follow))["unresolved"] == r.unresolved
+    from askbrief.tui.richtext import answer_text  # the chat's
+
+    assert "him, he = the answer to" in answer_text(follow).plain
     # past a turn that named nothing ("Is that near any town?") to the one that asked for it
     where = turn("Where did the overnight skirmishes take place?", None)
     r = resolve("Who was killed there?", [where, turn("Is that near any town?", None)], a.index)
