@@ -171,7 +171,8 @@ class _Turn:
     def __init__(self, answer: Answer, fold: Callable[[str], str] = str,
                  texts_with: Callable[[str], Sequence[str]] = lambda word: (),
                  kind_of: Callable[[Entity], str | None] = lambda e: None,
-                 meant: Callable[[Answer], list[str]] = lambda a: []):
+                 meant: Callable[[Answer], list[str]] = lambda a: [],
+                 after: Callable[[Answer], str] = lambda a: ""):
         self.answer = answer
         self.question = _spelled_out(answer)  # as the answer stage read it
         kind, focus = question_kind(self.question)
@@ -185,6 +186,7 @@ class _Turn:
         self._texts_with = texts_with
         self._kind_of = kind_of
         self._meant = meant
+        self._after = after
 
     def _new(self, text: str) -> list[Entity]:
         """The names of ``text`` the question did not already hold: what its answer adds."""
@@ -238,7 +240,16 @@ class _Turn:
             return [(e, False) for e in marked + self._besides(a.highlight or "", marked)] + own
         answered = self._named_by(self.shown, new=False)
         besides = self._besides(self.shown, answered)
-        return [(e, self.asked != NAMED) for e in answered] + [(e, False) for e in besides] + own
+        asserted = self.asked != NAMED or self._goes_on_as_person()
+        return [(e, asserted) for e in answered] + [(e, False) for e in besides] + own
+
+    def _goes_on_as_person(self) -> bool:
+        """Does the brief go on calling the answer "he" or "she"? "Engineer Clara Voss designed
+        the dam ... She spent four years on the plans": the subject of the answer's sentence is
+        the next sentence's "she", so "Which engineer ...?" was answered with a person."""
+        first = entities(self.answer.evidence or "")
+        return (bool(first) and first[0].start == 0 and (self.answer.answer or "") in first[0].name
+                and bool(re.match(r"\s*(?:He|She)\b", self._after(self.answer))))
 
     def _owners(self) -> list[str]:
         """Who owns what a "which country's foreign ministry" question asked about: the short
@@ -324,7 +335,8 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
 
     fold = index.map_term if index is not None else str
     turns = [_Turn(a, fold, lambda word: _brief_texts(word, index), kind_of,
-                   lambda a: mentions.people_meant(a, index, names)) for a in reversed(context[-MAX_LOOKBACK:])]
+                   lambda a: mentions.people_meant(a, index, names), lambda a: _after(a, index))
+             for a in reversed(context[-MAX_LOOKBACK:])]
     found: list[tuple[int, str, str]] = []
     taken: set[frozenset[str]] = set()
     by_kind: dict[str, str] = {}
@@ -378,6 +390,14 @@ def _continue(res: Resolution, prev: Answer, own_terms: set[str], names_own: boo
     if extra:
         res.extra_terms = extra
         res.resolved["context"] = prev.question
+
+
+def _after(answer: Answer, index) -> str:
+    """What the paragraph of an answer's first citation says after the quote."""
+    if index is None or not answer.citations:
+        return ""
+    c = answer.citations[0]
+    return (index.brief.paragraph(c.doc, c.paragraph) or "")[c.end:]
 
 
 def _unanswered(want: str, turns: list[_Turn]) -> str | None:
