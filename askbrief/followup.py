@@ -77,6 +77,8 @@ class Resolution:
     extra_terms: list[str] = field(default_factory=list)
     resolved: dict[str, str] = field(default_factory=dict)
     topic_terms: list[str] = field(default_factory=list)  # the previous question's, as hints
+    # a reference to an answer an earlier turn did not give -> that turn's question
+    unresolved: dict[str, str] = field(default_factory=dict)
 
 
 def reference_kind(expression: str) -> str | None:
@@ -166,7 +168,11 @@ def _wants_answer(want: str, asked: str | None, question: str) -> bool:
 class _Turn:
     """One earlier turn as a reader remembers it: what it asked about, and what it answered."""
 
-    def __init__(self, answer: Answer, fold: Callable[[str], str] = str):
+    def __init__(self, answer: Answer, fold: Callable[[str], str] = str,
+                 texts_with: Callable[[str], Sequence[str]] = lambda word: (),
+                 kind_of: Callable[[Entity], str | None] = lambda e: None,
+                 meant: Callable[[Answer], list[str]] = lambda a: [],
+                 after: Callable[[Answer], str] = lambda a: ""):
         self.answer = answer
         self.question = _spelled_out(answer)  # as the answer stage read it
         kind, focus = question_kind(self.question)
@@ -177,10 +183,28 @@ class _Turn:
         self.shown = (answer.answer if answer.grade == "short" else answer.evidence) or ""
         self._asked_terms = {fold(t) for t in tokenize(self.question)}
         self._fold = fold
+        self._texts_with = texts_with
+        self._kind_of = kind_of
+        self._meant = meant
+        self._after = after
 
     def _new(self, text: str) -> list[Entity]:
         """The names of ``text`` the question did not already hold: what its answer adds."""
         return [e for e in entities(text) if self._fold(tokenize(e.name)[-1]) not in self._asked_terms]
+
+    def _named_by(self, span: str, new: bool = True) -> list[Entity]:
+        """The names of an answer's span as what they name in its sentence: "the Merrow dam"
+        for "Merrow" of "designed the Merrow dam" (none when the question already held the
+        dam); only the names the question did not hold when ``new``."""
+        phrase = mentions.headed(span, self.answer.evidence or "", [self.question], self._texts_with)
+        if phrase == span:
+            return self._new(span) if new else entities(span)
+        return [] if self._fold(tokenize(phrase)[-1]) in self._asked_terms else [mentions.whole(phrase)]
+
+    def adds(self, e: Entity) -> bool:
+        """Is ``e`` a name the answer's sentence adds besides the answer (or marked span)?"""
+        span = self.answer.answer or self.answer.highlight or ""
+        return e.name in (self.answer.evidence or "") and e.name not in self.question and not (span and span in e.name)
 
     def candidates(self, want: str) -> list[tuple[Entity, bool]] | None:
         """(name, whether it is the answer) in order of preference for a reference of kind
@@ -206,15 +230,50 @@ class _Turn:
             if a.grade == "short":
                 if origin := mentions.from_where(a.question):  # "they": the forces from Zawiya
                     return [(mentions.whole(f"{origin} from {a.answer}"), True)] + own
-                return [(mentions.whole(f"{a.answer}'s {owner}" if owner else a.answer), True)] + own
+                if not owner:
+                    return [(mentions.whole(a.answer or ""), True)] + own
+                return [(mentions.whole(f"{name}'s {owner}"), True) for name in self._owners()] + own
             # "Which country's foreign ministry ...?" answered by a sentence: a name it adds
             return [(mentions.whole(f"{e.name}'s {owner}"), True) for e in self._new(self.shown) if owner] + own
         if a.grade != "short":
-            marked = self._new(a.highlight or "")
-            rest = [e for e in self._new(self.shown) if all(e.terms != m.terms for m in marked)]
-            return [(e, False) for e in marked + rest] + own
-        named = self.asked != NAMED
-        return [(e, named) for e in entities(self.shown)] + [(e, False) for e in self._new(a.evidence or "")] + own
+            marked = self._named_by(a.highlight or "")
+            return [(e, False) for e in marked + self._besides(a.highlight or "", marked)] + own
+        answered = self._named_by(self.shown, new=False)
+        besides = self._besides(self.shown, answered)
+        asserted = self.asked != NAMED or self._goes_on_as_person()
+        return [(e, asserted) for e in answered] + [(e, False) for e in besides] + own
+
+    def _goes_on_as_person(self) -> bool:
+        """Does the brief go on calling the answer "he" or "she"? "Engineer Clara Voss designed
+        the dam ... She spent four years on the plans": the subject of the answer's sentence is
+        the next sentence's "she", so "Which engineer ...?" was answered with a person."""
+        first = entities(self.answer.evidence or "")
+        return (bool(first) and first[0].start == 0 and (self.answer.answer or "") in first[0].name
+                and bool(re.match(r"\s*(?:He|She)\b", self._after(self.answer))))
+
+    def _owners(self) -> list[str]:
+        """Who owns what a "which country's foreign ministry" question asked about: the short
+        answer, unless the brief says it is not of the kind asked ("Hami Aksoy", a person, for
+        a country); then the names its sentence adds that can be of that kind, in the
+        sentence's order ("Turkey is closely following ..."; the brief types none of another kind)."""
+        answer = self.answer.answer or ""
+        kinds = {self._kind_of(e) for e in entities(answer)} - {None}
+        if self.asked not in (PERSON, PLACE) or not kinds or self.asked in kinds:
+            return [answer]
+        return [e.name for e in self._besides(answer, entities(answer)) if self._kind_of(e) in (None, self.asked)]
+
+    def _besides(self, span: str, named: list[Entity]) -> list[Entity]:
+        """The other new names of the answer's sentence: not the span, nor what it names; then
+        the people its "he"/"she" stand for ('"... by the United Nations," he said.' is said by
+        the spokesman named before it)."""
+        out = [e for e in self._new(self.answer.evidence or "")
+               if e.name != span and all(e.terms != n.terms for n in named)]
+        for name in self._meant(self.answer):
+            e = mentions.whole(name)
+            known = any(e.terms <= o.terms for o in out + named)
+            if e.terms and not known and self._fold(tokenize(name)[-1]) not in self._asked_terms:
+                out.append(e)
+        return out
 
 
 def _plural(name: str) -> bool:
@@ -275,7 +334,9 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
         return kinds[e.name]
 
     fold = index.map_term if index is not None else str
-    turns = [_Turn(a, fold) for a in reversed(context[-MAX_LOOKBACK:])]
+    turns = [_Turn(a, fold, lambda word: _brief_texts(word, index), kind_of,
+                   lambda a: mentions.people_meant(a, index, names), lambda a: _after(a, index))
+             for a in reversed(context[-MAX_LOOKBACK:])]
     found: list[tuple[int, str, str]] = []
     taken: set[frozenset[str]] = set()
     by_kind: dict[str, str] = {}
@@ -296,6 +357,8 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
             continue
         choice = _choose(ref, want, turns, own_terms, taken, kind_of, index)
         if choice is None:
+            if (unanswered := _unanswered(want, turns)) is not None:
+                res.unresolved[ref] = unanswered
             continue
         taken.add(choice.terms)
         if key:
@@ -312,18 +375,41 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
         res.topic_terms = [t for t in dict.fromkeys(tokenize(_spelled_out(context[-1])))
                            if t not in own_terms and t not in res.extra_terms]
     if not res.resolved and (_ELLIPSIS_RE.match(question) or not own_terms):
-        # "And Tripoli?", "Why?": the previous question, minus what this one replaces
-        prev = context[-1]
-        replaced: set[str] = set()
-        if own_entities:
-            for e in entities(_spelled_out(prev)):
-                replaced |= e.terms
-        extra = [t for t in dict.fromkeys(tokenize(_spelled_out(prev)))
-                 if t not in own_terms and t not in replaced]
-        if extra:
-            res.extra_terms = extra
-            res.resolved["context"] = prev.question
+        _continue(res, context[-1], own_terms, bool(own_entities))
     return res
+
+
+def _continue(res: Resolution, prev: Answer, own_terms: set[str], names_own: bool) -> None:
+    """"And Tripoli?", "Why?": the previous question, minus what this one replaces (its names,
+    when this one ``names_own``)."""
+    replaced: set[str] = set()
+    if names_own:
+        for e in entities(_spelled_out(prev)):
+            replaced |= e.terms
+    extra = [t for t in dict.fromkeys(tokenize(_spelled_out(prev))) if t not in own_terms and t not in replaced]
+    if extra:
+        res.extra_terms = extra
+        res.resolved["context"] = prev.question
+
+
+def _after(answer: Answer, index) -> str:
+    """What the paragraph of an answer's first citation says after the quote."""
+    if index is None or not answer.citations:
+        return ""
+    c = answer.citations[0]
+    return (index.brief.paragraph(c.doc, c.paragraph) or "")[c.end:]
+
+
+def _unanswered(want: str, turns: list[_Turn]) -> str | None:
+    """The question whose answer, not given, a reference of kind ``want`` left open stands
+    for: the newest turn's that pointed at its answer, past turns that named nothing."""
+    for turn in turns:
+        candidates = turn.candidates(want)
+        if candidates is None:
+            return turn.answer.question
+        if candidates:
+            return None
+    return None
 
 
 def _choose(ref: str, want: str, turns: list[_Turn], own_terms: set[str], taken: set[frozenset[str]],
@@ -348,9 +434,11 @@ def _choose(ref: str, want: str, turns: list[_Turn], own_terms: set[str], taken:
             if kind is None and _common_word(e, turn, want, from_answer, index):
                 continue
             fit = _fits(want, kind, e, from_answer, e.name == turn.identity and turn.asked_who)
+            if fit and want == THING and kind is None and turn.adds(e):
+                fit = 1  # a name the answer's sentence adds, untyped: one typed a place or thing first
             if fit > best_fit:
                 best, best_fit = e, fit
-            if fit == 2 or (fit and want in (PLACE, THING)):
+            if fit == 2 or (fit and want == PLACE):
                 break  # a place or thing: the first named; a person or group: the surest
         if want == GROUP and best_fit < 2:  # one name is "they" only when no two people are
             best = _pair(turn, own_terms, kind_of) or best
@@ -383,7 +471,7 @@ def _common_word(e: Entity, turn: _Turn, want: str, from_answer: bool, index) ->
         if want != PERSON and _DEMONYM_RE.search(e.name) and nxt and nxt.group(1) not in STOPWORDS:
             return True
         if at == 0 or text[max(0, at - 2):at] in (". ", '" ', "“ "):
-            return not _capitalised_inside(e.name, [text] + _brief_texts(e, index))
+            return not _capitalised_inside(e.name, [text] + (_brief_texts(e.name, index) if e.terms else []))
         return False
     return False
 
@@ -393,8 +481,10 @@ def _capitalised_inside(word: str, texts: Sequence[str]) -> bool:
     return any(rx.search(t) for t in texts)
 
 
-def _brief_texts(e: Entity, index, n: int = 24) -> list[str]:
-    if index is None or not e.terms:
+def _brief_texts(words: str, index, n: int = 24) -> list[str]:
+    """Up to ``n`` of the brief's paragraphs that hold the last word of ``words``."""
+    terms = tokenize(words)
+    if index is None or not terms:
         return []
-    t = tokenize(e.name)[-1]
+    t = terms[-1]
     return [index.brief.chunks[int(c)].text for c in index.chunks_with(t)[:n]] if t in index else []
