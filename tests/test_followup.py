@@ -8,7 +8,8 @@ import pytest
 import askbrief
 
 from askbrief.answer.question import question_kind
-from askbrief.followup import asks_for, resolve, spelled_out
+from askbrief.followup import resolve, spelled_out
+from askbrief.turns import asks_for
 from askbrief.answer.names import entities
 from askbrief.models import Answer, Citation
 from askbrief.render import render_json, render_text
