@@ -401,14 +401,20 @@ def recall(top: list[list[int]], exact: list[list[int]], k: int) -> float:
 
 
 def bench_size(n: int, args, questions: list[str]) -> None:
-    brief = args.workdir / f"brief-{n}"
+    brief = (args.briefs or args.workdir) / f"brief-{n}"
     cache = args.workdir / f"cache-{n}"
     shutil.rmtree(cache, ignore_errors=True)
     shutil.rmtree(args.workdir / "peers", ignore_errors=True)
     t = time.perf_counter()
     files = make_brief(brief, n, args.seed)
     print(f"\n== {n:,} paragraphs: {files:,} files in {brief} (made in {time.perf_counter() - t:.1f} s)", flush=True)
+    load = os.getloadavg()[0]
     b, build_wall, build_rss = run_worker("build", brief, cache, [])
+    if args.build_only:
+        print(f"| {n:,} paragraphs ({b['files']:,} files, {b['chunks']:,} chunks) | cold build {build_wall:.1f} s "
+              f"| peak RSS {build_rss:.0f} MB | index {dir_mb(cache / 'index'):.0f} MB | load {load:.1f} → "
+              f"{os.getloadavg()[0]:.1f} |", flush=True)
+        return
     index_mb = dir_mb(cache / "index")
     (built,) = (cache / "index").glob("index-*")
     texts_mb = sum((built / f"{name}.npy").stat().st_size for name in ("text", "text_ptr")) / 2**20
@@ -494,6 +500,8 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=6)
     p.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "askbrief-bench")
     p.add_argument("--no-peers", action="store_true", help="askbrief only")
+    p.add_argument("--build-only", action="store_true", help="askbrief's cold build only: time, peak RSS, size")
+    p.add_argument("--briefs", type=Path, help="where the briefs are made or found (default: the workdir)")
     args = p.parse_args()
     sys.path.insert(0, str(ROOT))
     args.workdir.mkdir(parents=True, exist_ok=True)
