@@ -270,18 +270,16 @@ def _contexts(part) -> tuple[dict[str, Counter], dict[str, set], dict[str, set]]
     name and the names written right after it (its surnames). With ``at``, the chunks to read
     were chosen from the postings: no search of every text.
 
-    The contexts are counted in NumPy: the words of the texts read end to end, each mapped to
-    its term once per distinct word, and the terms ``WINDOW`` words before and after each
-    occurrence (in its own text) counted as (form, term) pairs. Only a full name needs the
-    text around an occurrence (``_in_full_name``)."""
+    The words ``WINDOW`` before and after each occurrence (in its own text) are gathered end to
+    end and counted at once as (form, term) pairs (``_count_contexts``), each distinct word
+    analysed once. Only a full name needs the text around an occurrence (``_in_full_name``)."""
     start, stop, (form_of, at) = part
     full: dict[str, set] = defaultdict(set)
     surnames: dict[str, set] = defaultdict(set)
     has = re.compile("|".join(map(re.escape, sorted(form_of, key=len, reverse=True)))).search \
         if at is None else bool
-    stream: list[str] = []
-    sizes: list[int] = []
-    hits: list[int] = []  # positions in ``stream`` of the candidate spellings
+    near: list[str] = []  # the words around each occurrence, end to end
+    near_form: list[str] = []  # the form each of them is around
     for doc, text in _keyed(start, stop, at):
         if not has(text):
             continue
@@ -292,6 +290,9 @@ def _contexts(part) -> tuple[dict[str, Counter], dict[str, set], dict[str, set]]
             continue
         for i, m in zip(found, itertools.compress(WORD_RE.finditer(text), written)):
             f = form_of[words[i]]
+            around = words[max(0, i - WINDOW):i] + words[i + 1:i + 1 + WINDOW]
+            near += around
+            near_form += [f] * len(around)
             # a full name already seen in this document, and no capital next: nothing to learn
             if doc in full[f] and not (i + 1 < len(words) and "A" <= words[i + 1][0] <= "Z"):
                 continue
@@ -300,40 +301,18 @@ def _contexts(part) -> tuple[dict[str, Counter], dict[str, set], dict[str, set]]
                 full[f].add(doc)
             if after:
                 surnames[f].add(after)
-        hits += [len(stream) + i for i in found]
-        stream += words
-        sizes.append(len(words))
-    return _count_contexts(stream, sizes, hits, form_of), dict(full), dict(surnames)
+    return _count_contexts(near, near_form), dict(full), dict(surnames)
 
 
-def _count_contexts(stream: list[str], sizes: list[int], hits: list[int],
-                    form_of: dict[str, str]) -> dict[str, Counter]:
-    """form -> the terms of the ``WINDOW`` words on either side of its spellings at ``hits``
-    in ``stream`` (the words of texts of these sizes, end to end; no window crosses a text)."""
-    if not hits:
-        return {}
-    distinct = list(set(stream))
-    terms = sorted({t for t in map(term, distinct) if t})
-    term_id = {t: j for j, t in enumerate(terms)}
-    word_term = dict(zip(distinct, (term_id.get(term(w), -1) for w in distinct)))
-    ids = np.fromiter(map(word_term.__getitem__, stream), dtype=np.int64, count=len(stream))
-    text_of = np.repeat(np.arange(len(sizes)), sizes)
-    forms = sorted(set(form_of.values()))
-    form_id = {f: j for j, f in enumerate(forms)}
-    at = np.array(hits, dtype=np.int64)
-    of = np.array([form_id[form_of[stream[i]]] for i in hits], dtype=np.int64)
-    keys = []
-    for d in (*range(-WINDOW, 0), *range(1, WINDOW + 1)):
-        q = at + d
-        ok = (q >= 0) & (q < len(ids))
-        ok[ok] &= text_of[q[ok]] == text_of[at[ok]]
-        t = ids[q[ok]]
-        keys.append(of[ok][t >= 0] * len(terms) + t[t >= 0])
-    pairs, n = np.unique(np.concatenate(keys), return_counts=True)
+def _count_contexts(near: list[str], near_form: list[str]) -> dict[str, Counter]:
+    """form -> how often each term is written around it: each distinct word's term found
+    once, the (form, term) pairs counted in C."""
+    distinct = set(near)
+    term_of = dict(zip(distinct, map(term, distinct)))
     context: dict[str, Counter] = defaultdict(Counter)
-    for key, k in zip(pairs.tolist(), n.tolist()):
-        f, t = divmod(key, len(terms))
-        context[forms[f]][terms[t]] = k
+    for (f, t), n in Counter(zip(near_form, map(term_of.__getitem__, near))).items():
+        if t:
+            context[f][t] = n
     return dict(context)
 
 
