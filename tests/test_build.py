@@ -80,6 +80,7 @@ def test_the_built_index_equals_the_in_memory_reference(monkeypatch, tmp_path):
     index, _ = cache.load_index([SEEDS])
     fresh = load_brief([SEEDS])
     memory = Index(fresh)
+    assert list(index.brief.chunks) == fresh.chunks
     assert list(index.postings.vocab) == list(memory.postings.vocab)
     for name in ("ptr", "docs", "tf", "doc_len"):
         assert np.array_equal(getattr(index.postings, name), getattr(memory.postings, name)), name
