@@ -61,17 +61,19 @@ class Assistant:
         settings = settings or self.settings
         started = time.perf_counter()
         typed = check_question(question)
-        asked, extra, resolved = typed, [], {}  # asked: a follow-up with its references spelled out
+        asked, extra, resolved, unresolved = typed, [], {}, {}  # asked: with its references spelled out
         if context:
             from .followup import resolve, spelled_out
 
             resolution = resolve(typed, context, self.index)
-            resolved = resolution.resolved
+            resolved, unresolved = resolution.resolved, resolution.unresolved
             asked = spelled_out(typed, resolved)
             extra = resolution.extra_terms + resolution.topic_terms
         q = read(asked, self.index, extra, asked=typed, resolved=resolved)
         hits = search(self.index, q.search_terms, settings.top_k)
-        return select(q, self.index, hits, settings, started=started)
+        answer = select(q, self.index, hits, settings, started=started)
+        answer.unresolved = unresolved
+        return answer
 
 
 def check_question(question: str) -> str:

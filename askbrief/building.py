@@ -18,10 +18,10 @@ from .store_builder import Builder
 from .corpus import chunk_document, read_document
 from .index import BatchCounter
 from .manifest import Entry, text_hash
-from .parallel import pmap
+from .parallel import cores, pmap
 
 PARALLEL_MIN = 256  # files to read before a second process is worth its start-up
-BATCH = 64
+BATCH, BATCH_MAX = 64, 1024  # files per batch: a few batches per core, fewer merges in this process
 
 Progress = Callable[[int, int, int], None]  # (files done, files, chunks so far)
 
@@ -67,7 +67,8 @@ def _read_all(files: list[tuple[str, str]], known: frozenset):
     """``_read_batch`` results, in order, over every core when there are many files."""
     global _KNOWN
     _KNOWN = known
-    batches = [files[i:i + BATCH] for i in range(0, len(files), BATCH)]
+    size = min(max(len(files) // (8 * cores()), BATCH), BATCH_MAX)
+    batches = [files[i:i + size] for i in range(0, len(files), size)]
     yield from pmap(_read_batch, batches, parallel=len(files) >= PARALLEL_MIN)
 
 

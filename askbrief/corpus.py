@@ -108,9 +108,18 @@ def make_document(doc_id: str, text: str, path: str = "") -> Document:
 def paragraph_spans(text: str, dated: bool = True) -> list[tuple[int, int]]:
     """Spans of the paragraphs of a document text (with ``dated``, the date line is not one:
     plain text; a reader's text has its date in the document)."""
+    return [(p.start(), p.end()) for s, e in _cuts(text, dated) for p in _PARA_RE.finditer(text, s, e)]
+
+
+def _cuts(text: str, dated: bool) -> list[tuple[int, int]]:
+    """Where a text's paragraphs may be: all of it but its date line (with ``dated``)."""
     found = date_line(text) if dated else None
-    cuts = [(0, found[1]), (found[2], len(text))] if found else [(0, len(text))]
-    return [(p.start(), p.end()) for s, e in cuts for p in _PARA_RE.finditer(text, s, e)]
+    return [(0, found[1]), (found[2], len(text))] if found else [(0, len(text))]
+
+
+def _has_paragraph(text: str, dated: bool) -> bool:
+    """Whether ``paragraph_spans`` finds one: a paragraph starts at any non-space character."""
+    return any(_TEXT_RE.search(text, s, e) for s, e in _cuts(text, dated))
 
 
 def chunk_document(doc: Document, paragraphs: Sequence[tuple[int, int]] | None = None) -> list[Chunk]:
@@ -310,7 +319,7 @@ def read_document(doc_id: str, path: str | os.PathLike, warnings: list[str]) -> 
         text = ext.text
         doc = Document(id=doc_id, title=ext.title or make_title(text, doc_id), date=ext.date,
                        path=str(path), text=text, format=fmt, pages=ext.pages)
-    if not paragraph_spans(doc.text, fmt == "text"):
+    if not _has_paragraph(doc.text, fmt == "text"):
         warnings.append(f"skipped {path}: no text")
         return None, False
     return doc, False

@@ -9,7 +9,7 @@ from Misrata", "the national conference"):
   agrees), it a place or thing, there and "that town" a place; whether a name is a person or a
   place is the answer stage's reading of the brief (``names.kind_in`` -> ``Names.kind``);
 - answer or subject: a reference points at an earlier turn's answer when that question asked
-  for something of its kind (``asks_for``, read off the answer stage's analysis of the
+  for something of its kind (``turns.asks_for``, read off the answer stage's analysis of the
   question: "Who took Gharyan?" a person, "Which town ...?" a place, "Which exhibition ...?"
   whatever the answer is), else at what the question asked about ("Who is Khalifa Haftar?" -> Haftar);
 - recency: the newest turn that gives a fitting referent wins; a turn that abstained gives no
@@ -27,17 +27,16 @@ conversation widget.)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .answer.names import Entity, entities, kind_in
-from .answer.question import PERSON, PLACE, THING, WHICH, question_kind
+from .answer.question import PERSON, PLACE, THING
 from . import mentions
 from .mentions import GROUP, GROUP_NOUNS, KIND_NOUNS
 from .models import Answer
+from .turns import Turn
 from .text import STOPWORDS, tokenize
-
-NAMED = "named"  # what a "which X" question asked for: the answer's own kind says
 
 # reference word -> the kind of thing it can stand for
 _PRONOUNS = {
@@ -62,8 +61,6 @@ _ELLIPSIS_RE = re.compile(r"^\s*(?:and|but|also|what about|how about|what of|and
 
 MAX_LOOKBACK = 3
 
-# "What is the capital of France?": the answer is a thing of its own that the question describes
-_DESCRIBED_RE = re.compile(r"\s*[Ww]hat(?:['’]s|\s+(?:is|was|are|were))\s+the\s+(?:[\w-]+\s+){1,3}?(?:of|in)\s+[A-Z]")
 _AGREES = {**dict.fromkeys(("he", "him", "his", "himself"), "he"),
            **dict.fromkeys(("she", "her", "hers", "herself"), "she"),
            **dict.fromkeys(("they", "them", "their", "theirs", "themselves"), "they")}
@@ -77,6 +74,8 @@ class Resolution:
     extra_terms: list[str] = field(default_factory=list)
     resolved: dict[str, str] = field(default_factory=dict)
     topic_terms: list[str] = field(default_factory=list)  # the previous question's, as hints
+    # a reference to an answer an earlier turn did not give -> that turn's question
+    unresolved: dict[str, str] = field(default_factory=dict)
 
 
 def reference_kind(expression: str) -> str | None:
@@ -130,91 +129,6 @@ def spelled_out(question: str, resolved: dict[str, str]) -> str:
 def _spelled_out(answer: Answer) -> str:
     """The previous question with its own references replaced by what they meant."""
     return spelled_out(answer.question, answer.resolved)
-
-
-def asks_for(question: str, kind: str, focus: str) -> str | None:
-    """The kind of thing a question's answer is, when it is something a pronoun can point
-    back to, read off the answer stage's analysis of the question (``kind`` and ``focus``, as
-    ``question_kind`` gives them, the same the answer was chosen by): "Who took Gharyan?" a
-    person (or a group),
-    "Where ...?" and "Which town ...?" a place; ``NAMED`` when a "which/what X" asks for a
-    thing the brief names ("Which conference ...?", "Which UN chief ...?"): the answer's own
-    kind then decides what it can be referred to as. None for a date, a number, a reason, a
-    plain "what", and for "Who is Khalifa Haftar?" (the answer describes the name the
-    question holds)."""
-    if mentions.identity(question) is not None:
-        return None
-    if kind in (PERSON, PLACE):
-        return kind
-    return NAMED if kind in (WHICH, THING) and (focus or _DESCRIBED_RE.match(question)) else None
-
-
-def _wants_answer(want: str, asked: str | None, question: str) -> bool:
-    """Can a reference of kind ``want`` point at what the question asked for?"""
-    if asked == NAMED:
-        return True  # the answer's own kind decides (``_Turn.candidates``)
-    if want == PERSON:
-        return asked == PERSON
-    if want == GROUP:
-        return asked in (PERSON, GROUP) or bool(asked and (mentions.possessed(question)
-                                                          or mentions.from_where(question)))
-    if want == PLACE:
-        return asked == PLACE
-    return asked in (PLACE, THING)  # it
-
-
-class _Turn:
-    """One earlier turn as a reader remembers it: what it asked about, and what it answered."""
-
-    def __init__(self, answer: Answer, fold: Callable[[str], str] = str):
-        self.answer = answer
-        self.question = _spelled_out(answer)  # as the answer stage read it
-        kind, focus = question_kind(self.question)
-        self.asked = asks_for(self.question, kind, focus)
-        self.subjects = entities(self.question)
-        self.identity = mentions.identity(answer.question)
-        self.asked_who = kind == PERSON
-        self.shown = (answer.answer if answer.grade == "short" else answer.evidence) or ""
-        self._asked_terms = {fold(t) for t in tokenize(self.question)}
-        self._fold = fold
-
-    def _new(self, text: str) -> list[Entity]:
-        """The names of ``text`` the question did not already hold: what its answer adds."""
-        return [e for e in entities(text) if self._fold(tokenize(e.name)[-1]) not in self._asked_terms]
-
-    def candidates(self, want: str) -> list[tuple[Entity, bool]] | None:
-        """(name, whether it is the answer) in order of preference for a reference of kind
-        ``want``; None when the reference is to this turn's answer and it gave none. A name
-        of an answer to "which X" is the answer only by its own kind (``NAMED``).
-
-        A short answer's names come first, then the names its sentence adds to the question
-        (by their own kind: "Who did Haftar meet?" -> "Russia" is no "he", the sentence's
-        Sergei Lavrov is), then what the question named. A sentence answer offers its marked
-        span first and then the sentence's other new names, each by its own kind: the span is
-        shown but not asserted, so it is the answer only when it is of the kind asked."""
-        a = self.answer
-        own = [(e, False) for e in (self.subjects if want != GROUP else mentions.groups(self.question))]
-        if want == THING and (events := mentions.events(self.question)):
-            return [(e, False) for e in events] + own  # "Where is the conference held?" -> it
-        if not _wants_answer(want, self.asked, a.question):
-            return own
-        if a.abstained or not self.shown:
-            # "What position does Guterres hold?" unanswered: "he" is still Guterres
-            return own if self.asked == NAMED and want in (PERSON, GROUP) else None
-        if want == GROUP:
-            owner = mentions.possessed(a.question)
-            if a.grade == "short":
-                if origin := mentions.from_where(a.question):  # "they": the forces from Zawiya
-                    return [(mentions.whole(f"{origin} from {a.answer}"), True)] + own
-                return [(mentions.whole(f"{a.answer}'s {owner}" if owner else a.answer), True)] + own
-            # "Which country's foreign ministry ...?" answered by a sentence: a name it adds
-            return [(mentions.whole(f"{e.name}'s {owner}"), True) for e in self._new(self.shown) if owner] + own
-        if a.grade != "short":
-            marked = self._new(a.highlight or "")
-            rest = [e for e in self._new(self.shown) if all(e.terms != m.terms for m in marked)]
-            return [(e, False) for e in marked + rest] + own
-        named = self.asked != NAMED
-        return [(e, named) for e in entities(self.shown)] + [(e, False) for e in self._new(a.evidence or "")] + own
 
 
 def _plural(name: str) -> bool:
@@ -275,7 +189,9 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
         return kinds[e.name]
 
     fold = index.map_term if index is not None else str
-    turns = [_Turn(a, fold) for a in reversed(context[-MAX_LOOKBACK:])]
+    turns = [Turn(a, _spelled_out(a), fold, lambda word: _brief_texts(word, index), kind_of,
+                   lambda a: mentions.people_meant(a, index, names), lambda a: _after(a, index))
+             for a in reversed(context[-MAX_LOOKBACK:])]
     found: list[tuple[int, str, str]] = []
     taken: set[frozenset[str]] = set()
     by_kind: dict[str, str] = {}
@@ -296,6 +212,8 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
             continue
         choice = _choose(ref, want, turns, own_terms, taken, kind_of, index)
         if choice is None:
+            if (unanswered := _unanswered(want, turns)) is not None:
+                res.unresolved[ref] = unanswered
             continue
         taken.add(choice.terms)
         if key:
@@ -312,21 +230,44 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
         res.topic_terms = [t for t in dict.fromkeys(tokenize(_spelled_out(context[-1])))
                            if t not in own_terms and t not in res.extra_terms]
     if not res.resolved and (_ELLIPSIS_RE.match(question) or not own_terms):
-        # "And Tripoli?", "Why?": the previous question, minus what this one replaces
-        prev = context[-1]
-        replaced: set[str] = set()
-        if own_entities:
-            for e in entities(_spelled_out(prev)):
-                replaced |= e.terms
-        extra = [t for t in dict.fromkeys(tokenize(_spelled_out(prev)))
-                 if t not in own_terms and t not in replaced]
-        if extra:
-            res.extra_terms = extra
-            res.resolved["context"] = prev.question
+        _continue(res, context[-1], own_terms, bool(own_entities))
     return res
 
 
-def _choose(ref: str, want: str, turns: list[_Turn], own_terms: set[str], taken: set[frozenset[str]],
+def _continue(res: Resolution, prev: Answer, own_terms: set[str], names_own: bool) -> None:
+    """"And Tripoli?", "Why?": the previous question, minus what this one replaces (its names,
+    when this one ``names_own``)."""
+    replaced: set[str] = set()
+    if names_own:
+        for e in entities(_spelled_out(prev)):
+            replaced |= e.terms
+    extra = [t for t in dict.fromkeys(tokenize(_spelled_out(prev))) if t not in own_terms and t not in replaced]
+    if extra:
+        res.extra_terms = extra
+        res.resolved["context"] = prev.question
+
+
+def _after(answer: Answer, index) -> str:
+    """What the paragraph of an answer's first citation says after the quote."""
+    if index is None or not answer.citations:
+        return ""
+    c = answer.citations[0]
+    return (index.brief.paragraph(c.doc, c.paragraph) or "")[c.end:]
+
+
+def _unanswered(want: str, turns: list[Turn]) -> str | None:
+    """The question whose answer, not given, a reference of kind ``want`` left open stands
+    for: the newest turn's that pointed at its answer, past turns that named nothing."""
+    for turn in turns:
+        candidates = turn.candidates(want)
+        if candidates is None:
+            return turn.answer.question
+        if candidates:
+            return None
+    return None
+
+
+def _choose(ref: str, want: str, turns: list[Turn], own_terms: set[str], taken: set[frozenset[str]],
             kind_of, index) -> Entity | None:
     """The referent of one reference: the best-fitting name of the newest turn that has one."""
     for turn in turns:
@@ -348,9 +289,11 @@ def _choose(ref: str, want: str, turns: list[_Turn], own_terms: set[str], taken:
             if kind is None and _common_word(e, turn, want, from_answer, index):
                 continue
             fit = _fits(want, kind, e, from_answer, e.name == turn.identity and turn.asked_who)
+            if fit and want == THING and kind is None and turn.adds(e):
+                fit = 1  # a name the answer's sentence adds, untyped: one typed a place or thing first
             if fit > best_fit:
                 best, best_fit = e, fit
-            if fit == 2 or (fit and want in (PLACE, THING)):
+            if fit == 2 or (fit and want == PLACE):
                 break  # a place or thing: the first named; a person or group: the surest
         if want == GROUP and best_fit < 2:  # one name is "they" only when no two people are
             best = _pair(turn, own_terms, kind_of) or best
@@ -359,7 +302,7 @@ def _choose(ref: str, want: str, turns: list[_Turn], own_terms: set[str], taken:
     return None
 
 
-def _pair(turn: _Turn, own_terms: set[str], kind_of) -> Entity | None:
+def _pair(turn: Turn, own_terms: set[str], kind_of) -> Entity | None:
     """"they" after "Who did Serraj meet?" -> "Haftar": the two people of the turn."""
     people: list[Entity] = []
     for e, from_answer in turn.candidates(PERSON) or []:
@@ -369,7 +312,7 @@ def _pair(turn: _Turn, own_terms: set[str], kind_of) -> Entity | None:
     return mentions.whole(f"{people[0].name} and {people[1].name}") if len(people) >= 2 else None
 
 
-def _common_word(e: Entity, turn: _Turn, want: str, from_answer: bool, index) -> bool:
+def _common_word(e: Entity, turn: Turn, want: str, from_answer: bool, index) -> bool:
     """A capitalised word no one would point back to: a sentence's first word that is not
     written with a capital elsewhere ("Armed groups from ..."), or an adjective ("Libyan" of
     "Libyan army commander")."""
@@ -383,7 +326,7 @@ def _common_word(e: Entity, turn: _Turn, want: str, from_answer: bool, index) ->
         if want != PERSON and _DEMONYM_RE.search(e.name) and nxt and nxt.group(1) not in STOPWORDS:
             return True
         if at == 0 or text[max(0, at - 2):at] in (". ", '" ', "“ "):
-            return not _capitalised_inside(e.name, [text] + _brief_texts(e, index))
+            return not _capitalised_inside(e.name, [text] + (_brief_texts(e.name, index) if e.terms else []))
         return False
     return False
 
@@ -393,8 +336,10 @@ def _capitalised_inside(word: str, texts: Sequence[str]) -> bool:
     return any(rx.search(t) for t in texts)
 
 
-def _brief_texts(e: Entity, index, n: int = 24) -> list[str]:
-    if index is None or not e.terms:
+def _brief_texts(words: str, index, n: int = 24) -> list[str]:
+    """Up to ``n`` of the brief's paragraphs that hold the last word of ``words``."""
+    terms = tokenize(words)
+    if index is None or not terms:
         return []
-    t = tokenize(e.name)[-1]
+    t = terms[-1]
     return [index.brief.chunks[int(c)].text for c in index.chunks_with(t)[:n]] if t in index else []

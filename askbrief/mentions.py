@@ -1,15 +1,18 @@
-"""What an earlier question mentions besides its names, for follow-ups to point at: the groups
-it names ("the armed groups from Misrata", "Haftar's forces"), the events ("the national
+"""What an earlier turn mentions besides its names, for follow-ups to point at: the groups its
+question names ("the armed groups from Misrata", "Haftar's forces"), the events ("the national
 conference"), the one name a "Who is ...?" asks about, the owner a "which town's forces" asks
-for, and the doing a later "that meeting" stands for."""
+for, the doing a later "that meeting" stands for; and in its answer's sentence, the phrase a
+name only modifies ("the Merrow dam") and the people its "he" and "she" stand for."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 from .answer.names import Entity, entities
 from .answer.question import PERSON, PLACE, THING
-from .text import term, tokenize
+from .models import Answer
+from .text import STOPWORDS, term, tokenize
 
 GROUP = "group"
 
@@ -106,3 +109,82 @@ def done(question: str, ref: str) -> Entity | None:
 
 def whole(text: str) -> Entity:
     return Entity(text, frozenset(tokenize(text)), False)
+
+
+_ARTICLE_BEFORE_RE = re.compile(r"\b(?:the|a|an)\s+$", re.I)
+
+
+def headed(span: str, sentence: str, texts: Sequence[str], texts_with: Callable[[str], Sequence[str]]) -> str:
+    """A marked span as what it names in its sentence: "Merrow" of "designed the Merrow dam" only
+    says which dam, so the dam is what a reader could point back to ("the Merrow dam"); the span
+    itself when it heads its phrase. The word after it is a noun it modifies when the article
+    before the span belongs to it: somewhere that word takes an article of its own ("the dam"),
+    which a verb after a name ("the LNA said") never does."""
+    at = sentence.find(span) if span else -1
+    article = _ARTICLE_BEFORE_RE.search(sentence, max(0, at - 4), at) if at >= 0 else None
+    if article is None:
+        return span
+    nxt = re.match(r" ([a-z][\w-]*)\b", sentence[at + len(span):])
+    if not nxt or nxt.group(1) in STOPWORDS:
+        return span
+    takes_article = re.compile(r"\b(?:the|a|an)\s+" + re.escape(nxt.group(1)) + r"\b", re.I)
+    if not any(takes_article.search(t) for t in [sentence, *texts, *texts_with(nxt.group(1))]):
+        return span
+    return sentence[article.start():at + len(span) + len(nxt.group(0))]
+
+
+_PERSON_PRONOUN_RE = re.compile(r"\b(?:he|she|him|his|her)\b", re.I)
+
+
+def people_meant(answer: Answer, index, names) -> list[str]:
+    """The people the person pronouns of an answer's sentence stand for, as the answer stage
+    reads them in the brief (``Names.antecedent``: the nearest person named before)."""
+    if index is None or names is None or not answer.citations or not answer.evidence:
+        return []
+    c = answer.citations[0]
+    terms = tokenize(c.quote)
+    if not terms or not _PERSON_PRONOUN_RE.search(c.quote):
+        return []
+    for k in index.chunks_with(terms[-1]):
+        chunk = index.brief.chunks[int(k)]
+        off = chunk.start - chunk.para_start  # where the chunk starts in its paragraph
+        if chunk.doc == c.doc and chunk.paragraph == c.paragraph and off <= c.start and c.end <= off + len(chunk.text):
+            break
+    else:
+        return []
+    out: list[str] = []
+    for m in _PERSON_PRONOUN_RE.finditer(c.quote):
+        if (who := _antecedent(index, names, int(k), c.start - off + m.start())):
+            who = _in_full(who, index.brief.chunks, int(k))
+            if who not in out:
+                out.append(who)
+    return out
+
+
+def _in_full(word: str, chunks, chunk: int, back: int = 8) -> str:
+    """A person's last name as the document last wrote it in full before ``chunk``:
+    "Al-Mesmari" -> "Ahmed Al-Mesmari"."""
+    for k in range(chunk, max(-1, chunk - back), -1):
+        if chunks[k].doc != chunks[chunk].doc:
+            break
+        full = [e.name for e in entities(chunks[k].text) if re.sub(r"['’]s$", "", e.name.split()[-1]) == word]
+        if full:
+            return max(full, key=len)
+    return word
+
+
+def _antecedent(index, names, chunk: int, at: int, steps: int = 3) -> str:
+    """``Names.antecedent``, followed back along a run of paragraphs that go on saying "he"
+    (a spokesman named once, then quoted for four paragraphs)."""
+    chunks = index.brief.chunks
+    for _ in range(steps):
+        if who := names.antecedent(chunk, at):
+            return who
+        back = chunk - 2
+        if back < 0 or chunks[back].doc != chunks[chunk].doc:
+            return ""
+        m = _PERSON_PRONOUN_RE.search(chunks[back].text)
+        if not m:
+            return ""
+        chunk, at = back, m.start()
+    return ""

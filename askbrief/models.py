@@ -174,6 +174,9 @@ class Answer(_Model):
     citations are the closest passages. ``confidence`` estimates the short answer's F1,
     ``sentence_confidence`` the chance that ``evidence`` holds the answer.
     ``resolved``: follow-up references and what they were taken to mean, e.g. ``{"it": "Gharyan"}``;
+    ``unresolved``: follow-up references that stand for an earlier answer the brief did not
+    give, each with the question that asked for it ("Who ...?" abstained, then "When did he
+    ...?": ``{"he": "Who ...?"}``), so the reader is told the reference was not taken;
     ``alternatives``: other answers that other sources give, when the sources disagree;
     ``resolved_date``: the date a relative answer stands for in its article ("Tuesday" in an
     article of 2019-04-04: "2019-04-02"; "last month": "2019-03"), else None. Answers made or
@@ -199,6 +202,7 @@ class Answer(_Model):
     highlight: str | None = None
     resolved_date: str | None = None
     answer_quote: str | None = None
+    unresolved: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.answer_quote is None and self.answer is not None:

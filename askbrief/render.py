@@ -176,8 +176,8 @@ def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
     lines = []
     if ans.abstained:
         lines.append(style.bold(ABSTAIN_TEXT))
-        if ans.resolved:
-            lines.append(style.dim(resolved_note(ans)))
+        if note := resolved_note(ans):
+            lines.append(style.dim(note))
         if ans.citations:
             lines.append("")
             lines.append(style.dim("Closest passages:"))
@@ -187,8 +187,8 @@ def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
     if ans.grade == "sentence":
         lines.append(f"{style.bold(SENTENCE_TEXT)}  "
                      + style.dim(f"(sentence answer, confidence {ans.sentence_confidence or 0.0:.2f})"))
-        if ans.resolved:
-            lines.append(style.dim(resolved_note(ans)))
+        if note := resolved_note(ans):
+            lines.append(style.dim(note))
         lines += ["", wrap_parts(safe_parts(mark_parts(ans.evidence or "", ans.highlight)), style, width, "  ", "  "), ""]
         lines += [citation_line(n, c, style, ans.highlight, width) for n, c in enumerate(ans.citations, 1)]
         return "\n".join(lines)
@@ -196,8 +196,8 @@ def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
     shown = dated(ans.answer or "", ans.resolved_date)
     lines.append(f"{style.bold(safe(shown))}  "
                  + style.dim(f"({agree} {plural(agree, 'source')}, confidence {ans.confidence:.2f})"))
-    if ans.resolved:
-        lines.append(style.dim(resolved_note(ans)))
+    if note := resolved_note(ans):
+        lines.append(style.dim(note))
     if ans.evidence:
         lines.append("")
         lines.append(wrap_parts(safe_parts(mark_parts(ans.evidence, ans.answer)), style, width, "  ", "  "))
@@ -216,8 +216,23 @@ def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
 
 
 def resolved_note(ans: Answer) -> str:
-    """What a follow-up's references were taken to mean: "(it = Gharyan)"."""
-    return "(" + ", ".join(f"{safe(k)} = {safe(v)}" for k, v in ans.resolved.items()) + ")"
+    """What a follow-up's references were taken to mean: "(it = Gharyan)", and those that
+    stand for an answer not given: '(he = the answer to "Who ...?", which the brief does not
+    give)'; "" when the question had none."""
+    note = reference_note(ans)
+    return f"({note})" if note else ""
+
+
+def reference_note(ans: Answer) -> str:
+    """``resolved_note`` without its brackets (the chat's form)."""
+    taken = ", ".join(f"{safe(k)} = {safe(v)}" for k, v in (getattr(ans, "resolved", None) or {}).items())
+    open_refs: dict[str, list[str]] = {}
+    for ref, question in (getattr(ans, "unresolved", None) or {}).items():
+        open_refs.setdefault(question, []).append(safe(ref))
+    parts = [taken] if taken else []
+    parts += [f'{", ".join(refs)} = the answer to "{safe(q)}", which the brief does not give'
+              for q, refs in open_refs.items()]
+    return "; ".join(parts)
 
 
 def render_json(ans: Answer) -> str:
@@ -246,8 +261,8 @@ def to_markdown(conversation: Conversation) -> str:
             out.append(f"**{SENTENCE_TEXT}**")
         else:
             out.append(f"**{_md_text(dated(ans.answer or '', ans.resolved_date))}**")
-        if ans.resolved:
-            out += ["", f"_{_md_text(resolved_note(ans))}_"]
+        if note := resolved_note(ans):
+            out += ["", f"_{_md_text(note)}_"]
         if ans.evidence and not ans.abstained:
             out += ["", f"> {_md_text(ans.evidence)}"]
         if ans.citations:

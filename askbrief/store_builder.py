@@ -62,8 +62,8 @@ class Builder:
 
     def _count_words(self, words: Sequence[str], counts: np.ndarray) -> None:
         known = self._words
-        for w in sorted(set(words).difference(known)):
-            known[w] = len(known)
+        new = set(words).difference(known)
+        known.update(zip(new, range(len(known), len(known) + len(new))))
         if len(known) > len(self._word_n):
             self._word_n = np.concatenate([self._word_n, np.zeros(len(known), dtype=np.int64)])
         ids = np.fromiter(map(known.__getitem__, words), dtype=np.int64, count=len(words))
@@ -149,7 +149,7 @@ class Builder:
         return stored
 
     def _word_table(self) -> tuple[Strings, np.ndarray]:
-        """The words of the new index and their counts: the new documents' as counted, plus
+        """The words of the new index, sorted, and their counts: the new documents' as counted, plus
         the old index's less the documents it loses (and once more for each extra copy of a
         document that two files now hold); only those documents' texts are read."""
         if self.old is not None:
@@ -166,7 +166,8 @@ class Builder:
         word_n = self._word_n[:len(self._words)]
         keep = np.flatnonzero(word_n > 0)
         names = list(self._words)
-        return Strings.of(names[i] for i in keep.tolist()), word_n[keep]
+        order = sorted(keep.tolist(), key=names.__getitem__)  # as written, whatever the batches
+        return Strings.of(names[i] for i in order), word_n[order]
 
 
 def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:

@@ -266,32 +266,54 @@ def _in_full_name(text: str, a: int, b: int) -> tuple[bool, str]:
 
 def _contexts(part) -> tuple[dict[str, Counter], dict[str, set], dict[str, set]]:
     """The terms around each occurrence of the spellings ``form_of`` maps to their forms, in
-    the texts that hold one of them (only the words around an occurrence are analysed), the
-    documents that write each form as part of a full name and the names written right after
-    it (its surnames). With ``at``, the chunks to read were chosen from the postings: no
-    search of every text."""
+    the texts that hold one of them, the documents that write each form as part of a full
+    name and the names written right after it (its surnames). With ``at``, the chunks to read
+    were chosen from the postings: no search of every text.
+
+    The words ``WINDOW`` before and after each occurrence (in its own text) are gathered end to
+    end and counted at once as (form, term) pairs (``_count_contexts``), each distinct word
+    analysed once. Only a full name needs the text around an occurrence (``_in_full_name``)."""
     start, stop, (form_of, at) = part
-    context: dict[str, Counter] = defaultdict(Counter)
     full: dict[str, set] = defaultdict(set)
     surnames: dict[str, set] = defaultdict(set)
     has = re.compile("|".join(map(re.escape, sorted(form_of, key=len, reverse=True)))).search \
         if at is None else bool
+    near: list[str] = []  # the words around each occurrence, end to end
+    near_form: list[str] = []  # the form each of them is around
     for doc, text in _keyed(start, stop, at):
         if not has(text):
             continue
-        found = list(WORD_RE.finditer(text))
-        words = [m.group() for m in found]
-        for i in (i for i, w in enumerate(words) if w in form_of):
+        words = WORD_RE.findall(text)
+        written = list(map(form_of.__contains__, words))
+        found = list(itertools.compress(range(len(words)), written))
+        if not found:
+            continue
+        for i, m in zip(found, itertools.compress(WORD_RE.finditer(text), written)):
             f = form_of[words[i]]
-            whole, after = _in_full_name(text, *found[i].span())
+            around = words[max(0, i - WINDOW):i] + words[i + 1:i + 1 + WINDOW]
+            near += around
+            near_form += [f] * len(around)
+            # a full name already seen in this document, and no capital next: nothing to learn
+            if doc in full[f] and not (i + 1 < len(words) and "A" <= words[i + 1][0] <= "Z"):
+                continue
+            whole, after = _in_full_name(text, *m.span())
             if whole:
                 full[f].add(doc)
             if after:
                 surnames[f].add(after)
-            for cw in words[max(0, i - WINDOW):i] + words[i + 1:i + 1 + WINDOW]:
-                if ct := term(cw):
-                    context[f][ct] += 1
-    return dict(context), dict(full), dict(surnames)
+    return _count_contexts(near, near_form), dict(full), dict(surnames)
+
+
+def _count_contexts(near: list[str], near_form: list[str]) -> dict[str, Counter]:
+    """form -> how often each term is written around it: each distinct word's term found
+    once, the (form, term) pairs counted in C."""
+    distinct = set(near)
+    term_of = dict(zip(distinct, map(term, distinct)))
+    context: dict[str, Counter] = defaultdict(Counter)
+    for (f, t), n in Counter(zip(near_form, map(term_of.__getitem__, near))).items():
+        if t:
+            context[f][t] = n
+    return dict(context)
 
 
 class _ChunkTexts(Collection):

@@ -1,15 +1,18 @@
 """Follow-up questions: references resolved against the previous turn, by type."""
 
+import json
 import re
 
 import pytest
 
 import askbrief
 
+from askbrief.answer.question import question_kind
 from askbrief.followup import resolve, spelled_out
+from askbrief.turns import asks_for
 from askbrief.answer.names import entities
 from askbrief.models import Answer, Citation
-from askbrief.render import render_text
+from askbrief.render import render_json, render_text
 from askbrief.text import tokenize
 
 DISTANCE = re.compile(r"\b\d+\s*(?:km|kilomet\w*|miles?)\b", re.I)
@@ -219,6 +222,75 @@ def test_an_abstained_turn_gives_no_referent(seeds_assistant):
     assert follow.resolved == {"it": "Gharyan"}
 
 
+def test_a_reference_to_an_answer_not_given_is_left_open_and_said_so(seeds_assistant):
+    a = seeds_assistant
+    dictator = turn("Who was the Libyan dictator overthrown in 2011?", None)
+    r = resolve("What happened to him after he was toppled?", [dictator], a.index)
+    assert r.resolved == {}
+    assert r.unresolved == {"him": dictator.question, "he": dictator.question}
+    # the answer says so, in the text and in --json
+    follow = a.ask("What happened to him after he was toppled?", context=[dictator])
+    assert follow.resolved == {} and follow.unresolved == r.unresolved
+    assert ('(him, he = the answer to "Who was the Libyan dictator overthrown in 2011?", which the brief '
+            'does not give)') in " ".join(render_text(follow).split())
+    assert json.loads(render_json(follow))["unresolved"] == r.unresolved
+    from askbrief.tui.richtext import answer_text  # the chat's
+
+    assert "him, he = the answer to" in answer_text(follow).plain
+    # past a turn that named nothing ("Is that near any town?") to the one that asked for it
+    where = turn("Where did the overnight skirmishes take place?", None)
+    r = resolve("Who was killed there?", [where, turn("Is that near any town?", None)], a.index)
+    assert (r.resolved, r.unresolved) == ({}, {"there": where.question})
+
+
+def test_an_abstained_turn_still_gives_the_subject_the_user_named_when_the_brief_holds_it(seeds_assistant):
+    # "it" = Gharyan is what the user said, not the answer that was not given
+    idx = seeds_assistant.index
+    r = resolve("How far is it from Tripoli?", [turn("Who took Gharyan?", None)], idx)
+    assert (r.resolved, r.unresolved) == ({"it": "Gharyan"}, {})
+    # an off-topic subject the brief does not hold is nothing to point at
+    r = resolve("How far is it from Tripoli?", [turn("Who runs the best bakery in Naples?", None)], idx)
+    assert (r.resolved, r.unresolved) == ({}, {})
+    # "it" = the capital asked for, not France: the answer not given
+    r = resolve("How far is it from Tripoli?", [turn("What is the capital of France?", None)], idx)
+    assert (r.resolved, r.unresolved) == ({}, {"it": "What is the capital of France?"})
+
+
+def _cited(a, question, answer, doc, paragraph):
+    """A turn answered from a whole paragraph of the seeds, cited where it is."""
+    text = a.brief.paragraph(doc, paragraph)
+    return Answer(question=question, answer=answer, abstained=False, confidence=0.5, evidence=text,
+                  citations=[Citation(doc=doc, title="t", date=None, paragraph=paragraph, start=0,
+                                      end=len(text), quote=text)], retrieved=[], elapsed_ms=1.0)
+
+
+def test_a_who_answer_that_is_no_person_gives_the_person_its_he_stands_for(seeds_assistant):
+    # '"... by the United Nations," he said.': "he" is the spokesman named four paragraphs
+    # before and quoted since, as the brief says it; the United Nations is no "he"
+    a = seeds_assistant
+    prev = _cited(a, "Who said the army has nothing to do with politics?", "United Nations",
+                  "001_1f37c06d38456ad0", 28)
+    assert prev.evidence.endswith('by the United Nations," he said.')
+    assert resolve("What did he vow to protect?", [prev], a.index).resolved == {"he": "Ahmed Al-Mesmari"}
+
+
+def test_their_after_an_answer_of_the_wrong_kind_is_the_owner_of_the_kind_asked(seeds_assistant):
+    # "Which country's foreign ministry ...?" answered by a person: the country is the
+    # sentence's name that can be one, not the spokesman
+    evidence = ('Turkey is closely following the recent military escalation in the west of Libya, and '
+                'it\'s "important to avoid attempts that would harm the spirit of national accord," '
+                'Foreign Ministry spokesman, Hami Aksoy, said.')
+    prev = [turn("Which country's foreign ministry warned against harming the spirit of national accord?",
+                 "Hami Aksoy", evidence)]
+    r = resolve("Who was their spokesman?", prev, seeds_assistant.index)
+    assert r.resolved == {"their": "Turkey's foreign ministry"}
+    # an answer of the kind asked owns it
+    prev = [turn("Which country's foreign ministry warned against harming the spirit of national accord?",
+                 "Turkey", evidence)]
+    assert resolve("Who was their spokesman?", prev, seeds_assistant.index).resolved == \
+        {"their": "Turkey's foreign ministry"}
+
+
 def test_it_after_a_where_question_is_the_place_answered(seeds_assistant):
     a = seeds_assistant
     first = a.ask("Where did the pro-government fighters who retook the base come from?")
@@ -268,6 +340,36 @@ def test_which_question_answer_is_referred_to_by_its_own_kind():
     # the answer not given: "he" is still whom the question named
     prev = [turn("What position does Governor Ana Ruiz hold?", None)]
     assert resolve("What did she announce?", prev).resolved == {"she": "Ana Ruiz"}
+
+
+def test_which_name_noun_asks_for_the_noun_not_the_name():
+    # "Which UN chief": the name only modifies what is asked for, the chief (a person); the
+    # focus was "un", so the answer's own kind decided what "he" could take
+    assert question_kind("Which UN chief visited Benghazi?") == ("person", "chief")
+    assert question_kind("Which Turkish official commented on the escalation?") == ("person", "official")
+    assert question_kind("Which Libyan National Army commander spoke?") == ("person", "commander")
+    # a verb after the name is no focus: it takes an object ("Which Treaty protects the ...")
+    assert question_kind("Which Treaty protects the freedom of establishment?")[1] == "treaty"
+    assert question_kind("Which Senator was a strong advocate for the Pico Act?")[1] == "senator"
+    assert asks_for("Which UN chief visited Benghazi?", *question_kind("Which UN chief visited Benghazi?")) == "person"
+
+
+def test_a_name_that_modifies_a_noun_is_not_it():
+    # "Merrow" of "the Merrow dam" says which dam; the dam is what the question asked near, so
+    # "it" is the place the answer's sentence adds, not "Merrow"
+    evidence = "Engineer Clara Voss designed the Merrow dam, which stands near the village of Aldwick."
+    prev = [turn("Which settlement stands near the dam?", "Merrow", evidence)]
+    assert resolve("How far is it from Brenmoor?", prev).resolved == {"it": "Aldwick"}
+    sentence = Answer(question="Which settlement stands near the dam?", answer=None, abstained=False,
+                      confidence=0.2, evidence=evidence, citations=prev[0].citations, retrieved=[],
+                      elapsed_ms=1.0, grade="sentence", sentence_confidence=0.5, highlight="Merrow")
+    assert resolve("How far is it from Brenmoor?", [sentence]).resolved == {"it": "Aldwick"}
+    # a noun the question did not hold: the phrase the name modifies is "it"
+    prev = [turn("Which structure did Clara Voss design?", "Merrow", evidence + " The dam cost £34m.")]
+    assert resolve("When was it finished?", prev).resolved == {"it": "the Merrow dam"}
+    # a name before a verb heads its phrase ("the" is its own): it stays the referent
+    prev = [turn("Which militia took the base?", "LNA", "The LNA took the base on Sunday.")]
+    assert resolve("Where did it come from?", prev).resolved == {"it": "LNA"}
 
 
 def test_a_who_answer_that_is_no_person_is_not_he():

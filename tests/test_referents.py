@@ -90,3 +90,29 @@ def test_referents_errors_name_the_line(tmp_path, item, message):
     with pytest.raises(QuestionFileError) as e:
         read_questions(path)
     assert str(e.value) == f"{path}:2: {message}"
+
+
+def _answered_from(brief, question, answer, sentence):
+    """A turn answered with ``answer`` from ``sentence`` of the dam brief, cited where it is."""
+    from askbrief.models import Answer, Citation
+
+    for doc, n in brief.paragraph_keys():
+        text = brief.paragraph(doc, n) or ""
+        if (at := text.find(sentence)) >= 0:
+            cited = Citation(doc=doc, title="t", date=None, paragraph=n, start=at, end=at + len(sentence),
+                             quote=sentence)
+            return Answer(question=question, answer=answer, abstained=False, confidence=0.6, evidence=sentence,
+                          citations=[cited], retrieved=[], elapsed_ms=1.0)
+    raise AssertionError(sentence)
+
+
+def test_she_is_the_answer_the_brief_goes_on_calling_she(dam):
+    # "Engineer Clara Voss designed the Merrow dam, ... She spent four years on the plans.": no
+    # title the brief knows, but the sentence after the answer's calls its subject "she"
+    sentence = "Engineer Clara Voss designed the Merrow dam, which stands near the village of Aldwick."
+    first = _answered_from(dam.brief, "Which engineer designed the Merrow dam?", "Engineer Clara Voss", sentence)
+    follow = dam.ask("How long did she spend on the plans?", context=[first])
+    assert referents.names_gold(follow.resolved.get("she", ""), "Clara Voss")
+    # the village of the same sentence is no "she"
+    first = _answered_from(dam.brief, "Which settlement stands near the dam?", "Aldwick", sentence)
+    assert "she" not in dam.ask("What did she plan?", context=[first]).resolved

@@ -96,3 +96,20 @@ def test_pieces_of_a_whole_are_no_spans():
     assert "£15–100,000" in {sp.text for sp in parse_sentence("The fee is £15–100,000 a year.").spans}
     paul = next(sp for sp in s.spans if sp.text == "Paul Grant")
     assert not paul.cuts  # a title is not part of the name
+
+
+def test_spans_are_worked_out_when_read_and_once():
+    """The answer stage reads the spans of a few sentences of each passage: a parse reads the
+    words of every sentence, and a sentence's spans only when asked for, once."""
+    from askbrief.answer.spans import parse_chunk
+
+    sents = parse_chunk("Haftar's forces took Gharyan on 2 April 2019. The 1,500 fighters came from "
+                        "the east. Residents said 12 people had fled.")
+    assert [s.words[0][2] for s in sents] == ["Haftar's", "The", "Residents"]
+    assert all(s._spans is None for s in sents)
+    spans = sents[1].spans
+    assert sents[1].spans is spans and sents[0]._spans is None and sents[2]._spans is None
+    shapes = {sp.text: sp.shapes for sp in spans}
+    assert shapes["1,500 fighters came"] == {"num"}  # a digit in it: a number, no lower-case phrase
+    assert shapes["fighters came"] == {"lower"}
+    assert {sp.text: sp.shapes for sp in sents[2].spans}["12 people"] == {"num", "unit"}

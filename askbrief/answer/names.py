@@ -54,8 +54,11 @@ def usage_counts(word: str, texts: Sequence[str]) -> tuple[int, int]:
     person or group. The one reading of a name's kind: the answer stage counts it over the
     brief (``Names.usage``), follow-ups also over a conversation's own turns."""
     place = person = 0
-    rx = re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])")
+    rx = None
     for text in texts:
+        if word not in text:  # a chunk holding the word's term in another form: nothing to count
+            continue
+        rx = rx or re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])")
         for m in rx.finditer(text):
             before = _WORD_AROUND.search(text[max(0, m.start() - 30):m.start()])
             after = _WORD_AFTER.match(text[m.end():m.end() + 30])

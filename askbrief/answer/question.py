@@ -46,6 +46,9 @@ _KIND_RULES = [
     (re.compile(r"\bhow\b", re.I), MANNER),
 ]
 _WH_NOUN = re.compile(r"\b(what|which|whose)\s+(?:kind of |type of |sort of )?([a-zA-Z'’-]+)(?:\s+([a-zA-Z'’-]+))?", re.I)
+# "Which UN chief visited ...", "Which Libyan National Army commander spoke": names that modify
+# the noun asked for; not "Which Treaty protects the ...", whose word after the name takes an object
+_NAMED_NOUN = re.compile(r"(?:\s+[A-Z][\w'’-]*)+\s+([a-z][a-z'’-]*)\b(?!\s+(?:the|a|an|his|her|its|their)\b)")
 
 
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+([a-zA-Z'’-]+)(?:\s+([a-zA-Z'’-]+))?", re.I)
@@ -82,6 +85,10 @@ def question_kind(question: str) -> tuple[str, str]:
         if w == "name":  # "the name of Haftar's army": the army is what is named
             nm = re.search(r"\bname of (?:the |a |an )?(?:[\w-]+['’]s )?([a-zA-Z-]+)", q, re.I)
             w = fold(nm.group(1)) if nm else w
+        if m.group(2)[:1].isupper() and (named := _NAMED_NOUN.match(q, m.start(2) - 1)):
+            noun = re.sub(r"['’]s$", "", fold(named.group(1)))
+            if tokenize(noun) and m.group(1).lower() == "which":  # not "Which Senator was"
+                w = noun
         focus = w
     if not focus:
         focus = _counted_noun(q)

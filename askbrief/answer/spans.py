@@ -11,8 +11,9 @@ cached per chunk text, and nothing later writes into it.
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..text import STOPWORDS, TITLE_ABBREVIATIONS, VERB_FORMS, fold, sentence_spans, word_terms
@@ -98,11 +99,21 @@ class Span:
 
 @dataclass(eq=False)
 class Sentence:
+    """A sentence of a chunk. Its words are read with the chunk; its candidate spans when first
+    asked for (``spans``): most sentences of a passage are never read for answers (they hold
+    none of the question, or fall below the sentences read), and the spans are most of a parse."""
+
     start: int  # offsets in the chunk
     end: int
     text: str
     words: list[tuple[int, int, str, str]]  # (start, end, word, term)
-    spans: list[Span]
+    _spans: list[Span] | None = field(default=None, repr=False)
+
+    @property
+    def spans(self) -> list[Span]:
+        if self._spans is None:
+            self._spans = _spans_of(self.text, self.words)
+        return self._spans
 
 
 def _joinable(words: list[tuple[int, int, str, str]], s: str) -> list[bool]:
@@ -156,6 +167,7 @@ class _Found:
                 self.ends[m.end()] = self.ends.pop(m.end() - 1)
         self.shapes: dict[tuple[int, int], set[str]] = {}
         self.wholes = _wholes(s)
+        self.digits = [0, *itertools.accumulate(map(str.isdigit, s))]  # digits in s[:k]: s[a:b] holds one
 
     def add(self, a: int, b: int, *kinds: str) -> None:
         s, ends = self.s, self.ends
@@ -170,7 +182,11 @@ class _Found:
 
 
 def parse_sentence(s: str, start: int = 0) -> Sentence:
-    words = word_terms(s)
+    return Sentence(start, start + len(s), s, word_terms(s))
+
+
+def _spans_of(s: str, words: list[tuple[int, int, str, str]]) -> list[Span]:
+    """The candidate spans of a sentence, in order of offsets."""
     found = _Found(s, words)
     joinable = _joinable(words, s)
     _add_ngrams(found, joinable)
@@ -186,7 +202,7 @@ def parse_sentence(s: str, start: int = 0) -> Sentence:
     out = [_span(found, a, b, kinds, joinable, in_run, num_cover) for (a, b), kinds in found.shapes.items()
            if not _cuts_whole(found, a, b)]
     out.sort(key=lambda sp: (sp.start, sp.end))
-    return Sentence(start, start + len(s), s, words, out)
+    return out
 
 
 def _wholes(s: str) -> list[tuple[int, int]]:
@@ -201,7 +217,7 @@ def _cuts_whole(found: _Found, a: int, b: int) -> bool:
     last = found.words[found.ends[b] if b in found.ends else found.ends[b - 1]][2]
     if last.lower() in TITLE_ABBREVIATIONS and last[0].isupper():
         return True
-    return any(a < wb and wa < b and not (a <= wa and wb <= b) for wa, wb in found.wholes)
+    return bool(found.wholes) and any(a < wb and wa < b and not (a <= wa and wb <= b) for wa, wb in found.wholes)
 
 
 def _add_ngrams(found: _Found, joinable: list[bool]) -> None:
@@ -287,11 +303,12 @@ def _span(found: _Found, a: int, b: int, kinds: set[str], joinable: list[bool], 
     i, j = _word_at(s, a, found.starts), found.ends[b] if b in found.ends else found.ends[b - 1]
     ws = words[i:j + 1]
     caps = [w for _s, _e, w, _t in ws if w.lower() not in _PARTICLES]
+    digit = found.digits[b] > found.digits[a]
     if caps and all(w[0].isupper() for w in caps) and not (i == 0 and len(ws) == 1 and ws[0][2] in _CAP_STOP):
         kinds.add("cap")
-    elif not any(c.isdigit() for c in s[a:b]) and not any(w[0].isupper() for w in caps):
+    elif not digit and not any(w[0].isupper() for w in caps):
         kinds.add("lower")
-    if any(c.isdigit() for c in s[a:b]) or any(w.lower() in NUMWORDS for w in caps):
+    if digit or any(w.lower() in NUMWORDS for w in caps):
         kinds.add("num")
     cuts = ((i > 0 and in_run[i] and in_run[i - 1] and joinable[i - 1]
              and fold(words[i - 1][2]).rstrip(".") not in _TITLES)

@@ -7,14 +7,14 @@ escape sequence in an article shows as the characters it is and cannot restyle t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from rich.text import Text
 
 from askbrief.dates import dated
 from askbrief.models import ABSTAIN_TEXT, SENTENCE_TEXT, Answer, Citation
-from askbrief.render import mark_parts, plural, safe, safe_parts, source_label
+from askbrief.render import mark_parts, plural, reference_note, safe, safe_parts, source_label
 
 QUESTION_STYLE = "bold"
 ANSWER_STYLE = "bold #ffa62b"
@@ -69,12 +69,6 @@ def markers(count: int, current: int | None = None) -> Text:
     return out
 
 
-def resolved_of(answer: Answer) -> Mapping[str, str]:
-    """What the answer took references to mean (``answer.resolved``, when the model has it)."""
-    resolved = getattr(answer, "resolved", None)
-    return resolved if isinstance(resolved, Mapping) else {}
-
-
 def question_text(question: str) -> Text:
     out = Text("› ", style=DIM_STYLE)
     out.append(safe(question), style=QUESTION_STYLE)
@@ -86,8 +80,7 @@ def answer_text(answer: Answer, current: int | None = None) -> Text:
     reference was taken to mean, the supporting sentence, how many sources agree, and
     citation markers (the current one reversed)."""
     out = Text()
-    resolved = resolved_of(answer)
-    note = ", ".join(f"{safe(k)} = {safe(v)}" for k, v in resolved.items())
+    note = reference_note(answer)
     if answer.abstained:
         out.append(ABSTAIN_TEXT, style="bold")
         if note:

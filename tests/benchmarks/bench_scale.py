@@ -369,8 +369,9 @@ def child_env(cache: Path) -> dict[str, str]:
     return env
 
 
-def timed(cmd: list[str], env: dict, stdout=subprocess.DEVNULL) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS in MB, stdout) of one process, from ``wait4``."""
+def timed(cmd: list[str], env: dict, stdout=subprocess.DEVNULL) -> tuple[float, float, str, float]:
+    """(wall seconds, peak RSS in MB, stdout, CPU seconds of it and its children) of one
+    process, from ``wait4``: CPU time moves less than wall time on a loaded machine."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err)
@@ -380,17 +381,17 @@ def timed(cmd: list[str], env: dict, stdout=subprocess.DEVNULL) -> tuple[float, 
         err.seek(0)
         if os.waitstatus_to_exitcode(status):
             sys.exit(f"{' '.join(cmd[:4])} failed:\n{err.read().decode()[-3000:]}")
-        return wall, usage.ru_maxrss / 1024, out.read().decode()
+        return wall, usage.ru_maxrss / 1024, out.read().decode(), usage.ru_utime + usage.ru_stime
 
 
 def run_worker(kind: str, brief: Path, cache: Path, payload) -> tuple[dict, float, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(payload, f)
     try:
-        wall, rss, out = timed([sys.executable, __file__, "--worker", kind, str(brief), f.name], child_env(cache))
+        wall, rss, out, cpu = timed([sys.executable, __file__, "--worker", kind, str(brief), f.name], child_env(cache))
     finally:
         os.unlink(f.name)
-    return json.loads(out.splitlines()[-1]), wall, rss
+    return {**json.loads(out.splitlines()[-1]), "cpu_s": cpu}, wall, rss
 
 
 # --- the report ---------------------------------------------------------------------
@@ -401,14 +402,20 @@ def recall(top: list[list[int]], exact: list[list[int]], k: int) -> float:
 
 
 def bench_size(n: int, args, questions: list[str]) -> None:
-    brief = args.workdir / f"brief-{n}"
+    brief = (args.briefs or args.workdir) / f"brief-{n}"
     cache = args.workdir / f"cache-{n}"
     shutil.rmtree(cache, ignore_errors=True)
     shutil.rmtree(args.workdir / "peers", ignore_errors=True)
     t = time.perf_counter()
     files = make_brief(brief, n, args.seed)
     print(f"\n== {n:,} paragraphs: {files:,} files in {brief} (made in {time.perf_counter() - t:.1f} s)", flush=True)
+    load = os.getloadavg()[0]
     b, build_wall, build_rss = run_worker("build", brief, cache, [])
+    if args.build_only:
+        print(f"| {n:,} paragraphs ({b['files']:,} files, {b['chunks']:,} chunks) | cold build {build_wall:.1f} s "
+              f"({b['cpu_s']:.1f} s of CPU) | peak RSS {build_rss:.0f} MB | index {dir_mb(cache / 'index'):.0f} MB | load {load:.1f} → "
+              f"{os.getloadavg()[0]:.1f} |", flush=True)
+        return
     index_mb = dir_mb(cache / "index")
     (built,) = (cache / "index").glob("index-*")
     texts_mb = sum((built / f"{name}.npy").stat().st_size for name in ("text", "text_ptr")) / 2**20
@@ -494,6 +501,8 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=6)
     p.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "askbrief-bench")
     p.add_argument("--no-peers", action="store_true", help="askbrief only")
+    p.add_argument("--build-only", action="store_true", help="askbrief's cold build only: time, peak RSS, size")
+    p.add_argument("--briefs", type=Path, help="where the briefs are made or found (default: the workdir)")
     args = p.parse_args()
     sys.path.insert(0, str(ROOT))
     args.workdir.mkdir(parents=True, exist_ok=True)
