@@ -112,6 +112,21 @@ def test_percentage_question_picks_the_percent_of_its_crop(tmp_path):
     assert ans.answer in {"50", "More than 50%"}
 
 
+def test_a_thing_owned_by_a_name_never_answers_who(tmp_path):
+    # "Ruiz's speech ... came after her team opened the bridge" names who opened it through
+    # "her team"; the speech is no one, as a candidate for the answer as for an alternative
+    a = brief_of(tmp_path, {
+        "a.txt": "Karsa bridge opens\ndate 2023-03-02\n\nThe Karsa bridge was opened on Monday by Mayor Ana "
+                 "Ruiz, the council said.\n",
+        "c.txt": "Council notes\ndate 2023-03-04\n\nRuiz's speech, which was printed in the Karsa Herald, came "
+                 "after her team opened the Karsa bridge.\n",
+    })
+    texts = {c.span.text for c in _candidates(a, "Who opened the Karsa bridge?").candidates}
+    assert "Mayor Ana Ruiz" in texts
+    assert not {t for t in texts if t.endswith("speech")}
+    assert "the Karsa bridge" not in texts and "Karsa Herald" in texts
+
+
 def test_a_who_answer_is_never_a_quotation_or_a_verb_phrase(tmp_path):
     a = brief_of(tmp_path, {
         "a.txt": 'date 2020-01-02 "We fully control the town," Omar Saleh, commander of the '
@@ -128,3 +143,15 @@ def test_a_who_answer_is_never_a_quotation_or_a_verb_phrase(tmp_path):
     assert aide and all(c.span.shapes & {"name", "cap"} for c in aide)
     for cands in (commander, aide):
         assert not {c.span.text for c in cands} & never
+
+
+def test_a_sentence_is_read_with_its_neighbours(tmp_path):
+    # "It was opened on Monday by Mayor Ana Ruiz": the bridge asked about is named in the
+    # sentence before, not in the answering sentence
+    a = brief_of(tmp_path, {"a.txt": "Karsa bridge opens\ndate 2023-03-02\n\nThe Karsa bridge is the town's "
+                                     "first. It was opened on Monday by Mayor Ana Ruiz.\n"})
+    ex = _candidates(a, "Who opened the Karsa bridge?")
+    ruiz = next(c for c in ex.candidates if c.span.text == "Mayor Ana Ruiz")
+    row = ex.X[ruiz.row]
+    assert row[FI["nb_gain"]] > 0.5
+    assert 0.0 < row[FI["chunk_rank"]] <= 1.0

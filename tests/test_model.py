@@ -37,3 +37,19 @@ def test_training_scores_confidence_as_the_answer_does(seeds_assistant):
     assert got[0] == shipped.confidence(x) == pytest.approx(logistic[0] * 0.25)
     assert got[1] == shipped.confidence(high) == pytest.approx(logistic[1])
     assert got[2] == 0.0  # a question without candidates
+
+
+def test_the_coverage_gate_counts_what_the_sentence_holds_by_meaning():
+    # a freely worded question's sentence holds its words by meaning ("captured" for "take"):
+    # the gate scales the confidence down only when exact and meaning shares together are short
+    shipped = model.load_model()
+    x = np.zeros(len(model.CONF_FEATURES))
+    x[model.CONF_FEATURES.index("bias")] = 1.0
+    x[model.CONF_FEATURES.index("sent_cov")] = 0.25
+    held = x.copy()
+    held[model.CONF_FEATURES.index("soft_top")] = 0.6  # 0.25 + 0.6 / 2 held
+    short = x.copy()
+    short[model.CONF_FEATURES.index("soft_top")] = 0.3
+    logistic = [1.0 / (1.0 + math.exp(-float(row @ shipped.conf))) for row in (held, short)]
+    assert shipped.confidence(held) == pytest.approx(logistic[0])
+    assert shipped.confidence(short) == pytest.approx(logistic[1] * 0.4)

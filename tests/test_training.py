@@ -45,3 +45,20 @@ def test_training_reads_both_squad_files_and_both_seed_files_by_default():
     for art in {it.article for it in squad}:
         assert len({it.fold for it in squad if it.article == art}) == 1
     assert {it.fold for it in items if fit.is_seed(it)} <= {"seeds-1", "seeds-2", "seeds-3"}
+
+
+def test_sentence_threshold_lets_misled_up_to_the_allowance(monkeypatch):
+    # 20 answerable questions whose sentence holds the answer (17 confident, 3 at 0.40) and 10
+    # unanswerable (2 at 0.45): giving the 3 costs 2 misled of 10, which the targets allow (20%)
+    from types import SimpleNamespace
+
+    from training import fit_sentence
+
+    monkeypatch.setattr(fit_sentence, "SHIPPED", SimpleNamespace(threshold=0.5), raising=False)
+    x = np.zeros(3)
+    rows = [fit_sentence.Row(SimpleNamespace(answers=["a"] if k < 20 else []), "free", x, 0.0, 0.0, k < 20)
+            for k in range(30)]
+    sconf = np.array([0.8] * 17 + [0.40] * 3 + [0.45] * 2 + [0.05] * 8)
+    assert fit_sentence.best_sentence_threshold(rows, sconf, window=0) <= 0.40
+    monkeypatch.setattr(fit_sentence, "MISLED_ALLOWED", 0.0)  # each misled costs a useful answer
+    assert 0.45 < fit_sentence.best_sentence_threshold(rows, sconf, window=0) <= 0.80

@@ -5,7 +5,8 @@ holds, word for word and by meaning: ``read_sentences``, ``soft_evidence``) and 
 candidate span ``spans.py`` found there that can answer what the question asks (``fits``).
 Each candidate gets features (its shape crossed with the type the question asks for, how much
 of the question stands around it and how close, exactly and by meaning, the sentence's and
-chunk's match, whether it repeats the question, its length, how the brief uses the name, how
+chunk's match, what the sentences either side add to it (the answer sentence says "it" or
+"the town" where the one before names what was asked about), the chunk's retrieval rank, whether it repeats the question, its length, how the brief uses the name, how
 many sources state it in a sentence that answers the question): what one sentence gives all
 its spans is worked out once (``sentence_features``), the rest per span (``span_features``).
 Meaning is read where the sentence is chosen, not in a sentence-level confidence: the soft
@@ -53,8 +54,8 @@ _GLOBAL = ("g_place", "g_person")  # how the brief uses a name elsewhere (``Name
 BASE = ("bias", "sent_cov", "chunk_cov", "ctx_cov", "chunk_rel", "chunk_top", "sent_best",
         "win4", "win10", "near_left", "near_right", "dist", "in_q", "all_in_q", "cuts",
         "support", "docs", "stop_frac", "sent_bigram", "sent_soft", "sent_best_m", "soft_win4",
-        "soft_win10", "soft_near") + LENGTHS + _CTX + _ORDER + tuple(
-            f"{o}*{f}" for f in _QFORMS for o in _ORDER) + _GLOBAL
+        "soft_win10", "soft_near", "nb_gain", "chunk_rank") + LENGTHS + _CTX + _ORDER + (
+            tuple(f"{o}*{f}" for f in _QFORMS for o in _ORDER)) + _GLOBAL
 _CROSSED = SHAPES + LENGTHS + _CTX + _GLOBAL + ("in_q",)
 CROSS = tuple(f"{k}*{s}" for k in KINDS for s in _CROSSED)
 FEATURES = BASE + CROSS
@@ -65,7 +66,7 @@ _ORDER_COLS = {form: [FI[o] for o in _ORDER] + [FI[f"{o}*{form}"] for o in _ORDE
 _DYN = tuple(FI[f] for f in ("sent_cov", "chunk_cov", "ctx_cov", "chunk_rel", "chunk_top",
                              "sent_best", "win4", "win10", "near_left", "near_right", "dist",
                              "in_q", "all_in_q", "cuts", "stop_frac", "sent_soft", "sent_best_m",
-                             "soft_win4", "soft_win10", "soft_near"))
+                             "soft_win4", "soft_win10", "soft_near", "nb_gain", "chunk_rank"))
 _PERCENT = {"percent", "percentag"}
 
 # --- what can answer what ------------------------------------------------------------
@@ -98,6 +99,15 @@ def fits(kind: str, shapes: frozenset[str], agent: bool = False, counts: bool = 
     if counts and "money" in shapes:
         return False
     return not (shapes & _EXCLUDES.get(kind, frozenset()))
+
+
+def of_type(kind: str, s: Sentence, sp: Span) -> bool:
+    """Whether a span names what the question asks for as its head: a "who" is a name or a
+    word for people ("Haftar's forces"), never a thing owned by one ("Haftar's message")."""
+    if kind != PERSON:
+        return True
+    head = s.words[sp.last][2]
+    return head[:1].isupper() or head.lower() in AGENT_NOUNS
 
 
 # --- the values ----------------------------------------------------------------------
@@ -141,6 +151,7 @@ class Read:
     word_terms: list[str]  # each word's term, name variants folded, "he" read as its antecedent
     soft: float = 0.0      # share of the question it holds by meaning only (``soft_evidence``)
     soft_words: list[float] = field(default_factory=list)  # each word's weight matched by meaning
+    nb_gain: float = 0.0   # share of the question its neighbours add ("it" here, the name before)
 
 
 @dataclass(slots=True)
@@ -190,10 +201,14 @@ def read_sentences(q: Question, index: Index, hits: Sequence[Hit], names: Names)
             share, per_word = soft[n + i]
             if cov <= 0 and share < SOFT_KEEP:
                 continue
-            ctx = q.coverage(sterms[i] | (sterms[i - 1] if i else set()))
+            before = sterms[i - 1] if i else set()
+            after = sterms[i + 1] if i + 1 < len(sterms) else set()
+            ctx = q.coverage(sterms[i] | before)
             max_cov = max(max_cov, cov)
-            scored.append((cov + share + 0.25 * rel, Read(s, hit.chunk, hit.rank, cov, rel, chunk_cov, ctx,
-                                                          frozenset(sterms[i]), word_terms[i], share, per_word)))
+            nb = q.coverage(sterms[i] | before | after) - cov
+            scored.append((cov + share + 0.25 * rel, Read(
+                s, hit.chunk, hit.rank, cov, rel, chunk_cov, ctx, frozenset(sterms[i]), word_terms[i], share,
+                per_word, nb)))
         n += len(sents)
     scored.sort(key=lambda x: -x[0])
     return [r for _sc, r in scored], max_cov
@@ -257,7 +272,7 @@ def _usage_if_admitted(q: Question, s: Sentence, sp: Span, cterms: Sequence[str]
     # modified noun for people ("Haftar's forces", "pro-government forces")
     agent = (j > i and s.words[j][2].lower() in AGENT_NOUNS and all(wd[3] for wd in s.words[i:j + 1])
              and s.words[i][2].lower() not in VERB_START)  # not "told Reuters news agency"
-    if not fits(q.kind, sp.shapes, agent, q.counts) or sp.text.endswith(("'s", "’s")):
+    if not fits(q.kind, sp.shapes, agent, q.counts) or sp.text.endswith(("'s", "’s")) or not of_type(q.kind, s, sp):
         return False, None  # (nor is "Haftar's" an answer: its noun, "Haftar's forces", may be)
     head = head_word(sp, s) if "name" in sp.shapes or "cap" in sp.shapes else ""
     usage = names.usage(head) if head else None
@@ -332,7 +347,8 @@ def span_features(q: Question, r: Read, f: SentenceFeatures, sp: Span, names: Na
             min(1.0, (prefix[i] - prefix[max(0, i - 10)] + prefix[min(n, j + 11)] - prefix[j + 1]) / total),
             1.0 / dl, 1.0 / dr, math.log1p(min(dl, dr)), inq, float(inq == 1.0), float(sp.cuts),
             1.0 - len(sp.terms) / (j - i + 1), r.soft, float(r.cov + r.soft >= max_meant - 1e-9),
-            *soft_window(f.soft_prefix, i, j, n, total), soft_near(f.soft_at, i, j)]
+            *soft_window(f.soft_prefix, i, j, n, total), soft_near(f.soft_at, i, j), r.nb_gain,
+            1.0 / (1 + r.rank)]
     order = (min(1.0, f.before[i] / q.before_weight), min(1.0, (f.before[n] - f.before[j + 1]) / q.before_weight),
              min(1.0, f.after[i] / q.after_weight), min(1.0, (f.after[n] - f.after[j + 1]) / q.after_weight))
     cols = [*_ORDER_COLS[q.form], *_DYN, FI["bias"], FI[sp.length], ki[sp.length], ki["in_q"]]

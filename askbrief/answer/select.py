@@ -140,8 +140,8 @@ def _alternatives(q: Question, ex: Extraction, index: Index, ranked: Ranked, cit
                   settings: Settings) -> list[Alternative]:
     """Other answers of the same shape that other sources give nearly as strongly: when the
     sources disagree, the reader sees each answer with its sources. An alternative is held
-    to what makes an answer: of the type asked (``_of_type``), in the sentence's answer slot
-    (``_in_slot``), from a sentence that does not state the chosen answer too ("Haftar's
+    to what makes an answer: of the type asked (as every candidate is: ``features.of_type``),
+    in the sentence's answer slot (``_in_slot``), from a sentence that does not state the chosen answer too ("Haftar's
     message ... comes a day after his forces took over the town of Gharyan" agrees with
     "Haftar's forces", through "his")."""
     top = ranked.order[0]
@@ -158,8 +158,7 @@ def _alternatives(q: Question, ex: Extraction, index: Index, ranked: Ranked, cit
         c = ex.candidates[row]
         if ({ex.candidates[r].chunk for r in ex.groups[key]} & cited or not shape & c.span.shapes
                 or ex.X[row, FI["sent_cov"]] < 0.8 * cov or ranked.prob[key] < 0.5 * ranked.prob[top]
-                or c.key in first.key or first.key in c.key or any(c.key in k for k in shown_keys)
-                or not _of_type(q, c.span, c.sentence)):
+                or c.key in first.key or first.key in c.key or any(c.key in k for k in shown_keys)):
             continue
         rows = [r for r in ex.groups[key] if _in_slot(q, ex, ex.candidates[r], m)
                 and not _stated_through_pronoun(names, ex.candidates[r].chunk, ex.candidates[r].sentence, first.key, m)]
@@ -175,15 +174,6 @@ def _alternatives(q: Question, ex: Extraction, index: Index, ranked: Ranked, cit
         shown_keys.append(c.key)
         out.append(Alternative(answer=folded(shown.span.text), citations=cits[: settings.max_citations]))
     return out
-
-
-def _of_type(q: Question, sp: Span, s: Sentence) -> bool:
-    """Whether a span names what the question asks for as its head: a "who" is a name or a
-    word for people ("Haftar's forces"), never a thing owned by one ("Haftar's message")."""
-    if q.kind != PERSON:
-        return True
-    head = s.words[sp.last][2]
-    return head[:1].isupper() or head.lower() in AGENT_NOUNS
 
 
 def _in_slot(q: Question, ex: Extraction, c: Candidate, m: dict[str, str]) -> bool:
