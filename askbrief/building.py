@@ -3,7 +3,7 @@
 Files whose size and mtime are unchanged keep their documents, and a text whose hash the old
 index knows keeps its chunks and postings (``store_builder.Builder.reuse``); the rest are read and
 analysed in forked workers, one per core (``parallel.pmap``), in batches of files whose
-chunks are analysed in one call (``index.BatchCounter``). A worker sends back numbers and a
+chunks are analysed in one call (``counting.BatchCounter``). A worker sends back numbers and a
 batch's vocabulary, never token lists.
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 from . import store as S
 from .store_builder import Builder
 from .corpus import chunk_document, read_document
-from .index import BatchCounter
+from .counting import BatchCounter
 from .manifest import Entry, text_hash
 from .parallel import cores, pmap
 

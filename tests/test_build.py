@@ -11,7 +11,8 @@ import pytest
 
 from askbrief import building, cache, parallel, variants
 from askbrief.corpus import load_brief
-from askbrief.index import BatchCounter, Index, count_terms
+from askbrief.counting import BatchCounter, count_terms
+from askbrief.index import Index
 from askbrief.text import WORD_RE, tokenize
 
 from helpers import SEEDS

@@ -79,7 +79,7 @@ class Analysed:
     """Records every chunk text the build analyses into terms."""
 
     def __init__(self, monkeypatch):
-        from askbrief.index import BatchCounter
+        from askbrief.counting import BatchCounter
 
         self.calls = []
         real = BatchCounter.count
@@ -641,7 +641,7 @@ def test_an_update_keeps_the_word_counts_and_postings_of_a_cold_build(brief_dir)
 
 
 def test_words_are_analysed_once_per_batch_into_the_terms_of_tokenize():
-    from askbrief.index import BatchCounter, count_terms
+    from askbrief.counting import BatchCounter, count_terms
 
     texts = ["Haftar's forces took the town.", "", "The forces of Haftar, 1,500 strong, took Gharyan.",
              "The the the."]
