@@ -69,11 +69,9 @@ class Assistant:
             resolved, unresolved = resolution.resolved, resolution.unresolved
             asked = spelled_out(typed, resolved)
             extra = resolution.extra_terms + resolution.topic_terms
-        q = read(asked, self.index, extra, asked=typed, resolved=resolved)
+        q = read(asked, self.index, extra, asked=typed, resolved=resolved, unresolved=unresolved)
         hits = search(self.index, q.search_terms, settings.top_k)
-        answer = select(q, self.index, hits, settings, started=started)
-        answer.unresolved = unresolved
-        return answer
+        return select(q, self.index, hits, settings, started=started)
 
 
 def check_question(question: str) -> str:

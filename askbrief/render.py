@@ -225,9 +225,9 @@ def resolved_note(ans: Answer) -> str:
 
 def reference_note(ans: Answer) -> str:
     """``resolved_note`` without its brackets (the chat's form)."""
-    taken = ", ".join(f"{safe(k)} = {safe(v)}" for k, v in (getattr(ans, "resolved", None) or {}).items())
+    taken = ", ".join(f"{safe(k)} = {safe(v)}" for k, v in ans.resolved.items())
     open_refs: dict[str, list[str]] = {}
-    for ref, question in (getattr(ans, "unresolved", None) or {}).items():
+    for ref, question in ans.unresolved.items():
         open_refs.setdefault(question, []).append(safe(ref))
     parts = [taken] if taken else []
     parts += [f'{", ".join(refs)} = the answer to "{safe(q)}", which the brief does not give'

@@ -175,6 +175,7 @@ class Question:
     caps: tuple[str, ...]              # terms of capitalised words after the first (names)
     negated: bool
     resolved: dict[str, str] = field(default_factory=dict)  # follow-up reference -> meaning
+    unresolved: dict[str, str] = field(default_factory=dict)  # reference -> the question left unanswered
     counts: bool = False  # "how many": a count answers, never a sum of money
     # each own term's word as typed ("captured" for "captur"): what a word vector is looked up
     # by; a term the conversation adds is its own surface
@@ -195,12 +196,13 @@ class Question:
 
 
 def read(text: str, index: Index, extra_terms: Sequence[str] = (), *, asked: str | None = None,
-         resolved: dict[str, str] | None = None) -> Question:
+         resolved: dict[str, str] | None = None, unresolved: dict[str, str] | None = None) -> Question:
     """The question ``text`` as the answer stage reads it, against ``index``'s brief.
 
     ``extra_terms`` are terms the conversation adds (a follow-up's referent and topic);
-    ``asked`` is the question as typed and ``resolved`` what its references were taken to mean
-    (both for the answer; ``text`` is what is read)."""
+    ``asked`` is the question as typed, ``resolved`` what its references were taken to mean and
+    ``unresolved`` those that stand for an answer not given (all for the answer; ``text`` is
+    what is read)."""
     m = index.term_map or {}
     words = word_terms(text)
     tokens = tuple(t for *_r, t in words if t)
@@ -232,7 +234,7 @@ def read(text: str, index: Index, extra_terms: Sequence[str] = (), *, asked: str
         bigrams=bigrams([m.get(t, t) for t in tokens]), grams=grams(toks), gram_words=frozenset(toks),
         plural=_plural_focus(text), caps=_caps(text, words, m),
         negated=bool({fold(x) for x in text.split()} & NEGATIONS) or "n't" in text,
-        resolved=dict(resolved or {}), counts=counts(text),
+        resolved=dict(resolved or {}), unresolved=dict(unresolved or {}), counts=counts(text),
         surface={m.get(t, t): w for _s, _e, w, t in reversed(words) if t})
 
 

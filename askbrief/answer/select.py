@@ -59,7 +59,7 @@ def select(q: Question, index: Index, hits: list[Hit], settings: Settings,
                       "evidence": cited.quote, "citations": [cited], "alternatives": []}
     return Answer(question=q.asked, confidence=round(conf, 4), grade=grade,
                   sentence_confidence=round(sconf, 4), retrieved=retrieved,
-                  resolved=dict(q.resolved), **fields,
+                  resolved=dict(q.resolved), unresolved=dict(q.unresolved), **fields,
                   elapsed_ms=round((time.perf_counter() - started) * 1000, 2))
 
 
