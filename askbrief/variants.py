@@ -294,7 +294,7 @@ def _contexts(part) -> tuple[dict[str, Counter], dict[str, set], dict[str, set]]
             near += around
             near_form += [f] * len(around)
             # a full name already seen in this document, and no capital next: nothing to learn
-            if doc in full[f] and not (i + 1 < len(words) and "A" <= words[i + 1][0] <= "Z"):
+            if doc in full[f] and not (i + 1 < len(words) and words[i + 1][:1].isupper()):
                 continue
             whole, after = _in_full_name(text, *m.span())
             if whole:
