@@ -48,18 +48,118 @@ def _find(docs: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return at, docs[at] == ids
 
 
+LOW_BITS = 16
+LOW_MASK = (1 << LOW_BITS) - 1
+
+
+class Plist:
+    """One term's postings as stored: each chunk number's low ``LOW_BITS`` bits (``lo``) and
+    the high part in runs (``hi[r]`` from position ``at[r]`` on), two bytes a posting where
+    int32 took four. A lookup (``find``) is a binary search in the runs' stretches of ``lo``
+    without decoding the list; reading it whole (``docs``) is one ``np.repeat``. A folded
+    term's merged postings come as plain chunk numbers (``of_docs``)."""
+
+    __slots__ = ("lo", "tf", "hi", "at", "_docs")
+    CACHE = 4096  # lists up to this long keep their decoded numbers (a warm process reads many terms)
+
+    def __init__(self, lo, tf, hi=None, at=None, docs=None):
+        self.lo, self.tf, self.hi, self.at, self._docs = lo, tf, hi, at, docs
+
+    @classmethod
+    def of_docs(cls, docs: np.ndarray, tf: np.ndarray) -> Plist:
+        return cls(None, tf, docs=docs)
+
+    def __len__(self) -> int:
+        return len(self.tf)
+
+    @property
+    def docs(self) -> np.ndarray:
+        """The chunk numbers, ascending (int32)."""
+        if self._docs is not None:
+            return self._docs
+        docs = _decode(self.lo, self.hi, self.at)
+        if len(docs) <= self.CACHE:
+            self._docs = docs
+        return docs
+
+    def first(self, n: int) -> np.ndarray:
+        if self._docs is not None or n >= len(self.tf):
+            return self.docs[:n]
+        return _decode(self.lo[:n], self.hi, self.at, n)
+
+    def find(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``_find`` in this list: where each of ``ids`` (ascending) is, and whether it is there."""
+        if self._docs is not None or len(self.hi) == 1 and len(self.tf) <= self.CACHE:
+            return _find(self.docs, ids)
+        lo, hi, at = self.lo, self.hi, self.at
+        where = np.zeros(len(ids), dtype=np.int64)
+        hit = np.zeros(len(ids), dtype=bool)
+        high = ids >> LOW_BITS
+        cut = np.searchsorted(high, hi).tolist() + [len(ids)]
+        ends = at[1:].tolist() + [len(lo)]
+        for r, (a, b) in enumerate(zip(at.tolist(), ends)):
+            i, j = cut[r], cut[r + 1]
+            if i == j:
+                continue
+            want = (ids[i:j] & LOW_MASK).astype(np.uint16)
+            pos = np.searchsorted(lo[a:b], want) + a
+            pos[pos == b] = a
+            where[i:j] = pos
+            hit[i:j] = (high[i:j] == hi[r]) & (lo[pos] == want)
+        return where, hit
+
+
+def _decode(lo: np.ndarray, hi: np.ndarray, at: np.ndarray, n: int | None = None) -> np.ndarray:
+    """Chunk numbers from their low bits and the runs of their high part (run r from ``at[r]``)."""
+    n = len(lo) if n is None else n
+    cut = min(int(np.searchsorted(at, n)), len(at))
+    counts = np.diff(np.append(at[:cut], n))
+    return (np.repeat(hi[:cut].astype(np.int32), counts) << LOW_BITS) | lo[:n]
+
+
+def encode_chunks(docs, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(``lo``, run starts, run highs) of ascending-per-term chunk numbers ``docs`` (anything
+    sliced into int32 arrays), where each term starts at one of ``starts``: each term begins a
+    run, and so does each step of the high part. A few million postings at a time, so memory
+    stays flat."""
+    lo = np.empty(len(docs), dtype=np.uint16)
+    at, hi = [], []
+    term_start = np.zeros(len(docs) + 1, dtype=bool)
+    term_start[starts] = True
+    step, prev = 1 << 22, None
+    for a in range(0, len(docs), step):
+        d = np.asarray(docs[a:a + step], dtype=np.int32)
+        lo[a:a + len(d)] = d & LOW_MASK
+        h = d >> LOW_BITS
+        new = term_start[a:a + len(d)].copy()
+        new[1:] |= h[1:] != h[:-1]
+        if prev is not None:
+            new[0] |= h[0] != prev
+        prev = h[-1]
+        idx = np.flatnonzero(new)
+        at.append(idx + a)
+        hi.append(h[idx])
+    run_at = np.concatenate(at).astype(np.int64) if at else np.empty(0, dtype=np.int64)
+    run_hi = np.concatenate(hi) if hi else np.empty(0, dtype=np.int32)
+    return lo, run_at, run_hi.astype(np.uint16 if not len(run_hi) or run_hi.max() < 65536 else np.uint32)
+
+
 def lucene_idf(n: int, df: int) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
 @dataclass
 class Postings:
-    """The BM25 statistics of a brief: for term j (``vocab[j]``, sorted), its chunks are
-    ``docs[ptr[j]:ptr[j+1]]`` (ascending) with frequencies ``tf[...]``."""
+    """The BM25 statistics of a brief: for term j (``vocab[j]``, sorted), its postings are
+    positions ``ptr[j]:ptr[j+1]``: the chunks (ascending), kept as their low bits ``lo`` and
+    the runs of their high part (``run_at``: where each run starts, ``run_hi``: its high
+    part; every term starts a run), with frequencies ``tf``."""
 
     vocab: Strings
     ptr: np.ndarray  # int64, len(vocab) + 1
-    docs: np.ndarray  # int32
+    lo: np.ndarray  # uint16: each chunk number's low LOW_BITS bits
+    run_at: np.ndarray  # int64, ascending
+    run_hi: np.ndarray  # uint16
     tf: np.ndarray  # uint8, or uint16 when a term is written 256 times in a chunk (at most 1,500 characters)
     doc_len: np.ndarray  # int32, one per chunk; an empty chunk counts 1, as rank_bm25's [EMPTY]
     total_len: int  # doc_len's sum
@@ -85,10 +185,19 @@ class Postings:
         doc_len = np.maximum(lengths, 1).astype(np.int32)
         tf = tf[perm]
         tf = tf.astype(np.uint8 if not len(tf) or tf.max() < 256 else np.uint16)  # a byte a posting, nearly always
-        out = cls(Strings.of(names[i] for i in order), ptr, chunks[perm].astype(np.int32), tf, doc_len,
+        lo, run_at, run_hi = encode_chunks(_Gather(chunks, perm), ptr[:-1])
+        del perm
+        out = cls(Strings.of(names[i] for i in order), ptr, lo, run_at, run_hi, tf, doc_len,
                   int(doc_len.sum(dtype=np.int64)))
         out.ub = out.bounds()
         return out
+
+    def chunks_at(self, a: int, b: int) -> np.ndarray:
+        """The chunk numbers of postings ``a:b`` (any positions, across terms)."""
+        r0 = max(int(np.searchsorted(self.run_at, a, side="right")) - 1, 0)
+        r1 = int(np.searchsorted(self.run_at, b))
+        at = np.maximum(self.run_at[r0:r1], a) - a
+        return _decode(self.lo[a:b], self.run_hi[r0:r1], at)
 
     def weights(self, docs: np.ndarray, tf: np.ndarray) -> np.ndarray:
         """BM25's weight of a term in chunks before its idf, tf * (k1 + 1) / (tf + k1 * (1 - b +
@@ -105,7 +214,7 @@ class Postings:
             stop = max(j + 1, int(np.searchsorted(self.ptr, self.ptr[j] + step, side="right")) - 1)
             stop = min(stop, len(ub))
             a, b = int(self.ptr[j]), int(self.ptr[stop])
-            w = self.weights(self.docs[a:b], self.tf[a:b])
+            w = self.weights(self.chunks_at(a, b), self.tf[a:b])
             ub[j:stop] = np.maximum.reduceat(w, self.ptr[j:stop] - a) if b > a else 0.0
             j = stop
         return ub
@@ -121,8 +230,10 @@ class Postings:
         Only what can be checked without reading the postings themselves."""
         v = len(self.vocab)
         if (self.ptr.ndim != 1 or len(self.ptr) != v + 1 or (v and (self.ptr[0] != 0
-                or self.ptr[-1] != len(self.docs))) or len(self.tf) != len(self.docs)
-                or self.vocab.ptr[0] != 0 or self.vocab.ptr[-1] != len(self.vocab.blob)):
+                or self.ptr[-1] != len(self.lo))) or len(self.tf) != len(self.lo)
+                or self.vocab.ptr[0] != 0 or self.vocab.ptr[-1] != len(self.vocab.blob)
+                or len(self.run_at) != len(self.run_hi) or (len(self.lo) and (len(self.run_at) < v
+                or self.run_at[0] != 0 or self.run_at[-1] >= len(self.lo)))):
             raise ValueError("postings offsets do not fit")
         if self.total_len < len(self.doc_len):
             raise ValueError("chunk lengths are damaged")
@@ -132,12 +243,31 @@ class Postings:
     def term_id(self, term: str) -> int:
         return self.vocab.find(term)
 
-    def entries(self, j: int) -> tuple[np.ndarray, np.ndarray]:
+    def entries(self, j: int) -> Plist:
         a, b = self.ptr[j:j + 2].tolist()
-        docs = self.docs[a:b]
-        if len(docs) and (docs[0] < 0 or docs[-1] >= len(self.doc_len)):
+        r0, r1 = np.searchsorted(self.run_at, (a, b)).tolist()
+        at = self.run_at[r0:r1] - a
+        if b > a and (not len(at) or at[0] != 0
+                      or (int(self.run_hi[r1 - 1]) << LOW_BITS | int(self.lo[b - 1])) >= len(self.doc_len)):
             raise ValueError("postings refer to chunks that do not exist")
-        return docs, self.tf[a:b]
+        return Plist(self.lo[a:b], self.tf[a:b], self.run_hi[r0:r1], at)
+
+    def all_chunks(self) -> np.ndarray:
+        """Every posting's chunk number, term after term (an update moves them all)."""
+        return self.chunks_at(0, len(self.lo))
+
+
+class _Gather:
+    """``chunks[perm]`` read a slice at a time (the build never holds it whole)."""
+
+    def __init__(self, chunks: np.ndarray, perm: np.ndarray):
+        self.chunks, self.perm = chunks, perm
+
+    def __len__(self) -> int:
+        return len(self.perm)
+
+    def __getitem__(self, s: slice) -> np.ndarray:
+        return self.chunks[self.perm[s]]
 
 
 class Index:
@@ -181,7 +311,7 @@ class Index:
             self._spellings.setdefault(folded, [] if folded in self.term_map else [folded]).append(raw)
         self.corpus_size = n
         self.avgdl = postings.total_len / n
-        self._lists: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
+        self._lists: dict[str, Plist | None] = {}
         self._idf: dict[str, float] = {}
 
     # --- terms -----------------------------------------------------------------------
@@ -193,8 +323,8 @@ class Index:
         m = self.term_map
         return [m.get(t, t) for t in terms] if m else list(terms)
 
-    def _postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """(chunks, frequencies) of a folded term: its spellings' postings merged."""
+    def _postings(self, term: str) -> Plist | None:
+        """The postings of a folded term: its spellings' postings merged."""
         if term in self._lists:
             return self._lists[term]
         p = self.postings
@@ -205,10 +335,10 @@ class Index:
         elif len(found) == 1:
             out = found[0]
         else:
-            docs = np.concatenate([d for d, _ in found])
-            tf = np.concatenate([f for _, f in found]).astype(np.int64)
+            docs = np.concatenate([f.docs for f in found])
+            tf = np.concatenate([f.tf for f in found]).astype(np.int64)
             ids, where = np.unique(docs, return_inverse=True)
-            out = ids.astype(np.int32), np.bincount(where, weights=tf).astype(np.uint16)
+            out = Plist.of_docs(ids.astype(np.int32), np.bincount(where, weights=tf).astype(np.uint16))
         self._lists[term] = out
         return out
 
@@ -217,7 +347,7 @@ class Index:
 
     def df(self, term: str) -> int:
         found = self._postings(self.map_term(term))
-        return 0 if found is None else len(found[0])
+        return 0 if found is None else len(found)
 
     def idf(self, term: str) -> float:
         t = self.map_term(term)
@@ -232,9 +362,17 @@ class Index:
         found = self._postings(self.map_term(term))
         if found is None:
             return np.empty(0, dtype=np.int32)
-        return found[0][:limit] if limit is not None else found[0]
+        return found.first(limit) if limit is not None else found.docs
 
     # --- scoring ---------------------------------------------------------------------
+
+    def _found(self, terms: Sequence[str]) -> list[tuple[str, Plist]]:
+        found = []
+        for t in self.map_terms(terms):
+            lists = self._postings(t)
+            if lists is not None:
+                found.append((t, lists))
+        return found
 
     def score(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(chunk ids, BM25 scores) of the chunks holding at least one of the terms.
@@ -243,20 +381,18 @@ class Index:
         at those chunks (and every other chunk scores 0): the same expression, evaluated in
         the same order, only never for a chunk where the term frequency is zero.
         """
-        found = []
-        for t in self.map_terms(terms):
-            lists = self._postings(t)
-            if lists is not None:
-                found.append((t, *lists))
+        found = self._found(terms)
         if not found:
             return np.empty(0, dtype=np.int32), np.empty(0)
         if len(found) == 1:
-            t, docs, tf = found[0]
-            return docs, self._term_scores(t, docs, tf)
+            t, pl = found[0]
+            docs = pl.docs
+            return docs, self._term_scores(t, docs, pl.tf)
         scores = np.zeros(self.corpus_size)
         hit = np.zeros(self.corpus_size, dtype=bool)
-        for t, docs, tf in found:
-            scores[docs] += self._term_scores(t, docs, tf)
+        for t, pl in found:
+            docs = pl.docs
+            scores[docs] += self._term_scores(t, docs, pl.tf)
             hit[docs] = True
         ids = np.flatnonzero(hit).astype(np.int32)
         return ids, scores[ids]
@@ -286,24 +422,21 @@ class Index:
         the running are looked up in them (a binary search each) and scored exactly, summed
         in the question's order as rank_bm25 sums them.
         """
-        found = []
-        for t in self.map_terms(terms):
-            lists = self._postings(t)
-            if lists is not None:
-                found.append((t, *lists))
+        found = self._found(terms)
         if len(found) < 2 or k < 1:
             return self.score(terms)
-        bound = {t: self._bound(t) for t, _, _ in found}
+        bound = {t: self._bound(t) for t, _ in found}
         order = sorted(found, key=lambda f: -bound[f[0]])
         left = [0.0] * (len(order) + 1)
         for i in range(len(order) - 1, -1, -1):
             left[i] = left[i + 1] + bound[order[i][0]]
         partial = np.zeros(self.corpus_size)
         theta, read = 0.0, 0
-        for t, docs, tf in order:  # the essential terms: read whole
+        for t, pl in order:  # the essential terms: read whole
             if left[read] * _UP < theta:
                 break
-            partial[docs] += self._term_scores(t, docs, tf)
+            docs = pl.docs
+            partial[docs] += self._term_scores(t, docs, pl.tf)
             if len(docs) >= k:  # the exact k-th best of its most promising chunks: the bar
                 got = partial[docs]
                 best = docs if len(docs) <= 2 * k else np.sort(docs[np.argpartition(got, len(got) - 2 * k)[-2 * k:]])
@@ -316,11 +449,11 @@ class Index:
             best = np.sort(ids[np.argpartition(partial[ids], len(ids) - 2 * k)[len(ids) - 2 * k:]])
             theta = max(theta, _kth(self._exact(found, best), k) * _DOWN)
         got = partial[ids]
-        for t, docs, tf in order[read:]:  # the others: looked up for the chunks still in the running
+        for t, pl in order[read:]:  # the others: looked up for the chunks still in the running
             keep = (got + left[read]) * _UP >= theta
             ids, got = ids[keep], got[keep]
-            at, hit = _find(docs, ids)
-            got[hit] += self._term_scores(t, ids[hit], tf[at[hit]])
+            at, hit = pl.find(ids)
+            got[hit] += self._term_scores(t, ids[hit], pl.tf[at[hit]])
             read += 1
         ids = ids[got * _UP >= theta]
         return ids, self._exact(found, ids)
@@ -329,10 +462,10 @@ class Index:
         """The scores of chunks ``ids`` (ascending), each term looked up by binary search in
         its postings and added in the question's order: ``score``'s floats at those chunks."""
         scores = np.zeros(len(ids))
-        for t, docs, tf in found:
-            at, hit = _find(docs, ids)
+        for t, pl in found:
+            at, hit = pl.find(ids)
             if hit.any():
-                scores[hit] += self._term_scores(t, ids[hit], tf[at[hit]])
+                scores[hit] += self._term_scores(t, ids[hit], pl.tf[at[hit]])
         return scores
 
     def __len__(self) -> int:

@@ -2,12 +2,15 @@
 
 ``meta.json`` names the format, the code and the content fingerprint; the arrays:
 
-- ``vocab``/``vocab_ptr``, ``post_ptr``, ``post_docs``, ``post_tf``, ``doc_len``: the postings
+- ``vocab``/``vocab_ptr``, ``post_ptr``, ``post_lo``/``post_run_at``/``post_run_hi`` (the chunk
+  numbers: low 16 bits, and where the high part steps), ``post_tf``, ``doc_len``: the postings
   (``index.Postings``), the vocabulary sorted by UTF-8 bytes so a term is found by binary search;
   ``post_ub``: each term's largest weight, the bound that lets a search skip common terms;
 - ``spans``: per chunk its document, the integer fields of ``Chunk`` (``SPAN_FIELDS``) and where
   its text lies in the document's UTF-8 bytes, so a passage is read without its document;
-- ``text``/``text_ptr``: every document's text, UTF-8, end to end (each decodes alone);
+- ``text``/``text_ptr``/``text_blocks``: every document's text, UTF-8, end to end (``text_ptr``:
+  where each starts), compressed with zlib ``TEXT_BLOCK`` bytes at a time (``text_blocks``: where
+  each compressed block starts), so a passage is read by decompressing its block or two;
 - ``ids``/``ids_ptr`` and ``id_order`` (the ids in byte order), ``fields``/``fields_ptr`` (the
   other fields of each ``Document``, one JSON object each, so a reader that adds a field needs
   no change here), ``shas`` (each text's SHA-256);
@@ -26,9 +29,11 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import hashlib
+import io
 import json
 import os
 import weakref
+import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,10 +48,12 @@ from .models import Chunk, Document
 
 SPAN_FIELDS = ("paragraph", "part", "start", "end", "para_start", "para_end")  # after the document
 SPAN_WIDTH = 1 + len(SPAN_FIELDS) + 2  # document, SPAN_FIELDS, the text's first and last byte + 1
+TEXT_BLOCK = 4096  # bytes of text per compressed block: a passage read decompresses one or two
+TEXT_LEVEL = 6
 _DOC_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name not in ("id", "text"))
-_ARRAYS = {"vocab": ("u", 1), "vocab_ptr": ("i", 1), "post_ptr": ("i", 1), "post_docs": ("i", 1),
-           "post_tf": ("u", 1), "post_ub": ("f", 1), "doc_len": ("i", 1), "spans": ("i", 2), "text": ("u", 1),
-           "text_ptr": ("i", 1),
+_ARRAYS = {"vocab": ("u", 1), "vocab_ptr": ("i", 1), "post_ptr": ("i", 1), "post_lo": ("u", 1),
+           "post_run_at": ("i", 1), "post_run_hi": ("u", 1), "post_tf": ("u", 1), "post_ub": ("f", 1), "doc_len": ("i", 1), "spans": ("i", 2), "text": ("u", 1),
+           "text_ptr": ("i", 1), "text_blocks": ("i", 1),
            "ids": ("u", 1), "ids_ptr": ("i", 1), "id_order": ("i", 1), "fields": ("u", 1),
            "fields_ptr": ("i", 1), "shas": ("u", 2), "words": ("u", 1), "words_ptr": ("i", 1),
            "word_n": ("i", 1)}
@@ -150,18 +157,54 @@ class LazyChunks(_Lazy):
             yield _chunk(doc, row)
 
 
-class FileStrings(Strings):
-    """The texts table read with ``pread``, not through the memory map: a page of a mapped
-    file counts in the process's memory, and a file just written may be cached in large
-    folios that map hundreds of KB for one passage (a question reads about a thousand)."""
+class BlockTexts(Strings):
+    """The texts table as stored: the texts end to end (``ptr`` are offsets in them), cut
+    every ``TEXT_BLOCK`` bytes and each block compressed alone with zlib (``blocks``: where
+    each compressed block starts in ``blob``), so reading a passage decompresses only its
+    block or two. Compressed blocks are read with ``pread`` where there is one, not through
+    the memory map: a page of a mapped file counts in the process's memory, and a file just
+    written may be cached in large folios that map hundreds of KB for one passage (a question
+    reads about a thousand). The last few blocks decompressed are kept: a document's passages
+    share them."""
 
-    def __init__(self, blob: np.ndarray, ptr: np.ndarray, path: Path, offset: int):
+    KEEP = 64
+
+    def __init__(self, blob: np.ndarray, ptr: np.ndarray, blocks: np.ndarray, path: Path | None = None,
+                 offset: int = 0):
         super().__init__(blob, ptr)
-        self._fd, self._offset = os.open(path, os.O_RDONLY), offset
-        weakref.finalize(self, os.close, self._fd)
+        self.blocks = blocks
+        self._starts = memoryview(blocks)
+        self._made: dict[int, bytes] = {}
+        self._fd = None
+        if path is not None and hasattr(os, "pread"):
+            self._fd, self._offset = os.open(path, os.O_RDONLY), offset
+            weakref.finalize(self, os.close, self._fd)
+
+    def _block(self, k: int) -> bytes:
+        out = self._made.get(k)
+        if out is None:
+            a, b = self._starts[k], self._starts[k + 1]
+            data = os.pread(self._fd, b - a, self._offset + a) if self._fd is not None else self._blob[a:b]
+            out = zlib.decompress(data)
+            if len(self._made) >= self.KEEP:
+                self._made.clear()
+            self._made[k] = out
+        return out
 
     def _bytes(self, a: int, b: int) -> bytes:
-        return os.pread(self._fd, b - a, self._offset + a)
+        if b <= a:
+            return b""
+        k0, k1 = a // TEXT_BLOCK, (b - 1) // TEXT_BLOCK
+        first = self._block(k0)
+        if k0 == k1:
+            return first[a - k0 * TEXT_BLOCK:b - k0 * TEXT_BLOCK]
+        parts = [first[a - k0 * TEXT_BLOCK:]] + [self._block(k) for k in range(k0 + 1, k1)]
+        return b"".join(parts + [self._block(k1)[:b - k1 * TEXT_BLOCK]])
+
+    def check(self) -> None:
+        n = -(-int(self.ptr[-1]) // TEXT_BLOCK) if len(self.ptr) else 0
+        if len(self.blocks) != n + 1 or self.blocks[0] != 0 or self.blocks[-1] != len(self.blob):
+            raise ValueError("the text blocks do not fit")
 
 
 def span_rows(chunks: Sequence[Chunk], text: str) -> np.ndarray:
@@ -200,7 +243,7 @@ class CachedBrief(Brief):
         """The chunks (ascending) that may hold one of the words: those holding its index
         term, from the postings (a superset: other words can share a term)."""
         p = self._stored.postings
-        found = [p.entries(j)[0] for j in {p.term_id(t) for t in map(term, words) if t} if j >= 0]
+        found = [p.entries(j).docs for j in {p.term_id(t) for t in map(term, words) if t} if j >= 0]
         return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int32)
 
     def document(self, doc_id: str) -> Document:
@@ -300,8 +343,8 @@ def write_stored(d: Path, stored: Stored, meta: dict) -> None:
     """Write an index into the (new, empty) directory ``d``."""
     docs = stored.documents
     p = stored.postings
-    arrays = {"vocab": p.vocab.blob, "vocab_ptr": p.vocab.ptr, "post_ptr": p.ptr, "post_docs": p.docs,
-              "post_tf": p.tf, "post_ub": p.ub if p.ub is not None else p.bounds(), "doc_len": p.doc_len,
+    arrays = {"vocab": p.vocab.blob, "vocab_ptr": p.vocab.ptr, "post_ptr": p.ptr, "post_lo": p.lo,
+              "post_run_at": p.run_at, "post_run_hi": p.run_hi, "post_tf": p.tf, "post_ub": p.ub if p.ub is not None else p.bounds(), "doc_len": p.doc_len,
               "spans": stored.spans, "shas": stored.shas,
               "id_order": docs._order, "text_ptr": docs._texts.ptr, "words": stored.words.blob,
               "words_ptr": stored.words.ptr, "word_n": stored.word_n}
@@ -309,9 +352,9 @@ def write_stored(d: Path, stored: Stored, meta: dict) -> None:
         arrays[name], arrays[f"{name}_ptr"] = table.blob, table.ptr
     for name, arr in arrays.items():
         _save(d / f"{name}.npy", arr)
-    _save_blob(d / "text.npy", docs._texts.blob, stored.spool)
+    _save(d / "text_blocks.npy", _save_texts(d / "text.npy", docs._texts, stored.spool))
     meta = dict(meta, brief=stored.fingerprint, total_len=p.total_len, span_fields=list(SPAN_FIELDS),
-                doc_fields=list(_DOC_FIELDS))
+                doc_fields=list(_DOC_FIELDS), text_block=TEXT_BLOCK)
     _write_bytes(d / "meta.json", json.dumps(meta).encode())
 
 
@@ -320,20 +363,35 @@ def _save(path: Path, arr: np.ndarray) -> None:
         np.save(f, np.ascontiguousarray(arr), allow_pickle=False)
 
 
-def _save_blob(path: Path, blob: np.ndarray, spool=None) -> None:
-    """A byte array (the texts: maybe a memory map of a spool file) copied a block at a time,
-    so its pages are never all resident."""
-    header = np.lib.format.header_data_from_array_1_0(np.empty(0, dtype=np.uint8))
-    header["shape"] = (len(blob),)
+def _save_texts(path: Path, texts: Strings, spool=None) -> np.ndarray:
+    """The texts end to end (read from the spool file the build wrote them to, else from the
+    table), compressed ``TEXT_BLOCK`` bytes at a time into a byte array; returns where each
+    compressed block starts (and the end). One block is in memory at a time."""
+    total = int(texts.ptr[-1]) if len(texts.ptr) else 0
+    if spool is not None:
+        spool.seek(0)
+        pieces = iter(lambda: spool.read(TEXT_BLOCK), b"")
+    else:
+        pieces = (texts._bytes(a, min(a + TEXT_BLOCK, total)) for a in range(0, total, TEXT_BLOCK))
+    starts = [0]
     with open(path, "wb", opener=_private) as out:
-        np.lib.format.write_array_header_1_0(out, header)
-        if spool is not None:
-            spool.seek(0)
-            while block := spool.read(1 << 22):
-                out.write(block)
-        else:
-            for i in range(0, len(blob), 1 << 22):
-                out.write(blob[i:i + (1 << 22)].tobytes())
+        header = _byte_header(1 << 50)  # the largest: written again with the real length (the same size)
+        out.write(header)
+        for piece in pieces:
+            starts.append(starts[-1] + out.write(zlib.compress(piece, TEXT_LEVEL)))
+        final = _byte_header(starts[-1])
+        if len(final) != len(header):
+            raise ValueError("the text header changed size")
+        out.seek(0)
+        out.write(final)
+    return np.array(starts, dtype=np.int64)
+
+
+def _byte_header(n: int) -> bytes:
+    """The ``.npy`` header of a byte array of length n."""
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, {"descr": "|u1", "fortran_order": False, "shape": (n,)})
+    return buf.getvalue()
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
@@ -354,7 +412,8 @@ def open_stored(d: Path, expect: dict) -> Stored:
     for k, v in expect.items():
         if meta.get(k) != v:
             raise Foreign("made by another version of askbrief" if k != "fingerprint" else "made for other files")
-    if meta.get("span_fields") != list(SPAN_FIELDS) or meta.get("doc_fields") != list(_DOC_FIELDS):
+    if (meta.get("span_fields") != list(SPAN_FIELDS) or meta.get("doc_fields") != list(_DOC_FIELDS)
+            or meta.get("text_block") != TEXT_BLOCK):
         raise Foreign("made by another version of askbrief")
     a, offsets = {}, {}
     for name, (kind, ndim) in _ARRAYS.items():
@@ -366,15 +425,15 @@ def open_stored(d: Path, expect: dict) -> Stored:
     total = meta.get("total_len")
     if not isinstance(total, int) or not isinstance(meta.get("brief"), str):
         raise ValueError("meta.json is damaged")
-    postings = Postings(Strings(a["vocab"], a["vocab_ptr"]), a["post_ptr"], a["post_docs"], a["post_tf"],
-                        a["doc_len"], total, a["post_ub"])
+    postings = Postings(Strings(a["vocab"], a["vocab_ptr"]), a["post_ptr"], a["post_lo"], a["post_run_at"],
+                        a["post_run_hi"], a["post_tf"], a["doc_len"], total, a["post_ub"])
     postings.check()
     n_docs, n = len(a["ids_ptr"]) - 1, len(a["doc_len"])
-    texts, ids, fields = (Strings(a[k], a[f"{k}_ptr"]) for k in ("text", "ids", "fields"))
-    if hasattr(os, "pread"):
-        texts = FileStrings(a["text"], a["text_ptr"], d / "text.npy", offsets["text"])
+    ids, fields = (Strings(a[k], a[f"{k}_ptr"]) for k in ("ids", "fields"))
+    texts = BlockTexts(a["text"], a["text_ptr"], a["text_blocks"], d / "text.npy", offsets["text"])
+    texts.check()
     for t in (texts, ids, fields):
-        if len(t) != n_docs or (len(t.ptr) and (t.ptr[0] != 0 or t.ptr[-1] != len(t.blob))):
+        if len(t) != n_docs or (len(t.ptr) and (t.ptr[0] != 0 or (t is not texts and t.ptr[-1] != len(t.blob)))):
             raise ValueError("the document tables do not fit together")
     spans = a["spans"]
     if (spans.shape != (n, SPAN_WIDTH) or a["shas"].shape != (n_docs, 32)

@@ -121,12 +121,13 @@ class Builder:
         if self.old is not None and (self._remap >= 0).any():
             p = self.old.postings
             old_terms = np.repeat(np.arange(len(p.vocab), dtype=np.int32), np.diff(p.ptr))
-            chunks = self._remap[p.docs]
+            old_chunks = p.all_chunks()
+            chunks = self._remap[old_chunks]
             keep = chunks >= 0
             self.entries.append((old_terms[keep], chunks[keep], np.asarray(p.tf)[keep]))
             for c0, c1, n in self._copies:
-                keep = (p.docs >= c0) & (p.docs < c1)
-                self.entries.append((old_terms[keep], p.docs[keep] - c0 + n, np.asarray(p.tf)[keep]))
+                keep = (old_chunks >= c0) & (old_chunks < c1)
+                self.entries.append((old_terms[keep], old_chunks[keep] - c0 + n, np.asarray(p.tf)[keep]))
             ordered = False
         if self.old is not None:
             vocab = list(self.old.postings.vocab) + self.vocab

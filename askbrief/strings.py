@@ -31,7 +31,7 @@ class Strings(Sequence):
         return len(self.ptr) - 1
 
     def _bytes(self, a: int, b: int):
-        """Bytes ``a:b`` of the blob (a memoryview; ``store.FileStrings`` reads them from its file)."""
+        """Bytes ``a:b`` of the blob (a memoryview; ``store.BlockTexts`` reads them from its file)."""
         return self._blob[a:b]
 
     def raw(self, i: int) -> bytes:

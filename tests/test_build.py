@@ -83,7 +83,7 @@ def test_the_built_index_equals_the_in_memory_reference(monkeypatch, tmp_path):
     memory = Index(fresh)
     assert list(index.brief.chunks) == fresh.chunks
     assert list(index.postings.vocab) == list(memory.postings.vocab)
-    for name in ("ptr", "docs", "tf", "doc_len"):
+    for name in ("ptr", "lo", "run_at", "run_hi", "tf", "doc_len"):
         assert np.array_equal(getattr(index.postings, name), getattr(memory.postings, name)), name
     words = list(index.brief.word_counts())
     assert [w for w, _ in words] == sorted(w for w, _ in words)

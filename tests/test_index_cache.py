@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import zlib
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -114,18 +115,40 @@ def test_cached_brief_and_index_equal_the_in_memory_ones():
     memory = Index(fresh)
     a, m = again.postings, memory.postings
     assert list(a.vocab) == list(m.vocab) and a.total_len == m.total_len
-    for name in ("ptr", "docs", "tf", "doc_len"):
+    for name in ("ptr", "lo", "run_at", "run_hi", "tf", "doc_len"):
         assert np.array_equal(getattr(a, name), getattr(m, name)), name
     for q in ["Who took Gharyan?", "When did Bouteflika resign?", "Haftar spokesman"]:
         assert search(again, tokenize(q), 20) == search(memory, tokenize(q), 20)
         assert again.idf(tokenize(q)[0]) == memory.idf(tokenize(q)[0])
 
 
+def test_texts_are_stored_in_compressed_blocks_and_read_back_exactly(monkeypatch):
+    """The texts on disk are zlib blocks of ``TEXT_BLOCK`` bytes, smaller than the texts; every
+    passage and document reads back as the in-memory brief's, also when it spans blocks (64-byte
+    blocks here, so most do) or starts inside a multi-byte character's block."""
+    fresh = load_brief([SEEDS])
+    total = sum(len(doc.text.encode("utf-8")) for doc in fresh.documents)
+    cache.load_index([SEEDS])
+    (d,) = index_dir().glob("index-*")
+    assert (d / "text.npy").stat().st_size < 0.6 * total  # 4,096-byte blocks
+    monkeypatch.setattr(store, "TEXT_BLOCK", 64)
+    index, _ = cache.load_index([SEEDS])  # another block size: rebuilt
+    (d,) = index_dir().glob("index-*")
+    blocks = np.load(d / "text_blocks.npy")
+    assert len(blocks) == -(-total // 64) + 1 and json.loads((d / "meta.json").read_text())["text_block"] == 64
+    texts = index.brief.documents._texts
+    first = bytes(np.load(d / "text.npy")[blocks[0]:blocks[1]])
+    assert zlib.decompress(first) == fresh.documents[0].text.encode("utf-8")[:64]
+    assert [index.brief.chunks[i] for i in reversed(range(len(fresh.chunks)))] == fresh.chunks[::-1]
+    assert [doc.text for doc in index.brief.documents] == [doc.text for doc in fresh.documents]
+    assert len(texts._made) <= texts.KEEP
+
+
 def test_load_uses_the_cache_and_answers_like_an_in_memory_brief():
     a = askbrief.load([str(SEEDS)])
     b = askbrief.load([str(SEEDS)])
     c = askbrief.Assistant(load_brief([SEEDS]))
-    assert list(index_dir().glob("index-*/post_docs.npy"))
+    assert list(index_dir().glob("index-*/post_lo.npy"))
     for q in ["Who took Gharyan?", "When did Bouteflika resign?"]:
         ab, bb, cb = (x.ask(q).model_dump(exclude={"elapsed_ms"}) for x in (a, b, c))
         assert ab == bb == cb
@@ -253,7 +276,7 @@ def _object_array(p: Path):
 DAMAGE = [(_truncate, "brief-*.json"), (_garbage, "brief-*.json"), (_foreign, "brief-*.json"),
           (_truncate, "files-*.json"), (_garbage, "files-*.json"), (_foreign, "files-*.json"),
           (_truncate, "index-*/meta.json"), (_garbage, "index-*/meta.json"), (_foreign, "index-*/meta.json"),
-          (_truncate, "index-*/post_docs.npy"), (_garbage, "index-*/post_ptr.npy"),
+          (_truncate, "index-*/post_lo.npy"), (_garbage, "index-*/post_ptr.npy"),
           (_object_array, "index-*/spans.npy"), (_truncate, "index-*/text.npy"),
           (_object_array, "index-*/vocab.npy")]
 
@@ -294,7 +317,7 @@ def test_cache_files_are_json_or_plain_arrays_and_load_without_pickle(brief_dir,
     names = sorted(p.name for p in index_dir().iterdir())
     assert names and all(n.startswith(("brief-", "files-", "index-", "map-")) for n in names), names
     (index,) = index_dir().glob("index-*")
-    assert sorted(p.suffix for p in index.iterdir()) == [".json"] + [".npy"] * 19
+    assert sorted(p.suffix for p in index.iterdir()) == [".json"] + [".npy"] * 22
     for p in index_dir().rglob("*"):
         if p.suffix == ".json":
             json.loads(p.read_text(encoding="utf-8"))
@@ -320,7 +343,7 @@ def test_permissions_are_owner_only(brief_dir):
     assert stat.S_IMODE(d.stat().st_mode) == 0o700
     assert stat.S_IMODE(d.parent.stat().st_mode) == 0o700
     files = list(d.rglob("*"))
-    assert len(files) == 3 + 20
+    assert len(files) == 3 + 23
     for f in files:
         assert stat.S_IMODE(f.stat().st_mode) == (0o700 if f.is_dir() else 0o600), f
 
@@ -408,7 +431,7 @@ def test_postings_scores_equal_rank_bm25_full_scoring(chunks, query, k, fold):
 
 def test_postings_top_k_equals_oracle_on_the_seeds():
     index, _ = cache.load_index([SEEDS], term_map=variants.term_map)
-    assert isinstance(index.postings.docs.base, np.memmap) and index.term_map  # opened from disk, folded
+    assert isinstance(index.postings.lo.base, np.memmap) and index.term_map  # opened from disk, folded
     bm = oracle_of(index)
     rng = np.random.default_rng(7)
     vocab = list(bm.idf)
@@ -440,6 +463,49 @@ def test_pruned_search_reads_part_of_the_common_terms_and_equals_full_scoring(mo
         unions.append(len(index.score(terms)[0]))
     assert search(index, ["t0", "t1"], 20) == search(index, ["t0", "t1"], 20) and len(scored) > 400
     assert sum(scored) / 2 < sum(unions) / 3  # scored twice a question (k = 1, 20), against the chunks holding a term
+
+
+def test_chunk_numbers_are_low_bits_plus_runs_and_search_stays_exact(monkeypatch):
+    """Chunk numbers are stored as their low bits (uint16) and, per term, the runs of their
+    high part; with 3 low bits a small brief has many runs per term, and decoding, lookups and
+    the pruned search still give every chunk and rank_bm25's top k, floats and ties."""
+    import askbrief.index as ix
+
+    monkeypatch.setattr(ix, "LOW_BITS", 3)
+    monkeypatch.setattr(ix, "LOW_MASK", 7)
+    monkeypatch.setattr(ix.Plist, "CACHE", 0)  # never the decoded shortcut
+    rng = np.random.default_rng(5)
+    vocab = [f"t{i}" for i in range(60)]
+    zipf = 1 / np.arange(1, len(vocab) + 1)
+    chunks = [rng.choice(vocab, size=rng.integers(1, 12), p=zipf / zipf.sum()).tolist() for _ in range(700)]
+    chunks += [["t0", "t1"]] * 12
+    index = Index(SimpleNamespace(chunks=chunks), tokens=chunks, term_map={"t59": "t58"})
+    p = index.postings
+    assert p.lo.dtype == np.uint16 and p.lo.max() < 8 and len(p.run_at) > 4 * len(p.vocab)
+    holding = {t: [i for i, c in enumerate(chunks) if t in c] for t in vocab}
+    assert [list(p.entries(j).docs) for j in range(len(p.vocab))] == [holding[t] for t in p.vocab]
+    probe = np.arange(-1, len(chunks) + 3, dtype=np.int32)[1:-3]
+    for j in range(len(p.vocab)):
+        pl = p.entries(j)
+        at, hit = pl.find(probe)
+        assert probe[hit].tolist() == holding[p.vocab[j]] and np.array_equal(pl.tf[at[hit]], p.tf[p.ptr[j] + at[hit]])
+        assert list(pl.first(5)) == holding[p.vocab[j]][:5]
+    bm = LuceneBM25(folded_tokens(chunks, index.term_map))
+    for _ in range(150):
+        query = list(dict.fromkeys(rng.choice(vocab, size=rng.integers(2, 6)).tolist()))
+        terms = [t for t in dict.fromkeys(index.map_terms(query)) if t in index]
+        for k in (1, 20):
+            assert [(h.chunk, h.score) for h in search(index, query, k)] == oracle_top(bm, terms, k)
+
+
+def test_postings_on_disk_take_two_bytes_a_chunk_number():
+    index, _ = cache.load_index([SEEDS])
+    (d,) = index_dir().glob("index-*")
+    lo = np.load(d / "post_lo.npy")
+    assert lo.dtype == np.uint16 and len(lo) == index.postings.ptr[-1] and not (d / "post_docs.npy").exists()
+    assert np.load(d / "post_run_at.npy").tolist() == index.postings.ptr[:-1].tolist()  # under 65,536 chunks: one run a term
+    assert index.chunks_with("haftar").tolist() == [i for i, c in enumerate(index.brief.chunks)
+                                                    if "haftar" in tokenize(c.text)]
 
 
 def test_term_frequencies_take_a_byte_unless_a_chunk_repeats_a_term_256_times():
@@ -547,7 +613,7 @@ def test_a_question_reads_only_the_documents_it_needs(brief_dir, monkeypatch):
 
     monkeypatch.setattr(store.LazyDocuments, "_make", spy)
     assistant = askbrief.load([str(brief_dir)])
-    assert made == [] and isinstance(assistant.index.postings.docs.base, np.memmap)
+    assert made == [] and isinstance(assistant.index.postings.lo.base, np.memmap)
     ans = assistant.ask("Who is the mayor of Zorvik?")
     assert ans.answer == "Helena Brandt" and ans.citations[0].doc == "alpha"
     assert 1 <= len(set(made)) <= 3  # of 43: the texts of the passages it read, no others
@@ -566,7 +632,7 @@ def test_reading_on_both_cores_builds_the_same_index(monkeypatch):
     assert forked
     memory = Index(load_brief([SEEDS]))
     assert list(index.postings.vocab) == list(memory.postings.vocab)
-    for name in ("ptr", "docs", "tf", "doc_len"):
+    for name in ("ptr", "lo", "run_at", "run_hi", "tf", "doc_len"):
         assert np.array_equal(getattr(index.postings, name), getattr(memory.postings, name)), name
     assert list(index.brief.chunks) == load_brief([SEEDS]).chunks
 
@@ -594,7 +660,7 @@ def test_documents_that_move_keep_their_postings_in_order(brief_dir, monkeypatch
     assert counts(report) == (1, 1, 1, 1) and len(toks.calls) == 2  # beta's two chunks only
     memory = Index(load_brief([brief_dir]))
     assert list(index.postings.vocab) == list(memory.postings.vocab)
-    for name in ("ptr", "docs", "tf", "doc_len"):
+    for name in ("ptr", "lo", "run_at", "run_hi", "tf", "doc_len"):
         assert np.array_equal(getattr(index.postings, name), getattr(memory.postings, name)), name
     assert top_doc(index, "Who is the mayor of Zorvik?") == "zeta"
 
@@ -636,7 +702,7 @@ def test_an_update_keeps_the_word_counts_and_postings_of_a_cold_build(brief_dir)
     fresh = load_brief([brief_dir])
     assert dict(index.brief.word_counts()) == _word_counts(fresh)
     memory = Index(fresh)
-    for name in ("ptr", "docs", "tf", "doc_len"):
+    for name in ("ptr", "lo", "run_at", "run_hi", "tf", "doc_len"):
         assert np.array_equal(getattr(index.postings, name), getattr(memory.postings, name)), name
 
 

@@ -188,7 +188,7 @@ def worker_warm(brief: str, questions: list[str]) -> dict:
     t = time.perf_counter()
     index, report = load_index([brief], term_map=term_map)
     out = {"open_s": time.perf_counter() - t, "checked": report.checked, "variants": len(index.term_map),
-           "terms": len(index.postings.vocab), "postings": int(len(index.postings.docs))}
+           "terms": len(index.postings.vocab), "postings": int(len(index.postings.lo))}
     qterms = [[t for t in dict.fromkeys(index.map_terms(tokenize(q))) if t in index] for q in questions]
     search(index, qterms[0], TOP_K)
     lat = []
@@ -420,7 +420,7 @@ def bench_size(n: int, args, questions: list[str]) -> None:
     (built,) = (cache / "index").glob("index-*")
     texts_mb = sum((built / f"{name}.npy").stat().st_size for name in ("text", "text_ptr")) / 2**20
     postings_mb = sum((built / f"{name}.npy").stat().st_size
-                      for name in ("post_docs", "post_tf", "post_ptr", "post_ub", "vocab", "vocab_ptr", "doc_len")) / 2**20
+                      for name in ("post_lo", "post_run_at", "post_run_hi", "post_tf", "post_ptr", "post_ub", "vocab", "vocab_ptr", "doc_len")) / 2**20
     env = child_env(cache)
     one = [timed([sys.executable, "-m", "askbrief", "ask", questions[0], "--corpus", str(brief), "--no-history"],
                  env) for _ in range(args.runs)]
