@@ -60,7 +60,7 @@ class Plist:
     term's merged postings come as plain chunk numbers (``of_docs``)."""
 
     __slots__ = ("lo", "tf", "hi", "at", "_docs")
-    CACHE = 4096  # lists up to this long keep their decoded numbers (a warm process reads many terms)
+    CACHE = 1 << 15  # lists up to this long are decoded once and kept (128 KB at most each)
 
     def __init__(self, lo, tf, hi=None, at=None, docs=None):
         self.lo, self.tf, self.hi, self.at, self._docs = lo, tf, hi, at, docs
@@ -88,25 +88,23 @@ class Plist:
         return _decode(self.lo[:n], self.hi, self.at, n)
 
     def find(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``_find`` in this list: where each of ``ids`` (ascending) is, and whether it is there."""
-        if self._docs is not None or len(self.hi) == 1 and len(self.tf) <= self.CACHE:
+        """``_find`` in this list: where each of ``ids`` (ascending) is, and whether it is there.
+        A long list is searched run by run (at most 16 at a million chunks) without decoding it."""
+        if self._docs is not None or len(self.tf) <= self.CACHE:
             return _find(self.docs, ids)
         lo, hi, at = self.lo, self.hi, self.at
-        where = np.zeros(len(ids), dtype=np.int64)
-        hit = np.zeros(len(ids), dtype=bool)
         high = ids >> LOW_BITS
+        want = (ids & LOW_MASK).astype(np.uint16)
         cut = np.searchsorted(high, hi).tolist() + [len(ids)]
         ends = at[1:].tolist() + [len(lo)]
+        where = np.zeros(len(ids), dtype=np.int64)
         for r, (a, b) in enumerate(zip(at.tolist(), ends)):
             i, j = cut[r], cut[r + 1]
-            if i == j:
-                continue
-            want = (ids[i:j] & LOW_MASK).astype(np.uint16)
-            pos = np.searchsorted(lo[a:b], want) + a
-            pos[pos == b] = a
-            where[i:j] = pos
-            hit[i:j] = (high[i:j] == hi[r]) & (lo[pos] == want)
-        return where, hit
+            if i < j:
+                where[i:j] = lo[a:b].searchsorted(want[i:j]) + a
+        where[where >= len(lo)] = 0
+        run = np.searchsorted(at, where, side="right") - 1
+        return where, (lo[where] == want) & (hi[run] == high)
 
 
 def _decode(lo: np.ndarray, hi: np.ndarray, at: np.ndarray, n: int | None = None) -> np.ndarray:
@@ -313,6 +311,7 @@ class Index:
         self.avgdl = postings.total_len / n
         self._lists: dict[str, Plist | None] = {}
         self._idf: dict[str, float] = {}
+        self._free: list[np.ndarray] = []  # zeroed score arrays, one per search running at once
 
     # --- terms -----------------------------------------------------------------------
 
@@ -430,25 +429,33 @@ class Index:
         left = [0.0] * (len(order) + 1)
         for i in range(len(order) - 1, -1, -1):
             left[i] = left[i + 1] + bound[order[i][0]]
-        partial = np.zeros(self.corpus_size)
+        partial = self._free.pop() if self._free else np.zeros(self.corpus_size)
+        touched: list[np.ndarray] = []
         theta, read = 0.0, 0
-        for t, pl in order:  # the essential terms: read whole
-            if left[read] * _UP < theta:
-                break
-            docs = pl.docs
-            partial[docs] += self._term_scores(t, docs, pl.tf)
-            if len(docs) >= k:  # the exact k-th best of its most promising chunks: the bar
-                got = partial[docs]
-                best = docs if len(docs) <= 2 * k else np.sort(docs[np.argpartition(got, len(got) - 2 * k)[-2 * k:]])
-                theta = max(theta, _kth(self._exact(found, best), k) * _DOWN)
-            read += 1
-        if theta == 0:  # fewer than k chunks per term: nothing to prune
-            return self.score(terms)
-        ids = np.flatnonzero(partial >= (theta - left[read] * _UP) / _UP).astype(np.int32)
+        try:
+            for t, pl in order:  # the essential terms: read whole
+                if left[read] * _UP < theta:
+                    break
+                docs = pl.docs
+                touched.append(docs)
+                partial[docs] += self._term_scores(t, docs, pl.tf)
+                if len(docs) >= k:  # the exact k-th best of its most promising chunks: the bar
+                    got = partial[docs]
+                    best = docs if len(docs) <= 2 * k else np.sort(docs[np.argpartition(got, len(got) - 2 * k)[-2 * k:]])
+                    theta = max(theta, _kth(self._exact(found, best), k) * _DOWN)
+                read += 1
+            if theta == 0:  # fewer than k chunks per term: nothing to prune
+                return self.score(terms)
+            bar = (theta - left[read] * _UP) / _UP  # > 0: a chunk no term read holds is out
+            ids = np.unique(np.concatenate([d[partial[d] >= bar] for d in touched]))
+            got = partial[ids]
+        finally:
+            for d in touched:  # the array goes back zeroed: a million floats cost more to scan than to reset
+                partial[d] = 0.0
+            self._free.append(partial)
         if len(ids) > 8 * k:  # the exact k-th best of the most promising: a higher bar
-            best = np.sort(ids[np.argpartition(partial[ids], len(ids) - 2 * k)[len(ids) - 2 * k:]])
+            best = np.sort(ids[np.argpartition(got, len(ids) - 2 * k)[len(ids) - 2 * k:]])
             theta = max(theta, _kth(self._exact(found, best), k) * _DOWN)
-        got = partial[ids]
         for t, pl in order[read:]:  # the others: looked up for the chunks still in the running
             keep = (got + left[read]) * _UP >= theta
             ids, got = ids[keep], got[keep]

@@ -418,7 +418,7 @@ def bench_size(n: int, args, questions: list[str]) -> None:
         return
     index_mb = dir_mb(cache / "index")
     (built,) = (cache / "index").glob("index-*")
-    texts_mb = sum((built / f"{name}.npy").stat().st_size for name in ("text", "text_ptr")) / 2**20
+    texts_mb = sum((built / f"{name}.npy").stat().st_size for name in ("text", "text_ptr", "text_blocks")) / 2**20
     postings_mb = sum((built / f"{name}.npy").stat().st_size
                       for name in ("post_lo", "post_run_at", "post_run_hi", "post_tf", "post_ptr", "post_ub", "vocab", "vocab_ptr", "doc_len")) / 2**20
     env = child_env(cache)
