@@ -55,12 +55,11 @@ LOW_MASK = (1 << LOW_BITS) - 1
 class Plist:
     """One term's postings as stored: each chunk number's low ``LOW_BITS`` bits (``lo``) and
     the high part in runs (``hi[r]`` from position ``at[r]`` on), two bytes a posting where
-    int32 took four. A lookup (``find``) is a binary search in the runs' stretches of ``lo``
-    without decoding the list; reading it whole (``docs``) is one ``np.repeat``. A folded
-    term's merged postings come as plain chunk numbers (``of_docs``)."""
+    int32 took four. Reading it (``docs``) is one ``np.repeat`` of the runs' high parts, or-ed
+    with the low bits. A folded term's merged postings come as plain chunk numbers (``of_docs``)."""
 
     __slots__ = ("lo", "tf", "hi", "at", "_docs")
-    CACHE = 1 << 15  # lists up to this long are decoded once and kept (128 KB at most each)
+    CACHE = 1 << 15  # lists up to this long are decoded once and kept (128 KB at most each); longer ones once a question
 
     def __init__(self, lo, tf, hi=None, at=None, docs=None):
         self.lo, self.tf, self.hi, self.at, self._docs = lo, tf, hi, at, docs
@@ -86,25 +85,6 @@ class Plist:
         if self._docs is not None or n >= len(self.tf):
             return self.docs[:n]
         return _decode(self.lo[:n], self.hi, self.at, n)
-
-    def find(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``_find`` in this list: where each of ``ids`` (ascending) is, and whether it is there.
-        A long list is searched run by run (at most 16 at a million chunks) without decoding it."""
-        if self._docs is not None or len(self.tf) <= self.CACHE:
-            return _find(self.docs, ids)
-        lo, hi, at = self.lo, self.hi, self.at
-        high = ids >> LOW_BITS
-        want = (ids & LOW_MASK).astype(np.uint16)
-        cut = np.searchsorted(high, hi).tolist() + [len(ids)]
-        ends = at[1:].tolist() + [len(lo)]
-        where = np.zeros(len(ids), dtype=np.int64)
-        for r, (a, b) in enumerate(zip(at.tolist(), ends)):
-            i, j = cut[r], cut[r + 1]
-            if i < j:
-                where[i:j] = lo[a:b].searchsorted(want[i:j]) + a
-        where[where >= len(lo)] = 0
-        run = np.searchsorted(at, where, side="right") - 1
-        return where, (lo[where] == want) & (hi[run] == high)
 
 
 def _decode(lo: np.ndarray, hi: np.ndarray, at: np.ndarray, n: int | None = None) -> np.ndarray:
@@ -421,24 +401,23 @@ class Index:
         the running are looked up in them (a binary search each) and scored exactly, summed
         in the question's order as rank_bm25 sums them.
         """
-        found = self._found(terms)
+        found = [(t, pl.docs, pl.tf) for t, pl in self._found(terms)]  # decoded once a question
         if len(found) < 2 or k < 1:
             return self.score(terms)
-        bound = {t: self._bound(t) for t, _ in found}
+        bound = {t: self._bound(t) for t, _, _ in found}
         order = sorted(found, key=lambda f: -bound[f[0]])
         left = [0.0] * (len(order) + 1)
         for i in range(len(order) - 1, -1, -1):
             left[i] = left[i + 1] + bound[order[i][0]]
         partial = self._free.pop() if self._free else np.zeros(self.corpus_size)
         touched: list[np.ndarray] = []
-        theta, read = 0.0, 0
+        theta, read, few = 0.0, 0, True
         try:
-            for t, pl in order:  # the essential terms: read whole
+            for t, docs, tf in order:  # the essential terms: read whole
                 if left[read] * _UP < theta:
                     break
-                docs = pl.docs
                 touched.append(docs)
-                partial[docs] += self._term_scores(t, docs, pl.tf)
+                partial[docs] += self._term_scores(t, docs, tf)
                 if len(docs) >= k:  # the exact k-th best of its most promising chunks: the bar
                     got = partial[docs]
                     best = docs if len(docs) <= 2 * k else np.sort(docs[np.argpartition(got, len(got) - 2 * k)[-2 * k:]])
@@ -447,20 +426,27 @@ class Index:
             if theta == 0:  # fewer than k chunks per term: nothing to prune
                 return self.score(terms)
             bar = (theta - left[read] * _UP) / _UP  # > 0: a chunk no term read holds is out
-            ids = np.unique(np.concatenate([d[partial[d] >= bar] for d in touched]))
+            few = sum(map(len, touched)) * 8 < self.corpus_size
+            if few:  # the chunks in the running, from the postings read
+                ids = np.unique(np.concatenate([d[partial[d] >= bar] for d in touched]))
+            else:  # most of the array touched: one pass over it is cheaper
+                ids = np.flatnonzero(partial >= bar).astype(np.int32)
             got = partial[ids]
         finally:
-            for d in touched:  # the array goes back zeroed: a million floats cost more to scan than to reset
-                partial[d] = 0.0
+            if few:  # the array goes back zeroed, at the chunks touched or whole
+                for d in touched:
+                    partial[d] = 0.0
+            else:
+                partial.fill(0.0)
             self._free.append(partial)
         if len(ids) > 8 * k:  # the exact k-th best of the most promising: a higher bar
             best = np.sort(ids[np.argpartition(got, len(ids) - 2 * k)[len(ids) - 2 * k:]])
             theta = max(theta, _kth(self._exact(found, best), k) * _DOWN)
-        for t, pl in order[read:]:  # the others: looked up for the chunks still in the running
+        for t, docs, tf in order[read:]:  # the others: looked up for the chunks still in the running
             keep = (got + left[read]) * _UP >= theta
             ids, got = ids[keep], got[keep]
-            at, hit = pl.find(ids)
-            got[hit] += self._term_scores(t, ids[hit], pl.tf[at[hit]])
+            at, hit = _find(docs, ids)
+            got[hit] += self._term_scores(t, ids[hit], tf[at[hit]])
             read += 1
         ids = ids[got * _UP >= theta]
         return ids, self._exact(found, ids)
@@ -469,10 +455,10 @@ class Index:
         """The scores of chunks ``ids`` (ascending), each term looked up by binary search in
         its postings and added in the question's order: ``score``'s floats at those chunks."""
         scores = np.zeros(len(ids))
-        for t, pl in found:
-            at, hit = pl.find(ids)
+        for t, docs, tf in found:
+            at, hit = _find(docs, ids)
             if hit.any():
-                scores[hit] += self._term_scores(t, ids[hit], pl.tf[at[hit]])
+                scores[hit] += self._term_scores(t, ids[hit], tf[at[hit]])
         return scores
 
     def __len__(self) -> int:
