@@ -59,7 +59,7 @@ class Plist:
     with the low bits. A folded term's merged postings come as plain chunk numbers (``of_docs``)."""
 
     __slots__ = ("lo", "tf", "hi", "at", "_docs")
-    CACHE = 1 << 15  # lists up to this long are decoded once and kept (128 KB at most each); longer ones once a question
+    CACHE = 1 << 24  # decoded once and kept: a warm process holds its terms' chunk numbers, 4 bytes a posting, as the mapped int32 numbers' pages did
 
     def __init__(self, lo, tf, hi=None, at=None, docs=None):
         self.lo, self.tf, self.hi, self.at, self._docs = lo, tf, hi, at, docs
@@ -89,10 +89,12 @@ class Plist:
 
 def _decode(lo: np.ndarray, hi: np.ndarray, at: np.ndarray, n: int | None = None) -> np.ndarray:
     """Chunk numbers from their low bits and the runs of their high part (run r from ``at[r]``)."""
-    n = len(lo) if n is None else n
-    cut = min(int(np.searchsorted(at, n)), len(at))
-    counts = np.diff(np.append(at[:cut], n))
-    return (np.repeat(hi[:cut].astype(np.int32), counts) << LOW_BITS) | lo[:n]
+    out = lo[:n].astype(np.int32)
+    ends = at[1:].tolist() + [len(out)]
+    for a, b, h in zip(at.tolist(), ends, hi.tolist()):
+        if h and a < len(out):
+            out[a:b] |= h << LOW_BITS
+    return out
 
 
 def encode_chunks(docs, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -291,7 +293,6 @@ class Index:
         self.avgdl = postings.total_len / n
         self._lists: dict[str, Plist | None] = {}
         self._idf: dict[str, float] = {}
-        self._free: list[np.ndarray] = []  # zeroed score arrays, one per search running at once
 
     # --- terms -----------------------------------------------------------------------
 
@@ -409,36 +410,21 @@ class Index:
         left = [0.0] * (len(order) + 1)
         for i in range(len(order) - 1, -1, -1):
             left[i] = left[i + 1] + bound[order[i][0]]
-        partial = self._free.pop() if self._free else np.zeros(self.corpus_size)
-        touched: list[np.ndarray] = []
-        theta, read, few = 0.0, 0, True
-        try:
-            for t, docs, tf in order:  # the essential terms: read whole
-                if left[read] * _UP < theta:
-                    break
-                touched.append(docs)
-                partial[docs] += self._term_scores(t, docs, tf)
-                if len(docs) >= k:  # the exact k-th best of its most promising chunks: the bar
-                    got = partial[docs]
-                    best = docs if len(docs) <= 2 * k else np.sort(docs[np.argpartition(got, len(got) - 2 * k)[-2 * k:]])
-                    theta = max(theta, _kth(self._exact(found, best), k) * _DOWN)
-                read += 1
-            if theta == 0:  # fewer than k chunks per term: nothing to prune
-                return self.score(terms)
-            bar = (theta - left[read] * _UP) / _UP  # > 0: a chunk no term read holds is out
-            few = sum(map(len, touched)) * 8 < self.corpus_size
-            if few:  # the chunks in the running, from the postings read
-                ids = np.unique(np.concatenate([d[partial[d] >= bar] for d in touched]))
-            else:  # most of the array touched: one pass over it is cheaper
-                ids = np.flatnonzero(partial >= bar).astype(np.int32)
-            got = partial[ids]
-        finally:
-            if few:  # the array goes back zeroed, at the chunks touched or whole
-                for d in touched:
-                    partial[d] = 0.0
-            else:
-                partial.fill(0.0)
-            self._free.append(partial)
+        partial = np.zeros(self.corpus_size)
+        theta, read = 0.0, 0
+        for t, docs, tf in order:  # the essential terms: read whole
+            if left[read] * _UP < theta:
+                break
+            partial[docs] += self._term_scores(t, docs, tf)
+            if len(docs) >= k:  # the exact k-th best of its most promising chunks: the bar
+                got = partial[docs]
+                best = docs if len(docs) <= 2 * k else np.sort(docs[np.argpartition(got, len(got) - 2 * k)[-2 * k:]])
+                theta = max(theta, _kth(self._exact(found, best), k) * _DOWN)
+            read += 1
+        if theta == 0:  # fewer than k chunks per term: nothing to prune
+            return self.score(terms)
+        ids = np.flatnonzero(partial >= (theta - left[read] * _UP) / _UP).astype(np.int32)
+        got = partial[ids]
         if len(ids) > 8 * k:  # the exact k-th best of the most promising: a higher bar
             best = np.sort(ids[np.argpartition(got, len(ids) - 2 * k)[len(ids) - 2 * k:]])
             theta = max(theta, _kth(self._exact(found, best), k) * _DOWN)
