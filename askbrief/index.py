@@ -55,11 +55,11 @@ LOW_MASK = (1 << LOW_BITS) - 1
 class Plist:
     """One term's postings as stored: each chunk number's low ``LOW_BITS`` bits (``lo``) and
     the high part in runs (``hi[r]`` from position ``at[r]`` on), two bytes a posting where
-    int32 took four. Reading it (``docs``) is one ``np.repeat`` of the runs' high parts, or-ed
-    with the low bits. A folded term's merged postings come as plain chunk numbers (``of_docs``)."""
+    int32 took four. Reading it (``docs``) ors each run's high part into its stretch of low bits,
+    once: the numbers are kept, as a warm process kept the pages of the int32 numbers mapped.
+    A folded term's merged postings come as plain chunk numbers (``of_docs``)."""
 
     __slots__ = ("lo", "tf", "hi", "at", "_docs")
-    CACHE = 1 << 24  # decoded once and kept: a warm process holds its terms' chunk numbers, 4 bytes a posting, as the mapped int32 numbers' pages did
 
     def __init__(self, lo, tf, hi=None, at=None, docs=None):
         self.lo, self.tf, self.hi, self.at, self._docs = lo, tf, hi, at, docs
@@ -76,10 +76,8 @@ class Plist:
         """The chunk numbers, ascending (int32)."""
         if self._docs is not None:
             return self._docs
-        docs = _decode(self.lo, self.hi, self.at)
-        if len(docs) <= self.CACHE:
-            self._docs = docs
-        return docs
+        self._docs = _decode(self.lo, self.hi, self.at)
+        return self._docs
 
     def first(self, n: int) -> np.ndarray:
         if self._docs is not None or n >= len(self.tf):

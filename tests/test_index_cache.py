@@ -474,7 +474,6 @@ def test_chunk_numbers_are_low_bits_plus_runs_and_search_stays_exact(monkeypatch
 
     monkeypatch.setattr(ix, "LOW_BITS", 3)
     monkeypatch.setattr(ix, "LOW_MASK", 7)
-    monkeypatch.setattr(ix.Plist, "CACHE", 0)  # never the decoded shortcut
     rng = np.random.default_rng(5)
     vocab = [f"t{i}" for i in range(60)]
     zipf = 1 / np.arange(1, len(vocab) + 1)

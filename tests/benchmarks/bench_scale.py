@@ -483,7 +483,7 @@ def _mapped(brief: Path, cache: Path, questions: list[str]) -> list[list[str]]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(questions, f)
     try:
-        _, _, out = timed([sys.executable, "-c", code, str(brief), f.name], child_env(cache))
+        _, _, out, _ = timed([sys.executable, "-c", code, str(brief), f.name], child_env(cache))
     finally:
         os.unlink(f.name)
     return json.loads(out)
