@@ -48,14 +48,14 @@ def _read_batch(files: list[tuple[str, str]]) -> tuple[list[str], list[tuple], l
     texts = [t for r in read if r[4] is not None for t in r[4][1]]
     counter = BatchCounter()
     terms, chunks, tf, lengths = counter.count(texts)  # the batch at once: per-call costs once
-    out, c0 = [], 0
+    starts = np.cumsum([0] + [len(r[4][0]) for r in read if r[4] is not None])  # each file's first chunk
+    ends = np.searchsorted(chunks, starts.astype(chunks.dtype)).tolist()  # and first entry: one search
+    out, f = [], 0
     for doc, sha, warnings, retry, chunked in read:
         if chunked is not None:
-            spans = chunked[0]
-            c1 = c0 + len(spans)
-            e0, e1 = np.searchsorted(chunks, [c0, c1]).tolist()
-            chunked = (spans, terms[e0:e1], chunks[e0:e1] - c0, tf[e0:e1], lengths[c0:c1])
-            c0 = c1
+            (c0, c1), (e0, e1) = starts[f:f + 2].tolist(), ends[f:f + 2]
+            chunked = (chunked[0], terms[e0:e1], chunks[e0:e1] - c0, tf[e0:e1], lengths[c0:c1])
+            f += 1
         out.append((doc, sha, warnings, retry, chunked))
     return list(counter.terms), out, *counter.word_counts()
 
