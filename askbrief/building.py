@@ -16,7 +16,7 @@ import numpy as np
 from . import store as S
 from .store_builder import Builder
 from .corpus import chunk_document, read_document
-from .counting import BatchCounter
+from .counting import BatchCounter, forget_terms
 from .manifest import Entry, text_hash
 from .parallel import cores, pmap
 
@@ -69,7 +69,10 @@ def _read_all(files: list[tuple[str, str]], known: frozenset):
     _KNOWN = known
     size = min(max(len(files) // (8 * cores()), BATCH), BATCH_MAX)
     batches = [files[i:i + size] for i in range(0, len(files), size)]
-    yield from pmap(_read_batch, batches, parallel=len(files) >= PARALLEL_MIN)
+    try:
+        yield from pmap(_read_batch, batches, parallel=len(files) >= PARALLEL_MIN)
+    finally:
+        forget_terms()  # the words' terms this process learnt: a chat goes on without them
 
 
 def assemble(entries: list[Entry], prev: list[Entry] | None, old: S.Stored | None,
