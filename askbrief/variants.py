@@ -46,14 +46,26 @@ def phonetic_key(word: str) -> str:
     return "".join(out)
 
 
-def edit_distance(a: str, b: str) -> int:
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
+    """Levenshtein distance; with ``limit``, any number above it once the distance must be
+    (a row's least value never falls in the rows after it)."""
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
         for j, cb in enumerate(b, 1):
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if limit is not None and min(cur) > limit:
+            return limit + 1
         prev = cur
     return prev[-1]
+
+
+def _max_distance(longer: int) -> int:
+    """The largest edit distance ``d`` with ``d / longer <= MAX_RATIO``, as the scan divides."""
+    d = int(MAX_RATIO * longer) + 1
+    while d / longer > MAX_RATIO:
+        d -= 1
+    return d
 
 
 _VOWELS = set("aeiou")
@@ -71,6 +83,18 @@ def _alike(a: str, b: str) -> bool:
 def _form(word: str) -> str:
     w = fold(word)
     return re.sub(r"'s$", "", w)
+
+
+class _Memo(dict):
+    """``fn`` of each key, found once."""
+
+    def __init__(self, fn: Callable[[str], str]):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = self.fn(key)
+        return value
 
 
 def _cosine(a: Counter, b: Counter) -> float:
@@ -134,14 +158,15 @@ def _find_groups(texts: Collection[str], types, holding) -> list[list[str]]:
         if len(k) >= 2:
             buckets[k].append(f)
     pairs = []  # (a, b, whether their contexts decide)
+    term_of = _Memo(term)
     for forms in buckets.values():
         forms.sort()
         for i, a in enumerate(forms):
             for b in forms[i + 1:]:
                 longer = max(len(a), len(b))
-                if abs(len(a) - len(b)) / longer > MAX_RATIO or term(a) == term(b):
+                if abs(len(a) - len(b)) / longer > MAX_RATIO or term_of[a] == term_of[b]:
                     continue
-                d = edit_distance(a, b)
+                d = edit_distance(a, b, _max_distance(longer))
                 if d / longer <= MAX_RATIO:
                     pairs.append((a, b, not (d == 1 and _alike(a, b))))
     partners: dict[str, set[str]] = defaultdict(set)  # form -> the forms it may be a variant of

@@ -48,6 +48,23 @@ def test_keys_and_distance():
     assert edit_distance("Serraj", "Sarraj") == 1
 
 
+def test_a_distance_past_its_limit_is_cut_short_and_only_then():
+    import random
+
+    from askbrief.variants import MAX_RATIO, _max_distance
+
+    rng = random.Random(4)
+    words = ["".join(rng.choice("abcdeh") for _ in range(rng.randint(1, 9))) for _ in range(300)]
+    for a, b in zip(words, words[1:]):
+        d = edit_distance(a, b)
+        for limit in range(0, 10):
+            got = edit_distance(a, b, limit)
+            assert got == d if d <= limit else got > limit, (a, b, limit)
+    for longer in range(1, 200):
+        d = _max_distance(longer)
+        assert d / longer <= MAX_RATIO < (d + 1) / longer
+
+
 def test_variant_question_is_answered(seeds_assistant):
     ans = seeds_assistant.ask("Who is Hifter's top aide?")
     assert not ans.abstained
