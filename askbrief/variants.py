@@ -375,8 +375,7 @@ def _full_names(words: list[str], text_of: np.ndarray, occ: np.ndarray, occ_form
     same document (or the document may go on in another part: the first and last of these
     texts), its document is not known yet to write the form in full, or when a capitalised
     word follows it (a surname; ``_NAME_AFTER`` needs one). Only those occurrences are placed
-    in their texts, each word after the last one placed found by ``str.find`` from there (the
-    text between two words holds no character a word starts with)."""
+    in their texts: the words after the last one placed are matched again from its end."""
     full: dict[str, set] = defaultdict(set)
     surnames: dict[str, set] = defaultdict(set)
     if not len(occ):
@@ -399,10 +398,9 @@ def _full_names(words: list[str], text_of: np.ndarray, occ: np.ndarray, occ_form
         text = texts[k]
         if at_k != k:
             at_k, at_word, at = k, first[k], 0
-        for w in words[at_word:i]:  # no word starts between two: each is found where it is
-            at = text.find(w, at) + len(w)
-        a = text.find(words[i], at)
-        at_word, at = i + 1, a + len(words[i])
+        # the words after the last one placed, matched again from its end, as findall did
+        a, at = next(itertools.islice(WORD_RE.finditer(text, at), i - at_word, None)).span()
+        at_word = i + 1
         whole, after = _in_full_name(text, a, at)
         if whole:
             full[f].add(docs[k])
