@@ -157,18 +157,7 @@ def _find_groups(texts: Collection[str], types, holding) -> list[list[str]]:
         k = phonetic_key(f)
         if len(k) >= 2:
             buckets[k].append(f)
-    pairs = []  # (a, b, whether their contexts decide)
-    term_of = _Memo(term)
-    for forms in buckets.values():
-        forms.sort()
-        for i, a in enumerate(forms):
-            for b in forms[i + 1:]:
-                longer = max(len(a), len(b))
-                if abs(len(a) - len(b)) / longer > MAX_RATIO or term_of[a] == term_of[b]:
-                    continue
-                d = edit_distance(a, b, _max_distance(longer))
-                if d / longer <= MAX_RATIO:
-                    pairs.append((a, b, not (d == 1 and _alike(a, b))))
+    pairs = _pairs(buckets.values())
     partners: dict[str, set[str]] = defaultdict(set)  # form -> the forms it may be a variant of
     for a, b, _ctx in pairs:
         partners[a].add(b)
@@ -210,6 +199,23 @@ def _find_groups(texts: Collection[str], types, holding) -> list[list[str]]:
         out.append([shown[f].most_common(1)[0][0] for f in forms])
     out.sort(key=lambda g: (-len(g), g[0]))
     return out
+
+
+def _pairs(buckets: Iterable[list[str]]) -> list[tuple[str, str, bool]]:
+    """(a, b, whether their contexts decide) for the forms of one sound close in spelling."""
+    pairs = []
+    term_of = _Memo(term)
+    for forms in buckets:
+        forms.sort()
+        for i, a in enumerate(forms):
+            for b in forms[i + 1:]:
+                longer = max(len(a), len(b))
+                if abs(len(a) - len(b)) / longer > MAX_RATIO or term_of[a] == term_of[b]:
+                    continue
+                d = edit_distance(a, b, _max_distance(longer))
+                if d / longer <= MAX_RATIO:
+                    pairs.append((a, b, not (d == 1 and _alike(a, b))))
+    return pairs
 
 
 PARALLEL_MIN = 20_000  # texts: below this a second process costs more than it saves
