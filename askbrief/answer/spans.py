@@ -340,8 +340,9 @@ def beyond_question(s: Sentence, sp: Span, asked: Callable[[str], bool]) -> Span
     reader answers with the rest; the question's words around it add nothing. The words cut
     are a run of mostly the question's words ending (or, at the end, starting) with one,
     with the words that join it to the rest ("of", "the", "to"); the rest must be a span that
-    cuts no name ("Chicago" of "University of Chicago" is not one) and says something the
-    question does not."""
+    cuts no name ("Chicago" of "University of Chicago" is not one), says something the
+    question does not, and is no word that only modifies the question's noun after it ("basic"
+    of "basic channels" for "What channels ...?": a reader keeps the noun)."""
     words = s.words
     content = [k for k in range(sp.first, sp.last + 1) if words[k][3]]
     if len(content) < 2:
@@ -353,14 +354,19 @@ def beyond_question(s: Sentence, sp: Span, asked: Callable[[str], bool]) -> Span
         while a < b and words[a][2].lower() in _GLUE:
             a += 1
     tail = _question_run(content[::-1], words, asked)
+    glued = False
     if tail is not None and tail > a:
         b = tail - 1
         while b > a and words[b][2].lower() in _GLUE:
-            b -= 1
+            b, glued = b - 1, True
     if (a, b) == (sp.first, sp.last) or not any(words[k][3] and not asked(words[k][3]) for k in range(a, b + 1)):
         return None
     rest = next((x for x in s.spans if x.first == a and x.last == b), None)
-    return rest if rest is not None and not rest.cuts else None
+    if rest is None or rest.cuts:
+        return None
+    if b < sp.last and not glued and not rest.shapes & {"name", "cap", "num"}:
+        return None  # "basic" of "basic channels" for "What channels ...?" modifies the noun asked about
+    return rest
 
 
 def _question_run(content: list[int], words: list[tuple[int, int, str, str]],
