@@ -90,11 +90,22 @@ def kind_counts(word: str, texts: Sequence[str]) -> tuple[int, int, int]:
     for text in texts:
         for m in rx.finditer(text):
             before = text[max(0, m.start() - 40):m.start()]
-            if _AFTER_PLACE.search(before) and re.match(r"\s*(?:[.,;:)]|$)", text[m.end():m.end() + 2]):
+            if placed_after_place(text, m.start(), m.end()):
                 place += 1  # "in Moscow, Russia." (not "In Tripoli, Serraj said")
             elif _ARTICLE.search(before) and not re.match(r" [a-z]", text[m.end():m.end() + 2]):
                 thing += 1
     return place, person, thing
+
+
+def placed_after_place(text: str, a: int, b: int) -> bool:
+    """Whether the name at ``text[a:b]`` is written where a place's country or region stands:
+    after a place and a comma, and before a stop ("in Moscow, Russia."; not "In Tripoli,
+    Serraj said")."""
+    return bool(_AFTER_PLACE.search(text[max(0, a - 40):a]) and re.match(r"\s*(?:[.,;:)]|$)", text[b:b + 2]))
+
+
+# the endings of the adjective of a place: "Libyan" (Libya), "Egyptian" (Egypt), "Iraqi" (Iraq)
+_ADJECTIVE_ENDS = ("ian", "an", "n", "i")
 
 
 def _kind_of(name: str, texts_of, titled=lambda word: False) -> str | None:
@@ -166,6 +177,17 @@ class Names:
         if name not in self._kinds:
             self._kinds[name] = _kind_of(name, self._texts, self.titled)
         return self._kinds[name]
+
+    def place_adjective(self, s: Sentence, sp: Span) -> bool:
+        """Whether a span ends in the adjective of a place the brief names, before the noun it
+        modifies: "Libyan" of "peace talks between Libyan rivals" (Libya), "Russian" of
+        "Russian officials". It names neither a person nor a place: the noun after it does."""
+        words, j = s.words, sp.last
+        if j + 1 >= len(words) or s.text[words[j][1]:words[j + 1][0]] != " " or not words[j + 1][2][:1].islower():
+            return False
+        w = words[j][2]
+        return w[:1].isupper() and any(
+            w.endswith(e) and len(w) - len(e) >= 3 and self.kind(w[:-len(e)]) == PLACE for e in _ADJECTIVE_ENDS)
 
     def titled(self, word: str) -> bool:
         """Does the brief write the word inside a name that follows a person's title
