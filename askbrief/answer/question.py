@@ -104,6 +104,8 @@ def question_kind(question: str) -> tuple[str, str]:
         if kind == MANNER and re.search(r"\bhow (is|are|was|were|did|does|do)\b.*\b(called|named|known)\b", q, re.I):
             return THING, focus
         return kind, focus
+    if focus and re.match(r"\s+(?:kind|type|sort)s? of\b", q[m.end(1):], re.I) and m.group(1).lower() == "what":
+        return THING, focus  # "What sort of town is it?" asks what the town is like: "coastal"
     if focus:
         stem = focus.rstrip("s")
         if stem in _TIME_NOUNS:
