@@ -144,12 +144,16 @@ def test_the_question_s_words_are_cut_from_a_span_only_around_a_whole_rest():
 
     assert rest("coastal town of Zawiya", "Forces from which coastal town?") == "Zawiya"
     assert rest("Russian Foreign Minister Sergei Lavrov", "Which Russian minister did they meet?") == "Sergei Lavrov"
-    assert rest("Zawiya met Russian Foreign Minister", "Where did they meet a Russian minister?") == "Zawiya"
     assert rest("University of Chicago", "Which university?") is None  # "Chicago" cuts the name
     assert rest("coastal town of Zawiya", "Which town is on the coast?") is None  # "coastal" is not asked
     assert rest("coastal town", "Which coastal town?") is None  # nothing beyond the question
     # a word that only modifies the noun asked about keeps it: "basic channels", not "basic"
-    s = parse_sentence("Virgin Media removed the basic channels from its network of 20 million homes.")
+    s = parse_sentence("Virgin Media removed the basic channels from its network of 20 million homes, "
+                       "as Islamist militias fought.")
     spans = {sp.text: sp for sp in s.spans}
     assert rest("basic channels", "What channels were removed?") is None
+    assert rest("Islamist militias", "What kind of militias fought?") is None
     assert rest("20 million homes", "How many homes does the network reach?") == "20 million"
+    s = parse_sentence("Haftar has offered money and services to officers from Tripoli.")
+    spans = {sp.text: sp for sp in s.spans}
+    assert rest("services to officers from Tripoli", "What did Haftar offer to officers from Tripoli?") == "services"

@@ -342,7 +342,9 @@ def beyond_question(s: Sentence, sp: Span, asked: Callable[[str], bool]) -> Span
     with the words that join it to the rest ("of", "the", "to"); the rest must be a span that
     cuts no name ("Chicago" of "University of Chicago" is not one), says something the
     question does not, and is no word that only modifies the question's noun after it ("basic"
-    of "basic channels" for "What channels ...?": a reader keeps the noun)."""
+    of "basic channels" for "What channels ...?", "Islamist" of "Islamist militias" for "What
+    kind of militias ...?": a reader keeps the noun; a number is no modifier: "20 million" of
+    "20 million homes" for "How many homes ...?")."""
     words = s.words
     content = [k for k in range(sp.first, sp.last + 1) if words[k][3]]
     if len(content) < 2:
@@ -364,7 +366,7 @@ def beyond_question(s: Sentence, sp: Span, asked: Callable[[str], bool]) -> Span
     rest = next((x for x in s.spans if x.first == a and x.last == b), None)
     if rest is None or rest.cuts:
         return None
-    if b < sp.last and not glued and not rest.shapes & {"name", "cap", "num"}:
+    if b < sp.last and not glued and "num" not in rest.shapes:
         return None  # "basic" of "basic channels" for "What channels ...?" modifies the noun asked about
     return rest
 
