@@ -121,6 +121,10 @@ def test_spans_are_worked_out_when_read_and_once():
     # was "coastal town of Zawiya" (a strict known miss of the selector)
     ("Pro-government forces from which coastal town captured Haftar's men?", {"Zawiya"},
      "Pro-government forces from the coastal town of Zawiya battled them"),
+    # was "option of surrendering or staying home" on 016eb09, "capital the option of
+    # surrendering" with the question's words cut and n-grams across an article
+    ("What option will LNA forces give the militiamen?", {"surrendering or staying home"},
+     "the option of surrendering or staying home"),
     # was "to raise alert levels"
     ("What did Serraj order the GNA's military region commanders to raise?", {"alert levels"},
      "to raise alert levels"),
@@ -157,3 +161,11 @@ def test_the_question_s_words_are_cut_from_a_span_only_around_a_whole_rest():
     s = parse_sentence("Haftar has offered money and services to officers from Tripoli.")
     spans = {sp.text: sp for sp in s.spans}
     assert rest("services to officers from Tripoli", "What did Haftar offer to officers from Tripoli?") == "services"
+
+
+def test_an_ngram_stops_at_an_article_after_a_content_word():
+    s = parse_sentence("LNA forces will give the militiamen in control of the capital the option of "
+                       "surrendering or staying home.")
+    texts = {sp.text for sp in s.spans}
+    assert {"control of the capital", "option of surrendering or staying home"} <= texts
+    assert not {"capital the option", "give the militiamen", "capital the option of surrendering"} & texts

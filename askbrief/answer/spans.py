@@ -83,6 +83,7 @@ _INITIAL = re.compile(r"[A-Z]{2}")
 _DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}|\b[ap]\.m\.")
 # between the members of a list of names: ", ", ", and ", " and the ", " or "
 # the words that join the question's own words to the rest of a span ("coastal town of Zawiya")
+_ARTICLES = frozenset({"the", "a", "an"})
 _GLUE = frozenset({"of", "the", "a", "an", "to", "from", "in", "at", "on", "for", "by", "with"})
 _LIST_GAP = re.compile(r",\s*(?:(?:and|or)\s+)?(?:the\s+)?|\s+(?:and|or)\s+(?:the\s+)?")
 
@@ -225,13 +226,15 @@ def _cuts_whole(found: _Found, a: int, b: int) -> bool:
 
 
 def _add_ngrams(found: _Found, joinable: list[bool]) -> None:
-    """Content-word n-grams that stop at punctuation (a crude noun-phrase chunker)."""
+    """Content-word n-grams that stop at punctuation and at an article after a content word
+    (a crude noun-phrase chunker: "capital the option" of "give the militiamen in control of
+    the capital the option of surrendering" spans two phrases; "option of the capital" is one)."""
     words, n = found.words, len(found.words)
     for i in range(n):
         if not words[i][3] and words[i][2].lower() not in NUMWORDS:
             continue
         for j in range(i, min(n, i + MAX_NGRAM)):
-            if j > i and not joinable[j - 1]:
+            if j > i and (not joinable[j - 1] or (words[j][2].lower() in _ARTICLES and words[j - 1][3])):
                 break
             if words[j][3] or words[j][2].lower() in NUMWORDS:
                 found.add(words[i][0], words[j][1])
