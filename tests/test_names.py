@@ -99,3 +99,18 @@ def test_a_place_s_adjective_and_a_place_after_a_place_are_read_where_they_stand
     russia, serraj = s.text.index("Russia"), s.text.index("Serraj")
     assert placed_after_place(s.text, russia, russia + 6)
     assert not placed_after_place(s.text, serraj, serraj + 6)  # "In Tripoli, Serraj said"
+
+
+def test_he_is_followed_back_along_paragraphs_that_go_on_saying_he(seeds_assistant):
+    # "Haftar's spokesman, Ahmed Al-Mesmari, said ..." then three paragraphs of "he said", then
+    # "He also vowed to protect the upcoming peace conference ..."
+    index = seeds_assistant.index
+    names = Names.of(index)
+    k = next(i for i, c in enumerate(index.brief.chunks) if c.text.startswith("He also vowed"))
+    s = parse_chunk(index.brief.chunks[k].text)[0]
+    assert names.coref(k, s) == {0: index.term_map.get("mesmari", "mesmari")}
+    assert {"ahm", "mesmari"} <= names.named(k, s)  # the whole name, as the document wrote it
+    ans = seeds_assistant.ask("What did Ahmed Al-Mesmari vow to protect?")
+    assert ans.grade != "none"  # was an abstention: the sentence was read as no one's
+    assert ans.citations[0].quote.startswith("He also vowed to protect the upcoming peace conference")
+    assert_verbatim(ans, seeds_assistant.brief)

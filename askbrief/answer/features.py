@@ -198,7 +198,8 @@ def read_sentences(q: Question, index: Index, hits: Sequence[Hit], names: Names)
             for k, ant in names.coref(hit.chunk, s).items():
                 mt[k] = ant  # "He said ..." counts as "Al-Mesmari said ..."
             word_terms.append(mt)
-        parsed.append((hit, sents, word_terms, [{t for t in mt if t} for mt in word_terms]))
+        parsed.append((hit, sents, word_terms, [{t for t in mt if t} | names.named(hit.chunk, s)
+                                                for mt, s in zip(word_terms, sents)]))
     soft = soft_evidence(q, [(s, st) for _h, sents, _w, sterms in parsed for s, st in zip(sents, sterms)])
     scored: list[tuple[float, Read]] = []
     max_cov = 0.0
