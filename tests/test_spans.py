@@ -158,6 +158,11 @@ def test_the_question_s_words_are_cut_from_a_span_only_around_a_whole_rest():
     assert rest("basic channels", "What channels were removed?") is None
     assert rest("Islamist militias", "What kind of militias fought?") is None
     assert rest("20 million homes", "How many homes does the network reach?") == "20 million"
+    s = parse_sentence("Article 102 covers the problem instance, and orders them to raise alert levels.")
+    spans = {sp.text: sp for sp in s.spans}
+    assert rest("Article 102", "Which article covers it?") is None  # the article's number names it
+    assert rest("problem instance", "Which problem is it?") is None
+    assert rest("to raise alert levels", "What did he order them to raise?") == "alert levels"
     s = parse_sentence("Haftar has offered money and services to officers from Tripoli.")
     spans = {sp.text: sp for sp in s.spans}
     assert rest("services to officers from Tripoli", "What did Haftar offer to officers from Tripoli?") == "services"

@@ -347,17 +347,23 @@ def beyond_question(s: Sentence, sp: Span, asked: Callable[[str], bool]) -> Span
     question does not, and is no word that only modifies the question's noun after it ("basic"
     of "basic channels" for "What channels ...?", "Islamist" of "Islamist militias" for "What
     kind of militias ...?": a reader keeps the noun; a number is no modifier: "20 million" of
-    "20 million homes" for "How many homes ...?")."""
+    "20 million homes" for "How many homes ...?"), nor what the words cut before it name:
+    "Article 102" for "Which article ...?" (cut before a name or after a joining word or a
+    verb: "alert levels" of "to raise alert levels")."""
     words = s.words
     content = [k for k in range(sp.first, sp.last + 1) if words[k][3]]
     if len(content) < 2:
         return None
     a, b = sp.first, sp.last
     lead = _question_run(content, words, asked)
+    # the words cut before the rest are joined to it, a verb with its object ("to raise alert
+    # levels"), or a title before a name; else they name what the rest is: "Article 102"
+    lead_joined = lead is not None and (words[lead][2].lower() in VERB_START or (
+        lead > 0 and words[lead - 1][2].lower() == "to"))
     if lead is not None:
         a = lead + 1
         while a < b and words[a][2].lower() in _GLUE:
-            a += 1
+            a, lead_joined = a + 1, True
     tail = _question_run(content[::-1], words, asked)
     glued = False
     if tail is not None and tail > a:
@@ -371,6 +377,8 @@ def beyond_question(s: Sentence, sp: Span, asked: Callable[[str], bool]) -> Span
         return None
     if b < sp.last and not glued and "num" not in rest.shapes:
         return None  # "basic" of "basic channels" for "What channels ...?" modifies the noun asked about
+    if a > sp.first and not lead_joined and not rest.shapes & {"name", "cap"}:
+        return None  # "102" of "Article 102" for "Which article ...?", "instance" of "problem instance"
     return rest
 
 
