@@ -82,3 +82,9 @@ def test_what_kind_of_noun_asks_what_it_is_like():
     assert question_kind("What kind of company is Sky UK Limited?") == (question.THING, "company")
     assert question_kind("What town is it?") == (question.PLACE, "town")
     assert question_kind("Which type of law concerns the EU?") == (question.WHICH, "law")
+
+
+def test_a_title_of_office_asks_for_a_person():
+    assert question_kind("Which UN secretary-general was visiting Libya when the order came?") == (
+        question.PERSON, "secretary-general")
+    assert question_kind("Which Senator was a strong advocate for the Pico Act?")[0] == question.PERSON

@@ -125,6 +125,9 @@ def test_spans_are_worked_out_when_read_and_once():
     # surrendering" with the question's words cut and n-grams across an article
     ("What option will LNA forces give the militiamen?", {"surrendering or staying home"},
      "the option of surrendering or staying home"),
+    # was "Secretary-General Antonio", a piece of the name after the question's own words
+    ("Which UN secretary-general was visiting Libya when the order came?", {"Antonio Guterres"},
+     "UN Secretary-General Antonio Guterres visited"),
     # was "to raise alert levels"
     ("What did Serraj order the GNA's military region commanders to raise?", {"alert levels"},
      "to raise alert levels"),

@@ -30,7 +30,10 @@ _TIME_NOUNS = {"year", "date", "day", "month", "time", "century", "decade", "per
                "season", "week", "hour", "age"}
 _PERSON_NOUNS = {"person", "man", "woman", "leader", "president", "minister", "commander",
                  "official", "group", "organization", "company", "party", "team", "spokesman",
-                 "general", "king", "queen", "author", "founder", "chief", "name"}
+                 "general", "king", "queen", "author", "founder", "chief", "name",
+                 # titles of office: "Which UN secretary-general ...?" asks for a person
+                 "secretary-general", "secretary", "chancellor", "governor", "mayor", "premier",
+                 "ambassador", "envoy", "senator", "prince", "princess", "pope", "emperor"}
 _NUMBER_NOUNS = {"number", "percentage", "percent", "amount", "proportion", "rate", "share",
                  "population", "size", "cost", "price", "total"}
 _AUX = re.compile(r"^(is|are|was|were|do|does|did|can|could|will|would|has|have|had|should)\b", re.I)

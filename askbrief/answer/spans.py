@@ -343,7 +343,9 @@ def beyond_question(s: Sentence, sp: Span, asked: Callable[[str], bool]) -> Span
     reader answers with the rest; the question's words around it add nothing. The words cut
     are a run of mostly the question's words ending (or, at the end, starting) with one,
     with the words that join it to the rest ("of", "the", "to"); the rest must be a span that
-    cuts no name ("Chicago" of "University of Chicago" is not one), says something the
+    cuts no name ("Chicago" of "University of Chicago" is not one; but "Antonio" of
+    "Secretary-General Antonio", itself a piece of "Secretary-General Antonio Guterres", is the
+    rest of a piece whose whole reads "Antonio Guterres"), says something the
     question does not, and is no word that only modifies the question's noun after it ("basic"
     of "basic channels" for "What channels ...?", "Islamist" of "Islamist militias" for "What
     kind of militias ...?": a reader keeps the noun; a number is no modifier: "20 million" of
@@ -373,7 +375,7 @@ def beyond_question(s: Sentence, sp: Span, asked: Callable[[str], bool]) -> Span
     if (a, b) == (sp.first, sp.last) or not any(words[k][3] and not asked(words[k][3]) for k in range(a, b + 1)):
         return None
     rest = next((x for x in s.spans if x.first == a and x.last == b), None)
-    if rest is None or rest.cuts:
+    if rest is None or (rest.cuts and not sp.cuts):
         return None
     if b < sp.last and not glued and "num" not in rest.shapes:
         return None  # "basic" of "basic channels" for "What channels ...?" modifies the noun asked about
