@@ -226,15 +226,18 @@ def _cuts_whole(found: _Found, a: int, b: int) -> bool:
 
 
 def _add_ngrams(found: _Found, joinable: list[bool]) -> None:
-    """Content-word n-grams that stop at punctuation and at an article after a content word
-    (a crude noun-phrase chunker: "capital the option" of "give the militiamen in control of
-    the capital the option of surrendering" spans two phrases; "option of the capital" is one)."""
+    """Content-word n-grams that stop at punctuation, and at an article after a content word
+    when they start inside a phrase of their own article (a crude noun-phrase chunker: "capital
+    the option" of "... in control of the capital the option of surrendering" spans two
+    phrases; "option of the capital" is one, and "suppress the fire" of "may then manually
+    suppress the fire" a verb with its object)."""
     words, n = found.words, len(found.words)
     for i in range(n):
         if not words[i][3] and words[i][2].lower() not in NUMWORDS:
             continue
+        in_phrase = i > 0 and words[i - 1][2].lower() in _ARTICLES
         for j in range(i, min(n, i + MAX_NGRAM)):
-            if j > i and (not joinable[j - 1] or (words[j][2].lower() in _ARTICLES and words[j - 1][3])):
+            if j > i and (not joinable[j - 1] or (in_phrase and words[j][2].lower() in _ARTICLES and words[j - 1][3])):
                 break
             if words[j][3] or words[j][2].lower() in NUMWORDS:
                 found.add(words[i][0], words[j][1])
