@@ -236,23 +236,11 @@ def _add_ngrams(found: _Found, joinable: list[bool]) -> None:
         if not words[i][3] and words[i][2].lower() not in NUMWORDS:
             continue
         in_phrase = i > 0 and words[i - 1][2].lower() in _ARTICLES
-        article = False
         for j in range(i, min(n, i + MAX_NGRAM)):
             if j > i and (not joinable[j - 1] or (in_phrase and words[j][2].lower() in _ARTICLES and words[j - 1][3])):
                 break
-            article = article or words[j][2].lower() in _ARTICLES
-            if (words[j][3] or words[j][2].lower() in NUMWORDS) and not (article and _phrase_goes_on(words, joinable, j)):
+            if words[j][3] or words[j][2].lower() in NUMWORDS:
                 found.add(words[i][0], words[j][1])
-
-
-def _phrase_goes_on(words: list[tuple[int, int, str, str]], joinable: list[bool], j: int) -> bool:
-    """Whether the phrase of an article goes on after word ``j``: the next word is a
-    lowercase noun-like word ("town" after "from the coastal"), not a verb ("said",
-    "captured"). An n-gram ending there cuts the phrase ("forces from the coastal")."""
-    if j + 1 >= len(words) or not joinable[j]:
-        return False
-    w = words[j + 1][2]
-    return bool(words[j + 1][3]) and w[:1].islower() and w.lower() not in VERB_START and not w.endswith("ed")
 
 
 def _add_names(found: _Found, joinable: list[bool]) -> list[bool]:
