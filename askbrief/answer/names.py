@@ -138,6 +138,7 @@ class Names:
         self._coref: dict[tuple[int, int], tuple[dict[int, str], frozenset[str]]] = {}
         self._titled: dict[str, bool] = {}
         self._kinds: dict[str, str | None] = {}
+        self._full: dict[tuple[str, int, int], str] = {}
 
     @classmethod
     def of(cls, index: Index) -> Names:
@@ -229,14 +230,18 @@ class Names:
     def in_full(self, word: str, chunk: int, back: int = 8) -> str:
         """A person's last name as the document last wrote it in full up to ``chunk``:
         "Al-Mesmari" -> "Ahmed Al-Mesmari"."""
-        chunks = self.index.brief.chunks
-        for k in range(chunk, max(-1, chunk - back), -1):
-            if chunks[k].doc != chunks[chunk].doc:
-                break
-            full = [e.name for e in entities(chunks[k].text) if re.sub(r"['’]s$", "", e.name.split()[-1]) == word]
-            if full:
-                return max(full, key=len)
-        return word
+        key = (word, chunk, back)
+        if key not in self._full:  # every pronoun of a paragraph asks it again
+            self._full[key] = word
+            chunks = self.index.brief.chunks
+            for k in range(chunk, max(-1, chunk - back), -1):
+                if chunks[k].doc != chunks[chunk].doc:
+                    break
+                full = [e.name for e in entities(chunks[k].text) if re.sub(r"['’]s$", "", e.name.split()[-1]) == word]
+                if full:
+                    self._full[key] = max(full, key=len)
+                    break
+        return self._full[key]
 
     def _nearest_person(self, chunk: int, at: int) -> str:
         """The nearest name before offset ``at`` of a chunk, in it or the two chunks before it
