@@ -24,12 +24,14 @@ import numpy as np
 
 from ..text import fold
 from .features import FEATURES, FI, MIN_COVERAGE, Extraction
+from .meaning_evidence import unheld
 from .question import KINDS, NEGATIONS
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 CONF_FEATURES = ("bias", "p_top", "score_top", "margin", "sent_cov", "chunk_cov", "max_cov",
                  "missing_max", "missing_cap", "oov", "retrieval", "support", "n_terms", "n_groups",
-                 "q_neg", "sent_neg", "neg_mismatch", "win_top", "bigram_top", "missing_num", "soft_top") + tuple(
+                 "q_neg", "sent_neg", "neg_mismatch", "win_top", "bigram_top", "missing_num", "soft_top", "missing_max_m",
+                 "missing_share_m") + tuple(
                      f"kind_{k}" for k in KINDS)
 _CI = {f: i for i, f in enumerate(CONF_FEATURES)}
 
@@ -169,6 +171,7 @@ def _confidence_features(ex: Extraction, order: list[str], best: dict[str, int],
     sent_words = {fold(wd[2]) for wd in c.sentence.words}
     sent_neg = float(bool(sent_words & NEGATIONS) or "n't" in c.sentence.text)
     nums = [t for t in q.own if t[:1].isdigit()]
+    neither = unheld(q, c.sentence, sent_terms)
     f = {"bias": 1.0, "p_top": prob[top], "score_top": score[top], "margin": min(5.0, score[top] - second),
          "sent_cov": float(x[FI["sent_cov"]]), "chunk_cov": float(x[FI["chunk_cov"]]),
          "max_cov": ex.max_cov, "missing_max": (max(miss) / max_idf) if miss and max_idf else 0.0,
@@ -178,5 +181,7 @@ def _confidence_features(ex: Extraction, order: list[str], best: dict[str, int],
          "q_neg": q_neg, "sent_neg": sent_neg, "neg_mismatch": float(q_neg != sent_neg),
          "win_top": float(x[FI["win4"]]), "bigram_top": float(x[FI["sent_bigram"]]),
          "missing_num": (sum(t not in sent_terms for t in nums) / len(nums)) if nums else 0.0,
-         "soft_top": float(x[FI["sent_soft"]])}
+         "soft_top": float(x[FI["sent_soft"]]),
+         "missing_max_m": (max(neither) / max_idf) if neither and max_idf else 0.0,
+         "missing_share_m": sum(neither) / q.total if q.total else 0.0}
     return np.array([f.get(k, 0.0) for k in CONF_FEATURES])
