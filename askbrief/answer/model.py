@@ -76,16 +76,14 @@ class Model:
         return sentence_confidence(self.sent, conf_x) if self.sent is not None else 0.0
 
 
-MEANING_IN_GATE = 0.5  # a word held by meaning counts half a word held exactly (docs/quality.md)
-
-
 def confidence(weights: np.ndarray, conf_x: np.ndarray) -> float:
     """The probability that the top answer is right: the confidence model's logistic output,
     scaled down when the sentence holding the answer misses most of what the question asks,
     word for word or by meaning (idf-weighted; words the brief lacks weigh the most): a
-    sentence that says "captured" for the question's "take" holds that word."""
+    sentence that says "quit" for the question's "resigned" holds that word, one that says
+    "Benghazi" for its "Gharyan" does not (``meaning_evidence.unheld``)."""
     conf = _sigmoid(float(conf_x @ weights))
-    held = float(conf_x[_CI["sent_cov"]]) + MEANING_IN_GATE * float(conf_x[_CI["soft_top"]])
+    held = 1.0 - float(conf_x[_CI["missing_share_m"]])
     return conf * held if held < MIN_COVERAGE else conf
 
 
