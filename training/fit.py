@@ -300,6 +300,11 @@ def best_cut(value, window: int = SMOOTH) -> float:
     return float(cuts[int(np.argmax(smooth))])
 
 
+def above(cut: float, off_topic: np.ndarray) -> float:
+    """The cut, raised above the confidence of every off-topic question given."""
+    return max(cut, round(float(off_topic.max()) + 0.01, 2)) if len(off_topic) else cut
+
+
 def _set_of(item: Item) -> str:
     """The question set a threshold counts as one: all of SQuAD, each seed file."""
     return item.set if is_seed(item) else "squad"
@@ -343,8 +348,12 @@ def _fit_all(items: Sequence[Item], folds: list[str], log) -> tuple[model.Model,
         Xi = np.vstack([oof[j][0] for j in others])
         yi = np.concatenate([oof[j][1] for j in others])
         v = fit_conf(Xi, yi, sample_weight=set_weights(np.concatenate([set_of[j] for j in others])))
-        t = best_threshold(confidences(Xi, v), yi, np.concatenate([answerable[j] for j in others]),
+        ci = confidences(Xi, v)
+        t = best_threshold(ci, yi, np.concatenate([answerable[j] for j in others]),
                            np.concatenate([set_of[j] for j in others]))
+        # the shipped rule, so that the figures are those of the shipped cut: above every
+        # off-topic question of the folds it is fitted on
+        t = above(t, ci[np.array([it.off_topic for j in others for it in by[j]], dtype=bool)])
         Xk, yk, pk = oof[k]
         ck = confidences(Xk, v)
         outcomes += [Outcome(it, p, float(c), float(f), bool(c >= t))
@@ -362,7 +371,7 @@ def _fit_all(items: Sequence[Item], folds: list[str], log) -> tuple[model.Model,
     off = [it for it in items if it.off_topic]
     if off:
         Xf, _y, _p = conf_rows(off, w)
-        threshold = max(threshold, round(float(confidences(Xf, v).max()) + 0.01, 2))
+        threshold = above(threshold, confidences(Xf, v))
     return model.Model(w, v, threshold), outcomes, ranker
 
 

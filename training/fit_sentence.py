@@ -143,7 +143,7 @@ def fit_sentence(rows: Sequence[Row]) -> tuple[np.ndarray, float]:
     t = best_sentence_threshold(rows, sentence_confidences(X, u))
     off = [r for r in rows if r.item.off_topic]
     if off:  # an off-topic question is never given a sentence either
-        t = max(t, round(float(sentence_confidences(np.array([r.x for r in off]), u).max()) + 0.01, 2))
+        t = fit.above(t, sentence_confidences(np.array([r.x for r in off]), u))
     return u, t
 
 

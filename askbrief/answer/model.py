@@ -3,9 +3,9 @@
 The ranker is a linear score over a candidate's features (``features.FEATURES``); a group of
 candidates stating one answer is as strong as its best member and holds the softmax mass of
 all of them. The group's share of the mass goes, with question-level evidence (what the
-question asks that no passage holds, the margin over the runner-up), into a logistic model
-whose output, scaled down when the answering sentence misses most of the question (``gate``),
-is the probability that the answer is right (``Model.confidence``, the one scoring function
+question asks that no passage holds, what the answering sentence holds neither word for word
+nor by meaning, the margin over the runner-up), into a logistic model whose output, scaled
+down when that sentence misses most of the question (``confidence``), is the probability that the answer is right (``Model.confidence``, the one scoring function
 that training calls too). Both are fitted by ``python -m training.fit`` and shipped as
 ``weights.json`` beside this module; nothing here is fitted at run time.
 
@@ -30,8 +30,8 @@ from .question import KINDS, NEGATIONS
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 CONF_FEATURES = ("bias", "p_top", "score_top", "margin", "sent_cov", "chunk_cov", "max_cov",
                  "missing_max", "missing_cap", "oov", "retrieval", "support", "n_terms", "n_groups",
-                 "q_neg", "sent_neg", "neg_mismatch", "win_top", "bigram_top", "missing_num", "soft_top", "missing_max_m",
-                 "missing_share_m") + tuple(
+                 "q_neg", "sent_neg", "neg_mismatch", "win_top", "bigram_top", "missing_num", "soft_top",
+                 "missing_max_m", "missing_share_m") + tuple(
                      f"kind_{k}" for k in KINDS)
 _CI = {f: i for i, f in enumerate(CONF_FEATURES)}
 
