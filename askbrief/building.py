@@ -16,7 +16,7 @@ import numpy as np
 from . import store as S
 from .store_builder import Builder
 from .corpus import chunk_document, read_document
-from .counting import BatchCounter
+from .counting import BatchCounter, forget_terms
 from .manifest import Entry, text_hash
 from .parallel import cores, pmap
 
@@ -48,14 +48,14 @@ def _read_batch(files: list[tuple[str, str]]) -> tuple[list[str], list[tuple], l
     texts = [t for r in read if r[4] is not None for t in r[4][1]]
     counter = BatchCounter()
     terms, chunks, tf, lengths = counter.count(texts)  # the batch at once: per-call costs once
-    out, c0 = [], 0
+    starts = np.cumsum([0] + [len(r[4][0]) for r in read if r[4] is not None])  # each file's first chunk
+    ends = np.searchsorted(chunks, starts.astype(chunks.dtype)).tolist()  # and first entry: one search
+    out, f = [], 0
     for doc, sha, warnings, retry, chunked in read:
         if chunked is not None:
-            spans = chunked[0]
-            c1 = c0 + len(spans)
-            e0, e1 = np.searchsorted(chunks, [c0, c1]).tolist()
-            chunked = (spans, terms[e0:e1], chunks[e0:e1] - c0, tf[e0:e1], lengths[c0:c1])
-            c0 = c1
+            (c0, c1), (e0, e1) = starts[f:f + 2].tolist(), ends[f:f + 2]
+            chunked = (chunked[0], terms[e0:e1], chunks[e0:e1] - c0, tf[e0:e1], lengths[c0:c1])
+            f += 1
         out.append((doc, sha, warnings, retry, chunked))
     return list(counter.terms), out, *counter.word_counts()
 
@@ -69,7 +69,10 @@ def _read_all(files: list[tuple[str, str]], known: frozenset):
     _KNOWN = known
     size = min(max(len(files) // (8 * cores()), BATCH), BATCH_MAX)
     batches = [files[i:i + size] for i in range(0, len(files), size)]
-    yield from pmap(_read_batch, batches, parallel=len(files) >= PARALLEL_MIN)
+    try:
+        yield from pmap(_read_batch, batches, parallel=len(files) >= PARALLEL_MIN)
+    finally:
+        forget_terms()  # the words' terms this process learnt: a chat goes on without them
 
 
 def assemble(entries: list[Entry], prev: list[Entry] | None, old: S.Stored | None,

@@ -33,6 +33,28 @@ def count_terms(tokens: Sequence[Sequence[str]], lookup: dict[str, int]
 _WORDS_OR_LINE_END = re.compile(f"{WORD_RE.pattern}|\n")
 
 
+class _Terms(dict):
+    """word -> ``text.term`` of it, kept across the batches one process counts (a build's
+    worker counts many, and most of a batch's words were in an earlier one): a lookup in C
+    where ``term`` (fold, stem) costs microseconds. Emptied when it grows past ``MAX``."""
+
+    MAX = 1 << 20
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= self.MAX:
+            self.clear()
+        t = self[word] = term(word)
+        return t
+
+
+_TERM_OF = _Terms()
+
+
+def forget_terms() -> None:
+    """Drop the words' terms kept across batches (``_Terms``)."""
+    _TERM_OF.clear()
+
+
 class BatchCounter:
     """``count_terms`` over chunk texts, each distinct token analysed once per batch.
 
@@ -95,7 +117,7 @@ class BatchCounter:
         new_words.remove("\n")
         words.update(zip(new_words, range(len(words), len(words) + len(new_words))))
         self._named += [not w[:1].isdigit() for w in new_words]
-        new_terms = [terms.setdefault(t, len(terms)) if t else -1 for t in map(term, new_words)]
+        new_terms = [terms.setdefault(t, len(terms)) if t else -1 for t in map(_TERM_OF.__getitem__, new_words)]
         self._word_term = np.concatenate([self._word_term, np.array(new_terms, dtype=np.int64)])
         self.tokens.update(zip(new_tokens, range(len(self.tokens), len(self.tokens) + len(new_tokens))))
         ids = np.fromiter(map(words.get, found, itertools.repeat(-1)), dtype=np.int64, count=len(found))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from .answer.names import Entity, entities
+from .answer.names import PERSON_PRONOUN_RE, Entity, entities
 from .answer.question import PERSON, PLACE, THING
 from .models import Answer
 from .text import STOPWORDS, term, tokenize
@@ -133,9 +133,6 @@ def headed(span: str, sentence: str, texts: Sequence[str], texts_with: Callable[
     return sentence[article.start():at + len(span) + len(nxt.group(0))]
 
 
-_PERSON_PRONOUN_RE = re.compile(r"\b(?:he|she|him|his|her)\b", re.I)
-
-
 def people_meant(answer: Answer, index, names) -> list[str]:
     """The people the person pronouns of an answer's sentence stand for, as the answer stage
     reads them in the brief (``Names.antecedent``: the nearest person named before)."""
@@ -143,7 +140,7 @@ def people_meant(answer: Answer, index, names) -> list[str]:
         return []
     c = answer.citations[0]
     terms = tokenize(c.quote)
-    if not terms or not _PERSON_PRONOUN_RE.search(c.quote):
+    if not terms or not PERSON_PRONOUN_RE.search(c.quote):
         return []
     for k in index.chunks_with(terms[-1]):
         chunk = index.brief.chunks[int(k)]
@@ -153,38 +150,9 @@ def people_meant(answer: Answer, index, names) -> list[str]:
     else:
         return []
     out: list[str] = []
-    for m in _PERSON_PRONOUN_RE.finditer(c.quote):
-        if (who := _antecedent(index, names, int(k), c.start - off + m.start())):
-            who = _in_full(who, index.brief.chunks, int(k))
+    for m in PERSON_PRONOUN_RE.finditer(c.quote):
+        if (who := names.antecedent(int(k), c.start - off + m.start())):
+            who = names.in_full(who, int(k))
             if who not in out:
                 out.append(who)
     return out
-
-
-def _in_full(word: str, chunks, chunk: int, back: int = 8) -> str:
-    """A person's last name as the document last wrote it in full before ``chunk``:
-    "Al-Mesmari" -> "Ahmed Al-Mesmari"."""
-    for k in range(chunk, max(-1, chunk - back), -1):
-        if chunks[k].doc != chunks[chunk].doc:
-            break
-        full = [e.name for e in entities(chunks[k].text) if re.sub(r"['’]s$", "", e.name.split()[-1]) == word]
-        if full:
-            return max(full, key=len)
-    return word
-
-
-def _antecedent(index, names, chunk: int, at: int, steps: int = 3) -> str:
-    """``Names.antecedent``, followed back along a run of paragraphs that go on saying "he"
-    (a spokesman named once, then quoted for four paragraphs)."""
-    chunks = index.brief.chunks
-    for _ in range(steps):
-        if who := names.antecedent(chunk, at):
-            return who
-        back = chunk - 2
-        if back < 0 or chunks[back].doc != chunks[chunk].doc:
-            return ""
-        m = _PERSON_PRONOUN_RE.search(chunks[back].text)
-        if not m:
-            return ""
-        chunk, at = back, m.start()
-    return ""

@@ -27,7 +27,7 @@ class Builder:
         self.old = old
         self.ids: list[str] = []
         self.fields: list[bytes] = []
-        self.text = tempfile.TemporaryFile()  # the texts go to disk as they come: memory stays flat
+        self.text = tempfile.TemporaryFile(buffering=1 << 20)  # texts go to disk as they come, 1 MB at a time
         self.text_ptr = [0]
         self.shas: list[bytes] = []
         self.spans: list[np.ndarray] = []

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -45,14 +46,26 @@ def phonetic_key(word: str) -> str:
     return "".join(out)
 
 
-def edit_distance(a: str, b: str) -> int:
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
+    """Levenshtein distance; with ``limit``, any number above it once the distance must be
+    (a row's least value never falls in the rows after it)."""
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
         for j, cb in enumerate(b, 1):
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if limit is not None and min(cur) > limit:
+            return limit + 1
         prev = cur
     return prev[-1]
+
+
+def _max_distance(longer: int) -> int:
+    """The largest edit distance ``d`` with ``d / longer <= MAX_RATIO``, as the scan divides."""
+    d = int(MAX_RATIO * longer) + 1
+    while d / longer > MAX_RATIO:
+        d -= 1
+    return d
 
 
 _VOWELS = set("aeiou")
@@ -70,6 +83,18 @@ def _alike(a: str, b: str) -> bool:
 def _form(word: str) -> str:
     w = fold(word)
     return re.sub(r"'s$", "", w)
+
+
+class _Memo(dict):
+    """``fn`` of each key, found once."""
+
+    def __init__(self, fn: Callable[[str], str]):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = self.fn(key)
+        return value
 
 
 def _cosine(a: Counter, b: Counter) -> float:
@@ -132,25 +157,19 @@ def _find_groups(texts: Collection[str], types, holding) -> list[list[str]]:
         k = phonetic_key(f)
         if len(k) >= 2:
             buckets[k].append(f)
-    pairs = []  # (a, b, whether their contexts decide)
-    for forms in buckets.values():
-        forms.sort()
-        for i, a in enumerate(forms):
-            for b in forms[i + 1:]:
-                longer = max(len(a), len(b))
-                if abs(len(a) - len(b)) / longer > MAX_RATIO or term(a) == term(b):
-                    continue
-                d = edit_distance(a, b)
-                if d / longer <= MAX_RATIO:
-                    pairs.append((a, b, not (d == 1 and _alike(a, b))))
-    forms = {f for a, b, _ctx in pairs for f in (a, b)}
+    pairs = _pairs(buckets.values())
+    partners: dict[str, set[str]] = defaultdict(set)  # form -> the forms it may be a variant of
+    for a, b, _ctx in pairs:
+        partners[a].add(b)
+        partners[b].add(a)
+    forms = set(partners)
     context: dict[str, Counter] = defaultdict(Counter)
-    full: dict[str, set] = defaultdict(set)  # form -> the documents that write it in a full name
+    full: dict[str, set] = defaultdict(set)  # form -> documents that write it in a full name and a partner
     surnames: dict[str, set] = defaultdict(set)  # form -> the names written right after it
     if forms:
         form_of = {w: f for f in forms for w in spelled[f]}
         at = holding(list(form_of)) if holding is not None else None
-        for part, part_full, part_surnames in _over(_contexts, texts if at is None else at, (form_of, at)):
+        for part, part_full, part_surnames in _over(_contexts, texts if at is None else at, (form_of, at, dict(partners))):
             for f, c in part.items():
                 context[f].update(c)
             for f, docs in part_full.items():
@@ -180,6 +199,23 @@ def _find_groups(texts: Collection[str], types, holding) -> list[list[str]]:
         out.append([shown[f].most_common(1)[0][0] for f in forms])
     out.sort(key=lambda g: (-len(g), g[0]))
     return out
+
+
+def _pairs(buckets: Iterable[list[str]]) -> list[tuple[str, str, bool]]:
+    """(a, b, whether their contexts decide) for the forms of one sound close in spelling."""
+    pairs = []
+    term_of = _Memo(term)
+    for forms in buckets:
+        forms.sort()
+        for i, a in enumerate(forms):
+            for b in forms[i + 1:]:
+                longer = max(len(a), len(b))
+                if abs(len(a) - len(b)) / longer > MAX_RATIO or term_of[a] == term_of[b]:
+                    continue
+                d = edit_distance(a, b, _max_distance(longer))
+                if d / longer <= MAX_RATIO:
+                    pairs.append((a, b, not (d == 1 and _alike(a, b))))
+    return pairs
 
 
 PARALLEL_MIN = 20_000  # texts: below this a second process costs more than it saves
@@ -267,53 +303,116 @@ def _in_full_name(text: str, a: int, b: int) -> tuple[bool, str]:
 def _contexts(part) -> tuple[dict[str, Counter], dict[str, set], dict[str, set]]:
     """The terms around each occurrence of the spellings ``form_of`` maps to their forms, in
     the texts that hold one of them, the documents that write each form as part of a full
-    name and the names written right after it (its surnames). With ``at``, the chunks to read
-    were chosen from the postings: no search of every text.
+    name where one of its ``partners`` (the forms it may be a variant of) is written too, and
+    the names written right after it (its surnames). With ``at``, the chunks to read were
+    chosen from the postings: no search of every text.
 
-    The words ``WINDOW`` before and after each occurrence (in its own text) are gathered end to
-    end and counted at once as (form, term) pairs (``_count_contexts``), each distinct word
-    analysed once. Only a full name needs the text around an occurrence (``_in_full_name``)."""
-    start, stop, (form_of, at) = part
-    full: dict[str, set] = defaultdict(set)
-    surnames: dict[str, set] = defaultdict(set)
+    The words of the texts are found by the C regex engine and laid end to end; finding the
+    occurrences (``map(dict.__contains__)``) and the ``WINDOW`` words before and after each
+    (in its own text) is NumPy over their positions, and the (form, term) pairs are counted at
+    once, each distinct word's term found once. Python runs per occurrence only where a full
+    name can tell something (``_full_names``)."""
+    start, stop, (form_of, at, partners) = part
     has = re.compile("|".join(map(re.escape, sorted(form_of, key=len, reverse=True)))).search \
         if at is None else bool
-    near: list[str] = []  # the words around each occurrence, end to end
-    near_form: list[str] = []  # the form each of them is around
+    docs, texts, words, sizes = [], [], [], []
     for doc, text in _keyed(start, stop, at):
-        if not has(text):
-            continue
-        words = WORD_RE.findall(text)
-        written = list(map(form_of.__contains__, words))
-        found = list(itertools.compress(range(len(words)), written))
-        if not found:
-            continue
-        for i, m in zip(found, itertools.compress(WORD_RE.finditer(text), written)):
-            f = form_of[words[i]]
-            around = words[max(0, i - WINDOW):i] + words[i + 1:i + 1 + WINDOW]
-            near += around
-            near_form += [f] * len(around)
-            # a full name already seen in this document, and no capital next: nothing to learn
-            if doc in full[f] and not (i + 1 < len(words) and words[i + 1][:1].isupper()):
-                continue
-            whole, after = _in_full_name(text, *m.span())
-            if whole:
-                full[f].add(doc)
-            if after:
-                surnames[f].add(after)
-    return _count_contexts(near, near_form), dict(full), dict(surnames)
+        if has(text):
+            found = WORD_RE.findall(text)
+            docs.append(doc)
+            texts.append(text)
+            words += found
+            sizes.append(len(found))
+    text_of = np.repeat(np.arange(len(texts), dtype=np.int64), sizes)
+    occ = np.flatnonzero(np.fromiter(map(form_of.__contains__, words), dtype=bool, count=len(words)))
+    occ_form = [form_of[w] for w in _pick(words, occ)]
+    context = _count_contexts(words, text_of, occ, occ_form)
+    full, surnames = _full_names(words, text_of, occ, occ_form, docs, texts, partners)
+    return context, full, surnames
 
 
-def _count_contexts(near: list[str], near_form: list[str]) -> dict[str, Counter]:
-    """form -> how often each term is written around it: each distinct word's term found
-    once, the (form, term) pairs counted in C."""
-    distinct = set(near)
-    term_of = dict(zip(distinct, map(term, distinct)))
+def _pick(items: list, at: np.ndarray) -> list:
+    """``[items[i] for i in at]`` in C."""
+    return list(operator.itemgetter(*at.tolist())(items)) if len(at) > 1 else [items[i] for i in at.tolist()]
+
+
+def _near(text_of: np.ndarray, occ: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray]:
+    """The positions ``d`` words from each occurrence that are in its own text, and which
+    occurrences have one."""
+    q = occ + d
+    ok = (q >= 0) & (q < len(text_of))
+    ok[ok] = text_of[q[ok]] == text_of[occ[ok]]
+    return q[ok], ok
+
+
+def _count_contexts(words: list[str], text_of: np.ndarray, occ: np.ndarray, occ_form: list[str]) -> dict[str, Counter]:
+    """form -> how often each term is written within ``WINDOW`` words of it (in its own text):
+    each distinct word's term found once, the (form, term) pairs counted by NumPy."""
+    near: list[str] = []
+    near_occ = []  # the occurrence each of them is around
+    for d in (*range(-WINDOW, 0), *range(1, WINDOW + 1)):
+        q, ok = _near(text_of, occ, d)
+        near += _pick(words, q)
+        near_occ.append(np.flatnonzero(ok))
+    terms: dict[str, int] = {}
+    term_no = {w: terms.setdefault(t, len(terms)) if t else -1 for w in set(near) for t in (term(w),)}
+    forms = {f: i for i, f in enumerate(dict.fromkeys(occ_form))}
+    form_no = np.fromiter(map(forms.__getitem__, occ_form), dtype=np.int64, count=len(occ_form))
+    near_terms = np.fromiter(map(term_no.__getitem__, near), dtype=np.int64, count=len(near))
+    near_forms = form_no[np.concatenate(near_occ)] if near_occ else np.empty(0, dtype=np.int64)
+    keep = near_terms >= 0
+    width = max(len(terms), 1)
+    keys, counts = np.unique(near_forms[keep] * width + near_terms[keep], return_counts=True)
+    form_names, term_names = list(forms), list(terms)
     context: dict[str, Counter] = defaultdict(Counter)
-    for (f, t), n in Counter(zip(near_form, map(term_of.__getitem__, near))).items():
-        if t:
-            context[f][t] = n
+    for key, n in zip(keys.tolist(), counts.tolist()):
+        f, t = divmod(key, width)
+        context[form_names[f]][term_names[t]] = n
     return dict(context)
+
+
+def _full_names(words: list[str], text_of: np.ndarray, occ: np.ndarray, occ_form: list[str], docs: list,
+                texts: list[str], partners: dict[str, set[str]]) -> tuple[dict[str, set], dict[str, set]]:
+    """The documents that write each form in a full name, where that can tell two people
+    apart, and the names written right after it.
+
+    A document in ``full[a]`` counts only if it is in ``full[b]`` too, for a pair (a, b) of
+    partners: so an occurrence is looked at only when a partner of its form is written in the
+    same document (or the document may go on in another part: the first and last of these
+    texts), its document is not known yet to write the form in full, or when a capitalised
+    word follows it (a surname; ``_NAME_AFTER`` needs one). Only those occurrences are placed
+    in their texts: the words after the last one placed are matched again from its end."""
+    full: dict[str, set] = defaultdict(set)
+    surnames: dict[str, set] = defaultdict(set)
+    if not len(occ):
+        return {}, {}
+    q, ok = _near(text_of, occ, 1)
+    capital_next = np.zeros(len(occ), dtype=bool)
+    capital_next[ok] = [w[:1].isupper() for w in _pick(words, q)]
+    doc_no = {d: i for i, d in enumerate(dict.fromkeys(docs))}
+    occ_doc = [doc_no[docs[k]] for k in text_of[occ].tolist()]
+    present: dict[int, set[str]] = defaultdict(set)
+    for d, f in zip(occ_doc, occ_form):
+        present[d].add(f)
+    edge = {0, len(doc_no) - 1}
+    tell = {d: {f for f in fs if d in edge or not partners.get(f, set()).isdisjoint(fs)} for d, fs in present.items()}
+    first = np.searchsorted(text_of, np.arange(len(texts))).tolist()  # each text's first word
+    at_k, at_word, at = -1, 0, 0  # the text read, its next word and where that word's search starts
+    for i, k, d, f, cap in zip(occ.tolist(), text_of[occ].tolist(), occ_doc, occ_form, capital_next.tolist()):
+        if not cap and (f not in tell[d] or docs[k] in full[f]):
+            continue
+        text = texts[k]
+        if at_k != k:
+            at_k, at_word, at = k, first[k], 0
+        # the words after the last one placed, matched again from its end, as findall did
+        a, at = next(itertools.islice(WORD_RE.finditer(text, at), i - at_word, None)).span()
+        at_word = i + 1
+        whole, after = _in_full_name(text, a, at)
+        if whole:
+            full[f].add(docs[k])
+        if after:
+            surnames[f].add(after)
+    return dict(full), dict(surnames)
 
 
 class _ChunkTexts(Collection):

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from askbrief import building, cache, parallel, variants
+from askbrief import building, cache, counting, parallel, variants
 from askbrief.corpus import load_brief
 from askbrief.counting import BatchCounter, count_terms
 from askbrief.index import Index
@@ -40,7 +40,11 @@ def test_no_word_crosses_whitespace_so_a_text_cut_at_whitespace_has_the_same_wor
         assert WORD_RE.findall(text) == [w for tok in text.split() for w in WORD_RE.findall(tok)]
 
 
-def test_a_batch_counts_the_terms_and_words_of_tokenize_on_hard_text():
+@pytest.mark.parametrize("terms_known", [False, True], ids=["first batch", "terms kept from one before"])
+def test_a_batch_counts_the_terms_and_words_of_tokenize_on_hard_text(terms_known):
+    counting.forget_terms()
+    if terms_known:  # a worker's later batch: the words' terms kept, the batch's term ids its own
+        BatchCounter().count(HARD[::-1] + ["Sarraj zzz"])
     counter = BatchCounter()
     got = [counter.count(HARD[:3]), counter.count(HARD[3:]), counter.count(HARD)]
     names = list(counter.terms)
@@ -51,6 +55,7 @@ def test_a_batch_counts_the_terms_and_words_of_tokenize_on_hard_text():
     words, n = counter.word_counts()
     want = Counter(w for _ in range(2) for t in HARD for w in WORD_RE.findall(t) if not w[0].isdigit())
     assert dict(zip(words, n.tolist())) == want
+    assert "zzz" not in names
 
 
 def _built(monkeypatch, where: Path, batch: int, forked: bool) -> Path:

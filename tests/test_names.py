@@ -1,9 +1,13 @@
 """How the brief uses a name (person or place), antecedents and "he" read as the person named."""
 
-from askbrief.answer.names import Names, head_word
+import pytest
+
+from askbrief.answer.names import Names, head_word, placed_after_place
 from askbrief.answer.question import PERSON, PLACE, THING
 from askbrief.answer.spans import parse_chunk, parse_sentence
 from askbrief.text import tokenize
+
+from helpers import assert_verbatim
 
 
 def test_possessive_pronoun_counts_for_its_antecedent(seeds_assistant):
@@ -71,3 +75,42 @@ def test_what_a_name_can_be_referred_to_as_is_read_from_its_contexts():
     assert kind_counts("Serraj", ["In Tripoli, Serraj said he would not talk."]) == (0, 1, 0)  # no place
     assert kind_counts("United Nations", ["The setback for the United Nations, diplomats said."]) == (0, 0, 1)
     assert kind_counts("Gaddafi", ["the Gaddafi regime fell"]) == (0, 0, 0)  # an adjective, not a body
+
+
+@pytest.mark.parametrize("question,good,quoted", [
+    # was "Russia" of "in Moscow, Russia.": a place written as one answers no "who"
+    ("Who did Hifter meet in Moscow?", {"Russian Foreign Minister Sergei Lavrov"}, "meets with Russian"),
+    # was "Libyan" of "between Libyan rivals": the adjective of a place (Libya) names no one
+    ("Who brokered the upcoming peace talks?", {"U.N.", "UN"}, "brokered by the U"),
+])
+def test_a_who_is_neither_a_place_written_as_one_nor_a_place_s_adjective(seeds_assistant, question, good, quoted):
+    ans = seeds_assistant.ask(question)
+    assert ans.answer in good, ans.answer
+    assert quoted in ans.citations[0].quote
+    assert_verbatim(ans, seeds_assistant.brief)
+
+
+def test_a_place_s_adjective_and_a_place_after_a_place_are_read_where_they_stand(seeds_assistant):
+    names = Names.of(seeds_assistant.index)
+    s = parse_sentence("Talks between Libyan rivals met in Moscow, Russia. A Libyan said so in Tripoli, Serraj said.")
+    spans = {sp.text: sp for sp in s.spans}
+    assert names.place_adjective(s, spans["Libyan"])  # before "rivals"
+    assert not names.place_adjective(s, spans["Moscow"]) and not names.place_adjective(s, spans["Serraj"])
+    russia, serraj = s.text.index("Russia"), s.text.index("Serraj")
+    assert placed_after_place(s.text, russia, russia + 6)
+    assert not placed_after_place(s.text, serraj, serraj + 6)  # "In Tripoli, Serraj said"
+
+
+def test_he_is_followed_back_along_paragraphs_that_go_on_saying_he(seeds_assistant):
+    # "Haftar's spokesman, Ahmed Al-Mesmari, said ..." then three paragraphs of "he said", then
+    # "He also vowed to protect the upcoming peace conference ..."
+    index = seeds_assistant.index
+    names = Names.of(index)
+    k = next(i for i, c in enumerate(index.brief.chunks) if c.text.startswith("He also vowed"))
+    s = parse_chunk(index.brief.chunks[k].text)[0]
+    assert names.coref(k, s) == {0: index.term_map.get("mesmari", "mesmari")}
+    assert {"ahm", "mesmari"} <= names.named(k, s)  # the whole name, as the document wrote it
+    ans = seeds_assistant.ask("What did Ahmed Al-Mesmari vow to protect?")
+    assert ans.grade != "none"  # was an abstention: the sentence was read as no one's
+    assert ans.citations[0].quote.startswith("He also vowed to protect the upcoming peace conference")
+    assert_verbatim(ans, seeds_assistant.brief)

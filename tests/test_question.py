@@ -74,3 +74,17 @@ def test_the_question_is_tokenized_once_per_ask(seeds_assistant, monkeypatch):
     assert follow.resolved == {"it": "Gharyan"}
     assert calls.count("How far is Gharyan from Tripoli?") == 1, calls
     assert calls.count("How far is it from Tripoli?") == 1, calls
+
+
+def test_what_kind_of_noun_asks_what_it_is_like():
+    # "What sort of town is it?" is answered "coastal", not by a town's name
+    assert question_kind("What sort of town is it?") == (question.THING, "town")
+    assert question_kind("What kind of company is Sky UK Limited?") == (question.THING, "company")
+    assert question_kind("What town is it?") == (question.PLACE, "town")
+    assert question_kind("Which type of law concerns the EU?") == (question.WHICH, "law")
+
+
+def test_a_title_of_office_asks_for_a_person():
+    assert question_kind("Which UN secretary-general was visiting Libya when the order came?") == (
+        question.PERSON, "secretary-general")
+    assert question_kind("Which Senator was a strong advocate for the Pico Act?")[0] == question.PERSON

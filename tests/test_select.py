@@ -54,10 +54,9 @@ SEED_QUESTIONS.append(("Where did the overnight skirmishes take place?", {"Al-As
 SEED_QUESTIONS.append(("Who was the Libyan dictator overthrown in 2011?", {"Muammar Gaddafi", "Gaddafi"}))
 
 # the shipped weights get these wrong (strict: the test fails once one is answered right)
-KNOWN_MISSES = [
-    # since the refit on the merged issue-21/22 code: "coastal town of Zawiya", the span holding
-    # the question's own "coastal town" (the in_q feature did not outweigh the rest)
-    ("Pro-government forces from which coastal town captured Haftar's men?", {"Zawiya"}),
+KNOWN_MISSES: list[tuple[str, set[str]]] = [
+    # "coastal town of Zawiya" answers right since the candidate builder offers no span with the
+    # question's own words around an answer (tests/test_spans.py)
 ]
 
 

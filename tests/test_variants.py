@@ -1,10 +1,16 @@
 """Name variants found from the brief itself, and folded at index and question time."""
 
+import itertools
+import json
+import re
+from collections import Counter, defaultdict
+
 from askbrief import variants
 from askbrief.corpus import load_brief
-from askbrief.variants import edit_distance, find_groups, phonetic_key
+from askbrief.text import WORD_RE, term
+from askbrief.variants import WINDOW, _form, _in_full_name, edit_distance, find_groups, phonetic_key
 
-from helpers import SEEDS
+from helpers import DATA, SEEDS
 
 
 def _group_with(groups, name):
@@ -40,6 +46,23 @@ def test_keys_and_distance():
     assert phonetic_key("Gaddafi") == phonetic_key("Qaddafi") == phonetic_key("Kadafi")
     assert phonetic_key("Haftar") == phonetic_key("Hifter")
     assert edit_distance("Serraj", "Sarraj") == 1
+
+
+def test_a_distance_past_its_limit_is_cut_short_and_only_then():
+    import random
+
+    from askbrief.variants import MAX_RATIO, _max_distance
+
+    rng = random.Random(4)
+    words = ["".join(rng.choice("abcdeh") for _ in range(rng.randint(1, 9))) for _ in range(300)]
+    for a, b in zip(words, words[1:]):
+        d = edit_distance(a, b)
+        for limit in range(0, 10):
+            got = edit_distance(a, b, limit)
+            assert got == d if d <= limit else got > limit, (a, b, limit)
+    for longer in range(1, 200):
+        d = _max_distance(longer)
+        assert d / longer <= MAX_RATIO < (d + 1) / longer
 
 
 def test_variant_question_is_answered(seeds_assistant):
@@ -140,3 +163,75 @@ def test_a_question_about_one_person_is_not_answered_from_the_others_article(tmp
     for q in ("What is Mario Lopez's job?", "What did Mario Lopez do on Monday?"):
         ans = a.ask(q)
         assert ans.abstained or all("Maria" not in c.quote for c in ans.citations), (q, ans.evidence)
+
+
+def _plain_contexts(keyed, form_of):
+    """The context pass word by word, as first written: each text's words found by the regex,
+    the words around each occurrence and its full-name check in a Python loop."""
+    context = defaultdict(Counter)
+    full, surnames = defaultdict(set), defaultdict(set)
+    has = re.compile("|".join(map(re.escape, sorted(form_of, key=len, reverse=True)))).search
+    for doc, text in keyed:
+        if not has(text):
+            continue
+        words = WORD_RE.findall(text)
+        for i, m in enumerate(WORD_RE.finditer(text)):
+            f = form_of.get(words[i])
+            if f is None:
+                continue
+            for w in words[max(0, i - WINDOW):i] + words[i + 1:i + 1 + WINDOW]:
+                if term(w):
+                    context[f][term(w)] += 1
+            whole, after = _in_full_name(text, *m.span())
+            if whole:
+                full[f].add(doc)
+            if after:
+                surnames[f].add(after)
+    return dict(context), dict(full), dict(surnames)
+
+
+def _context_pass(docs, texts, form_of, partners, cut=None):
+    """The context pass over (document, text) pairs, in one part or two cut at ``cut``, merged."""
+    variants._TEXTS = list(zip(docs, texts))
+    original = variants._keyed
+    context, full, surnames = defaultdict(Counter), defaultdict(set), defaultdict(set)
+    try:
+        variants._keyed = lambda start, stop, at=None: itertools.islice(variants._TEXTS, start, stop)
+        for start, stop in [(0, cut), (cut, len(texts))] if cut else [(0, len(texts))]:
+            for got, into in zip(variants._contexts((start, stop, (form_of, None, partners))), (context, full, surnames)):
+                for f, v in got.items():
+                    into[f].update(v)  # a Counter's counts add up, a set's members
+    finally:
+        variants._keyed, variants._TEXTS = original, None
+    return dict(context), dict(full), dict(surnames)
+
+
+def test_the_context_pass_equals_the_plain_one_on_real_text():
+    """Every capitalised word of the seeds, SQuAD paragraphs and hard text a candidate: the
+    contexts, full-name documents and surnames of the pass over word positions are the plain
+    pass's; with partners, the documents two partners share are."""
+    from test_build import HARD
+
+    squad = json.loads((DATA / "squad2-tune.json").read_text(encoding="utf-8"))["data"]
+    texts = [c.text for c in load_brief([str(SEEDS)]).chunks]
+    texts += [p["context"] for a in squad for p in a["paragraphs"]] + list(_RACE.values()) + HARD
+    texts += [t.replace("Gaddafi", "Gaddafi\nHifter") for t in texts[:50]]  # a line end is no space
+    docs = [i // 5 for i in range(len(texts))]  # five texts to a document: a form in full seen again
+    form_of = {w: _form(w) for t in texts for w in WORD_RE.findall(t) if w[0].isupper()}
+    want = _plain_contexts(zip(docs, texts), form_of)
+    assert sum(map(len, want[1].values())) > 100 and sum(map(len, want[2].values())) > 100
+    every = set(form_of.values())
+    context, full, surnames = _context_pass(docs, texts, form_of, dict.fromkeys(every, every))
+    assert context == want[0]
+    assert {f: d for f, d in full.items() if d} == want[1]  # an empty set: looked up, never added
+    assert {f: n for f, n in surnames.items() if n} == want[2]
+    keyed = defaultdict(set)
+    for f in every:
+        keyed[phonetic_key(f)[:2]].add(f)
+    partners = {f: keyed[phonetic_key(f)[:2]] - {f} for f in every}
+    shared = [(f, g, want[1].get(f, set()) & want[1].get(g, set())) for f in every for g in partners[f]]
+    assert sum(bool(d) for _, _, d in shared) > 20
+    for cut in (None, *range(len(texts) // 2 - 2, len(texts) // 2 + 3)):  # a document cut in two parts
+        context, full, surnames = _context_pass(docs, texts, form_of, partners, cut)
+        assert (context, {f: n for f, n in surnames.items() if n}) == (want[0], want[2])
+        assert shared == [(f, g, full.get(f, set()) & full.get(g, set())) for f, g, _ in shared]

@@ -29,10 +29,10 @@ from ..index import Index
 from ..models import Hit, Settings
 from ..text import fold
 from .meaning_evidence import soft_evidence, soft_near, soft_window
-from .names import Names, head_word
+from .names import Names, head_word, placed_after_place
 from .quantities import answer_key, group
 from .question import DATE, DURATION, KINDS, NUMBER, PERSON, PLACE, QUANTITY, Question, bigrams
-from .spans import AGENT_NOUNS, LENGTHS, SHAPES, VERB_START, Sentence, Span, context, parse_chunk
+from .spans import AGENT_NOUNS, LENGTHS, SHAPES, VERB_START, Sentence, Span, beyond_question, context, parse_chunk
 
 SENTENCES = 10       # sentences read per question (the best by question coverage)
 MIN_COVERAGE = 0.5   # share of the question an answering sentence must hold
@@ -101,13 +101,23 @@ def fits(kind: str, shapes: frozenset[str], agent: bool = False, counts: bool = 
     return not (shapes & _EXCLUDES.get(kind, frozenset()))
 
 
-def of_type(kind: str, s: Sentence, sp: Span) -> bool:
+def of_type(q: Question, s: Sentence, sp: Span, names: Names) -> bool:
     """Whether a span names what the question asks for as its head: a "who" is a name or a
-    word for people ("Haftar's forces"), never a thing owned by one ("Haftar's message")."""
-    if kind != PERSON:
-        return True
-    head = s.words[sp.last][2]
-    return head[:1].isupper() or head.lower() in AGENT_NOUNS
+    word for people ("Haftar's forces"), never a thing owned by one ("Haftar's message") nor a
+    place written as one ("Russia" of "in Moscow, Russia."); neither a "who" nor a "where" is
+    the adjective of a place before its noun ("Libyan" of "Libyan rivals"); and no answer has
+    the question's own words around an answer of the type asked ("coastal town of Zawiya" for
+    "... from which coastal town ...?": the answer is "Zawiya", ``beyond_question``)."""
+    if q.kind == PERSON:
+        head = s.words[sp.last][2]
+        if not (head[:1].isupper() or head.lower() in AGENT_NOUNS) or placed_after_place(s.text, sp.start, sp.end):
+            return False
+    if q.kind in (PERSON, PLACE) and names.place_adjective(s, sp):
+        return False
+    m = names.index.term_map or {}
+    rest = beyond_question(s, sp, lambda t: m.get(t, t) in q.own)
+    return rest is None or not (fits(q.kind, rest.shapes, False, q.counts) and not rest.text.endswith(("'s", "’s"))
+                                and of_type(q, s, rest, names))
 
 
 # --- the values ----------------------------------------------------------------------
@@ -188,7 +198,8 @@ def read_sentences(q: Question, index: Index, hits: Sequence[Hit], names: Names)
             for k, ant in names.coref(hit.chunk, s).items():
                 mt[k] = ant  # "He said ..." counts as "Al-Mesmari said ..."
             word_terms.append(mt)
-        parsed.append((hit, sents, word_terms, [{t for t in mt if t} for mt in word_terms]))
+        parsed.append((hit, sents, word_terms, [{t for t in mt if t} | names.named(hit.chunk, s)
+                                                for mt, s in zip(word_terms, sents)]))
     soft = soft_evidence(q, [(s, st) for _h, sents, _w, sterms in parsed for s, st in zip(sents, sterms)])
     scored: list[tuple[float, Read]] = []
     max_cov = 0.0
@@ -272,7 +283,7 @@ def _usage_if_admitted(q: Question, s: Sentence, sp: Span, cterms: Sequence[str]
     # modified noun for people ("Haftar's forces", "pro-government forces")
     agent = (j > i and s.words[j][2].lower() in AGENT_NOUNS and all(wd[3] for wd in s.words[i:j + 1])
              and s.words[i][2].lower() not in VERB_START)  # not "told Reuters news agency"
-    if not fits(q.kind, sp.shapes, agent, q.counts) or sp.text.endswith(("'s", "’s")) or not of_type(q.kind, s, sp):
+    if not fits(q.kind, sp.shapes, agent, q.counts) or sp.text.endswith(("'s", "’s")) or not of_type(q, s, sp, names):
         return False, None  # (nor is "Haftar's" an answer: its noun, "Haftar's forces", may be)
     head = head_word(sp, s) if "name" in sp.shapes or "cap" in sp.shapes else ""
     usage = names.usage(head) if head else None

@@ -38,6 +38,8 @@ _PERSON_BEFORE = {"president", "minister", "commander", "general", "gen", "mr", 
 _PERSON_AFTER = SAID | {"who", "whose", "himself", "herself", "ordered", "urged", "called", "warned",
                         "vowed", "described", "met", "visited"}
 _USAGE_CHUNKS = 24
+_PRONOUN_STEPS = 3  # paragraphs of "he" followed back to the name, two at a time
+PERSON_PRONOUN_RE = re.compile(r"\b(?:he|she|him|his|her)\b", re.I)
 _WORD_AROUND = re.compile(r"([\w-]+)\W{1,3}$")
 _WORD_AFTER = re.compile(r"^(?:['’]s)?\W{0,3}([\w-]+)")
 _NOUN_OF = re.compile(r"(\w+)\s+of\s*$")
@@ -90,11 +92,22 @@ def kind_counts(word: str, texts: Sequence[str]) -> tuple[int, int, int]:
     for text in texts:
         for m in rx.finditer(text):
             before = text[max(0, m.start() - 40):m.start()]
-            if _AFTER_PLACE.search(before) and re.match(r"\s*(?:[.,;:)]|$)", text[m.end():m.end() + 2]):
+            if placed_after_place(text, m.start(), m.end()):
                 place += 1  # "in Moscow, Russia." (not "In Tripoli, Serraj said")
             elif _ARTICLE.search(before) and not re.match(r" [a-z]", text[m.end():m.end() + 2]):
                 thing += 1
     return place, person, thing
+
+
+def placed_after_place(text: str, a: int, b: int) -> bool:
+    """Whether the name at ``text[a:b]`` is written where a place's country or region stands:
+    after a place and a comma, and before a stop ("in Moscow, Russia."; not "In Tripoli,
+    Serraj said")."""
+    return bool(_AFTER_PLACE.search(text[max(0, a - 40):a]) and re.match(r"\s*(?:[.,;:)]|$)", text[b:b + 2]))
+
+
+# the endings of the adjective of a place: "Libyan" (Libya), "Egyptian" (Egypt), "Iraqi" (Iraq)
+_ADJECTIVE_ENDS = ("ian", "an", "n", "i")
 
 
 def _kind_of(name: str, texts_of, titled=lambda word: False) -> str | None:
@@ -122,7 +135,7 @@ class Names:
     def __init__(self, index: Index):
         self.index = index
         self._usage: dict[str, tuple[float, float]] = {}
-        self._coref: dict[tuple[int, int], dict[int, str]] = {}
+        self._coref: dict[tuple[int, int], tuple[dict[int, str], frozenset[str]]] = {}
         self._titled: dict[str, bool] = {}
         self._kinds: dict[str, str | None] = {}
 
@@ -167,6 +180,17 @@ class Names:
             self._kinds[name] = _kind_of(name, self._texts, self.titled)
         return self._kinds[name]
 
+    def place_adjective(self, s: Sentence, sp: Span) -> bool:
+        """Whether a span ends in the adjective of a place the brief names, before the noun it
+        modifies: "Libyan" of "peace talks between Libyan rivals" (Libya), "Russian" of
+        "Russian officials". It names neither a person nor a place: the noun after it does."""
+        words, j = s.words, sp.last
+        if j + 1 >= len(words) or s.text[words[j][1]:words[j + 1][0]] != " " or not words[j + 1][2][:1].islower():
+            return False
+        w = words[j][2]
+        return w[:1].isupper() and any(
+            w.endswith(e) and len(w) - len(e) >= 3 and self.kind(w[:-len(e)]) == PLACE for e in _ADJECTIVE_ENDS)
+
     def titled(self, word: str) -> bool:
         """Does the brief write the word inside a name that follows a person's title
         ("President Abdelaziz Bouteflika")? Read over the first chunks holding it."""
@@ -184,9 +208,39 @@ class Names:
         return self._titled[word]
 
     def antecedent(self, chunk: int, at: int) -> str:
-        """The person a possessive pronoun at offset ``at`` of a chunk most likely refers to:
-        the nearest name before it, in this chunk or the two before it in the same document,
-        that the brief uses as a person (``usage``). "" when there is none."""
+        """The person a pronoun at offset ``at`` of a chunk most likely refers to: the nearest
+        name before it, in this chunk or the two before it in the same document, that the brief
+        uses as a person (``usage``), followed back along a run of paragraphs that go on saying
+        "he" (a spokesman named once, then quoted for four paragraphs: "He also vowed ..." is
+        Al-Mesmari's). "" when there is none."""
+        chunks = self.index.brief.chunks
+        for _ in range(_PRONOUN_STEPS):
+            if who := self._nearest_person(chunk, at):
+                return who
+            back = chunk - 2
+            if back < 0 or chunks[back].doc != chunks[chunk].doc:
+                return ""
+            m = PERSON_PRONOUN_RE.search(chunks[back].text)
+            if not m:
+                return ""
+            chunk, at = back, m.start()
+        return ""
+
+    def in_full(self, word: str, chunk: int, back: int = 8) -> str:
+        """A person's last name as the document last wrote it in full up to ``chunk``:
+        "Al-Mesmari" -> "Ahmed Al-Mesmari"."""
+        chunks = self.index.brief.chunks
+        for k in range(chunk, max(-1, chunk - back), -1):
+            if chunks[k].doc != chunks[chunk].doc:
+                break
+            full = [e.name for e in entities(chunks[k].text) if re.sub(r"['’]s$", "", e.name.split()[-1]) == word]
+            if full:
+                return max(full, key=len)
+        return word
+
+    def _nearest_person(self, chunk: int, at: int) -> str:
+        """The nearest name before offset ``at`` of a chunk, in it or the two chunks before it
+        in the same document, that the brief uses as a person."""
         chunks = self.index.brief.chunks
         doc = chunks[chunk].doc
         texts = [chunks[chunk].text[:at]]
@@ -218,16 +272,26 @@ class Names:
         """The person pronouns of a sentence of a chunk read as their antecedents
         (``antecedent``): word index -> the term of the name's last word. "He said ... whom he
         described as 'terrorists'" is a sentence about Al-Mesmari when he was named just before."""
+        return self._read_coref(chunk, s)[0]
+
+    def named(self, chunk: int, s: Sentence) -> frozenset[str]:
+        """The terms of the whole names a sentence's person pronouns stand for, as the document
+        last wrote them in full: "He also vowed ..." names Ahmed Al-Mesmari, so it holds the
+        question "What did Ahmed Al-Mesmari vow ...?" whole, not only its "Al-Mesmari"."""
+        return self._read_coref(chunk, s)[1]
+
+    def _read_coref(self, chunk: int, s: Sentence) -> tuple[dict[int, str], frozenset[str]]:
         key = (chunk, s.start)
         if key not in self._coref:
             m = self.index.term_map
-            out = {}
+            out, named = {}, set()
             for k, (ws, _we, w, _t) in enumerate(s.words):
                 if w.lower() in _PERSON_PRONOUNS and (ant := self.antecedent(chunk, s.start + ws)):
                     terms = tokenize(ant)
                     if terms:
                         out[k] = m.get(terms[-1], terms[-1])
-            self._coref[key] = out
+                        named.update(m.get(t, t) for t in tokenize(self.in_full(ant, chunk)))
+            self._coref[key] = (out, frozenset(named))
         return self._coref[key]
 
 

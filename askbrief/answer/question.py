@@ -30,7 +30,10 @@ _TIME_NOUNS = {"year", "date", "day", "month", "time", "century", "decade", "per
                "season", "week", "hour", "age"}
 _PERSON_NOUNS = {"person", "man", "woman", "leader", "president", "minister", "commander",
                  "official", "group", "organization", "company", "party", "team", "spokesman",
-                 "general", "king", "queen", "author", "founder", "chief", "name"}
+                 "general", "king", "queen", "author", "founder", "chief", "name",
+                 # titles of office: "Which UN secretary-general ...?" asks for a person
+                 "secretary-general", "secretary", "chancellor", "governor", "mayor", "premier",
+                 "ambassador", "envoy", "senator", "prince", "princess", "pope", "emperor"}
 _NUMBER_NOUNS = {"number", "percentage", "percent", "amount", "proportion", "rate", "share",
                  "population", "size", "cost", "price", "total"}
 _AUX = re.compile(r"^(is|are|was|were|do|does|did|can|could|will|would|has|have|had|should)\b", re.I)
@@ -104,6 +107,8 @@ def question_kind(question: str) -> tuple[str, str]:
         if kind == MANNER and re.search(r"\bhow (is|are|was|were|did|does|do)\b.*\b(called|named|known)\b", q, re.I):
             return THING, focus
         return kind, focus
+    if focus and re.match(r"\s+(?:kind|type|sort)s? of\b", q[m.end(1):], re.I) and m.group(1).lower() == "what":
+        return THING, focus  # "What sort of town is it?" asks what the town is like: "coastal"
     if focus:
         stem = focus.rstrip("s")
         if stem in _TIME_NOUNS:

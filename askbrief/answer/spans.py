@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -81,6 +82,9 @@ mayor commander lt major captain judge premier ambassador envoy spokesman chief"
 _INITIAL = re.compile(r"[A-Z]{2}")
 _DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}|\b[ap]\.m\.")
 # between the members of a list of names: ", ", ", and ", " and the ", " or "
+# the words that join the question's own words to the rest of a span ("coastal town of Zawiya")
+_ARTICLES = frozenset({"the", "a", "an"})
+_GLUE = frozenset({"of", "the", "a", "an", "to", "from", "in", "at", "on", "for", "by", "with"})
 _LIST_GAP = re.compile(r",\s*(?:(?:and|or)\s+)?(?:the\s+)?|\s+(?:and|or)\s+(?:the\s+)?")
 
 
@@ -207,8 +211,9 @@ def _spans_of(s: str, words: list[tuple[int, int, str, str]]) -> list[Span]:
 
 def _wholes(s: str) -> list[tuple[int, int]]:
     """The stretches no span may cut: "2022-04-07", "5 p.m.", "three weeks ago", "£34 million",
-    "19.2°E" (a piece of one, "2022-04", "p" or "34", is no answer: it misquotes the whole)."""
-    return [m.span() for rx in (_WHOLE_DATE, MONEY_RE, _COORD_RE) for m in rx.finditer(s)]
+    "19.2°E", "U.N." (a piece of one, "2022-04", "p", "34" or "U", is no answer: it misquotes
+    the whole)."""
+    return [m.span() for rx in (_WHOLE_DATE, MONEY_RE, _COORD_RE, _DOTTED) for m in rx.finditer(s)]
 
 
 def _cuts_whole(found: _Found, a: int, b: int) -> bool:
@@ -221,13 +226,18 @@ def _cuts_whole(found: _Found, a: int, b: int) -> bool:
 
 
 def _add_ngrams(found: _Found, joinable: list[bool]) -> None:
-    """Content-word n-grams that stop at punctuation (a crude noun-phrase chunker)."""
+    """Content-word n-grams that stop at punctuation, and at an article after a content word
+    when they start inside a phrase of their own article (a crude noun-phrase chunker: "capital
+    the option" of "... in control of the capital the option of surrendering" spans two
+    phrases; "option of the capital" is one, and "suppress the fire" of "may then manually
+    suppress the fire" a verb with its object)."""
     words, n = found.words, len(found.words)
     for i in range(n):
         if not words[i][3] and words[i][2].lower() not in NUMWORDS:
             continue
+        in_phrase = i > 0 and words[i - 1][2].lower() in _ARTICLES
         for j in range(i, min(n, i + MAX_NGRAM)):
-            if j > i and not joinable[j - 1]:
+            if j > i and (not joinable[j - 1] or (in_phrase and words[j][2].lower() in _ARTICLES and words[j - 1][3])):
                 break
             if words[j][3] or words[j][2].lower() in NUMWORDS:
                 found.add(words[i][0], words[j][1])
@@ -325,6 +335,72 @@ def _word_at(s: str, a: int, starts: dict[int, int]) -> int | None:
     if a in starts:
         return starts[a]
     return starts.get(a + 1, starts.get(a + 2)) if _CURRENCY.match(s, a) else None
+
+
+def beyond_question(s: Sentence, sp: Span, asked: Callable[[str], bool]) -> Span | None:
+    """The span of the sentence that a span says beyond the question's own words at its start
+    or end, when it is one: "Zawiya" of "coastal town of Zawiya" for "... from which coastal
+    town ...?", "Sergei Lavrov" of "Russian Foreign Minister Sergei Lavrov" for "Which Russian
+    minister ...?", "services" of "services to officers from Tripoli" for "What did Haftar
+    offer to officers from Tripoli?". ``asked(term)``: whether a term is the question's. A
+    reader answers with the rest; the question's words around it add nothing. The words cut
+    are a run of mostly the question's words ending (or, at the end, starting) with one,
+    with the words that join it to the rest ("of", "the", "to"); the rest must be a span that
+    cuts no name ("Chicago" of "University of Chicago" is not one; but "Antonio" of
+    "Secretary-General Antonio", itself a piece of "Secretary-General Antonio Guterres", is the
+    rest of a piece whose whole reads "Antonio Guterres"), says something the
+    question does not, and is no word that only modifies the question's noun after it ("basic"
+    of "basic channels" for "What channels ...?", "Islamist" of "Islamist militias" for "What
+    kind of militias ...?": a reader keeps the noun; a number is no modifier: "20 million" of
+    "20 million homes" for "How many homes ...?"), nor what the words cut before it name:
+    "Article 102" for "Which article ...?" (cut before a name or after a joining word or a
+    verb: "alert levels" of "to raise alert levels")."""
+    words = s.words
+    content = [k for k in range(sp.first, sp.last + 1) if words[k][3]]
+    if len(content) < 2:
+        return None
+    a, b = sp.first, sp.last
+    lead = _question_run(content, words, asked)
+    # the words cut before the rest are joined to it, a verb with its object ("to raise alert
+    # levels"), or a title before a name; else they name what the rest is: "Article 102"
+    lead_joined = lead is not None and (words[lead][2].lower() in VERB_START or (
+        lead > 0 and words[lead - 1][2].lower() == "to"))
+    if lead is not None:
+        a = lead + 1
+        while a < b and words[a][2].lower() in _GLUE:
+            a, lead_joined = a + 1, True
+    tail = _question_run(content[::-1], words, asked)
+    glued = False
+    if tail is not None and tail > a:
+        b = tail - 1
+        while b > a and words[b][2].lower() in _GLUE:
+            b, glued = b - 1, True
+    if (a, b) == (sp.first, sp.last) or not any(words[k][3] and not asked(words[k][3]) for k in range(a, b + 1)):
+        return None
+    rest = next((x for x in s.spans if x.first == a and x.last == b), None)
+    if rest is None or (rest.cuts and not sp.cuts):
+        return None
+    if b < sp.last and not glued and "num" not in rest.shapes:
+        return None  # "basic" of "basic channels" for "What channels ...?" modifies the noun asked about
+    if a > sp.first and not lead_joined and not rest.shapes & {"name", "cap"}:
+        return None  # "102" of "Article 102" for "Which article ...?", "instance" of "problem instance"
+    return rest
+
+
+def _question_run(content: list[int], words: list[tuple[int, int, str, str]],
+                  asked: Callable[[str], bool]) -> int | None:
+    """The last word (in the order of ``content``, the span's content words from one end) of
+    the longest run from that end whose words are at least half the question's and whose last
+    is one; None when the first is not the question's."""
+    if not asked(words[content[0]][3]):
+        return None
+    cut, hits = None, 0
+    for n, k in enumerate(content[:-1]):
+        if asked(words[k][3]):
+            hits += 1
+            if 2 * hits >= n + 1:
+                cut = k
+    return cut
 
 
 @lru_cache(maxsize=20_000)
