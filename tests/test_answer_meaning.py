@@ -54,3 +54,24 @@ def test_support_counts_only_sources_that_state_the_answer_for_the_question(tmp_
     assert ex.X[group[0], FI["support"]] == 0.0  # ... and only one states it
     assert ex.X[group[0], FI["docs"]] == 0.0
     assert math.isclose(max(ex.candidates[r].held for r in group), 1.0)
+
+
+def test_what_the_answer_sentence_holds_neither_exactly_nor_by_meaning(tmp_path):
+    # "quit" holds "resigned" by meaning; "council" is in the sentence before, not in this one.
+    # A name is held only as itself: "Benghazi" does not hold "Gharyan" (an adversarial question
+    # swaps one name), so the confidence features count it as missing with or without meaning
+    from askbrief.answer import model
+    from askbrief.answer.meaning_evidence import unheld
+
+    a = brief_of(tmp_path, {"a.txt": "The council met on Monday in the old hall. Omar Hadi quit in Benghazi on Tuesday.\n",
+                            "b.txt": "Rain fell on the coast all week.\n"})
+    ex = _extract(a, "Who resigned from the council?")
+    hadi = next(c for c in ex.candidates if c.span.text == "Omar Hadi")
+    q = ex.q
+    assert unheld(q, hadi.sentence, hadi.sent_terms) == [q.weights["council"]]
+    x = dict(zip(model.CONF_FEATURES, model.rank(ex, model.load_model().rank).conf_x))
+    assert x["missing_max"] == 1.0  # word for word, "resigned" is missing
+    assert math.isclose(x["missing_max_m"], q.weights["council"] / q.weights["resign"])
+    assert math.isclose(x["missing_share_m"], q.weights["council"] / q.total)
+    swapped = read("Who resigned in Gharyan?", a.index)
+    assert unheld(swapped, hadi.sentence, hadi.sent_terms) == [swapped.weights["gharyan"]]

@@ -28,9 +28,9 @@ def test_training_scores_confidence_as_the_answer_does(seeds_assistant):
     shipped = model.load_model()
     x = np.zeros(len(model.CONF_FEATURES))
     x[model.CONF_FEATURES.index("bias")] = 1.0
-    x[model.CONF_FEATURES.index("sent_cov")] = 0.25  # under MIN_COVERAGE: gated
+    x[model.CONF_FEATURES.index("missing_share_m")] = 0.75  # a quarter held: gated
     high = x.copy()
-    high[model.CONF_FEATURES.index("sent_cov")] = 0.9
+    high[model.CONF_FEATURES.index("missing_share_m")] = 0.1
     X = np.vstack([x, high, np.zeros_like(x)])
     got = fit.confidences(X, shipped.conf)
     logistic = [1.0 / (1.0 + math.exp(-float(row @ shipped.conf))) for row in (x, high)]
@@ -40,16 +40,17 @@ def test_training_scores_confidence_as_the_answer_does(seeds_assistant):
 
 
 def test_the_coverage_gate_counts_what_the_sentence_holds_by_meaning():
-    # a freely worded question's sentence holds its words by meaning ("captured" for "take"):
-    # the gate scales the confidence down only when exact and meaning shares together are short
+    # a freely worded question's sentence holds its words by meaning ("quit" for "resigned"):
+    # the gate scales the confidence down only when what it holds neither exactly nor by
+    # meaning is over half the question, however little it holds word for word
     shipped = model.load_model()
     x = np.zeros(len(model.CONF_FEATURES))
     x[model.CONF_FEATURES.index("bias")] = 1.0
     x[model.CONF_FEATURES.index("sent_cov")] = 0.25
     held = x.copy()
-    held[model.CONF_FEATURES.index("soft_top")] = 0.6  # 0.25 + 0.6 / 2 held
+    held[model.CONF_FEATURES.index("missing_share_m")] = 0.3  # the rest held by meaning
     short = x.copy()
-    short[model.CONF_FEATURES.index("soft_top")] = 0.3
+    short[model.CONF_FEATURES.index("missing_share_m")] = 0.6
     logistic = [1.0 / (1.0 + math.exp(-float(row @ shipped.conf))) for row in (held, short)]
     assert shipped.confidence(held) == pytest.approx(logistic[0])
     assert shipped.confidence(short) == pytest.approx(logistic[1] * 0.4)

@@ -62,3 +62,20 @@ def test_sentence_threshold_lets_misled_up_to_the_allowance(monkeypatch):
     assert fit_sentence.best_sentence_threshold(rows, sconf, window=0) <= 0.40
     monkeypatch.setattr(fit_sentence, "MISLED_ALLOWED", 0.0)  # each misled costs a useful answer
     assert 0.45 < fit_sentence.best_sentence_threshold(rows, sconf, window=0) <= 0.80
+
+
+def test_each_question_set_weighs_alike_in_the_confidence_fit():
+    # 90 SQuAD-like questions where a low feature value means wrong, 10 seed questions where it
+    # means right: unweighted the fit follows SQuAD; with each set weighing alike the seed
+    # questions' confidence comes out near their own rate
+    sets = np.array(["squad"] * 90 + ["seeds-free-train"] * 10)
+    sw = fit.set_weights(sets)
+    assert np.isclose(sw[sets == "squad"].sum(), sw[sets != "squad"].sum())
+    assert np.isclose(sw.mean(), 1.0)
+    x = np.concatenate([np.linspace(0, 1, 90), np.full(10, 0.1)])
+    y = np.concatenate([(np.linspace(0, 1, 90) > 0.5).astype(float), np.ones(10)])
+    X = np.column_stack([np.ones(100), x])
+    seed_rows = X[sets != "squad"]
+    prob = lambda w: float((1.0 / (1.0 + np.exp(-seed_rows @ w))).mean())  # noqa: E731
+    plain, weighted = prob(fit.fit_conf(X, y)), prob(fit.fit_conf(X, y, sample_weight=sw))
+    assert plain < 0.3 and weighted > plain + 0.15, (plain, weighted)

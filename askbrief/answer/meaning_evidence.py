@@ -68,3 +68,27 @@ def soft_near(at: list[int], i: int, j: int) -> float:
     x, y = bisect.bisect_left(at, i), bisect.bisect_right(at, j)
     d = min(i - at[x - 1] if x else 99999, at[y] - j if y < len(at) else 99999)
     return 1.0 / d if d < 99999 else 0.0
+
+
+def unheld(q: Question, s: Sentence, terms: frozenset[str] | set[str]) -> list[float]:
+    """The weights of the question's own terms that the sentence holds neither exactly nor by
+    meaning (no word of it within ``meaning.THRESHOLD`` of the term's word). Names and numbers
+    are held only exactly: "Gharyan" is not held by "Benghazi", nor 2018 by 2019. What this
+    leaves is what tells SQuAD's adversarial questions (one name or predicate swapped: "born"
+    where the sentence says "died") from freely worded ones ("captured" for "the taking of")."""
+    from .. import meaning
+
+    missing = [t for t in q.weights if t in q.own and t not in terms]
+    if not missing:
+        return []
+    vectors = meaning.word_vectors()
+    rows = [r for *_r, w, t in s.words if t and (r := vectors.row_of(w)) >= 0]
+    if not rows:
+        return [q.weights[t] for t in missing]
+    sentence = vectors.rows(rows)
+    out = []
+    for t in missing:
+        r = -1 if t in q.caps or t[:1].isdigit() else vectors.row_of(q.surface.get(t, t))
+        if r < 0 or float((vectors.rows([r]) @ sentence.T).max()) <= meaning.THRESHOLD:
+            out.append(q.weights[t])
+    return out

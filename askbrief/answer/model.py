@@ -3,9 +3,9 @@
 The ranker is a linear score over a candidate's features (``features.FEATURES``); a group of
 candidates stating one answer is as strong as its best member and holds the softmax mass of
 all of them. The group's share of the mass goes, with question-level evidence (what the
-question asks that no passage holds, the margin over the runner-up), into a logistic model
-whose output, scaled down when the answering sentence misses most of the question (``gate``),
-is the probability that the answer is right (``Model.confidence``, the one scoring function
+question asks that no passage holds, what the answering sentence holds neither word for word
+nor by meaning, the margin over the runner-up), into a logistic model whose output, scaled
+down when that sentence misses most of the question (``confidence``), is the probability that the answer is right (``Model.confidence``, the one scoring function
 that training calls too). Both are fitted by ``python -m training.fit`` and shipped as
 ``weights.json`` beside this module; nothing here is fitted at run time.
 
@@ -24,12 +24,14 @@ import numpy as np
 
 from ..text import fold
 from .features import FEATURES, FI, MIN_COVERAGE, Extraction
+from .meaning_evidence import unheld
 from .question import KINDS, NEGATIONS
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 CONF_FEATURES = ("bias", "p_top", "score_top", "margin", "sent_cov", "chunk_cov", "max_cov",
                  "missing_max", "missing_cap", "oov", "retrieval", "support", "n_terms", "n_groups",
-                 "q_neg", "sent_neg", "neg_mismatch", "win_top", "bigram_top", "missing_num", "soft_top") + tuple(
+                 "q_neg", "sent_neg", "neg_mismatch", "win_top", "bigram_top", "missing_num", "soft_top",
+                 "missing_max_m", "missing_share_m") + tuple(
                      f"kind_{k}" for k in KINDS)
 _CI = {f: i for i, f in enumerate(CONF_FEATURES)}
 
@@ -74,16 +76,14 @@ class Model:
         return sentence_confidence(self.sent, conf_x) if self.sent is not None else 0.0
 
 
-MEANING_IN_GATE = 0.5  # a word held by meaning counts half a word held exactly (docs/quality.md)
-
-
 def confidence(weights: np.ndarray, conf_x: np.ndarray) -> float:
     """The probability that the top answer is right: the confidence model's logistic output,
     scaled down when the sentence holding the answer misses most of what the question asks,
     word for word or by meaning (idf-weighted; words the brief lacks weigh the most): a
-    sentence that says "captured" for the question's "take" holds that word."""
+    sentence that says "quit" for the question's "resigned" holds that word, one that says
+    "Benghazi" for its "Gharyan" does not (``meaning_evidence.unheld``)."""
     conf = _sigmoid(float(conf_x @ weights))
-    held = float(conf_x[_CI["sent_cov"]]) + MEANING_IN_GATE * float(conf_x[_CI["soft_top"]])
+    held = 1.0 - float(conf_x[_CI["missing_share_m"]])
     return conf * held if held < MIN_COVERAGE else conf
 
 
@@ -169,6 +169,7 @@ def _confidence_features(ex: Extraction, order: list[str], best: dict[str, int],
     sent_words = {fold(wd[2]) for wd in c.sentence.words}
     sent_neg = float(bool(sent_words & NEGATIONS) or "n't" in c.sentence.text)
     nums = [t for t in q.own if t[:1].isdigit()]
+    neither = unheld(q, c.sentence, sent_terms)
     f = {"bias": 1.0, "p_top": prob[top], "score_top": score[top], "margin": min(5.0, score[top] - second),
          "sent_cov": float(x[FI["sent_cov"]]), "chunk_cov": float(x[FI["chunk_cov"]]),
          "max_cov": ex.max_cov, "missing_max": (max(miss) / max_idf) if miss and max_idf else 0.0,
@@ -178,5 +179,7 @@ def _confidence_features(ex: Extraction, order: list[str], best: dict[str, int],
          "q_neg": q_neg, "sent_neg": sent_neg, "neg_mismatch": float(q_neg != sent_neg),
          "win_top": float(x[FI["win4"]]), "bigram_top": float(x[FI["sent_bigram"]]),
          "missing_num": (sum(t not in sent_terms for t in nums) / len(nums)) if nums else 0.0,
-         "soft_top": float(x[FI["sent_soft"]])}
+         "soft_top": float(x[FI["sent_soft"]]),
+         "missing_max_m": (max(neither) / max_idf) if neither and max_idf else 0.0,
+         "missing_share_m": sum(neither) / q.total if q.total else 0.0}
     return np.array([f.get(k, 0.0) for k in CONF_FEATURES])
