@@ -79,3 +79,21 @@ def test_each_question_set_weighs_alike_in_the_confidence_fit():
     prob = lambda w: float((1.0 / (1.0 + np.exp(-seed_rows @ w))).mean())  # noqa: E731
     plain, weighted = prob(fit.fit_conf(X, y)), prob(fit.fit_conf(X, y, sample_weight=sw))
     assert plain < 0.3 and weighted > plain + 0.15, (plain, weighted)
+
+
+def test_the_off_topic_cut_leaves_answerable_training_questions_alone():
+    # 100 SQuAD answerable questions hold all but 0-50% of their weight, one all but 70%; 30
+    # answerable seed questions at most 40%; unanswerable ones at 90% do not count. The cut is
+    # the lowest that at most 1 in 100 answerable questions of each set reaches
+    from types import SimpleNamespace
+
+    def item(unheld, answerable, seed, alone=False):
+        return SimpleNamespace(unheld=unheld, answers=["a"] if answerable else [], alone=alone,
+                               fold="seeds-1" if seed else "squad-1", set="seeds-free-train" if seed else "squad2-tune")
+
+    items = ([item(u, True, False) for u in np.linspace(0.0, 0.5, 99)] + [item(0.7, True, False)]
+             + [item(u, True, True) for u in np.linspace(0.0, 0.4, 30)] + [item(0.9, False, True)] * 5)
+    assert fit.off_topic_cut(items) == 0.51
+    caught = fit.Item.caught
+    assert caught(item(0.9, False, True), 0.51) and not caught(item(0.3, False, True), 0.51)
+    assert caught(item(0.0, False, True, alone=True), 0.51)  # a name held only apart: caught

@@ -22,9 +22,12 @@ with the shipped ranker.
    to the F1 of the answer the ranker picks (0 for unanswerable questions), fitted on
    out-of-fold ranker outputs so it learns how often *unseen* questions go right, each
    question set (SQuAD, each seed file) weighing the same in total (``set_weights``).
-3. The threshold: the confidence that maximises overall F1 on out-of-fold confidences (the mean
+3. The off-topic test's cut (``askbrief.answer.topic``): the lowest share of the question that
+   no retrieved passage holds at which at most 1% of each set's answerable questions would
+   abstain. Questions the test catches abstain whatever their confidence.
+4. The threshold: the confidence that maximises overall F1 on out-of-fold confidences (the mean
    of the question sets' curves: SQuAD and each seed file; smoothed over +-0.05), kept above
-   the shipped model's confidence on every off-topic training question.
+   the shipped model's confidence on every off-topic training question the test does not catch.
 
 Conversations in the seed set need the chat's follow-up resolution and are left out here
 (``askbrief eval`` scores them).
@@ -46,7 +49,7 @@ from pathlib import Path
 
 import numpy as np
 
-from askbrief.answer import features, model, read, wh_word
+from askbrief.answer import features, model, read, topic, wh_word
 from askbrief.corpus import load_brief
 from askbrief.evaluate import TYPE_ORDER, f1_score, read_questions, squad_brief
 from askbrief.index import build_index
@@ -110,6 +113,12 @@ class Item:
     set: str = ""  # the question file's name: what the report and the threshold count apart
     article: str = ""  # a SQuAD question's article
     rows: Rows | None = None
+    unheld: float = 0.0  # ``topic.unheld``: the share of it no passage read holds
+    alone: bool = False  # ``topic.name_alone``
+
+    def caught(self, cut: float) -> bool:
+        """Whether the off-topic test with ``cut`` catches it (it then abstains)."""
+        return self.alone or self.unheld >= cut
 
     def extraction(self) -> features.Extraction:
         """The question's extraction with its feature matrix, as ``select`` sees it."""
@@ -130,7 +139,9 @@ def _items(fold_of, cases, index, settings: Settings, set_name: str = "") -> lis
         rows = Rows.of(ex.X)
         ex.X = np.empty((0, 0))
         out.append(Item(case.id, fold_of(case), q, list(case.answers), ex, f1, texts,
-                        "off-topic" in case.tags, set_name, rows=rows))
+                        "off-topic" in case.tags, set_name, rows=rows,
+                        unheld=topic.unheld(question, index, hits) if hits else 0.0,
+                        alone=bool(hits) and topic.name_alone(question, index, hits)))
     return out
 
 
@@ -305,6 +316,12 @@ def above(cut: float, off_topic: np.ndarray) -> float:
     return max(cut, round(float(off_topic.max()) + 0.01, 2)) if len(off_topic) else cut
 
 
+def off_topic_cut(items: Sequence[Item]) -> float:
+    """The off-topic test's cut fitted on ``items`` (``topic.unheld_cut``)."""
+    return topic.unheld_cut(np.array([it.unheld for it in items]), np.array([bool(it.answers) for it in items]),
+                            np.array([_set_of(it) for it in items]))
+
+
 def _set_of(item: Item) -> str:
     """The question set a threshold counts as one: all of SQuAD, each seed file."""
     return item.set if is_seed(item) else "squad"
@@ -319,6 +336,7 @@ class Outcome:
     conf: float
     f1: float  # of pred, before abstention
     answered: bool
+    caught: bool = False  # by the off-topic test (its cut fitted without this fold)
 
     @property
     def score(self) -> float:
@@ -345,34 +363,42 @@ def _fit_all(items: Sequence[Item], folds: list[str], log) -> tuple[model.Model,
     for k in folds:
         t0 = time.perf_counter()
         others = [j for j in folds if j != k]
+        train = [it for j in others for it in by[j]]
+        cut = off_topic_cut(train)
+        caught = np.array([it.caught(cut) for it in train], dtype=bool)
         Xi = np.vstack([oof[j][0] for j in others])
         yi = np.concatenate([oof[j][1] for j in others])
         v = fit_conf(Xi, yi, sample_weight=set_weights(np.concatenate([set_of[j] for j in others])))
-        ci = confidences(Xi, v)
+        ci = np.where(caught, 0.0, confidences(Xi, v))
         t = best_threshold(ci, yi, np.concatenate([answerable[j] for j in others]),
                            np.concatenate([set_of[j] for j in others]))
         # the shipped rule, so that the figures are those of the shipped cut: above every
-        # off-topic question of the folds it is fitted on
-        t = above(t, ci[np.array([it.off_topic for j in others for it in by[j]], dtype=bool)])
+        # off-topic question of the folds it is fitted on that the test does not catch
+        t = above(t, ci[np.array([it.off_topic for it in train], dtype=bool) & ~caught])
         Xk, yk, pk = oof[k]
         ck = confidences(Xk, v)
-        outcomes += [Outcome(it, p, float(c), float(f), bool(c >= t))
+        outcomes += [Outcome(it, p, float(c), float(f), bool(c >= t) and not it.caught(cut), it.caught(cut))
                      for it, p, c, f in zip(by[k], pk, ck, yk)]
-        log(f"fold {k}: {len(by[k])} questions, threshold {t:.2f} ({time.perf_counter() - t0:.1f} s)")
+        log(f"fold {k}: {len(by[k])} questions, off-topic cut {cut:.2f}, threshold {t:.2f} "
+            f"({time.perf_counter() - t0:.1f} s)")
     v = fit_conf(np.vstack([oof[k][0] for k in folds]), np.concatenate([oof[k][1] for k in folds]),
                  sample_weight=set_weights(np.concatenate([set_of[k] for k in folds])))
+    cut = off_topic_cut(items)
     sets = np.array([_set_of(o.item) for o in outcomes])
     yo = np.array([o.f1 for o in outcomes])
     ao = np.array([bool(o.item.answers) for o in outcomes])
-    threshold = best_threshold(np.array([o.conf for o in outcomes]), yo, ao, sets)
+    threshold = best_threshold(np.array([0.0 if o.item.caught(cut) else o.conf for o in outcomes]), yo, ao, sets)
     w = ranker[frozenset()]
     # the issue's rule, not a trade-off: an off-topic question always abstains, so the cut
-    # stays above the shipped model's confidence on every off-topic training question
-    off = [it for it in items if it.off_topic]
+    # stays above the shipped model's confidence on every off-topic training question that
+    # the off-topic test does not catch
+    off = [it for it in items if it.off_topic and not it.caught(cut)]
     if off:
         Xf, _y, _p = conf_rows(off, w)
         threshold = above(threshold, confidences(Xf, v))
-    return model.Model(w, v, threshold), outcomes, ranker
+    log(f"off-topic cut {cut:.2f}: catches {sum(it.caught(cut) for it in items if it.off_topic)} of "
+        f"{sum(it.off_topic for it in items)} off-topic training questions")
+    return model.Model(w, v, threshold, off_topic_cut=cut), outcomes, ranker
 
 
 _ITEMS: Sequence[Item] = ()  # the items forked workers fit on (shared, not sent)
@@ -447,9 +473,22 @@ def report(outcomes: Sequence[Outcome]) -> str:
             if sel:
                 by_type[f"{name} {wt}"] = metrics(sel)
     return ("Cross-validated (SQuAD: leave one article out; seeds: leave a third of the questions out):\n\n" + table(rows) + "\n\nBy question type:\n\n"
-            + table(by_type) + "\n\nCalibration (SQuAD, out of fold):\n\n" + reliability(squad)
+            + table(by_type) + "\n\nThe off-topic test, out of fold (each fold's cut fitted without it):\n\n"
+            + caught_table(outcomes) + "\n\nCalibration (SQuAD, out of fold):\n\n" + reliability(squad)
             + "\n\nAbstention threshold (out-of-fold confidences, one cut for all folds):\n\n"
             + threshold_curve(squad, seeds))
+
+
+def caught_table(outcomes: Sequence[Outcome]) -> str:
+    """Per question set: how many answerable, unanswerable and off-topic questions the
+    off-topic test catches."""
+    lines = ["| set | answerable caught | unanswerable caught | off-topic caught |", "|---|---|---|---|"]
+    for name in sorted({o.item.set for o in outcomes}):
+        outs = [o for o in outcomes if o.item.set == name]
+        cells = [[o for o in outs if o.item.answers], [o for o in outs if not o.item.answers],
+                 [o for o in outs if o.item.off_topic]]
+        lines.append(f"| {name} | " + " | ".join(f"{sum(o.caught for o in c)} of {len(c)}" for c in cells) + " |")
+    return "\n".join(lines)
 
 
 def threshold_curve(squad: Sequence[Outcome], seeds: Sequence[Outcome]) -> str:

@@ -57,10 +57,11 @@ class Row:
     holds: bool
     sconf: float = 0.0  # out of fold
     sentence: bool = False  # given as a sentence answer, out of fold
+    caught: bool = False  # by the off-topic test: it abstains (the cut of the fit at hand)
 
     @property
     def short(self) -> bool:
-        return self.conf >= SHIPPED.threshold and self.conf > 0.0
+        return self.conf >= SHIPPED.threshold and self.conf > 0.0 and not self.caught
 
     @property
     def useful(self) -> bool:
@@ -101,8 +102,10 @@ def add_sentence_model(shipped: model.Model, items: Sequence[fit.Item], rankers:
     global SHIPPED
     SHIPPED = shipped
     rows = rows_of(items, rankers)
-    cross_validate(rows, log)
+    oof_caught = cross_validate(rows, log)
     u, t = fit_sentence(rows)
+    for r, c in zip(rows, oof_caught):  # the figures are out of fold: each fold's own cut
+        r.caught = c
     shipped.sent, shipped.sentence_threshold = u, t
     shipped.meta["sentence"] = {"trained_on": [q.name for q in squad] + [q.name for q in seed_questions],
                                 "cv": {name: metrics([r for r in rows if r.set == name])
@@ -126,9 +129,10 @@ def best_sentence_threshold(rows: Sequence[Row], sconf: np.ndarray, window: int 
     short = np.array([r.short for r in rows])
     short_useful = np.array([r.short and (r.f1 >= 0.5 or r.holds) for r in rows])
     holds = np.array([r.holds for r in rows])
+    caught = np.array([r.caught for r in rows])
 
     def value(t: float) -> float:
-        given = short | (sconf >= t)
+        given = short | ((sconf >= t) & ~caught)
         useful = short_useful | (~short & given & holds)
         return np.mean([useful[(sets == n) & answerable].mean()
                         - max(0.0, given[(sets == n) & ~answerable].mean() - MISLED_ALLOWED)
@@ -138,24 +142,34 @@ def best_sentence_threshold(rows: Sequence[Row], sconf: np.ndarray, window: int 
 
 
 def fit_sentence(rows: Sequence[Row]) -> tuple[np.ndarray, float]:
+    """The sentence model and its threshold fitted on ``rows``; marks the rows the off-topic
+    test (its cut fitted on the same rows) catches."""
+    cut = fit.off_topic_cut([r.item for r in rows])
+    for r in rows:
+        r.caught = r.item.caught(cut)
     X = np.array([r.x for r in rows])
     u = fit.fit_conf(X, np.array([float(r.holds) for r in rows]))
     t = best_sentence_threshold(rows, sentence_confidences(X, u))
-    off = [r for r in rows if r.item.off_topic]
-    if off:  # an off-topic question is never given a sentence either
+    off = [r for r in rows if r.item.off_topic and not r.caught]
+    if off:  # an off-topic question the test lets through is never given a sentence either
         t = fit.above(t, sentence_confidences(np.array([r.x for r in off]), u))
     return u, t
 
 
-def cross_validate(rows: list[Row], log) -> None:
-    """Fills each row's out-of-fold sentence confidence and grade."""
+def cross_validate(rows: list[Row], log) -> list[bool]:
+    """Fills each row's out-of-fold sentence confidence and grade; returns whether each row
+    is caught by the off-topic test with its fold's cut (fitted without it)."""
+    oof_caught = {}
     for k in sorted({r.item.fold for r in rows}):
         train = [r for r in rows if r.item.fold != k]
         held = [r for r in rows if r.item.fold == k]
         u, t = fit_sentence(train)
+        cut = fit.off_topic_cut([r.item for r in train])
         for r, c in zip(held, sentence_confidences(np.array([r.x for r in held]), u)):
-            r.sconf, r.sentence = float(c), bool(not r.short and c >= t)
+            r.caught = oof_caught[id(r)] = r.item.caught(cut)
+            r.sconf, r.sentence = float(c), bool(not r.short and not r.caught and c >= t)
         log(f"fold {k}: {len(held)} questions, sentence threshold {t:.2f}")
+    return [oof_caught[id(r)] for r in rows]
 
 
 def metrics(rows: Sequence[Row]) -> dict[str, float]:

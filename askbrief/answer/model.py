@@ -49,6 +49,9 @@ class Model:
     # same question-level evidence; None (no sentence answers) in weights fitted without it
     sent: np.ndarray | None = None
     sentence_threshold: float | None = None
+    # the cut of ``topic.unheld`` at and above which a question is off the brief's topic
+    # (None: that test is off, as in weights fitted without it)
+    off_topic_cut: float | None = None
 
     @classmethod
     def from_json(cls, data: dict) -> Model:
@@ -56,7 +59,7 @@ class Model:
         conf = np.array([data["conf"].get(f, 0.0) for f in CONF_FEATURES])
         sent = np.array([data["sent"].get(f, 0.0) for f in CONF_FEATURES]) if "sent" in data else None
         return cls(rank, conf, float(data["threshold"]), data.get("meta", {}), sent,
-                   data.get("sentence_threshold"))
+                   data.get("sentence_threshold"), data.get("off_topic_cut"))
 
     def to_json(self) -> dict:
         out = {"threshold": round(self.threshold, 4), "meta": self.meta,
@@ -65,6 +68,8 @@ class Model:
         if self.sent is not None and self.sentence_threshold is not None:
             out["sent"] = {f: round(float(v), 5) for f, v in zip(CONF_FEATURES, self.sent)}
             out["sentence_threshold"] = round(self.sentence_threshold, 4)
+        if self.off_topic_cut is not None:
+            out["off_topic_cut"] = round(self.off_topic_cut, 4)
         return out
 
     def confidence(self, conf_x: np.ndarray) -> float:

@@ -1,7 +1,8 @@
 """Hits -> an Answer: the best group's span quoted from the brief, its sentence and sources.
 
 ``select`` extracts the candidates (``features.py``), ranks them and asks the confidence
-model (``model.py``); below the threshold it abstains and cites the closest passages.
+model (``model.py``); below the threshold, or when the passages do not hold what the question
+is about (``topic.py``), it abstains and cites the closest passages.
 Otherwise it cites every read sentence that states the answer (one per chunk, the chosen one
 first) and, when other sources give a different answer of the same shape nearly as
 strongly, those answers with their sources.
@@ -21,6 +22,7 @@ from .names import POSSESSIVE_PRONOUNS, Names
 from .quantities import answer_key, quantity, same_quantity
 from .question import PERSON, Question
 from .spans import AGENT_NOUNS, Sentence, Span, parse_chunk
+from .topic import off_topic
 
 MAX_ALTERNATIVES = 3
 
@@ -42,7 +44,8 @@ def select(q: Question, index: Index, hits: list[Hit], settings: Settings,
     threshold = model.threshold if settings.min_confidence is None else settings.min_confidence
     s_threshold = (model.sentence_threshold if settings.min_sentence_confidence is None
                    else settings.min_sentence_confidence)
-    grade = ("none" if ranked is None else "short" if conf >= threshold and conf > 0.0
+    about = ranked is not None and not off_topic(q, index, hits, model.off_topic_cut)
+    grade = ("none" if not about else "short" if conf >= threshold and conf > 0.0
              else "sentence" if s_threshold is not None and sconf >= s_threshold and sconf > 0.0
              else "none")
     fields: dict
