@@ -50,6 +50,7 @@ def _find(docs: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 LOW_BITS = 16
 LOW_MASK = (1 << LOW_BITS) - 1
+BLOCK = 128  # postings per block-max bound
 
 
 class Plist:
@@ -59,10 +60,11 @@ class Plist:
     once: the numbers are kept, as a warm process kept the pages of the int32 numbers mapped.
     A folded term's merged postings come as plain chunk numbers (``of_docs``)."""
 
-    __slots__ = ("lo", "tf", "hi", "at", "_docs")
+    __slots__ = ("lo", "tf", "hi", "at", "_docs", "start")
 
-    def __init__(self, lo, tf, hi=None, at=None, docs=None):
+    def __init__(self, lo, tf, hi=None, at=None, docs=None, start=None):
         self.lo, self.tf, self.hi, self.at, self._docs = lo, tf, hi, at, docs
+        self.start = start  # where the list starts among all postings (its blocks' bounds), if stored so
 
     @classmethod
     def of_docs(cls, docs: np.ndarray, tf: np.ndarray) -> Plist:
@@ -142,6 +144,7 @@ class Postings:
     doc_len: np.ndarray  # int32, one per chunk; an empty chunk counts 1, as rank_bm25's [EMPTY]
     total_len: int  # doc_len's sum
     ub: np.ndarray | None = None  # float64 per term: its largest BM25 weight before idf (``weights``)
+    bmax: np.ndarray | None = None  # float32 per BLOCK postings (positions b*BLOCK on): their largest weight, rounded up
 
     @classmethod
     def build(cls, vocab: Sequence[str], terms: np.ndarray, chunks: np.ndarray, tf: np.ndarray,
@@ -167,7 +170,7 @@ class Postings:
         del perm
         out = cls(Strings.of(names[i] for i in order), ptr, lo, run_at, run_hi, tf, doc_len,
                   int(doc_len.sum(dtype=np.int64)))
-        out.ub = out.bounds()
+        out.ub, out.bmax = out.bounds()
         return out
 
     def chunks_at(self, a: int, b: int) -> np.ndarray:
@@ -183,19 +186,27 @@ class Postings:
         norm = K1 * (1 - B + B * self.doc_len[docs].astype(np.int64) / (self.total_len / len(self.doc_len)))
         return tf * (K1 + 1) / (tf + norm)
 
-    def bounds(self) -> np.ndarray:
-        """Each term's largest weight (``weights``) over its chunks: what dynamic pruning
-        needs to know that a term cannot lift a chunk into the top k without reading it."""
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each term's largest weight (``weights``) over its chunks, and each block's: the
+        largest weight of postings ``b*BLOCK:(b+1)*BLOCK`` (across term boundaries: a bound for
+        every term there), as float32 rounded up. What dynamic pruning needs to know that a
+        term, or a stretch of its postings, cannot lift a chunk into the top k unread."""
         ub = np.zeros(len(self.vocab))
-        step, j = 1 << 19, 0
-        while j < len(ub):  # a few million postings at a time: memory stays flat
-            stop = max(j + 1, int(np.searchsorted(self.ptr, self.ptr[j] + step, side="right")) - 1)
-            stop = min(stop, len(ub))
-            a, b = int(self.ptr[j]), int(self.ptr[stop])
+        n = len(self.lo)
+        bmax = np.zeros(-(-n // BLOCK), dtype=np.float32)
+        step = BLOCK << 12
+        for a in range(0, n, step):  # a few hundred thousand postings at a time: memory stays flat
+            b = min(a + step, n)
             w = self.weights(self.chunks_at(a, b), self.tf[a:b])
-            ub[j:stop] = np.maximum.reduceat(w, self.ptr[j:stop] - a) if b > a else 0.0
-            j = stop
-        return ub
+            seg = np.union1d([a], self.ptr[(self.ptr > a) & (self.ptr < b)])
+            j = np.searchsorted(self.ptr, seg, side="right") - 1
+            np.maximum.at(ub, j, np.maximum.reduceat(w, seg - a))
+            m = np.maximum.reduceat(w, np.arange(0, b - a, BLOCK))
+            m32 = m.astype(np.float32)
+            low = m32 < m
+            m32[low] = np.nextafter(m32[low], np.float32(np.inf))
+            bmax[a // BLOCK:a // BLOCK + len(m32)] = m32
+        return ub, bmax
 
     @classmethod
     def of_tokens(cls, tokens: Sequence[Sequence[str]]) -> Postings:
@@ -215,7 +226,8 @@ class Postings:
             raise ValueError("postings offsets do not fit")
         if self.total_len < len(self.doc_len):
             raise ValueError("chunk lengths are damaged")
-        if self.ub is not None and self.ub.shape != (v,):
+        if (self.ub is not None and self.ub.shape != (v,)) or (
+                self.bmax is not None and self.bmax.shape != (-(-len(self.lo) // BLOCK),)):
             raise ValueError("term bounds do not fit")
 
     def term_id(self, term: str) -> int:
@@ -228,7 +240,7 @@ class Postings:
         if b > a and (not len(at) or at[0] != 0
                       or (int(self.run_hi[r1 - 1]) << LOW_BITS | int(self.lo[b - 1])) >= len(self.doc_len)):
             raise ValueError("postings refer to chunks that do not exist")
-        return Plist(self.lo[a:b], self.tf[a:b], self.run_hi[r0:r1], at)
+        return Plist(self.lo[a:b], self.tf[a:b], self.run_hi[r0:r1], at, start=a)
 
     def all_chunks(self) -> np.ndarray:
         """Every posting's chunk number, term after term (an update moves them all)."""
@@ -291,6 +303,7 @@ class Index:
         self.avgdl = postings.total_len / n
         self._lists: dict[str, Plist | None] = {}
         self._idf: dict[str, float] = {}
+        self._bounds: dict[str, float] = {}
 
     # --- terms -----------------------------------------------------------------------
 
@@ -382,12 +395,15 @@ class Index:
     def _bound(self, t: str) -> float:
         """The most term ``t`` (folded) adds to a chunk's score. A folded term's weight is at
         most the sum of its spellings' (the weight is concave in tf and 0 at 0)."""
-        ub = self.postings.ub
-        if ub is None:
-            return math.inf
-        spellings = self._spellings.get(t, [] if t in self.term_map else [t])
-        ids = [j for j in map(self.postings.term_id, spellings) if j >= 0]
-        return self.idf(t) * float(sum(ub[j] for j in ids))
+        v = self._bounds.get(t)
+        if v is None:
+            ub = self.postings.ub
+            if ub is None:
+                return math.inf
+            spellings = self._spellings.get(t, [] if t in self.term_map else [t])
+            ids = [j for j in map(self.postings.term_id, spellings) if j >= 0]
+            v = self._bounds[t] = self.idf(t) * float(sum(ub[j] for j in ids))
+        return v
 
     def top(self, terms: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """The chunks that may be among the k best for the terms, with their exact scores
@@ -398,11 +414,16 @@ class Index:
         score so far, a chunk that holds none of the terms read cannot reach the top k, so
         the long postings of common words are never read whole: only the few chunks still in
         the running are looked up in them (a binary search each) and scored exactly, summed
-        in the question's order as rank_bm25 sums them.
+        in the question's order as rank_bm25 sums them. Block-max (Ding and Suel 2011) on top:
+        once the terms after the one being read bound less than the bar, its blocks of
+        ``BLOCK`` postings whose own bound (``Postings.bmax``) cannot make up the difference
+        are not scored but for the chunks an earlier term holds (``_live``).
         """
-        found = [(t, pl.docs, pl.tf) for t, pl in self._found(terms)]  # decoded once a question
+        lists = self._found(terms)
+        found = [(t, pl.docs, pl.tf) for t, pl in lists]  # decoded once a question
         if len(found) < 2 or k < 1:
             return self.score(terms)
+        starts = {t: pl.start for t, pl in lists}
         bound = {t: self._bound(t) for t, _, _ in found}
         order = sorted(found, key=lambda f: -bound[f[0]])
         left = [0.0] * (len(order) + 1)
@@ -413,9 +434,21 @@ class Index:
         for t, docs, tf in order:  # the essential terms: read whole
             if left[read] * _UP < theta:
                 break
-            partial[docs] += self._term_scores(t, docs, tf)
-            if len(docs) >= k:  # the exact k-th best of its most promising chunks: the bar
+            rest = left[read + 1]
+            live = self._live(t, starts[t], len(docs), theta, rest) if rest * _UP < theta else None
+            if live is None:
+                got = partial[docs] + self._term_scores(t, docs, tf)
+                partial[docs] = got
+            else:  # blocks that cannot lift an unread chunk: only the chunks read so far looked up there
+                skip = ~live
+                d = docs[skip]
+                d = d[partial[d] > 0]
+                at = np.searchsorted(docs, d)
+                partial[d] += self._term_scores(t, d, tf[at])
+                d = docs[live]
+                partial[d] += self._term_scores(t, d, tf[live])
                 got = partial[docs]
+            if len(docs) >= k:  # the exact k-th best of its most promising chunks: the bar
                 best = docs if len(docs) <= 2 * k else np.sort(docs[np.argpartition(got, len(got) - 2 * k)[-2 * k:]])
                 theta = max(theta, _kth(self._exact(found, best), k) * _DOWN)
             read += 1
@@ -434,6 +467,20 @@ class Index:
             read += 1
         ids = ids[got * _UP >= theta]
         return ids, self._exact(found, ids)
+
+    def _live(self, t: str, start: int | None, n: int, theta: float, rest: float) -> np.ndarray | None:
+        """Which of term ``t``'s postings lie in a block whose bound, with the bounds ``rest``
+        of the terms after it, reaches the bar ``theta`` (None: all of them). A chunk in any
+        other block that no term before ``t`` holds scores below the bar: it is not read."""
+        bmax = self.postings.bmax
+        if start is None or bmax is None or n < 2 * BLOCK:
+            return None
+        fb, lb = start // BLOCK, (start + n - 1) // BLOCK + 1
+        live = (bmax[fb:lb] * self.idf(t) + rest) * _UP >= theta
+        if 4 * int(live.sum()) > 3 * len(live):  # under a quarter to skip: reading all is cheaper
+            return None
+        edges = np.clip(np.arange(fb, lb + 1, dtype=np.int64) * BLOCK, start, start + n)
+        return np.repeat(live, np.diff(edges))
 
     def _exact(self, found: list, ids: np.ndarray) -> np.ndarray:
         """The scores of chunks ``ids`` (ascending), each term looked up by binary search in

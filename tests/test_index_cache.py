@@ -317,7 +317,7 @@ def test_cache_files_are_json_or_plain_arrays_and_load_without_pickle(brief_dir,
     names = sorted(p.name for p in index_dir().iterdir())
     assert names and all(n.startswith(("brief-", "files-", "index-", "map-")) for n in names), names
     (index,) = index_dir().glob("index-*")
-    assert sorted(p.suffix for p in index.iterdir()) == [".json"] + [".npy"] * 22
+    assert sorted(p.suffix for p in index.iterdir()) == [".json"] + [".npy"] * 23
     for p in index_dir().rglob("*"):
         if p.suffix == ".json":
             json.loads(p.read_text(encoding="utf-8"))
@@ -343,7 +343,7 @@ def test_permissions_are_owner_only(brief_dir):
     assert stat.S_IMODE(d.stat().st_mode) == 0o700
     assert stat.S_IMODE(d.parent.stat().st_mode) == 0o700
     files = list(d.rglob("*"))
-    assert len(files) == 3 + 23
+    assert len(files) == 3 + 24
     for f in files:
         assert stat.S_IMODE(f.stat().st_mode) == (0o700 if f.is_dir() else 0o600), f
 
@@ -494,6 +494,46 @@ def test_chunk_numbers_are_low_bits_plus_runs_and_search_stays_exact(monkeypatch
         terms = [t for t in dict.fromkeys(index.map_terms(query)) if t in index]
         for k in (1, 20):
             assert [(h.chunk, h.score) for h in search(index, query, k)] == oracle_top(bm, terms, k)
+
+
+def test_block_max_search_skips_blocks_and_equals_full_scoring(monkeypatch):
+    """Block-max: with blocks of 4 postings, the search leaves blocks of the common terms it
+    reads unscored (counted) where no chunk there can reach the top k, and the top k is still
+    rank_bm25's, chunks, floats and ties."""
+    import askbrief.index as ix
+
+    monkeypatch.setattr(ix, "BLOCK", 4)
+    rng = np.random.default_rng(3)
+    vocab = [f"t{i}" for i in range(80)]
+    zipf = 1 / np.arange(1, len(vocab) + 1) ** 0.8
+    chunks = [rng.choice(vocab, size=rng.integers(2, 40), p=zipf / zipf.sum()).tolist() for _ in range(2500)]
+    chunks += [["t0", "t1", "t2"]] * 25 + [["t3"] * 4] * 6  # ties at the top; a block of high weights
+    index = Index(SimpleNamespace(chunks=chunks), tokens=chunks, term_map={"t79": "t78"})
+    p = index.postings
+    assert p.bmax.dtype == np.float32 and len(p.bmax) == -(-len(p.lo) // 4)
+    bm = LuceneBM25(folded_tokens(chunks, index.term_map))
+    skipped, real = [], Index._live
+    monkeypatch.setattr(Index, "_live", lambda self, *a: (lambda live: skipped.append(
+        0 if live is None else int((~live).sum())) or live)(real(self, *a)))
+    for _ in range(300):
+        query = list(dict.fromkeys(rng.choice(vocab[:30], size=rng.integers(2, 7)).tolist()))
+        terms = [t for t in dict.fromkeys(index.map_terms(query)) if t in index]
+        for k in (1, 5, 20):
+            assert [(h.chunk, h.score) for h in search(index, query, k)] == oracle_top(bm, terms, k)
+    assert sum(x > 0 for x in skipped) > 150 and sum(skipped) > 50_000
+
+
+def test_block_bounds_on_disk_are_the_blocks_largest_weights_rounded_up():
+    index, _ = cache.load_index([SEEDS])
+    (d,) = index_dir().glob("index-*")
+    p = index.postings
+    bmax = np.load(d / "post_bmax.npy")
+    w = p.weights(p.all_chunks(), p.tf)
+    assert bmax.dtype == np.float32 and len(bmax) == -(-len(w) // 128) > 10
+    top = np.maximum.reduceat(w, np.arange(0, len(w), 128))
+    assert (bmax.astype(np.float64) >= top).all()  # every weight in a block is at most its bound
+    assert (np.nextafter(bmax, np.float32(0)).astype(np.float64) < top).all()  # and the bound is the least float32 that is
+    assert np.array_equal(np.load(d / "post_ub.npy"), np.maximum.reduceat(w, p.ptr[:-1]))
 
 
 def test_postings_on_disk_take_two_bytes_a_chunk_number():
