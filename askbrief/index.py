@@ -124,6 +124,58 @@ def encode_chunks(docs, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     return lo, run_at, run_hi.astype(np.uint16 if not len(run_hi) or run_hi.max() < 65536 else np.uint32)
 
 
+NIBBLE = 15  # a frequency of this or more is kept in full in ``Freqs``' side table
+
+
+class Freqs:
+    """Every posting's term frequency in 4 bits, two a byte (``nib``: the even position in the
+    low half), where a byte each took twice the room: a paragraph rarely repeats a term 15
+    times. Those that reach ``NIBBLE`` are written ``NIBBLE`` and kept in full in a side table
+    (``big_at``: positions, ascending; ``big``: the frequencies). Read a slice at a time."""
+
+    __slots__ = ("nib", "big_at", "big", "n")
+
+    def __init__(self, nib: np.ndarray, big_at: np.ndarray, big: np.ndarray, n: int):
+        self.nib, self.big_at, self.big, self.n = nib, big_at, big, n
+
+    @classmethod
+    def pack(cls, tf: np.ndarray) -> Freqs:
+        n = len(tf)
+        small = np.minimum(tf, NIBBLE).astype(np.uint8)
+        nib = small[0::2].copy()
+        nib[:n // 2] |= small[1::2] << 4
+        big_at = np.flatnonzero(tf >= NIBBLE)
+        return cls(nib, big_at, tf[big_at].astype(np.uint16), n)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        return self[:] if dtype is None else self[:].astype(dtype)
+
+    def __getitem__(self, s: slice) -> np.ndarray:
+        """The frequencies of positions ``s`` (uint8, or uint16 where one is 256 or more)."""
+        a, b, _ = s.indices(self.n)
+        b = max(a, b)
+        packed = self.nib[a >> 1:(b + 1) >> 1]
+        both = np.empty(2 * len(packed), dtype=np.uint8)
+        both[0::2] = packed & 15
+        both[1::2] = packed >> 4
+        out = both[a & 1:(a & 1) + b - a]
+        r0, r1 = np.searchsorted(self.big_at, (a, b)).tolist()
+        if r1 > r0:
+            big = self.big[r0:r1]
+            if big.max() > 255:
+                out = out.astype(np.uint16)
+            out[self.big_at[r0:r1] - a] = big
+        return out
+
+    def check(self) -> None:
+        if (len(self.nib) != (self.n + 1) // 2 or len(self.big_at) != len(self.big)
+                or (len(self.big_at) and (self.big_at[0] < 0 or self.big_at[-1] >= self.n))):
+            raise ValueError("term frequencies do not fit")
+
+
 def lucene_idf(n: int, df: int) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
@@ -140,7 +192,7 @@ class Postings:
     lo: np.ndarray  # uint16: each chunk number's low LOW_BITS bits
     run_at: np.ndarray  # int64, ascending
     run_hi: np.ndarray  # uint16
-    tf: np.ndarray  # uint8, or uint16 when a term is written 256 times in a chunk (at most 1,500 characters)
+    tf: Freqs  # 4 bits a posting, and the frequencies of 15 or more aside
     doc_len: np.ndarray  # int32, one per chunk; an empty chunk counts 1, as rank_bm25's [EMPTY]
     total_len: int  # doc_len's sum
     ub: np.ndarray | None = None  # float64 per term: its largest BM25 weight before idf (``weights``)
@@ -164,8 +216,7 @@ class Postings:
         ptr = np.zeros(len(order) + 1, dtype=np.int64)
         np.cumsum(df[used[order]], out=ptr[1:])
         doc_len = np.maximum(lengths, 1).astype(np.int32)
-        tf = tf[perm]
-        tf = tf.astype(np.uint8 if not len(tf) or tf.max() < 256 else np.uint16)  # a byte a posting, nearly always
+        tf = Freqs.pack(tf[perm])
         lo, run_at, run_hi = encode_chunks(_Gather(chunks, perm), ptr[:-1])
         del perm
         out = cls(Strings.of(names[i] for i in order), ptr, lo, run_at, run_hi, tf, doc_len,
@@ -224,6 +275,7 @@ class Postings:
                 or len(self.run_at) != len(self.run_hi) or (len(self.lo) and (len(self.run_at) < v
                 or self.run_at[0] != 0 or self.run_at[-1] >= len(self.lo)))):
             raise ValueError("postings offsets do not fit")
+        self.tf.check()
         if self.total_len < len(self.doc_len):
             raise ValueError("chunk lengths are damaged")
         if (self.ub is not None and self.ub.shape != (v,)) or (

@@ -3,7 +3,8 @@
 ``meta.json`` names the format, the code and the content fingerprint; the arrays:
 
 - ``vocab``/``vocab_ptr``, ``post_ptr``, ``post_lo``/``post_run_at``/``post_run_hi`` (the chunk
-  numbers: low 16 bits, and where the high part steps), ``post_tf``, ``doc_len``: the postings
+  numbers: low 16 bits, and where the high part steps), ``post_tf``/``post_tf_at``/``post_tf_big``
+  (frequencies in 4 bits, those of 15 or more aside), ``doc_len``: the postings
   (``index.Postings``), the vocabulary sorted by UTF-8 bytes so a term is found by binary search;
   ``post_ub``: each term's largest weight, the bound that lets a search skip common terms, and
   ``post_bmax``: each block of ``index.BLOCK`` postings' largest weight, which lets it skip
@@ -43,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from .corpus import Brief
-from .index import Postings
+from .index import Freqs, Postings
 from .strings import Strings
 from .text import term
 from .models import Chunk, Document
@@ -54,7 +55,7 @@ TEXT_BLOCK = 4096  # bytes of text per compressed block: a passage read decompre
 TEXT_LEVEL = 6
 _DOC_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name not in ("id", "text"))
 _ARRAYS = {"vocab": ("u", 1), "vocab_ptr": ("i", 1), "post_ptr": ("i", 1), "post_lo": ("u", 1),
-           "post_run_at": ("i", 1), "post_run_hi": ("u", 1), "post_tf": ("u", 1), "post_ub": ("f", 1), "post_bmax": ("f", 1), "doc_len": ("i", 1), "spans": ("i", 2), "text": ("u", 1),
+           "post_run_at": ("i", 1), "post_run_hi": ("u", 1), "post_tf": ("u", 1), "post_tf_at": ("i", 1), "post_tf_big": ("u", 1), "post_ub": ("f", 1), "post_bmax": ("f", 1), "doc_len": ("i", 1), "spans": ("i", 2), "text": ("u", 1),
            "text_ptr": ("i", 1), "text_blocks": ("i", 1),
            "ids": ("u", 1), "ids_ptr": ("i", 1), "id_order": ("i", 1), "fields": ("u", 1),
            "fields_ptr": ("i", 1), "shas": ("u", 2), "words": ("u", 1), "words_ptr": ("i", 1),
@@ -346,7 +347,8 @@ def write_stored(d: Path, stored: Stored, meta: dict) -> None:
     docs = stored.documents
     p = stored.postings
     arrays = {"vocab": p.vocab.blob, "vocab_ptr": p.vocab.ptr, "post_ptr": p.ptr, "post_lo": p.lo,
-              "post_run_at": p.run_at, "post_run_hi": p.run_hi, "post_tf": p.tf, **_bounds(p), "doc_len": p.doc_len,
+              "post_run_at": p.run_at, "post_run_hi": p.run_hi, "post_tf": p.tf.nib,
+              "post_tf_at": p.tf.big_at, "post_tf_big": p.tf.big, **_bounds(p), "doc_len": p.doc_len,
               "spans": stored.spans, "shas": stored.shas,
               "id_order": docs._order, "text_ptr": docs._texts.ptr, "words": stored.words.blob,
               "words_ptr": stored.words.ptr, "word_n": stored.word_n}
@@ -433,7 +435,7 @@ def open_stored(d: Path, expect: dict) -> Stored:
     if not isinstance(total, int) or not isinstance(meta.get("brief"), str):
         raise ValueError("meta.json is damaged")
     postings = Postings(Strings(a["vocab"], a["vocab_ptr"]), a["post_ptr"], a["post_lo"], a["post_run_at"],
-                        a["post_run_hi"], a["post_tf"], a["doc_len"], total, a["post_ub"], a["post_bmax"])
+                        a["post_run_hi"], Freqs(a["post_tf"], a["post_tf_at"], a["post_tf_big"], len(a["post_lo"])), a["doc_len"], total, a["post_ub"], a["post_bmax"])
     postings.check()
     n_docs, n = len(a["ids_ptr"]) - 1, len(a["doc_len"])
     ids, fields = (Strings(a[k], a[f"{k}_ptr"]) for k in ("ids", "fields"))

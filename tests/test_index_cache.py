@@ -2,6 +2,7 @@
 pickle-free, and scored exactly like rank_bm25 (the oracle, ``bm25_oracle.py``)."""
 
 import json
+from collections import Counter
 import os
 import pickle
 import stat
@@ -317,7 +318,7 @@ def test_cache_files_are_json_or_plain_arrays_and_load_without_pickle(brief_dir,
     names = sorted(p.name for p in index_dir().iterdir())
     assert names and all(n.startswith(("brief-", "files-", "index-", "map-")) for n in names), names
     (index,) = index_dir().glob("index-*")
-    assert sorted(p.suffix for p in index.iterdir()) == [".json"] + [".npy"] * 23
+    assert sorted(p.suffix for p in index.iterdir()) == [".json"] + [".npy"] * 25
     for p in index_dir().rglob("*"):
         if p.suffix == ".json":
             json.loads(p.read_text(encoding="utf-8"))
@@ -343,7 +344,7 @@ def test_permissions_are_owner_only(brief_dir):
     assert stat.S_IMODE(d.stat().st_mode) == 0o700
     assert stat.S_IMODE(d.parent.stat().st_mode) == 0o700
     files = list(d.rglob("*"))
-    assert len(files) == 3 + 24
+    assert len(files) == 3 + 26
     for f in files:
         assert stat.S_IMODE(f.stat().st_mode) == (0o700 if f.is_dir() else 0o600), f
 
@@ -528,7 +529,7 @@ def test_block_bounds_on_disk_are_the_blocks_largest_weights_rounded_up():
     (d,) = index_dir().glob("index-*")
     p = index.postings
     bmax = np.load(d / "post_bmax.npy")
-    w = p.weights(p.all_chunks(), p.tf)
+    w = p.weights(p.all_chunks(), p.tf[:])
     assert bmax.dtype == np.float32 and len(bmax) == -(-len(w) // 128) > 10
     top = np.maximum.reduceat(w, np.arange(0, len(w), 128))
     assert (bmax.astype(np.float64) >= top).all()  # every weight in a block is at most its bound
@@ -546,17 +547,23 @@ def test_postings_on_disk_take_two_bytes_a_chunk_number():
                                                     if "haftar" in tokenize(c.text)]
 
 
-def test_term_frequencies_take_a_byte_unless_a_chunk_repeats_a_term_256_times():
+def test_term_frequencies_take_half_a_byte_and_those_of_15_or_more_are_kept_aside():
     index, _ = cache.load_index([SEEDS])
     (d,) = index_dir().glob("index-*")
-    assert np.load(d / "post_tf.npy").dtype == np.uint8
-    chunks = [["w"] * 300, ["w", "x"], ["x"] * 255]
+    p = index.postings
+    nib, at, big = (np.load(d / f"{n}.npy") for n in ("post_tf", "post_tf_at", "post_tf_big"))
+    assert nib.dtype == np.uint8 and len(nib) == (len(p.lo) + 1) // 2
+    holding = [Counter(tokenize(c.text)) for c in index.brief.chunks]
+    want = [holding[c][p.vocab[j]] for j in range(len(p.vocab)) for c in p.entries(j).docs.tolist()]
+    assert p.tf[:].tolist() == want and at.tolist() == big.tolist() == []  # the seeds repeat a term 3 times at most
+    chunks = [["w"] * 300, ["w", "x"] * 7, ["x"] * 15, ["y", "w"], ["x"] * 14]
     many = Index(SimpleNamespace(chunks=chunks), tokens=chunks)
-    assert many.postings.tf.dtype == np.uint16 and many.postings.tf.max() == 300
-    few = Index(SimpleNamespace(chunks=chunks[1:]), tokens=chunks[1:])
-    assert few.postings.tf.dtype == np.uint8 and few.postings.tf.max() == 255
-    for index, toks in ((many, chunks), (few, chunks[1:])):
-        assert np.array_equal(dense_scores(index, ["w", "x"]), LuceneBM25(toks).get_scores(["w", "x"]))
+    tf = many.postings.tf
+    assert tf[:].tolist() == [300, 7, 1, 7, 15, 14, 1] and tf[:].dtype == np.uint16
+    assert tf[1:6].dtype == np.uint8 and [tf[a:b].tolist() for a, b in ((3, 5), (4, 7), (0, 1))] == [[7, 15], [15, 14, 1], [300]]
+    assert tf.big_at.tolist() == [0, 4] and len(tf.nib) == 4
+    for index, toks in ((many, chunks), (Index(SimpleNamespace(chunks=chunks[1:]), tokens=chunks[1:]), chunks[1:])):
+        assert np.array_equal(dense_scores(index, ["w", "x", "y"]), LuceneBM25(toks).get_scores(["w", "x", "y"]))
 
 
 def test_top_k_breaks_ties_by_chunk_order():

@@ -440,7 +440,8 @@ def bench_size(n: int, args, questions: list[str]) -> None:
     (built,) = (cache / "index").glob("index-*")
     texts_mb = sum((built / f"{name}.npy").stat().st_size for name in ("text", "text_ptr", "text_blocks")) / 2**20
     postings_mb = sum((built / f"{name}.npy").stat().st_size
-                      for name in ("post_lo", "post_run_at", "post_run_hi", "post_tf", "post_ptr", "post_ub", "vocab", "vocab_ptr", "doc_len")) / 2**20
+                      for name in ("post_lo", "post_run_at", "post_run_hi", "post_tf", "post_tf_at", "post_tf_big", "post_ptr", "post_ub",
+                                   "post_bmax", "vocab", "vocab_ptr", "doc_len")) / 2**20
     env = child_env(cache)
     one = [timed([sys.executable, "-m", "askbrief", "ask", questions[0], "--corpus", str(brief), "--no-history"],
                  env) for _ in range(args.runs)]
