@@ -176,6 +176,17 @@ class Freqs:
             raise ValueError("term frequencies do not fit")
 
 
+def narrow(a: np.ndarray, types=(np.int32, np.int64)) -> np.ndarray:
+    """``a`` (non-negative integers) in the first of ``types`` that holds its largest: offsets
+    fit in four bytes up to 2**31 postings, chunk lengths in one (a chunk has at most a few
+    hundred terms): the same numbers in half or a quarter of the room."""
+    top = int(a.max()) if len(a) else 0
+    for t in types:
+        if top <= np.iinfo(t).max:
+            return a.astype(t, copy=False)
+    return a
+
+
 def lucene_idf(n: int, df: int) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
@@ -188,12 +199,12 @@ class Postings:
     part; every term starts a run), with frequencies ``tf``."""
 
     vocab: Strings
-    ptr: np.ndarray  # int64, len(vocab) + 1
+    ptr: np.ndarray  # int32 (int64 past 2**31 postings), len(vocab) + 1
     lo: np.ndarray  # uint16: each chunk number's low LOW_BITS bits
-    run_at: np.ndarray  # int64, ascending
+    run_at: np.ndarray  # int32 (int64 past 2**31 postings), ascending
     run_hi: np.ndarray  # uint16
     tf: Freqs  # 4 bits a posting, and the frequencies of 15 or more aside
-    doc_len: np.ndarray  # int32, one per chunk; an empty chunk counts 1, as rank_bm25's [EMPTY]
+    doc_len: np.ndarray  # uint8 (uint16, int32 if need be), one per chunk; an empty chunk counts 1, as rank_bm25's [EMPTY]
     total_len: int  # doc_len's sum
     ub: np.ndarray | None = None  # float64 per term: its largest BM25 weight before idf (``weights``)
     bmax: np.ndarray | None = None  # float32 per BLOCK postings (positions b*BLOCK on): their largest weight, rounded up
@@ -215,11 +226,13 @@ class Postings:
         del ranked
         ptr = np.zeros(len(order) + 1, dtype=np.int64)
         np.cumsum(df[used[order]], out=ptr[1:])
-        doc_len = np.maximum(lengths, 1).astype(np.int32)
+        ptr = narrow(ptr)
+        doc_len = narrow(np.maximum(lengths, 1), (np.uint8, np.uint16, np.int32))
         tf = Freqs.pack(tf[perm])
         lo, run_at, run_hi = encode_chunks(_Gather(chunks, perm), ptr[:-1])
         del perm
-        out = cls(Strings.of(names[i] for i in order), ptr, lo, run_at, run_hi, tf, doc_len,
+        vocab_ = Strings.of(names[i] for i in order)
+        out = cls(Strings(vocab_.blob, narrow(vocab_.ptr)), ptr, lo, narrow(run_at), run_hi, tf, doc_len,
                   int(doc_len.sum(dtype=np.int64)))
         out.ub, out.bmax = out.bounds()
         return out

@@ -566,6 +566,18 @@ def test_term_frequencies_take_half_a_byte_and_those_of_15_or_more_are_kept_asid
         assert np.array_equal(dense_scores(index, ["w", "x", "y"]), LuceneBM25(toks).get_scores(["w", "x", "y"]))
 
 
+def test_offsets_take_four_bytes_and_chunk_lengths_one_unless_they_need_more():
+    index, _ = cache.load_index([SEEDS])
+    (d,) = index_dir().glob("index-*")
+    dtypes = {n: np.load(d / f"{n}.npy").dtype for n in ("post_ptr", "post_run_at", "vocab_ptr", "doc_len")}
+    assert dtypes == {"post_ptr": np.int32, "post_run_at": np.int32, "vocab_ptr": np.int32, "doc_len": np.uint8}
+    assert index.postings.doc_len.tolist() == [max(len(tokenize(c.text)), 1) for c in index.brief.chunks]
+    chunks = [["w", "x"] * 150, ["x"], []]
+    long = Index(SimpleNamespace(chunks=chunks), tokens=chunks)
+    assert long.postings.doc_len.dtype == np.uint16 and long.postings.doc_len.tolist() == [300, 1, 1]
+    assert np.array_equal(dense_scores(long, ["w", "x"]), LuceneBM25(chunks).get_scores(["w", "x"]))
+
+
 def test_top_k_breaks_ties_by_chunk_order():
     ids = np.array([5, 1, 9, 3, 7], dtype=np.int32)
     scores = np.array([1.0, 2.0, 1.0, 1.0, 2.0])
