@@ -51,6 +51,7 @@ def _find(docs: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 LOW_BITS = 16
 LOW_MASK = (1 << LOW_BITS) - 1
 BLOCK = 128  # postings per block-max bound
+BLOCK_STEP = (K1 + 1) / 255  # a block's bound is a byte: this many weights each
 
 
 class Plist:
@@ -121,7 +122,7 @@ def encode_chunks(docs, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
         hi.append(h[idx])
     run_at = np.concatenate(at).astype(np.int64) if at else np.empty(0, dtype=np.int64)
     run_hi = np.concatenate(hi) if hi else np.empty(0, dtype=np.int32)
-    return lo, run_at, run_hi.astype(np.uint16 if not len(run_hi) or run_hi.max() < 65536 else np.uint32)
+    return lo, run_at, narrow(run_hi, (np.uint8, np.uint16, np.uint32))
 
 
 NIBBLE = 15  # a frequency of this or more is kept in full in ``Freqs``' side table
@@ -206,8 +207,8 @@ class Postings:
     tf: Freqs  # 4 bits a posting, and the frequencies of 15 or more aside
     doc_len: np.ndarray  # uint8 (uint16, int32 if need be), one per chunk; an empty chunk counts 1, as rank_bm25's [EMPTY]
     total_len: int  # doc_len's sum
-    ub: np.ndarray | None = None  # float64 per term: its largest BM25 weight before idf (``weights``)
-    bmax: np.ndarray | None = None  # float32 per BLOCK postings (positions b*BLOCK on): their largest weight, rounded up
+    ub: np.ndarray | None = None  # float32 per term: its largest BM25 weight before idf (``weights``), rounded up
+    bmax: np.ndarray | None = None  # uint8 per BLOCK postings (positions b*BLOCK on): their largest weight in BLOCK_STEPs, rounded up
 
     @classmethod
     def build(cls, vocab: Sequence[str], terms: np.ndarray, chunks: np.ndarray, tf: np.ndarray,
@@ -251,13 +252,14 @@ class Postings:
         return tf * (K1 + 1) / (tf + norm)
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each term's largest weight (``weights``) over its chunks, and each block's: the
-        largest weight of postings ``b*BLOCK:(b+1)*BLOCK`` (across term boundaries: a bound for
-        every term there), as float32 rounded up. What dynamic pruning needs to know that a
-        term, or a stretch of its postings, cannot lift a chunk into the top k unread."""
+        """Each term's largest weight (``weights``) over its chunks, as float32 rounded up, and
+        each block's: the largest weight of postings ``b*BLOCK:(b+1)*BLOCK`` (across term
+        boundaries: a bound for every term there) in steps of ``BLOCK_STEP``, rounded up to a
+        byte. What dynamic pruning needs to know that a term, or a stretch of its postings,
+        cannot lift a chunk into the top k unread."""
         ub = np.zeros(len(self.vocab))
         n = len(self.lo)
-        bmax = np.zeros(-(-n // BLOCK), dtype=np.float32)
+        bmax = np.zeros(-(-n // BLOCK), dtype=np.uint8)
         step = BLOCK << 12
         for a in range(0, n, step):  # a few hundred thousand postings at a time: memory stays flat
             b = min(a + step, n)
@@ -266,11 +268,13 @@ class Postings:
             j = np.searchsorted(self.ptr, seg, side="right") - 1
             np.maximum.at(ub, j, np.maximum.reduceat(w, seg - a))
             m = np.maximum.reduceat(w, np.arange(0, b - a, BLOCK))
-            m32 = m.astype(np.float32)
-            low = m32 < m
-            m32[low] = np.nextafter(m32[low], np.float32(np.inf))
-            bmax[a // BLOCK:a // BLOCK + len(m32)] = m32
-        return ub, bmax
+            q = np.minimum(np.ceil(m / BLOCK_STEP), 255)
+            q[q * BLOCK_STEP < m] += 1  # a weight is below k1 + 1 = 255 steps: q stays a byte
+            bmax[a // BLOCK:a // BLOCK + len(q)] = q
+        ub32 = ub.astype(np.float32)
+        low = ub32 < ub
+        ub32[low] = np.nextafter(ub32[low], np.float32(np.inf))
+        return ub32, bmax
 
     @classmethod
     def of_tokens(cls, tokens: Sequence[Sequence[str]]) -> Postings:
@@ -541,7 +545,7 @@ class Index:
         if start is None or bmax is None or n < 2 * BLOCK:
             return None
         fb, lb = start // BLOCK, (start + n - 1) // BLOCK + 1
-        live = (bmax[fb:lb] * self.idf(t) + rest) * _UP >= theta
+        live = (bmax[fb:lb] * BLOCK_STEP * self.idf(t) + rest) * _UP >= theta
         if 4 * int(live.sum()) > 3 * len(live):  # under a quarter to skip: reading all is cheaper
             return None
         edges = np.clip(np.arange(fb, lb + 1, dtype=np.int64) * BLOCK, start, start + n)

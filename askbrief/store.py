@@ -55,7 +55,7 @@ TEXT_BLOCK = 4096  # bytes of text per compressed block: a passage read decompre
 TEXT_LEVEL = 6
 _DOC_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name not in ("id", "text"))
 _ARRAYS = {"vocab": ("u", 1), "vocab_ptr": ("i", 1), "post_ptr": ("i", 1), "post_lo": ("u", 1),
-           "post_run_at": ("i", 1), "post_run_hi": ("u", 1), "post_tf": ("u", 1), "post_tf_at": ("i", 1), "post_tf_big": ("u", 1), "post_ub": ("f", 1), "post_bmax": ("f", 1), "doc_len": ("iu", 1), "spans": ("i", 2), "text": ("u", 1),
+           "post_run_at": ("i", 1), "post_run_hi": ("u", 1), "post_tf": ("u", 1), "post_tf_at": ("i", 1), "post_tf_big": ("u", 1), "post_ub": ("f", 1), "post_bmax": ("u", 1), "doc_len": ("iu", 1), "spans": ("i", 2), "text": ("u", 1),
            "text_ptr": ("i", 1), "text_blocks": ("i", 1),
            "ids": ("u", 1), "ids_ptr": ("i", 1), "id_order": ("i", 1), "fields": ("u", 1),
            "fields_ptr": ("i", 1), "shas": ("u", 2), "words": ("u", 1), "words_ptr": ("i", 1),

@@ -511,7 +511,7 @@ def test_block_max_search_skips_blocks_and_equals_full_scoring(monkeypatch):
     chunks += [["t0", "t1", "t2"]] * 25 + [["t3"] * 4] * 6  # ties at the top; a block of high weights
     index = Index(SimpleNamespace(chunks=chunks), tokens=chunks, term_map={"t79": "t78"})
     p = index.postings
-    assert p.bmax.dtype == np.float32 and len(p.bmax) == -(-len(p.lo) // 4)
+    assert p.bmax.dtype == np.uint8 and len(p.bmax) == -(-len(p.lo) // 4)
     bm = LuceneBM25(folded_tokens(chunks, index.term_map))
     skipped, real = [], Index._live
     monkeypatch.setattr(Index, "_live", lambda self, *a: (lambda live: skipped.append(
@@ -524,17 +524,21 @@ def test_block_max_search_skips_blocks_and_equals_full_scoring(monkeypatch):
     assert sum(x > 0 for x in skipped) > 150 and sum(skipped) > 50_000
 
 
-def test_block_bounds_on_disk_are_the_blocks_largest_weights_rounded_up():
+def test_bounds_on_disk_are_the_largest_weights_rounded_up():
+    """A block's bound is its largest weight in steps of (k1 + 1) / 255, rounded up to a byte;
+    a term's, its largest weight rounded up to a float32: upper bounds, and the least such."""
+    from askbrief.index import BLOCK_STEP
+
     index, _ = cache.load_index([SEEDS])
     (d,) = index_dir().glob("index-*")
     p = index.postings
-    bmax = np.load(d / "post_bmax.npy")
+    bmax, ub = np.load(d / "post_bmax.npy"), np.load(d / "post_ub.npy")
     w = p.weights(p.all_chunks(), p.tf[:])
-    assert bmax.dtype == np.float32 and len(bmax) == -(-len(w) // 128) > 10
+    assert bmax.dtype == np.uint8 and len(bmax) == -(-len(w) // 128) > 10
     top = np.maximum.reduceat(w, np.arange(0, len(w), 128))
-    assert (bmax.astype(np.float64) >= top).all()  # every weight in a block is at most its bound
-    assert (np.nextafter(bmax, np.float32(0)).astype(np.float64) < top).all()  # and the bound is the least float32 that is
-    assert np.array_equal(np.load(d / "post_ub.npy"), np.maximum.reduceat(w, p.ptr[:-1]))
+    assert (bmax * BLOCK_STEP >= top).all() and ((bmax - 1.0) * BLOCK_STEP < top).all()
+    most = np.maximum.reduceat(w, p.ptr[:-1])
+    assert ub.dtype == np.float32 and (ub >= most).all() and (np.nextafter(ub, np.float32(0)) < most).all()
 
 
 def test_postings_on_disk_take_two_bytes_a_chunk_number():
