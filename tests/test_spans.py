@@ -256,6 +256,8 @@ def test_a_hyphenated_name_is_answered_whole(seeds_assistant):
     spans = {sp.text for sp in s.spans}
     assert {"Ban Ki-moon", "Kim Jong-un", "UN", "UN-backed"} <= spans
     assert not {"Ban Ki", "Kim Jong"} & spans
+    # a name ending in a particle and its hyphenated word keeps its capitalised head
+    assert seeds_assistant.ask("Who is Haftar's top aide?").answer == "Abdel-Salam al-Hassi"
     ans = seeds_assistant.ask("Who visited Libya in October 2014?")
     assert ans.answer == "Ban Ki-moon"
     assert "Ban Ki-moon visited in October 2014" in ans.citations[0].quote

@@ -118,10 +118,11 @@ def of_type(q: Question, s: Sentence, sp: Span, names: Names) -> bool:
     the question's own words around an answer of the type asked ("coastal town of Zawiya" for
     "... from which coastal town ...?": the answer is "Zawiya", ``beyond_question``)."""
     if q.kind == PERSON:
-        k = sp.last  # the head is the whole of a hyphenated last word: "Ki-moon" of "Ban Ki-moon"
-        while k > sp.first and s.text[s.words[k - 1][1]:s.words[k][0]] == "-":
+        # the head is the whole of a hyphenated last word: "Ki-moon" of "Ban Ki-moon", "al-Hassi"
+        k, head = sp.last, s.words[sp.last][2]
+        while k > sp.first and s.text[s.words[k - 1][1]:s.words[k][0]] == "-" and not head[:1].isupper():
             k -= 1
-        head = s.words[k][2]
+            head = s.words[k][2] if s.words[k][2][:1].isupper() else head
         if not (head[:1].isupper() or head.lower() in AGENT_NOUNS) or placed_after_place(s.text, sp.start, sp.end):
             return False
         if head[:1].isupper() and written_as_place(s.text, sp.start):
