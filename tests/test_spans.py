@@ -246,7 +246,10 @@ def test_the_follow_up_s_it_is_the_place_answered_not_what_it_is_near(seeds_assi
     assert first.answer == "Al-Assabaah"
     ans = seeds_assistant.ask("Which town is it near?", context=[first])
     assert ans.resolved == {"it": "Al-Assabaah"}
-    assert "Gharyan" in ans.citations[0].quote
+    # the question's own "near" is no part of the answer: "Gharyan", not "near Gharyan"
+    assert ans.answer == "Gharyan"
+    assert "Al-Assabaah, near Gharyan" in ans.citations[0].quote
+    assert_verbatim(ans, seeds_assistant.brief)
 
 
 def test_a_hyphenated_name_is_answered_whole(seeds_assistant):

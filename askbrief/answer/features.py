@@ -18,6 +18,7 @@ scores them.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -106,6 +107,17 @@ def fits(kind: str, shapes: frozenset[str], agent: bool = False, counts: bool = 
 _WHOSE = re.compile(r"\b(?:which|what)\s+[\w-]+['’]s\b|\bwhose\b", re.I)
 
 
+_STRANDED = re.compile(r"\b(near|from|in|into|to|at|with|by|for|on|of|about|after|before)\s*\?*\s*$", re.I)
+
+
+@functools.lru_cache(maxsize=256)
+def _stranded(question: str) -> str:
+    """The preposition a question ends with ("Which town is it near?"): its answer is the
+    preposition's object, "Gharyan", not "near Gharyan"."""
+    m = _STRANDED.search(question)
+    return m.group(1).lower() if m else ""
+
+
 def of_type(q: Question, s: Sentence, sp: Span, names: Names) -> bool:
     """Whether a span names what the question asks for as its head: a "who" is a name or a
     word for people ("Haftar's forces"), never a thing owned by one ("Haftar's message") nor a
@@ -133,7 +145,11 @@ def of_type(q: Question, s: Sentence, sp: Span, names: Names) -> bool:
         return False
     if q.kind == PERSON and q.focus and titled_lead(s, sp):
         return False
-    if q.kind == PLACE and (near := locates_place(s.text, sp.start)) and near.split()[0] not in q.text.lower().split():
+    if q.kind == PLACE and (near := locates_place(s.text, sp.start)) and not re.search(
+            rf"\b{near.split()[0]}\b", q.text, re.I):
+        return False
+    if sp.first < sp.last and s.words[sp.first][2].lower() == _stranded(q.text) and any(
+            x.first == sp.first + 1 and x.last == sp.last for x in s.spans):
         return False
     m = names.index.term_map or {}
     rest = beyond_question(s, sp, lambda t: m.get(t, t) in q.own)
