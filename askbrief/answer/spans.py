@@ -67,7 +67,7 @@ _WHOLE_DATE = re.compile(rf"{_ISO}|{_AGO}|{_AHEAD}|{_CLOCK}", re.I)
 _REASON_RE = re.compile(r"\b(?:because(?: of)?|due to|in order to|so that|as a result of|so as to|to|as|since|by)\s+([^.;:!?,]{3,160})", re.I)
 _QUOTED_RE = re.compile(r"[\"“]([^\"“”]{2,160})[\"”]")
 _APPOS_RE = re.compile(r"([A-Z][\w'’-]*(?:\s[\w'’-]+){0,3}),\s((?:[A-Z][\w'’.-]*\s?){1,5})[,.]")
-_JOIN = re.compile(r"\s?[-–—/&]\s?|\s")
+_JOIN = re.compile(r"\s?[–—/&]\s?|-|\s")  # a hyphen joins only unspaced: " - " is a dash
 MAX_NGRAM = 6
 
 # shapes of a span (a span may have several)
