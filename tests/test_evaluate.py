@@ -509,15 +509,18 @@ def test_second_held_out_seed_questions_stay_answered():
     assert r.overall.f1 >= 58 and r.has_ans.f1 >= 52
     assert by_id["h2-sarraj-directives"].answer in {"GNA Prime Minister Fayez Sarraj", "Prime Minister Fayez Sarraj"}
     assert by_id["h2-no-budget"].abstained
+    # not "United Nations" of "United Nations chief Antonio Guterres visited Tripoli" (a known
+    # miss until a name before a person's title was no place)
+    assert by_id["h2-un-chief-visit"].answer == "Tripoli"
 
 
-@pytest.mark.xfail(reason="known misses since the refit on the merged code of the twelfth session: "
-                          "'United Nations' for the city Guterres visited, and 'Where was Fayez "
-                          "al-Serraj born?' answered 'Benghazi' at 0.22 (threshold 0.21)", strict=True)
-@pytest.mark.parametrize("qid", ["h2-un-chief-visit", "h2-no-born"])
+@pytest.mark.xfail(reason="known miss since the refit on the merged code of the twelfth session: "
+                          "'Where was Fayez al-Serraj born?' answered 'Benghazi' at 0.22 (threshold "
+                          "0.21) from a sentence that does not say where he was born", strict=True)
+@pytest.mark.parametrize("qid", ["h2-no-born"])
 def test_second_held_out_seed_questions_known_misses(qid):
     _r, by_id = _held_out("seeds-heldout2.jsonl")
-    assert by_id[qid].answer == {"h2-un-chief-visit": "Tripoli", "h2-no-born": None}[qid]
+    assert by_id[qid].answer == {"h2-no-born": None}[qid]
 
 
 def test_third_held_out_seed_questions_stay_answered():

@@ -124,6 +124,83 @@ def placed_after_place(text: str, a: int, b: int) -> bool:
     return bool(_AFTER_PLACE.search(text[max(0, a - 40):a]) and re.match(r"\s*(?:[.,;:)]|$)", text[b:b + 2]))
 
 
+_IN_PLACE = re.compile(r"(?:\b(?:in|near|outside|inside|across|towards?|around)|\b(?:"
+                       + "|".join(sorted(_PLACE_NOUN_OF)) + r")\s+of)\s+(?:(?:al|el)[- ])?$", re.I)
+
+
+def written_as_place(text: str, a: int) -> bool:
+    """Whether the name at ``text[a:]`` is written as a place where it stands: after "in",
+    "near", "outside" ("met in Abu Dhabi"; not "at": "worked at Google") or a place's noun and
+    "of" ("the mountain district of Al-Assabaah"). Such a name is no "who", whatever the brief
+    says of it elsewhere."""
+    return bool(_IN_PLACE.search(text[max(0, a - 30):a]))
+
+
+# "the district of Al-Assabaah, near Gharyan,": the place after the comma locates the one before
+_LOCATOR = re.compile(r"[A-Z][\w'’.-]*,\s+(near|outside|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)\s+$")
+
+
+def locates_place(text: str, a: int) -> str:
+    """The locating word ("near", "outside", "north of") when the name at ``text[a:]`` only
+    locates the place named before it and a comma ("Al-Assabaah, near Gharyan"); else "".
+    A "where" is answered by the place itself, not by what it is near."""
+    m = _LOCATOR.search(text[max(0, a - 60):a])
+    return m.group(1) if m else ""
+
+
+def _spaced(s: Sentence, k: int) -> bool:
+    """Whether word ``k`` follows the word before it after a space (the dot of "U.N." kept)."""
+    return k < len(s.words) and s.text[s.words[k - 1][1]:s.words[k][0]] in (" ", ". ")
+
+
+def _name_at(s: Sentence, k: int) -> bool:
+    return _spaced(s, k) and _capital(s.words[k][2]) and s.words[k][2] not in _NOT_NAMES
+
+
+def before_title(s: Sentence, sp: Span, named: bool = False) -> bool:
+    """Whether a name-like span modifies the person's title after it: "United Nations" of
+    "United Nations chief Antonio Guterres", "U.N." of "U.N. Secretary-General ...": it says
+    whose office the title is, not where anything happened nor who did it. ``named``: only when
+    the person's name follows the title (the person is named right there; then any word before
+    the title modifies it: "Libyan militia" of "Libyan militia commander General Khalifa Hifter"
+    is not the "who")."""
+    words, k = s.words, sp.last + 1
+    if not (named or words[sp.last][2][:1].isupper()) or _possessive(words[sp.last][2]):
+        return False
+    titled = False
+    while _spaced(s, k):
+        w = words[k][2]
+        if _title_word(w):
+            titled, k = True, k + 1
+        elif w[:1].isupper() and _spaced(s, k + 1) and _title_word(words[k + 1][2]):
+            k += 1  # "Foreign" of "Foreign Minister"
+        else:
+            break
+    return titled and (not named or _name_at(s, k))
+
+
+def titled_lead(s: Sentence, sp: Span) -> bool:
+    """Whether a span is, or begins with, the title of the person named after it: "Foreign
+    Minister Sergei Lavrov", "Russian Foreign Minister", "Minister Sergei", "Libyan militia
+    commander" (of "... commander General Khalifa Hifter"). For "Which Russian official ...?"
+    the title restates the question's noun; the name is the answer."""
+    words, last = s.words, None
+    for k in range(sp.first, sp.last + 1):
+        w = words[k][2]
+        if _title_word(w):
+            last = k
+        elif not w[:1].isupper() or _possessive(w):
+            break
+    if last is None and _title_word(words[sp.last][2]):
+        last = sp.last  # ends in the title: "militia commander"
+    if last is None:
+        return False
+    k = last + 1
+    while _spaced(s, k) and _title_word(words[k][2]):
+        k += 1  # "commander General Khalifa Hifter"
+    return _name_at(s, k)
+
+
 # the endings of the adjective of a place: "Libyan" (Libya), "Egyptian" (Egypt), "Iraqi" (Iraq)
 _ADJECTIVE_ENDS = ("ian", "an", "n", "i")
 
