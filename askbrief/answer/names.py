@@ -56,23 +56,42 @@ def usage_counts(word: str, texts: Sequence[str]) -> tuple[int, int]:
     person or group. The one reading of a name's kind: the answer stage counts it over the
     brief (``Names.usage``), follow-ups also over a conversation's own turns."""
     place = person = 0
-    rx = None
     for text in texts:
-        if word not in text:  # a chunk holding the word's term in another form: nothing to count
-            continue
-        rx = rx or re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])")
-        for m in rx.finditer(text):
-            before = _WORD_AROUND.search(text[max(0, m.start() - 30):m.start()])
-            after = _WORD_AFTER.match(text[m.end():m.end() + 30])
+        for start, end in whole_word(word, text):
+            before = _WORD_AROUND.search(text[max(0, start - 30):start])
+            after = _WORD_AFTER.match(text[end:end + 30])
             b = before.group(1).lower() if before else ""
             a = after.group(1).lower() if after else ""
-            gap = text[m.end():m.end() + 2]
-            noun_of = _NOUN_OF.search(text[max(0, m.start() - 30):m.start()]) if b == "of" else None
+            gap = text[end:end + 2]
+            noun_of = _NOUN_OF.search(text[max(0, start - 30):start]) if b == "of" else None
             if b in _PLACE_BEFORE or (noun_of and noun_of.group(1).lower() in _PLACE_NOUN_OF):
                 place += 1
             elif b in _PERSON_BEFORE or a in _PERSON_AFTER or gap.startswith(", w"):
                 person += 1
     return place, person
+
+
+def whole_word(word: str, text: str, joins_after: str = "_-"):
+    """(start, end) of each place ``word`` stands in ``text`` as a whole word, left to right
+    and not overlapping: what ``(?<![\\w-])word(?![\\w-])`` finds (``joins_after``: the
+    characters besides letters and digits that may not follow it), without compiling a
+    pattern per word. A brief's names are thousands of distinct words: a pattern each cost
+    a millisecond to compile and pushed the patterns of the rest of the answer stage out of
+    ``re``'s cache."""
+    if not word:
+        rx = re.compile(r"(?<![\w-])(?![\w" + re.escape(joins_after.replace("_", "")) + r"])")
+        yield from (m.span() for m in rx.finditer(text))
+        return
+    n, size = len(word), len(text)
+    i = text.find(word)
+    while i >= 0:
+        j = i + n
+        if (i and (text[i - 1].isalnum() or text[i - 1] in "_-")) or (
+                j < size and (text[j].isalnum() or text[j] in joins_after)):
+            i = text.find(word, i + 1)
+        else:
+            yield i, j
+            i = text.find(word, j)
 
 
 # "in Moscow, Russia": a name after a place and a comma; "the United Nations said": a name
@@ -88,13 +107,12 @@ def kind_counts(word: str, texts: Sequence[str]) -> tuple[int, int, int]:
     Gaddafi regime") as a body or thing. Not read by the answer ranker."""
     place, person = usage_counts(word, texts)
     thing = 0
-    rx = re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w'’-])")
     for text in texts:
-        for m in rx.finditer(text):
-            before = text[max(0, m.start() - 40):m.start()]
-            if placed_after_place(text, m.start(), m.end()):
+        for start, end in whole_word(word, text, "_'’-"):
+            before = text[max(0, start - 40):start]
+            if placed_after_place(text, start, end):
                 place += 1  # "in Moscow, Russia." (not "In Tripoli, Serraj said")
-            elif _ARTICLE.search(before) and not re.match(r" [a-z]", text[m.end():m.end() + 2]):
+            elif _ARTICLE.search(before) and not re.match(r" [a-z]", text[end:end + 2]):
                 thing += 1
     return place, person, thing
 
@@ -242,7 +260,7 @@ class Names:
         index = self.index
         if not t or t not in index:
             return []
-        return [index.brief.chunks[int(cid)].text for cid in index.chunks_with(t)[:_USAGE_CHUNKS]]
+        return [index.brief.chunks[int(cid)].text for cid in index.chunks_with(t, _USAGE_CHUNKS)]
 
     def _count_usage(self, word: str) -> tuple[float, float]:
         place, person = usage_counts(word, self._texts(word))
@@ -277,7 +295,7 @@ class Names:
             t = term(parts[-1]) if parts else ""
             found = False
             if t and t in self.index:
-                for cid in self.index.chunks_with(t)[:_USAGE_CHUNKS]:
+                for cid in self.index.chunks_with(t, _USAGE_CHUNKS):
                     text = self.index.brief.chunks[int(cid)].text
                     if word in text and any(e.titled and word in e.name.split() for e in entities(text)):
                         found = True
