@@ -50,6 +50,8 @@ def _find(docs: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 LOW_BITS = 16
 LOW_MASK = (1 << LOW_BITS) - 1
+BLOCK = 128  # postings per block-max bound
+BLOCK_STEP = (K1 + 1) / 255  # a block's bound is a byte: this many weights each
 
 
 class Plist:
@@ -59,10 +61,11 @@ class Plist:
     once: the numbers are kept, as a warm process kept the pages of the int32 numbers mapped.
     A folded term's merged postings come as plain chunk numbers (``of_docs``)."""
 
-    __slots__ = ("lo", "tf", "hi", "at", "_docs")
+    __slots__ = ("lo", "tf", "hi", "at", "_docs", "start")
 
-    def __init__(self, lo, tf, hi=None, at=None, docs=None):
+    def __init__(self, lo, tf, hi=None, at=None, docs=None, start=None):
         self.lo, self.tf, self.hi, self.at, self._docs = lo, tf, hi, at, docs
+        self.start = start  # where the list starts among all postings (its blocks' bounds), if stored so
 
     @classmethod
     def of_docs(cls, docs: np.ndarray, tf: np.ndarray) -> Plist:
@@ -119,7 +122,70 @@ def encode_chunks(docs, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
         hi.append(h[idx])
     run_at = np.concatenate(at).astype(np.int64) if at else np.empty(0, dtype=np.int64)
     run_hi = np.concatenate(hi) if hi else np.empty(0, dtype=np.int32)
-    return lo, run_at, run_hi.astype(np.uint16 if not len(run_hi) or run_hi.max() < 65536 else np.uint32)
+    return lo, run_at, narrow(run_hi, (np.uint8, np.uint16, np.uint32))
+
+
+NIBBLE = 15  # a frequency of this or more is kept in full in ``Freqs``' side table
+
+
+class Freqs:
+    """Every posting's term frequency in 4 bits, two a byte (``nib``: the even position in the
+    low half), where a byte each took twice the room: a paragraph rarely repeats a term 15
+    times. Those that reach ``NIBBLE`` are written ``NIBBLE`` and kept in full in a side table
+    (``big_at``: positions, ascending; ``big``: the frequencies). Read a slice at a time."""
+
+    __slots__ = ("nib", "big_at", "big", "n")
+
+    def __init__(self, nib: np.ndarray, big_at: np.ndarray, big: np.ndarray, n: int):
+        self.nib, self.big_at, self.big, self.n = nib, big_at, big, n
+
+    @classmethod
+    def pack(cls, tf: np.ndarray) -> Freqs:
+        n = len(tf)
+        small = np.minimum(tf, NIBBLE).astype(np.uint8)
+        nib = small[0::2].copy()
+        nib[:n // 2] |= small[1::2] << 4
+        big_at = np.flatnonzero(tf >= NIBBLE)
+        return cls(nib, big_at, tf[big_at].astype(np.uint16), n)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        return self[:] if dtype is None else self[:].astype(dtype)
+
+    def __getitem__(self, s: slice) -> np.ndarray:
+        """The frequencies of positions ``s`` (uint8, or uint16 where one is 256 or more)."""
+        a, b, _ = s.indices(self.n)
+        b = max(a, b)
+        packed = self.nib[a >> 1:(b + 1) >> 1]
+        both = np.empty(2 * len(packed), dtype=np.uint8)
+        both[0::2] = packed & 15
+        both[1::2] = packed >> 4
+        out = both[a & 1:(a & 1) + b - a]
+        r0, r1 = np.searchsorted(self.big_at, (a, b)).tolist()
+        if r1 > r0:
+            big = self.big[r0:r1]
+            if big.max() > 255:
+                out = out.astype(np.uint16)
+            out[self.big_at[r0:r1] - a] = big
+        return out
+
+    def check(self) -> None:
+        if (len(self.nib) != (self.n + 1) // 2 or len(self.big_at) != len(self.big)
+                or (len(self.big_at) and (self.big_at[0] < 0 or self.big_at[-1] >= self.n))):
+            raise ValueError("term frequencies do not fit")
+
+
+def narrow(a: np.ndarray, types=(np.int32, np.int64)) -> np.ndarray:
+    """``a`` (non-negative integers) in the first of ``types`` that holds its largest: offsets
+    fit in four bytes up to 2**31 postings, chunk lengths in one (a chunk has at most a few
+    hundred terms): the same numbers in half or a quarter of the room."""
+    top = int(a.max()) if len(a) else 0
+    for t in types:
+        if top <= np.iinfo(t).max:
+            return a.astype(t, copy=False)
+    return a
 
 
 def lucene_idf(n: int, df: int) -> float:
@@ -134,14 +200,15 @@ class Postings:
     part; every term starts a run), with frequencies ``tf``."""
 
     vocab: Strings
-    ptr: np.ndarray  # int64, len(vocab) + 1
+    ptr: np.ndarray  # int32 (int64 past 2**31 postings), len(vocab) + 1
     lo: np.ndarray  # uint16: each chunk number's low LOW_BITS bits
-    run_at: np.ndarray  # int64, ascending
+    run_at: np.ndarray  # int32 (int64 past 2**31 postings), ascending
     run_hi: np.ndarray  # uint16
-    tf: np.ndarray  # uint8, or uint16 when a term is written 256 times in a chunk (at most 1,500 characters)
-    doc_len: np.ndarray  # int32, one per chunk; an empty chunk counts 1, as rank_bm25's [EMPTY]
+    tf: Freqs  # 4 bits a posting, and the frequencies of 15 or more aside
+    doc_len: np.ndarray  # uint8 (uint16, int32 if need be), one per chunk; an empty chunk counts 1, as rank_bm25's [EMPTY]
     total_len: int  # doc_len's sum
-    ub: np.ndarray | None = None  # float64 per term: its largest BM25 weight before idf (``weights``)
+    ub: np.ndarray | None = None  # float32 per term: its largest BM25 weight before idf (``weights``), rounded up
+    bmax: np.ndarray | None = None  # uint8 per BLOCK postings (positions b*BLOCK on): their largest weight in BLOCK_STEPs, rounded up
 
     @classmethod
     def build(cls, vocab: Sequence[str], terms: np.ndarray, chunks: np.ndarray, tf: np.ndarray,
@@ -160,14 +227,15 @@ class Postings:
         del ranked
         ptr = np.zeros(len(order) + 1, dtype=np.int64)
         np.cumsum(df[used[order]], out=ptr[1:])
-        doc_len = np.maximum(lengths, 1).astype(np.int32)
-        tf = tf[perm]
-        tf = tf.astype(np.uint8 if not len(tf) or tf.max() < 256 else np.uint16)  # a byte a posting, nearly always
+        ptr = narrow(ptr)
+        doc_len = narrow(np.maximum(lengths, 1), (np.uint8, np.uint16, np.int32))
+        tf = Freqs.pack(tf[perm])
         lo, run_at, run_hi = encode_chunks(_Gather(chunks, perm), ptr[:-1])
         del perm
-        out = cls(Strings.of(names[i] for i in order), ptr, lo, run_at, run_hi, tf, doc_len,
+        vocab_ = Strings.of(names[i] for i in order)
+        out = cls(Strings(vocab_.blob, narrow(vocab_.ptr)), ptr, lo, narrow(run_at), run_hi, tf, doc_len,
                   int(doc_len.sum(dtype=np.int64)))
-        out.ub = out.bounds()
+        out.ub, out.bmax = out.bounds()
         return out
 
     def chunks_at(self, a: int, b: int) -> np.ndarray:
@@ -183,19 +251,30 @@ class Postings:
         norm = K1 * (1 - B + B * self.doc_len[docs].astype(np.int64) / (self.total_len / len(self.doc_len)))
         return tf * (K1 + 1) / (tf + norm)
 
-    def bounds(self) -> np.ndarray:
-        """Each term's largest weight (``weights``) over its chunks: what dynamic pruning
-        needs to know that a term cannot lift a chunk into the top k without reading it."""
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each term's largest weight (``weights``) over its chunks, as float32 rounded up, and
+        each block's: the largest weight of postings ``b*BLOCK:(b+1)*BLOCK`` (across term
+        boundaries: a bound for every term there) in steps of ``BLOCK_STEP``, rounded up to a
+        byte. What dynamic pruning needs to know that a term, or a stretch of its postings,
+        cannot lift a chunk into the top k unread."""
         ub = np.zeros(len(self.vocab))
-        step, j = 1 << 19, 0
-        while j < len(ub):  # a few million postings at a time: memory stays flat
-            stop = max(j + 1, int(np.searchsorted(self.ptr, self.ptr[j] + step, side="right")) - 1)
-            stop = min(stop, len(ub))
-            a, b = int(self.ptr[j]), int(self.ptr[stop])
+        n = len(self.lo)
+        bmax = np.zeros(-(-n // BLOCK), dtype=np.uint8)
+        step = BLOCK << 12
+        for a in range(0, n, step):  # a few hundred thousand postings at a time: memory stays flat
+            b = min(a + step, n)
             w = self.weights(self.chunks_at(a, b), self.tf[a:b])
-            ub[j:stop] = np.maximum.reduceat(w, self.ptr[j:stop] - a) if b > a else 0.0
-            j = stop
-        return ub
+            seg = np.union1d([a], self.ptr[(self.ptr > a) & (self.ptr < b)])
+            j = np.searchsorted(self.ptr, seg, side="right") - 1
+            np.maximum.at(ub, j, np.maximum.reduceat(w, seg - a))
+            m = np.maximum.reduceat(w, np.arange(0, b - a, BLOCK))
+            q = np.minimum(np.ceil(m / BLOCK_STEP), 255)
+            q[q * BLOCK_STEP < m] += 1  # a weight is below k1 + 1 = 255 steps: q stays a byte
+            bmax[a // BLOCK:a // BLOCK + len(q)] = q
+        ub32 = ub.astype(np.float32)
+        low = ub32 < ub
+        ub32[low] = np.nextafter(ub32[low], np.float32(np.inf))
+        return ub32, bmax
 
     @classmethod
     def of_tokens(cls, tokens: Sequence[Sequence[str]]) -> Postings:
@@ -213,9 +292,11 @@ class Postings:
                 or len(self.run_at) != len(self.run_hi) or (len(self.lo) and (len(self.run_at) < v
                 or self.run_at[0] != 0 or self.run_at[-1] >= len(self.lo)))):
             raise ValueError("postings offsets do not fit")
+        self.tf.check()
         if self.total_len < len(self.doc_len):
             raise ValueError("chunk lengths are damaged")
-        if self.ub is not None and self.ub.shape != (v,):
+        if (self.ub is not None and self.ub.shape != (v,)) or (
+                self.bmax is not None and self.bmax.shape != (-(-len(self.lo) // BLOCK),)):
             raise ValueError("term bounds do not fit")
 
     def term_id(self, term: str) -> int:
@@ -228,7 +309,7 @@ class Postings:
         if b > a and (not len(at) or at[0] != 0
                       or (int(self.run_hi[r1 - 1]) << LOW_BITS | int(self.lo[b - 1])) >= len(self.doc_len)):
             raise ValueError("postings refer to chunks that do not exist")
-        return Plist(self.lo[a:b], self.tf[a:b], self.run_hi[r0:r1], at)
+        return Plist(self.lo[a:b], self.tf[a:b], self.run_hi[r0:r1], at, start=a)
 
     def all_chunks(self) -> np.ndarray:
         """Every posting's chunk number, term after term (an update moves them all)."""
@@ -291,6 +372,7 @@ class Index:
         self.avgdl = postings.total_len / n
         self._lists: dict[str, Plist | None] = {}
         self._idf: dict[str, float] = {}
+        self._bounds: dict[str, float] = {}
 
     # --- terms -----------------------------------------------------------------------
 
@@ -382,12 +464,15 @@ class Index:
     def _bound(self, t: str) -> float:
         """The most term ``t`` (folded) adds to a chunk's score. A folded term's weight is at
         most the sum of its spellings' (the weight is concave in tf and 0 at 0)."""
-        ub = self.postings.ub
-        if ub is None:
-            return math.inf
-        spellings = self._spellings.get(t, [] if t in self.term_map else [t])
-        ids = [j for j in map(self.postings.term_id, spellings) if j >= 0]
-        return self.idf(t) * float(sum(ub[j] for j in ids))
+        v = self._bounds.get(t)
+        if v is None:
+            ub = self.postings.ub
+            if ub is None:
+                return math.inf
+            spellings = self._spellings.get(t, [] if t in self.term_map else [t])
+            ids = [j for j in map(self.postings.term_id, spellings) if j >= 0]
+            v = self._bounds[t] = self.idf(t) * float(sum(ub[j] for j in ids))
+        return v
 
     def top(self, terms: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """The chunks that may be among the k best for the terms, with their exact scores
@@ -398,11 +483,16 @@ class Index:
         score so far, a chunk that holds none of the terms read cannot reach the top k, so
         the long postings of common words are never read whole: only the few chunks still in
         the running are looked up in them (a binary search each) and scored exactly, summed
-        in the question's order as rank_bm25 sums them.
+        in the question's order as rank_bm25 sums them. Block-max (Ding and Suel 2011) on top:
+        once the terms after the one being read bound less than the bar, its blocks of
+        ``BLOCK`` postings whose own bound (``Postings.bmax``) cannot make up the difference
+        are not scored but for the chunks an earlier term holds (``_live``).
         """
-        found = [(t, pl.docs, pl.tf) for t, pl in self._found(terms)]  # decoded once a question
+        lists = self._found(terms)
+        found = [(t, pl.docs, pl.tf) for t, pl in lists]  # decoded once a question
         if len(found) < 2 or k < 1:
             return self.score(terms)
+        starts = {t: pl.start for t, pl in lists}
         bound = {t: self._bound(t) for t, _, _ in found}
         order = sorted(found, key=lambda f: -bound[f[0]])
         left = [0.0] * (len(order) + 1)
@@ -413,9 +503,21 @@ class Index:
         for t, docs, tf in order:  # the essential terms: read whole
             if left[read] * _UP < theta:
                 break
-            partial[docs] += self._term_scores(t, docs, tf)
-            if len(docs) >= k:  # the exact k-th best of its most promising chunks: the bar
+            rest = left[read + 1]
+            live = self._live(t, starts[t], len(docs), theta, rest) if rest * _UP < theta else None
+            if live is None:
+                got = partial[docs] + self._term_scores(t, docs, tf)
+                partial[docs] = got
+            else:  # blocks that cannot lift an unread chunk: only the chunks read so far looked up there
+                skip = ~live
+                d = docs[skip]
+                d = d[partial[d] > 0]
+                at = np.searchsorted(docs, d)
+                partial[d] += self._term_scores(t, d, tf[at])
+                d = docs[live]
+                partial[d] += self._term_scores(t, d, tf[live])
                 got = partial[docs]
+            if len(docs) >= k:  # the exact k-th best of its most promising chunks: the bar
                 best = docs if len(docs) <= 2 * k else np.sort(docs[np.argpartition(got, len(got) - 2 * k)[-2 * k:]])
                 theta = max(theta, _kth(self._exact(found, best), k) * _DOWN)
             read += 1
@@ -434,6 +536,20 @@ class Index:
             read += 1
         ids = ids[got * _UP >= theta]
         return ids, self._exact(found, ids)
+
+    def _live(self, t: str, start: int | None, n: int, theta: float, rest: float) -> np.ndarray | None:
+        """Which of term ``t``'s postings lie in a block whose bound, with the bounds ``rest``
+        of the terms after it, reaches the bar ``theta`` (None: all of them). A chunk in any
+        other block that no term before ``t`` holds scores below the bar: it is not read."""
+        bmax = self.postings.bmax
+        if start is None or bmax is None or n < 2 * BLOCK:
+            return None
+        fb, lb = start // BLOCK, (start + n - 1) // BLOCK + 1
+        live = (bmax[fb:lb] * BLOCK_STEP * self.idf(t) + rest) * _UP >= theta
+        if 4 * int(live.sum()) > 3 * len(live):  # under a quarter to skip: reading all is cheaper
+            return None
+        edges = np.clip(np.arange(fb, lb + 1, dtype=np.int64) * BLOCK, start, start + n)
+        return np.repeat(live, np.diff(edges))
 
     def _exact(self, found: list, ids: np.ndarray) -> np.ndarray:
         """The scores of chunks ``ids`` (ascending), each term looked up by binary search in

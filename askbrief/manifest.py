@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from .corpus import corpus_folders, leads_out
 
-FORMAT = 4
+FORMAT = 5
 _CODE_FILES = ("text.py", "corpus.py", "index.py", "strings.py", "store.py", "store_builder.py", "cache.py", "manifest.py",
                "building.py", "cachedir.py", "readers/__init__.py", "readers/pdf.py", "readers/html.py", "readers/docx.py",
                "readers/epub.py", "readers/eml.py", "readers/markdown.py", "readers/rst.py")

@@ -3,9 +3,12 @@
 ``meta.json`` names the format, the code and the content fingerprint; the arrays:
 
 - ``vocab``/``vocab_ptr``, ``post_ptr``, ``post_lo``/``post_run_at``/``post_run_hi`` (the chunk
-  numbers: low 16 bits, and where the high part steps), ``post_tf``, ``doc_len``: the postings
+  numbers: low 16 bits, and where the high part steps), ``post_tf``/``post_tf_at``/``post_tf_big``
+  (frequencies in 4 bits, those of 15 or more aside), ``doc_len``: the postings
   (``index.Postings``), the vocabulary sorted by UTF-8 bytes so a term is found by binary search;
-  ``post_ub``: each term's largest weight, the bound that lets a search skip common terms;
+  ``post_ub``: each term's largest weight, the bound that lets a search skip common terms, and
+  ``post_bmax``: each block of ``index.BLOCK`` postings' largest weight, which lets it skip
+  stretches of the terms it reads;
 - ``spans``: per chunk its document, the integer fields of ``Chunk`` (``SPAN_FIELDS``) and where
   its text lies in the document's UTF-8 bytes, so a passage is read without its document;
 - ``text``/``text_ptr``/``text_blocks``: every document's text, UTF-8, end to end (``text_ptr``:
@@ -41,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from .corpus import Brief
-from .index import Postings
+from .index import Freqs, Postings
 from .strings import Strings
 from .text import term
 from .models import Chunk, Document
@@ -52,7 +55,7 @@ TEXT_BLOCK = 4096  # bytes of text per compressed block: a passage read decompre
 TEXT_LEVEL = 6
 _DOC_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name not in ("id", "text"))
 _ARRAYS = {"vocab": ("u", 1), "vocab_ptr": ("i", 1), "post_ptr": ("i", 1), "post_lo": ("u", 1),
-           "post_run_at": ("i", 1), "post_run_hi": ("u", 1), "post_tf": ("u", 1), "post_ub": ("f", 1), "doc_len": ("i", 1), "spans": ("i", 2), "text": ("u", 1),
+           "post_run_at": ("i", 1), "post_run_hi": ("u", 1), "post_tf": ("u", 1), "post_tf_at": ("i", 1), "post_tf_big": ("u", 1), "post_ub": ("f", 1), "post_bmax": ("u", 1), "doc_len": ("iu", 1), "spans": ("i", 2), "text": ("u", 1),
            "text_ptr": ("i", 1), "text_blocks": ("i", 1),
            "ids": ("u", 1), "ids_ptr": ("i", 1), "id_order": ("i", 1), "fields": ("u", 1),
            "fields_ptr": ("i", 1), "shas": ("u", 2), "words": ("u", 1), "words_ptr": ("i", 1),
@@ -344,7 +347,8 @@ def write_stored(d: Path, stored: Stored, meta: dict) -> None:
     docs = stored.documents
     p = stored.postings
     arrays = {"vocab": p.vocab.blob, "vocab_ptr": p.vocab.ptr, "post_ptr": p.ptr, "post_lo": p.lo,
-              "post_run_at": p.run_at, "post_run_hi": p.run_hi, "post_tf": p.tf, "post_ub": p.ub if p.ub is not None else p.bounds(), "doc_len": p.doc_len,
+              "post_run_at": p.run_at, "post_run_hi": p.run_hi, "post_tf": p.tf.nib,
+              "post_tf_at": p.tf.big_at, "post_tf_big": p.tf.big, **_bounds(p), "doc_len": p.doc_len,
               "spans": stored.spans, "shas": stored.shas,
               "id_order": docs._order, "text_ptr": docs._texts.ptr, "words": stored.words.blob,
               "words_ptr": stored.words.ptr, "word_n": stored.word_n}
@@ -356,6 +360,11 @@ def write_stored(d: Path, stored: Stored, meta: dict) -> None:
     meta = dict(meta, brief=stored.fingerprint, total_len=p.total_len, span_fields=list(SPAN_FIELDS),
                 doc_fields=list(_DOC_FIELDS), text_block=TEXT_BLOCK)
     _write_bytes(d / "meta.json", json.dumps(meta).encode())
+
+
+def _bounds(p: Postings) -> dict[str, np.ndarray]:
+    ub, bmax = (p.ub, p.bmax) if p.ub is not None and p.bmax is not None else p.bounds()
+    return {"post_ub": ub, "post_bmax": bmax}
 
 
 def _save(path: Path, arr: np.ndarray) -> None:
@@ -418,7 +427,7 @@ def open_stored(d: Path, expect: dict) -> Stored:
     a, offsets = {}, {}
     for name, (kind, ndim) in _ARRAYS.items():
         arr = np.load(d / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-        if arr.dtype.kind != kind or arr.ndim != ndim:
+        if arr.dtype.kind not in kind or arr.ndim != ndim:
             raise ValueError(f"{name}: unexpected {arr.dtype} array of {arr.ndim} dimensions")
         a[name] = arr.view(np.ndarray)  # the same mapped pages, without np.memmap's slow indexing
         offsets[name] = getattr(arr, "offset", 0)
@@ -426,7 +435,7 @@ def open_stored(d: Path, expect: dict) -> Stored:
     if not isinstance(total, int) or not isinstance(meta.get("brief"), str):
         raise ValueError("meta.json is damaged")
     postings = Postings(Strings(a["vocab"], a["vocab_ptr"]), a["post_ptr"], a["post_lo"], a["post_run_at"],
-                        a["post_run_hi"], a["post_tf"], a["doc_len"], total, a["post_ub"])
+                        a["post_run_hi"], Freqs(a["post_tf"], a["post_tf_at"], a["post_tf_big"], len(a["post_lo"])), a["doc_len"], total, a["post_ub"], a["post_bmax"])
     postings.check()
     n_docs, n = len(a["ids_ptr"]) - 1, len(a["doc_len"])
     ids, fields = (Strings(a[k], a[f"{k}_ptr"]) for k in ("ids", "fields"))

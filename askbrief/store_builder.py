@@ -121,13 +121,13 @@ class Builder:
         if self.old is not None and (self._remap >= 0).any():
             p = self.old.postings
             old_terms = np.repeat(np.arange(len(p.vocab), dtype=np.int32), np.diff(p.ptr))
-            old_chunks = p.all_chunks()
+            old_chunks, old_tf = p.all_chunks(), p.tf[:]
             chunks = self._remap[old_chunks]
             keep = chunks >= 0
-            self.entries.append((old_terms[keep], chunks[keep], np.asarray(p.tf)[keep]))
+            self.entries.append((old_terms[keep], chunks[keep], old_tf[keep]))
             for c0, c1, n in self._copies:
                 keep = (old_chunks >= c0) & (old_chunks < c1)
-                self.entries.append((old_terms[keep], old_chunks[keep] - c0 + n, np.asarray(p.tf)[keep]))
+                self.entries.append((old_terms[keep], old_chunks[keep] - c0 + n, old_tf[keep]))
             ordered = False
         if self.old is not None:
             vocab = list(self.old.postings.vocab) + self.vocab

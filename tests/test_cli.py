@@ -125,3 +125,16 @@ def test_one_shot_ask_imports_no_other_commands_code():
     assert r.returncode == 0, r.stderr
     assert "Haftar's forces" in r.stdout
     assert r.stdout.rstrip().endswith("['askbrief.cli.ask', 'askbrief.cli.common']"), r.stdout[-300:]
+
+
+def test_the_command_line_starts_no_blas_thread_pool_unless_asked():
+    """Start-up (issue 19): the command line sets OpenBLAS to one thread before NumPy is imported
+    (its pool costs a third of the import on two cores); a user's own setting is kept."""
+    code = ("import sys, os; from askbrief import cli; assert 'numpy' not in sys.modules; import numpy; "
+            "print(os.environ['OPENBLAS_NUM_THREADS'], numpy.__name__)")
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert r.returncode == 0 and r.stdout.split() == ["1", "numpy"], r.stderr
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                       env={**env, "OPENBLAS_NUM_THREADS": "2"})
+    assert r.returncode == 0 and r.stdout.split() == ["2", "numpy"], r.stderr

@@ -511,12 +511,8 @@ def test_second_held_out_seed_questions_stay_answered():
     assert by_id["h2-no-budget"].abstained
     # "Where was Fayez al-Serraj born?": 'Benghazi' at 0.34 under 0.36, its sentence at 0.36 under 0.38
     assert by_id["h2-no-born"].abstained
-
-
-@pytest.mark.xfail(reason="known miss (as on main before the set-weighted confidence): 'United Nations' "
-                          "for the city Guterres visited", strict=True)
-def test_second_held_out_seed_questions_known_misses():
-    _r, by_id = _held_out("seeds-heldout2.jsonl")
+    # not "United Nations" of "United Nations chief Antonio Guterres visited Tripoli" (a known
+    # miss until a name before a person's title was no place)
     assert by_id["h2-un-chief-visit"].answer == "Tripoli"
 
 

@@ -2,6 +2,7 @@
 pickle-free, and scored exactly like rank_bm25 (the oracle, ``bm25_oracle.py``)."""
 
 import json
+from collections import Counter
 import os
 import pickle
 import stat
@@ -317,7 +318,7 @@ def test_cache_files_are_json_or_plain_arrays_and_load_without_pickle(brief_dir,
     names = sorted(p.name for p in index_dir().iterdir())
     assert names and all(n.startswith(("brief-", "files-", "index-", "map-")) for n in names), names
     (index,) = index_dir().glob("index-*")
-    assert sorted(p.suffix for p in index.iterdir()) == [".json"] + [".npy"] * 22
+    assert sorted(p.suffix for p in index.iterdir()) == [".json"] + [".npy"] * 25
     for p in index_dir().rglob("*"):
         if p.suffix == ".json":
             json.loads(p.read_text(encoding="utf-8"))
@@ -343,7 +344,7 @@ def test_permissions_are_owner_only(brief_dir):
     assert stat.S_IMODE(d.stat().st_mode) == 0o700
     assert stat.S_IMODE(d.parent.stat().st_mode) == 0o700
     files = list(d.rglob("*"))
-    assert len(files) == 3 + 23
+    assert len(files) == 3 + 26
     for f in files:
         assert stat.S_IMODE(f.stat().st_mode) == (0o700 if f.is_dir() else 0o600), f
 
@@ -496,6 +497,50 @@ def test_chunk_numbers_are_low_bits_plus_runs_and_search_stays_exact(monkeypatch
             assert [(h.chunk, h.score) for h in search(index, query, k)] == oracle_top(bm, terms, k)
 
 
+def test_block_max_search_skips_blocks_and_equals_full_scoring(monkeypatch):
+    """Block-max: with blocks of 4 postings, the search leaves blocks of the common terms it
+    reads unscored (counted) where no chunk there can reach the top k, and the top k is still
+    rank_bm25's, chunks, floats and ties."""
+    import askbrief.index as ix
+
+    monkeypatch.setattr(ix, "BLOCK", 4)
+    rng = np.random.default_rng(3)
+    vocab = [f"t{i}" for i in range(80)]
+    zipf = 1 / np.arange(1, len(vocab) + 1) ** 0.8
+    chunks = [rng.choice(vocab, size=rng.integers(2, 40), p=zipf / zipf.sum()).tolist() for _ in range(2500)]
+    chunks += [["t0", "t1", "t2"]] * 25 + [["t3"] * 4] * 6  # ties at the top; a block of high weights
+    index = Index(SimpleNamespace(chunks=chunks), tokens=chunks, term_map={"t79": "t78"})
+    p = index.postings
+    assert p.bmax.dtype == np.uint8 and len(p.bmax) == -(-len(p.lo) // 4)
+    bm = LuceneBM25(folded_tokens(chunks, index.term_map))
+    skipped, real = [], Index._live
+    monkeypatch.setattr(Index, "_live", lambda self, *a: (lambda live: skipped.append(
+        0 if live is None else int((~live).sum())) or live)(real(self, *a)))
+    for _ in range(300):
+        query = list(dict.fromkeys(rng.choice(vocab[:30], size=rng.integers(2, 7)).tolist()))
+        terms = [t for t in dict.fromkeys(index.map_terms(query)) if t in index]
+        for k in (1, 5, 20):
+            assert [(h.chunk, h.score) for h in search(index, query, k)] == oracle_top(bm, terms, k)
+    assert sum(x > 0 for x in skipped) > 150 and sum(skipped) > 50_000
+
+
+def test_bounds_on_disk_are_the_largest_weights_rounded_up():
+    """A block's bound is its largest weight in steps of (k1 + 1) / 255, rounded up to a byte;
+    a term's, its largest weight rounded up to a float32: upper bounds, and the least such."""
+    from askbrief.index import BLOCK_STEP
+
+    index, _ = cache.load_index([SEEDS])
+    (d,) = index_dir().glob("index-*")
+    p = index.postings
+    bmax, ub = np.load(d / "post_bmax.npy"), np.load(d / "post_ub.npy")
+    w = p.weights(p.all_chunks(), p.tf[:])
+    assert bmax.dtype == np.uint8 and len(bmax) == -(-len(w) // 128) > 10
+    top = np.maximum.reduceat(w, np.arange(0, len(w), 128))
+    assert (bmax * BLOCK_STEP >= top).all() and ((bmax - 1.0) * BLOCK_STEP < top).all()
+    most = np.maximum.reduceat(w, p.ptr[:-1])
+    assert ub.dtype == np.float32 and (ub >= most).all() and (np.nextafter(ub, np.float32(0)) < most).all()
+
+
 def test_postings_on_disk_take_two_bytes_a_chunk_number():
     index, _ = cache.load_index([SEEDS])
     (d,) = index_dir().glob("index-*")
@@ -506,17 +551,35 @@ def test_postings_on_disk_take_two_bytes_a_chunk_number():
                                                     if "haftar" in tokenize(c.text)]
 
 
-def test_term_frequencies_take_a_byte_unless_a_chunk_repeats_a_term_256_times():
+def test_term_frequencies_take_half_a_byte_and_those_of_15_or_more_are_kept_aside():
     index, _ = cache.load_index([SEEDS])
     (d,) = index_dir().glob("index-*")
-    assert np.load(d / "post_tf.npy").dtype == np.uint8
-    chunks = [["w"] * 300, ["w", "x"], ["x"] * 255]
+    p = index.postings
+    nib, at, big = (np.load(d / f"{n}.npy") for n in ("post_tf", "post_tf_at", "post_tf_big"))
+    assert nib.dtype == np.uint8 and len(nib) == (len(p.lo) + 1) // 2
+    holding = [Counter(tokenize(c.text)) for c in index.brief.chunks]
+    want = [holding[c][p.vocab[j]] for j in range(len(p.vocab)) for c in p.entries(j).docs.tolist()]
+    assert p.tf[:].tolist() == want and at.tolist() == big.tolist() == []  # the seeds repeat a term 3 times at most
+    chunks = [["w"] * 300, ["w", "x"] * 7, ["x"] * 15, ["y", "w"], ["x"] * 14]
     many = Index(SimpleNamespace(chunks=chunks), tokens=chunks)
-    assert many.postings.tf.dtype == np.uint16 and many.postings.tf.max() == 300
-    few = Index(SimpleNamespace(chunks=chunks[1:]), tokens=chunks[1:])
-    assert few.postings.tf.dtype == np.uint8 and few.postings.tf.max() == 255
-    for index, toks in ((many, chunks), (few, chunks[1:])):
-        assert np.array_equal(dense_scores(index, ["w", "x"]), LuceneBM25(toks).get_scores(["w", "x"]))
+    tf = many.postings.tf
+    assert tf[:].tolist() == [300, 7, 1, 7, 15, 14, 1] and tf[:].dtype == np.uint16
+    assert tf[1:6].dtype == np.uint8 and [tf[a:b].tolist() for a, b in ((3, 5), (4, 7), (0, 1))] == [[7, 15], [15, 14, 1], [300]]
+    assert tf.big_at.tolist() == [0, 4] and len(tf.nib) == 4
+    for index, toks in ((many, chunks), (Index(SimpleNamespace(chunks=chunks[1:]), tokens=chunks[1:]), chunks[1:])):
+        assert np.array_equal(dense_scores(index, ["w", "x", "y"]), LuceneBM25(toks).get_scores(["w", "x", "y"]))
+
+
+def test_offsets_take_four_bytes_and_chunk_lengths_one_unless_they_need_more():
+    index, _ = cache.load_index([SEEDS])
+    (d,) = index_dir().glob("index-*")
+    dtypes = {n: np.load(d / f"{n}.npy").dtype for n in ("post_ptr", "post_run_at", "vocab_ptr", "doc_len")}
+    assert dtypes == {"post_ptr": np.int32, "post_run_at": np.int32, "vocab_ptr": np.int32, "doc_len": np.uint8}
+    assert index.postings.doc_len.tolist() == [max(len(tokenize(c.text)), 1) for c in index.brief.chunks]
+    chunks = [["w", "x"] * 150, ["x"], []]
+    long = Index(SimpleNamespace(chunks=chunks), tokens=chunks)
+    assert long.postings.doc_len.dtype == np.uint16 and long.postings.doc_len.tolist() == [300, 1, 1]
+    assert np.array_equal(dense_scores(long, ["w", "x"]), LuceneBM25(chunks).get_scores(["w", "x"]))
 
 
 def test_top_k_breaks_ties_by_chunk_order():

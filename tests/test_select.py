@@ -96,12 +96,12 @@ def test_corroborating_sources_state_the_answer_for_the_question(tmp_path):
     assert_verbatim(ans, a.brief)
 
 
-@pytest.mark.xfail(reason="known miss (as on main before the set-weighted confidence): 'United Nations' "
-                          "(of 'United Nations chief Antonio Guterres visited Tripoli') is admitted as a "
-                          "place and ranked first; fails once answered right", strict=True)
 def test_which_city_question_with_a_when_clause(seeds_assistant):
     ans = seeds_assistant.ask("Which city did Antonio Guterres visit when the assault was launched?")
-    assert ans.answer == "Tripoli"  # not "Thursday", the time of the "when" clause
+    # not "Thursday", the time of the "when" clause, nor "United Nations" of "United Nations chief
+    # Antonio Guterres visited Tripoli" (a known miss until names before a title were no place)
+    assert ans.answer == "Tripoli"
+    assert "Guterres visited Tripoli" in ans.citations[0].quote
     assert_verbatim(ans, seeds_assistant.brief)
 
 

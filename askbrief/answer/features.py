@@ -18,8 +18,10 @@ scores them.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -29,7 +31,7 @@ from ..index import Index
 from ..models import Hit, Settings
 from ..text import fold
 from .meaning_evidence import soft_evidence, soft_near, soft_window
-from .names import Names, head_word, placed_after_place
+from .names import Names, before_title, head_word, locates_place, placed_after_place, titled_lead, written_as_place
 from .quantities import answer_key, group
 from .question import DATE, DURATION, KINDS, NUMBER, PERSON, PLACE, QUANTITY, Question, bigrams
 from .spans import AGENT_NOUNS, LENGTHS, SHAPES, VERB_START, Sentence, Span, beyond_question, context, parse_chunk
@@ -101,18 +103,53 @@ def fits(kind: str, shapes: frozenset[str], agent: bool = False, counts: bool = 
     return not (shapes & _EXCLUDES.get(kind, frozenset()))
 
 
+# "Which city's mayor ...?" asks for the name before the title
+_WHOSE = re.compile(r"\b(?:which|what)\s+[\w-]+['’]s\b|\bwhose\b", re.I)
+
+
+_STRANDED = re.compile(r"\b(near|from|in|into|to|at|with|by|for|on|of|about|after|before)\s*\?*\s*$", re.I)
+
+
+@functools.lru_cache(maxsize=256)
+def _stranded(question: str) -> str:
+    """The preposition a question ends with ("Which town is it near?"): its answer is the
+    preposition's object, "Gharyan", not "near Gharyan"."""
+    m = _STRANDED.search(question)
+    return m.group(1).lower() if m else ""
+
+
 def of_type(q: Question, s: Sentence, sp: Span, names: Names) -> bool:
     """Whether a span names what the question asks for as its head: a "who" is a name or a
     word for people ("Haftar's forces"), never a thing owned by one ("Haftar's message") nor a
-    place written as one ("Russia" of "in Moscow, Russia."); neither a "who" nor a "where" is
-    the adjective of a place before its noun ("Libyan" of "Libyan rivals"); and no answer has
+    place written as one ("Russia" of "in Moscow, Russia.", "Abu Dhabi" of "met in Abu Dhabi"),
+    nor, for "which <noun>", the title before the name ("Foreign Minister Sergei Lavrov" for
+    "Which Russian official ...?"); neither a "who" nor a "where" is the adjective of a place
+    before its noun ("Libyan" of "Libyan rivals") nor a name that says whose a person's title
+    is ("United Nations" of "United Nations chief Antonio Guterres visited Tripoli"); a "where"
+    is not what the place is near ("Gharyan" of "Al-Assabaah, near Gharyan"); and no answer has
     the question's own words around an answer of the type asked ("coastal town of Zawiya" for
     "... from which coastal town ...?": the answer is "Zawiya", ``beyond_question``)."""
     if q.kind == PERSON:
-        head = s.words[sp.last][2]
+        # the head is the whole of a hyphenated last word: "Ki-moon" of "Ban Ki-moon", "al-Hassi"
+        k, head = sp.last, s.words[sp.last][2]
+        while k > sp.first and s.text[s.words[k - 1][1]:s.words[k][0]] == "-" and not head[:1].isupper():
+            k -= 1
+            head = s.words[k][2] if s.words[k][2][:1].isupper() else head
         if not (head[:1].isupper() or head.lower() in AGENT_NOUNS) or placed_after_place(s.text, sp.start, sp.end):
             return False
+        if head[:1].isupper() and written_as_place(s.text, sp.start):
+            return False
     if q.kind in (PERSON, PLACE) and names.place_adjective(s, sp):
+        return False
+    if q.kind in (PERSON, PLACE) and not _WHOSE.search(q.text) and before_title(s, sp, named=q.kind == PERSON):
+        return False
+    if q.kind == PERSON and q.focus and titled_lead(s, sp):
+        return False
+    if q.kind == PLACE and (near := locates_place(s.text, sp.start)) and not re.search(
+            rf"\b{near.split()[0]}\b", q.text, re.I):
+        return False
+    if sp.first < sp.last and s.words[sp.first][2].lower() == _stranded(q.text) and any(
+            x.first == sp.first + 1 and x.last == sp.last for x in s.spans):
         return False
     m = names.index.term_map or {}
     rest = beyond_question(s, sp, lambda t: m.get(t, t) in q.own)

@@ -56,23 +56,42 @@ def usage_counts(word: str, texts: Sequence[str]) -> tuple[int, int]:
     person or group. The one reading of a name's kind: the answer stage counts it over the
     brief (``Names.usage``), follow-ups also over a conversation's own turns."""
     place = person = 0
-    rx = None
     for text in texts:
-        if word not in text:  # a chunk holding the word's term in another form: nothing to count
-            continue
-        rx = rx or re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])")
-        for m in rx.finditer(text):
-            before = _WORD_AROUND.search(text[max(0, m.start() - 30):m.start()])
-            after = _WORD_AFTER.match(text[m.end():m.end() + 30])
+        for start, end in whole_word(word, text):
+            before = _WORD_AROUND.search(text[max(0, start - 30):start])
+            after = _WORD_AFTER.match(text[end:end + 30])
             b = before.group(1).lower() if before else ""
             a = after.group(1).lower() if after else ""
-            gap = text[m.end():m.end() + 2]
-            noun_of = _NOUN_OF.search(text[max(0, m.start() - 30):m.start()]) if b == "of" else None
+            gap = text[end:end + 2]
+            noun_of = _NOUN_OF.search(text[max(0, start - 30):start]) if b == "of" else None
             if b in _PLACE_BEFORE or (noun_of and noun_of.group(1).lower() in _PLACE_NOUN_OF):
                 place += 1
             elif b in _PERSON_BEFORE or a in _PERSON_AFTER or gap.startswith(", w"):
                 person += 1
     return place, person
+
+
+def whole_word(word: str, text: str, joins_after: str = "_-"):
+    """(start, end) of each place ``word`` stands in ``text`` as a whole word, left to right
+    and not overlapping: what ``(?<![\\w-])word(?![\\w-])`` finds (``joins_after``: the
+    characters besides letters and digits that may not follow it), without compiling a
+    pattern per word. A brief's names are thousands of distinct words: a pattern each cost
+    a millisecond to compile and pushed the patterns of the rest of the answer stage out of
+    ``re``'s cache."""
+    if not word:
+        rx = re.compile(r"(?<![\w-])(?![\w" + re.escape(joins_after.replace("_", "")) + r"])")
+        yield from (m.span() for m in rx.finditer(text))
+        return
+    n, size = len(word), len(text)
+    i = text.find(word)
+    while i >= 0:
+        j = i + n
+        if (i and (text[i - 1].isalnum() or text[i - 1] in "_-")) or (
+                j < size and (text[j].isalnum() or text[j] in joins_after)):
+            i = text.find(word, i + 1)
+        else:
+            yield i, j
+            i = text.find(word, j)
 
 
 # "in Moscow, Russia": a name after a place and a comma; "the United Nations said": a name
@@ -88,13 +107,12 @@ def kind_counts(word: str, texts: Sequence[str]) -> tuple[int, int, int]:
     Gaddafi regime") as a body or thing. Not read by the answer ranker."""
     place, person = usage_counts(word, texts)
     thing = 0
-    rx = re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w'’-])")
     for text in texts:
-        for m in rx.finditer(text):
-            before = text[max(0, m.start() - 40):m.start()]
-            if placed_after_place(text, m.start(), m.end()):
+        for start, end in whole_word(word, text, "_'’-"):
+            before = text[max(0, start - 40):start]
+            if placed_after_place(text, start, end):
                 place += 1  # "in Moscow, Russia." (not "In Tripoli, Serraj said")
-            elif _ARTICLE.search(before) and not re.match(r" [a-z]", text[m.end():m.end() + 2]):
+            elif _ARTICLE.search(before) and not re.match(r" [a-z]", text[end:end + 2]):
                 thing += 1
     return place, person, thing
 
@@ -104,6 +122,83 @@ def placed_after_place(text: str, a: int, b: int) -> bool:
     after a place and a comma, and before a stop ("in Moscow, Russia."; not "In Tripoli,
     Serraj said")."""
     return bool(_AFTER_PLACE.search(text[max(0, a - 40):a]) and re.match(r"\s*(?:[.,;:)]|$)", text[b:b + 2]))
+
+
+_IN_PLACE = re.compile(r"(?:\b(?:in|near|outside|inside|across|towards?|around)|\b(?:"
+                       + "|".join(sorted(_PLACE_NOUN_OF)) + r")\s+of)\s+(?:(?:al|el)[- ])?$", re.I)
+
+
+def written_as_place(text: str, a: int) -> bool:
+    """Whether the name at ``text[a:]`` is written as a place where it stands: after "in",
+    "near", "outside" ("met in Abu Dhabi"; not "at": "worked at Google") or a place's noun and
+    "of" ("the mountain district of Al-Assabaah"). Such a name is no "who", whatever the brief
+    says of it elsewhere."""
+    return bool(_IN_PLACE.search(text[max(0, a - 30):a]))
+
+
+# "the district of Al-Assabaah, near Gharyan,": the place after the comma locates the one before
+_LOCATOR = re.compile(r"[A-Z][\w'’.-]*,\s+(near|outside|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)\s+$")
+
+
+def locates_place(text: str, a: int) -> str:
+    """The locating word ("near", "outside", "north of") when the name at ``text[a:]`` only
+    locates the place named before it and a comma ("Al-Assabaah, near Gharyan"); else "".
+    A "where" is answered by the place itself, not by what it is near."""
+    m = _LOCATOR.search(text[max(0, a - 60):a])
+    return m.group(1) if m else ""
+
+
+def _spaced(s: Sentence, k: int) -> bool:
+    """Whether word ``k`` follows the word before it after a space (the dot of "U.N." kept)."""
+    return k < len(s.words) and s.text[s.words[k - 1][1]:s.words[k][0]] in (" ", ". ")
+
+
+def _name_at(s: Sentence, k: int) -> bool:
+    return _spaced(s, k) and _capital(s.words[k][2]) and s.words[k][2] not in _NOT_NAMES
+
+
+def before_title(s: Sentence, sp: Span, named: bool = False) -> bool:
+    """Whether a name-like span modifies the person's title after it: "United Nations" of
+    "United Nations chief Antonio Guterres", "U.N." of "U.N. Secretary-General ...": it says
+    whose office the title is, not where anything happened nor who did it. ``named``: only when
+    the person's name follows the title (the person is named right there; then any word before
+    the title modifies it: "Libyan militia" of "Libyan militia commander General Khalifa Hifter"
+    is not the "who")."""
+    words, k = s.words, sp.last + 1
+    if not (named or words[sp.last][2][:1].isupper()) or _possessive(words[sp.last][2]):
+        return False
+    titled = False
+    while _spaced(s, k):
+        w = words[k][2]
+        if _title_word(w):
+            titled, k = True, k + 1
+        elif w[:1].isupper() and _spaced(s, k + 1) and _title_word(words[k + 1][2]):
+            k += 1  # "Foreign" of "Foreign Minister"
+        else:
+            break
+    return titled and (not named or _name_at(s, k))
+
+
+def titled_lead(s: Sentence, sp: Span) -> bool:
+    """Whether a span is, or begins with, the title of the person named after it: "Foreign
+    Minister Sergei Lavrov", "Russian Foreign Minister", "Minister Sergei", "Libyan militia
+    commander" (of "... commander General Khalifa Hifter"). For "Which Russian official ...?"
+    the title restates the question's noun; the name is the answer."""
+    words, last = s.words, None
+    for k in range(sp.first, sp.last + 1):
+        w = words[k][2]
+        if _title_word(w):
+            last = k
+        elif not w[:1].isupper() or _possessive(w):
+            break
+    if last is None and _title_word(words[sp.last][2]):
+        last = sp.last  # ends in the title: "militia commander"
+    if last is None:
+        return False
+    k = last + 1
+    while _spaced(s, k) and _title_word(words[k][2]):
+        k += 1  # "commander General Khalifa Hifter"
+    return _name_at(s, k)
 
 
 # the endings of the adjective of a place: "Libyan" (Libya), "Egyptian" (Egypt), "Iraqi" (Iraq)
@@ -165,7 +260,7 @@ class Names:
         index = self.index
         if not t or t not in index:
             return []
-        return [index.brief.chunks[int(cid)].text for cid in index.chunks_with(t)[:_USAGE_CHUNKS]]
+        return [index.brief.chunks[int(cid)].text for cid in index.chunks_with(t, _USAGE_CHUNKS)]
 
     def _count_usage(self, word: str) -> tuple[float, float]:
         place, person = usage_counts(word, self._texts(word))
@@ -200,7 +295,7 @@ class Names:
             t = term(parts[-1]) if parts else ""
             found = False
             if t and t in self.index:
-                for cid in self.index.chunks_with(t)[:_USAGE_CHUNKS]:
+                for cid in self.index.chunks_with(t, _USAGE_CHUNKS):
                     text = self.index.brief.chunks[int(cid)].text
                     if word in text and any(e.titled and word in e.name.split() for e in entities(text)):
                         found = True

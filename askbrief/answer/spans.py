@@ -67,7 +67,7 @@ _WHOLE_DATE = re.compile(rf"{_ISO}|{_AGO}|{_AHEAD}|{_CLOCK}", re.I)
 _REASON_RE = re.compile(r"\b(?:because(?: of)?|due to|in order to|so that|as a result of|so as to|to|as|since|by)\s+([^.;:!?,]{3,160})", re.I)
 _QUOTED_RE = re.compile(r"[\"“]([^\"“”]{2,160})[\"”]")
 _APPOS_RE = re.compile(r"([A-Z][\w'’-]*(?:\s[\w'’-]+){0,3}),\s((?:[A-Z][\w'’.-]*\s?){1,5})[,.]")
-_JOIN = re.compile(r"\s?[-–—/&]\s?|\s")
+_JOIN = re.compile(r"\s?[–—/&]\s?|-|\s")  # a hyphen joins only unspaced: " - " is a dash
 MAX_NGRAM = 6
 
 # shapes of a span (a span may have several)
@@ -217,10 +217,16 @@ def _wholes(s: str) -> list[tuple[int, int]]:
 
 
 def _cuts_whole(found: _Found, a: int, b: int) -> bool:
-    """Whether ``s[a:b]`` cuts a whole (``_wholes``) or ends in a title before a name ("Mr" of
-    "Mr. Paul Grant")."""
-    last = found.words[found.ends[b] if b in found.ends else found.ends[b - 1]][2]
+    """Whether ``s[a:b]`` cuts a whole (``_wholes``), ends in a title before a name ("Mr" of
+    "Mr. Paul Grant") or ends a name of several words inside its last, hyphenated word ("Ban
+    Ki" of "Ban Ki-moon", "Kim Jong" of "Kim Jong-un"; "UN" of "UN-backed" stays)."""
+    k = found.ends[b] if b in found.ends else found.ends[b - 1]
+    last = found.words[k][2]
     if last.lower() in TITLE_ABBREVIATIONS and last[0].isupper():
+        return True
+    s = found.s
+    if (last[:1].isupper() and s[b:b + 1] == "-" and s[b + 1:b + 2].islower() and k > 0
+            and found.words[k - 1][1] >= a and found.words[k - 1][2][:1].isupper()):
         return True
     return bool(found.wholes) and any(a < wb and wa < b and not (a <= wa and wb <= b) for wa, wb in found.wholes)
 

@@ -6,6 +6,7 @@ Run by hand (pytest does not collect it):
     python tests/benchmarks/bench_scale.py                         # 10k and 100k paragraphs
     python tests/benchmarks/bench_scale.py --sizes 1000000         # about 10 minutes
     python tests/benchmarks/bench_scale.py --sizes 10000 --no-peers --questions 100
+    python tests/benchmarks/bench_scale.py --sizes 1000000 --reuse DIR   # one-shot and warm only, on DIR/cache-1000000
 
 The briefs are synthetic but made of real text whose vocabulary grows as a news archive's does
 (Heaps' law): articles of 4–16 paragraphs, each a run of 1–5 sentences of a SQuAD paragraph
@@ -228,7 +229,7 @@ def worker_warm(brief: str, questions: list[str]) -> dict:
         lat.append((time.perf_counter() - t) * 1000)
     out["ask_ms"], out["ask_errors"] = lat, errors
     out["top"] = [[h.chunk for h in search(index, terms, TOP_K)] for terms in qterms]
-    if len(index) <= ORACLE_MAX:
+    if len(index) <= ORACLE_MAX and os.environ.get("BENCH_ORACLE") != "0":
         sys.path.insert(0, str(ROOT / "tests"))
         from bm25_oracle import oracle_of, oracle_top
 
@@ -379,11 +380,13 @@ WORKERS = {"build": worker_build, "warm": worker_warm, "tantivy_build": worker_t
            "bm25s_query": worker_bm25s_query}
 
 
-def child_env(cache: Path) -> dict[str, str]:
+def child_env(cache: Path, work: Path | None = None) -> dict[str, str]:
     """The environment of a measured subprocess: its own cache, history kept out of the user's
-    data directory, bytecode written (as an installed askbrief has it)."""
-    env = dict(os.environ, ASKBRIEF_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT), PEER_DIR=str(cache.parent / "peers"),
-               ASKBRIEF_DATA_DIR=str(cache.parent / "data"), PYTHONPYCACHEPREFIX=str(cache.parent / "pycache"))
+    data directory, bytecode written (as an installed askbrief has it); what it writes besides
+    the cache goes to ``work`` (default: next to the cache)."""
+    work = work or cache.parent
+    env = dict(os.environ, ASKBRIEF_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT), PEER_DIR=str(work / "peers"),
+               ASKBRIEF_DATA_DIR=str(work / "data"), PYTHONPYCACHEPREFIX=str(work / "pycache"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
@@ -403,11 +406,12 @@ def timed(cmd: list[str], env: dict, stdout=subprocess.DEVNULL) -> tuple[float, 
         return wall, usage.ru_maxrss / 1024, out.read().decode(), usage.ru_utime + usage.ru_stime
 
 
-def run_worker(kind: str, brief: Path, cache: Path, payload) -> tuple[dict, float, float]:
+def run_worker(kind: str, brief: Path, cache: Path, payload, work: Path | None = None) -> tuple[dict, float, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(payload, f)
     try:
-        wall, rss, out, cpu = timed([sys.executable, __file__, "--worker", kind, str(brief), f.name], child_env(cache))
+        wall, rss, out, cpu = timed([sys.executable, __file__, "--worker", kind, str(brief), f.name],
+                                    child_env(cache, work))
     finally:
         os.unlink(f.name)
     return {**json.loads(out.splitlines()[-1]), "cpu_s": cpu}, wall, rss
@@ -422,6 +426,8 @@ def recall(top: list[list[int]], exact: list[list[int]], k: int) -> float:
 
 def bench_size(n: int, args, questions: list[str]) -> None:
     brief = (args.briefs or args.workdir) / f"brief-{n}"
+    if args.reuse:
+        return bench_reused(n, brief, args.reuse / f"cache-{n}", args, questions)
     cache = args.workdir / f"cache-{n}"
     shutil.rmtree(cache, ignore_errors=True)
     shutil.rmtree(args.workdir / "peers", ignore_errors=True)
@@ -440,7 +446,8 @@ def bench_size(n: int, args, questions: list[str]) -> None:
     (built,) = (cache / "index").glob("index-*")
     texts_mb = sum((built / f"{name}.npy").stat().st_size for name in ("text", "text_ptr", "text_blocks")) / 2**20
     postings_mb = sum((built / f"{name}.npy").stat().st_size
-                      for name in ("post_lo", "post_run_at", "post_run_hi", "post_tf", "post_ptr", "post_ub", "vocab", "vocab_ptr", "doc_len")) / 2**20
+                      for name in ("post_lo", "post_run_at", "post_run_hi", "post_tf", "post_tf_at", "post_tf_big", "post_ptr", "post_ub",
+                                   "post_bmax", "vocab", "vocab_ptr", "doc_len")) / 2**20
     env = child_env(cache)
     one = [timed([sys.executable, "-m", "askbrief", "ask", questions[0], "--corpus", str(brief), "--no-history"],
                  env) for _ in range(args.runs)]
@@ -494,6 +501,38 @@ def bench_size(n: int, args, questions: list[str]) -> None:
     sys.stdout.flush()
 
 
+def _listing(cache: Path) -> list[tuple[str, int, int]]:
+    return sorted((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in cache.rglob("*"))
+
+
+def bench_reused(n: int, brief: Path, cache: Path, args, questions: list[str]) -> None:
+    """The one-shot question and the whole question in a warm process, on an index an earlier
+    run built (``--reuse``): the build and the peers are not run, and the cache is only read
+    (checked: a one-shot that found it stale would rebuild it, and that is reported)."""
+    if not (brief / ".made").exists() or not list((cache / "index").glob("index-*")):
+        sys.exit(f"--reuse: no brief at {brief} or no index in {cache}")
+    before = _listing(cache)
+    os.environ["BENCH_ORACLE"] = "0"  # the top 20 against rank-bm25 is the full run's check
+    env = child_env(cache, args.workdir)
+    ask = [sys.executable, "-m", "askbrief", "ask", questions[0], "--corpus", str(brief), "--no-history"]
+    timed(ask, env)  # untimed: bytecode written, the index's pages in the OS's file cache
+    load = os.getloadavg()[0]
+    one = [timed(ask, env) for _ in range(args.runs)]
+    w, _, warm_rss = run_worker("warm", brief, cache, questions, args.workdir)
+    if _listing(cache) != before:
+        print(f"WARNING: the cache {cache} changed during the run (rebuilt?): the figures include a build")
+    print(f"\n== {n:,} paragraphs, index reused from {cache} (load {load:.1f} -> {os.getloadavg()[0]:.1f})")
+    print(f"| {n:,} paragraphs | askbrief |\n|---|---:|")
+    print(f"| one-shot ask, warm cache (s) | {statistics.median(x[0] for x in one):.3f} "
+          f"(CPU {statistics.median(x[3] for x in one):.3f}; runs {', '.join(f'{x[0]:.2f}' for x in one)}) |")
+    print(f"| one-shot RSS (MB) | {statistics.median(x[1] for x in one):.0f} |")
+    print(f"| retrieval p50 / p95 (ms) | {pct(w['search_ms'], 50):.1f} / {pct(w['search_ms'], 95):.1f} |")
+    print(f"| whole question p50 / p95 (ms) | {pct(w['ask_ms'], 50):.1f} / {pct(w['ask_ms'], 95):.1f} |")
+    if w["ask_errors"]:
+        print(f"  {len(w['ask_errors'])} questions failed in ask(); first: {w['ask_errors'][0][:200]}")
+    sys.stdout.flush()
+
+
 def _mapped(brief: Path, cache: Path, questions: list[str]) -> list[list[str]]:
     """The questions' terms as askbrief searches them (variants folded)."""
     code = ("import json,sys; from askbrief.cache import load_index; from askbrief.text import tokenize; "
@@ -523,6 +562,9 @@ def main() -> None:
     p.add_argument("--no-peers", action="store_true", help="askbrief only")
     p.add_argument("--build-only", action="store_true", help="askbrief's cold build only: time, peak RSS, size")
     p.add_argument("--briefs", type=Path, help="where the briefs are made or found (default: the workdir)")
+    p.add_argument("--reuse", type=Path, metavar="DIR",
+                   help="measure only the one-shot and warm questions on DIR/cache-N, an index an earlier run "
+                        "built for the same brief path (not rebuilt, not written; no peers)")
     args = p.parse_args()
     sys.path.insert(0, str(ROOT))
     args.workdir.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,10 @@ noisy machine. Data and cache directories are a fresh temporary directory, warme
 first. Bytecode is written to a temporary ``PYTHONPYCACHEPREFIX`` (also warmed) whatever
 ``PYTHONDONTWRITEBYTECODE`` says, as an installed askbrief would have it: ``--no-bytecode``
 measures with the environment as it is instead.
+
+Two more lines split the floor: the same imports with ``OPENBLAS_NUM_THREADS=1`` (how the
+command line imports NumPy since issue 19: no BLAS thread pool, a third of NumPy's import on
+two cores) and ``python -c pass`` (the interpreter alone).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import tempfile
 import time
 
 BASELINE = [sys.executable, "-c", "import numpy, pydantic, rank_bm25, platformdirs"]
+INTERPRETER = [sys.executable, "-c", "pass"]
 TARGET = 1.3
 
 
@@ -54,13 +59,17 @@ def measure(question: str, runs: int, bytecode: bool = True) -> dict[str, list[t
         if bytecode:
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = os.path.join(tmp, "pycache")
-        for cmd in (ask, BASELINE):  # warm: the index cache, bytecode, the OS's file cache
-            _time(cmd, env)
-            _time(cmd, env)
-        out: dict[str, list[tuple[float, float]]] = {"askbrief": [], "baseline": []}
+        env.pop("OPENBLAS_NUM_THREADS", None)
+        one_thread = dict(env, OPENBLAS_NUM_THREADS="1")
+        cmds = {"askbrief": (ask, env), "baseline": (BASELINE, env), "1 thread": (BASELINE, one_thread),
+                "python": (INTERPRETER, env)}
+        for cmd, e in cmds.values():  # warm: the index cache, bytecode, the OS's file cache
+            _time(cmd, e)
+            _time(cmd, e)
+        out: dict[str, list[tuple[float, float]]] = {k: [] for k in cmds}
         for _ in range(runs):
-            out["askbrief"].append(_time(ask, env))
-            out["baseline"].append(_time(BASELINE, env))
+            for k, (cmd, e) in cmds.items():
+                out[k].append(_time(cmd, e))
     return out
 
 
@@ -74,7 +83,8 @@ def main() -> None:
     runs = measure(args.question, args.runs, bytecode=not args.no_bytecode)
     wall = {k: statistics.median(w for w, _ in v) for k, v in runs.items()}
     cpu = {k: statistics.median(c for _, c in v) for k, v in runs.items()}
-    labels = {"askbrief": f"askbrief {args.question!r}", "baseline": BASELINE[-1]}
+    labels = {"askbrief": f"askbrief {args.question!r}", "baseline": BASELINE[-1],
+              "1 thread": f"OPENBLAS_NUM_THREADS=1 {BASELINE[-1]}", "python": INTERPRETER[-1]}
     print(f"medians of {args.runs} runs each, alternating"
           f"{' (sources compiled every run)' if args.no_bytecode and os.environ.get('PYTHONDONTWRITEBYTECODE') else ''}")
     for k, label in labels.items():
@@ -84,6 +94,8 @@ def main() -> None:
     ratio = wall["askbrief"] / wall["baseline"]
     print(f"  ratio     wall {ratio:.2f}x (target <= {TARGET}x){'' if ratio <= TARGET else ' MISSED'}"
           f"   cpu {cpu['askbrief'] / cpu['baseline']:.2f}x")
+    print(f"  against the imports with one BLAS thread: wall {wall['askbrief'] / wall['1 thread']:.2f}x"
+          f"   cpu {cpu['askbrief'] / cpu['1 thread']:.2f}x")
 
 
 if __name__ == "__main__":
