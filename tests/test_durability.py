@@ -209,7 +209,7 @@ def test_user_without_a_home_gets_answers_and_one_warning(tmp_path, warm):
     r = subprocess.run([sys.executable, "-c", code, QUESTION], capture_output=True, env=env,
                        cwd=tmp_path, timeout=60)
     assert r.returncode == 0, r.stderr
-    assert b"Haftar's forces" in r.stdout.splitlines()[2]  # the sentence answer, marking it
+    assert r.stdout.startswith(b"Haftar's forces")
     assert r.stderr.decode().splitlines() == [
         "askbrief: warning: no home directory to keep the data folder in; set ASKBRIEF_DATA_DIR; "
         "answering without saving"]
@@ -311,7 +311,7 @@ def test_exports_and_eval_outputs_are_owner_only_even_under_umask_0(tmp_path, se
     existing.write_text("old")
     os.chmod(existing, 0o666)
     qs = tmp_path / "q.jsonl"
-    qs.write_text('{"id": "q1", "question": "Who is Haftar\'s spokesman?", "answers": ["Ahmed Al-Mesmari"]}\n')
+    qs.write_text('{"id": "q1", "question": "Who took Gharyan?", "answers": ["Haftar\'s forces"]}\n')
     preds, details = tmp_path / "p.json", tmp_path / "d.jsonl"
     with umask(0):
         for out in (tmp_path / "conv.md", existing):
@@ -322,7 +322,7 @@ def test_exports_and_eval_outputs_are_owner_only_even_under_umask_0(tmp_path, se
                               "--details", str(details))
     assert code == 0, err
     assert mode(preds) == mode(details) == 0o600
-    assert json.loads(preds.read_text()) == {"q1": "Ahmed Al-Mesmari"}
+    assert json.loads(preds.read_text()) == {"q1": "Haftar's forces"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["conv.md", "d.jsonl", "old.md", "p.json", "q.jsonl"]
 
 

@@ -56,15 +56,15 @@ def test_colour_control(monkeypatch, env, tty, expected):
 
 
 def test_force_color_colours_piped_output_and_no_color_wins():
-    r = run("Who is Haftar's spokesman?", env={"FORCE_COLOR": "1"})
-    assert r.returncode == 0 and "\x1b[1mAhmed Al-Mesmari\x1b[0m" in r.stdout
-    r = run("Who is Haftar's spokesman?", env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    r = run("Who took Gharyan?", env={"FORCE_COLOR": "1"})
+    assert r.returncode == 0 and "\x1b[1mHaftar's forces\x1b[0m" in r.stdout
+    r = run("Who took Gharyan?", env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
     assert r.returncode == 0 and "\x1b" not in r.stdout
 
 
 @pytest.mark.parametrize("color", [False, True])
 def test_citations_and_evidence_wrap_at_word_boundaries_with_a_hanging_indent(seeds_assistant, color):
-    ans = seeds_assistant.ask("Who is Haftar's spokesman?")
+    ans = seeds_assistant.ask("Who took Gharyan?")
     text = render_text(ans, color=color, width=60)
     plain = ANSI.sub("", text)
     lines = plain.splitlines()
@@ -82,7 +82,7 @@ def test_citations_and_evidence_wrap_at_word_boundaries_with_a_hanging_indent(se
     for line in (c for n, c in enumerate(citations) if n not in starts):
         assert line.startswith("    ") and line[4] != " "  # under the text after "[n] "
     if color:
-        assert "\x1b[1;33mAhmed\x1b[0m" in text
+        assert "\x1b[1;33mHaftar's\x1b[0m" in text
 
 
 def test_readme_sample_is_the_real_output():

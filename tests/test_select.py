@@ -69,11 +69,7 @@ def test_known_misses(seeds_assistant, question, good):
 
 
 def test_who_took_gharyan(seeds_assistant):
-    # at the shipped thresholds a sentence answer (confidence 0.29 against 0.36, since the
-    # confidence is fitted with each question set weighing alike) that marks Haftar's forces
-    shipped = seeds_assistant.ask("Who took Gharyan?")
-    assert shipped.grade == "sentence" and shipped.highlight == "Haftar's forces"
-    ans = seeds_assistant.ask("Who took Gharyan?", settings=Settings(min_confidence=0.25))
+    ans = seeds_assistant.ask("Who took Gharyan?")
     assert ans.answer in {"Haftar's forces", "Hifter's forces", "Haftar’s forces"}
     assert_verbatim(ans, seeds_assistant.brief)
     # a source agrees when it says who took Gharyan, not when it names Haftar's forces near
@@ -213,7 +209,7 @@ def test_asking_writes_into_neither_the_index_nor_the_parsed_sentences(tmp_path)
 def test_an_alternative_passes_the_answers_tests_and_agreement_through_his(seeds_assistant):
     # "Hifter's message ... comes a day after his forces ... took over the town of Gharyan":
     # a message took nothing, and the sentence says who did through "his forces" (his = Haftar)
-    ans = seeds_assistant.ask("Who took Gharyan?", settings=Settings(min_confidence=0.25))
+    ans = seeds_assistant.ask("Who took Gharyan?")
     assert ans.answer == "Haftar's forces" and ans.alternatives == []
     assert_verbatim(ans, seeds_assistant.brief)
 
