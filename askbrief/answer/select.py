@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from ..corpus import Brief
 from ..index import Index
 from ..models import Alternative, Answer, Citation, Hit, Retrieved, Settings
+from ..text import tokenize
 from .features import FI, Candidate, Extraction, extract
 from .model import MIN_COVERAGE, Model, Ranked, load_model, rank
 from .names import POSSESSIVE_PRONOUNS, Names
@@ -44,7 +45,7 @@ def select(q: Question, index: Index, hits: list[Hit], settings: Settings,
     threshold = model.threshold if settings.min_confidence is None else settings.min_confidence
     s_threshold = (model.sentence_threshold if settings.min_sentence_confidence is None
                    else settings.min_sentence_confidence)
-    about = ranked is not None and not off_topic(q, index, hits, model.off_topic_cut)
+    about = ranked is not None and not asks_nothing(q) and not off_topic(q, index, hits, model.off_topic_cut)
     grade = ("none" if not about else "short" if conf >= threshold and conf > 0.0
              else "sentence" if s_threshold is not None and sconf >= s_threshold and sconf > 0.0
              else "none")
@@ -64,6 +65,15 @@ def select(q: Question, index: Index, hits: list[Hit], settings: Settings,
                   sentence_confidence=round(sconf, 4), retrieved=retrieved,
                   resolved=dict(q.resolved), unresolved=dict(q.unresolved), **fields,
                   elapsed_ms=round((time.perf_counter() - started) * 1000, 2))
+
+
+def asks_nothing(q: Question) -> bool:
+    """Whether a follow-up is made of references alone ("it", "there?", "the the town"): what
+    they stand for is all it holds, so it asks nothing of its own to answer."""
+    if not q.resolved:
+        return False
+    refs = {t for ref in q.resolved for t in tokenize(ref)}
+    return not [t for t in tokenize(q.asked) if t not in refs]
 
 
 def _short(q: Question, index: Index, hits: Sequence[Hit], settings: Settings, ex: Extraction,
