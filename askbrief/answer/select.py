@@ -72,8 +72,8 @@ def asks_nothing(q: Question) -> bool:
     they stand for is all it holds, so it asks nothing of its own to answer."""
     if not q.resolved:
         return False
-    refs = {t for ref in q.resolved for t in tokenize(ref)}
-    return not [t for t in tokenize(q.asked) if t not in refs]
+    meant = {t for value in q.resolved.values() for t in tokenize(value)}
+    return not [t for t in q.tokens if t not in meant]
 
 
 def _short(q: Question, index: Index, hits: Sequence[Hit], settings: Settings, ex: Extraction,
