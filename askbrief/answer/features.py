@@ -18,7 +18,6 @@ scores them.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import re
@@ -103,21 +102,6 @@ def fits(kind: str, shapes: frozenset[str], agent: bool = False, counts: bool = 
     return not (shapes & _EXCLUDES.get(kind, frozenset()))
 
 
-# "Which city's mayor ...?" asks for the name before the title
-_WHOSE = re.compile(r"\b(?:which|what)\s+[\w-]+['’]s\b|\bwhose\b", re.I)
-
-
-_STRANDED = re.compile(r"\b(near|from|in|into|to|at|with|by|for|on|of|about|after|before)\s*\?*\s*$", re.I)
-
-
-@functools.lru_cache(maxsize=256)
-def _stranded(question: str) -> str:
-    """The preposition a question ends with ("Which town is it near?"): its answer is the
-    preposition's object, "Gharyan", not "near Gharyan"."""
-    m = _STRANDED.search(question)
-    return m.group(1).lower() if m else ""
-
-
 def of_type(q: Question, s: Sentence, sp: Span, names: Names) -> bool:
     """Whether a span names what the question asks for as its head: a "who" is a name or a
     word for people ("Haftar's forces"), never a thing owned by one ("Haftar's message") nor a
@@ -141,14 +125,14 @@ def of_type(q: Question, s: Sentence, sp: Span, names: Names) -> bool:
             return False
     if q.kind in (PERSON, PLACE) and names.place_adjective(s, sp):
         return False
-    if q.kind in (PERSON, PLACE) and not _WHOSE.search(q.text) and before_title(s, sp, named=q.kind == PERSON):
+    if q.kind in (PERSON, PLACE) and not q.whose and before_title(s, sp, named=q.kind == PERSON):
         return False
     if q.kind == PERSON and q.focus and titled_lead(s, sp):
         return False
     if q.kind == PLACE and (near := locates_place(s.text, sp.start)) and not re.search(
             rf"\b{near.split()[0]}\b", q.text, re.I):
         return False
-    if sp.first < sp.last and s.words[sp.first][2].lower() == _stranded(q.text) and any(
+    if sp.first < sp.last and s.words[sp.first][2].lower() == q.stranded and any(
             x.first == sp.first + 1 and x.last == sp.last for x in s.spans):
         return False
     m = names.index.term_map or {}

@@ -185,6 +185,8 @@ class Question:
     # each own term's word as typed ("captured" for "captur"): what a word vector is looked up
     # by; a term the conversation adds is its own surface
     surface: dict[str, str] = field(default_factory=dict)
+    stranded: str = ""   # the preposition it ends with ("Which town is it near?"), lowercased
+    whose: bool = False  # asks whose: "Which city's mayor ...?", "Whose forces ...?"
 
     @property
     def referred(self) -> frozenset[str]:
@@ -240,7 +242,15 @@ def read(text: str, index: Index, extra_terms: Sequence[str] = (), *, asked: str
         plural=_plural_focus(text), caps=_caps(text, words, m),
         negated=bool({fold(x) for x in text.split()} & NEGATIONS) or "n't" in text,
         resolved=dict(resolved or {}), unresolved=dict(unresolved or {}), counts=counts(text),
-        surface={m.get(t, t): w for _s, _e, w, t in reversed(words) if t})
+        surface={m.get(t, t): w for _s, _e, w, t in reversed(words) if t},
+        stranded=(st.group(1).lower() if (st := _STRANDED.search(text)) else ""),
+        whose=bool(_WHOSE.search(text)))
+
+
+# "Which town is it near?": its answer is the preposition's object, "Gharyan", not "near Gharyan"
+_STRANDED = re.compile(r"\b(near|from|in|into|to|at|with|by|for|on|of|about|after|before)\s*\?*\s*$", re.I)
+# "Which city's mayor ...?" asks for the name before the title
+_WHOSE = re.compile(r"\b(?:which|what)\s+[\w-]+['’]s\b|\bwhose\b", re.I)
 
 
 def counts(question: str) -> bool:

@@ -34,9 +34,11 @@ from .question import Question
 from .spans import parse_chunk
 
 
-def _words(index: Index, hit: Hit) -> list[tuple[int, int, str, str]]:
-    """The words of a passage, (start, end, word, term) each."""
-    return [w for s in parse_chunk(index.brief.chunks[hit.chunk].text) for w in s.words]
+def _passage(index: Index, hit: Hit) -> tuple[list[str], set[str]]:
+    """A passage's words that have a term, and its terms (the brief's name variants folded)."""
+    m = index.term_map or {}
+    words = [(w, t) for s in parse_chunk(index.brief.chunks[hit.chunk].text) for _a, _b, w, t in s.words if t]
+    return [w for w, _t in words], {m.get(t, t) for _w, t in words}
 
 
 def _held_by_meaning(q: Question, wanted: Sequence[str], words: Sequence[str]) -> set[str]:
@@ -61,13 +63,12 @@ def unheld(q: Question, index: Index, hits: Sequence[Hit]) -> float:
     total = sum(q.weights[t] for t in own)
     if not total:
         return 0.0
-    m = index.term_map or {}
-    words = [w for h in hits for w in _words(index, h)]
-    terms = {m.get(t, t) for *_r, t in words if t}
+    passages = [_passage(index, h) for h in hits]
+    terms = set().union(*(terms for _w, terms in passages))
     missing = [t for t in own if t not in terms]
     if not missing:
         return 0.0
-    held = _held_by_meaning(q, missing, [w for *_r, w, t in words if t])
+    held = _held_by_meaning(q, missing, [w for words, _t in passages for w in words])
     return sum(q.weights[t] for t in missing if t not in held) / total
 
 
@@ -81,15 +82,13 @@ def name_alone(q: Question, index: Index, hits: Sequence[Hit]) -> bool:
     rest = [t for t in own if t not in q.caps]
     if not names or not rest:
         return False
-    m = index.term_map or {}
     found = False
     for h in hits:
-        words = _words(index, h)
-        terms = {m.get(t, t) for *_r, t in words if t}
+        words, terms = _passage(index, h)
         if not terms.intersection(names):
             continue
         found = True
-        if terms.intersection(rest) or _held_by_meaning(q, rest, [w for *_r, w, t in words if t]):
+        if terms.intersection(rest) or _held_by_meaning(q, rest, words):
             return False
     return found
 
