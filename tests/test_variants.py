@@ -48,6 +48,30 @@ def test_keys_and_distance():
     assert edit_distance("Serraj", "Sarraj") == 1
 
 
+def _table_distance(a: str, b: str) -> int:
+    """Levenshtein distance by the full table: the oracle of the bit-parallel ``edit_distance``."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def test_the_bit_parallel_distance_equals_the_table_on_random_and_long_words():
+    import random
+
+    rng = random.Random(7)
+    letters = "abcdehé'ß"
+    words = ["".join(rng.choice(letters) for _ in range(rng.randint(0, 12))) for _ in range(400)]
+    words += ["".join(rng.choice("ab") for _ in range(rng.randint(60, 90))) for _ in range(20)]  # past 64 bits
+    for a, b in itertools.chain(zip(words, words[1:]), zip(words, words[7:])):
+        assert edit_distance(a, b) == _table_distance(a, b), (a, b)
+    assert edit_distance("", "abc") == edit_distance("abc", "") == 3
+    assert edit_distance("Gaddafi", "Qaddafi") == 1 and edit_distance("Kadafi", "Gadhafi") == 2
+
+
 def test_a_distance_past_its_limit_is_cut_short_and_only_then():
     import random
 
@@ -56,7 +80,7 @@ def test_a_distance_past_its_limit_is_cut_short_and_only_then():
     rng = random.Random(4)
     words = ["".join(rng.choice("abcdeh") for _ in range(rng.randint(1, 9))) for _ in range(300)]
     for a, b in zip(words, words[1:]):
-        d = edit_distance(a, b)
+        d = _table_distance(a, b)
         for limit in range(0, 10):
             got = edit_distance(a, b, limit)
             assert got == d if d <= limit else got > limit, (a, b, limit)
