@@ -126,7 +126,8 @@ def test_cached_brief_and_index_equal_the_in_memory_ones():
 def test_texts_are_stored_in_compressed_blocks_and_read_back_exactly(monkeypatch):
     """The texts on disk are zlib blocks of ``TEXT_BLOCK`` bytes, smaller than the texts; every
     passage and document reads back as the in-memory brief's, also when it spans blocks (64-byte
-    blocks here, so most do) or starts inside a multi-byte character's block."""
+    blocks here, so most do) or starts inside a multi-byte character's block; the bytes are those
+    of compressing the blocks one after another, though two threads compress them."""
     fresh = load_brief([SEEDS])
     total = sum(len(doc.text.encode("utf-8")) for doc in fresh.documents)
     cache.load_index([SEEDS])
@@ -140,6 +141,9 @@ def test_texts_are_stored_in_compressed_blocks_and_read_back_exactly(monkeypatch
     texts = index.brief.documents._texts
     first = bytes(np.load(d / "text.npy")[blocks[0]:blocks[1]])
     assert zlib.decompress(first) == fresh.documents[0].text.encode("utf-8")[:64]
+    plain = b"".join(doc.text.encode("utf-8") for doc in fresh.documents)  # compressed on two threads, in order:
+    assert bytes(np.load(d / "text.npy")) == b"".join(zlib.compress(plain[a:a + 64], store.TEXT_LEVEL)
+                                                      for a in range(0, total, 64))  # the bytes of one
     assert [index.brief.chunks[i] for i in reversed(range(len(fresh.chunks)))] == fresh.chunks[::-1]
     assert [doc.text for doc in index.brief.documents] == [doc.text for doc in fresh.documents]
     assert len(texts._made) <= texts.KEEP
