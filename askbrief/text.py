@@ -42,6 +42,8 @@ your yours yourself yourselves s also did does many much whose said says say
 
 def fold(text: str) -> str:
     """NFKC, straight quotes, accents removed, casefolded."""
+    if text.isascii() and "`" not in text:  # all of that is lowercasing then: most words
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     decomposed = unicodedata.normalize("NFD", text)
     if decomposed != text:

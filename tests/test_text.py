@@ -50,3 +50,21 @@ def test_the_supporting_sentence_of_an_answer_stops_at_the_boundary(tmp_path):
     assert ans.citations[0].quote == ans.evidence
     ans = assistant.ask("Who spoke first about the new ferry?")
     assert ans.evidence == "The mayor, Mr. Paul Grant, spoke first about the new ferry."
+
+
+def test_fold_lowercases_ascii_as_the_full_normalization_does():
+    """``fold`` takes a shortcut for ASCII: every printable ASCII character folds as NFKC,
+    the quote table, accent stripping and casefolding would fold it."""
+    import unicodedata
+
+    from askbrief.text import _QUOTES, fold
+
+    def slow(text):
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+        text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+        return unicodedata.normalize("NFC", text).casefold()
+
+    ascii_text = "".join(map(chr, range(128)))
+    assert fold(ascii_text) == slow(ascii_text)
+    for word in ["Haftar's", "GADDAFI", "É", "Ǆemal", "ﬁnance", "“Tripoli”", "İstanbul"]:
+        assert fold(word) == slow(word)
