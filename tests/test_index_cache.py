@@ -23,7 +23,7 @@ from askbrief.corpus import load_brief
 from askbrief import store, variants
 from askbrief.index import Index
 from askbrief.retrieve import search, top_k
-from askbrief.text import tokenize
+from askbrief.text import term, tokenize
 
 from bm25_oracle import LuceneBM25, dense_scores, folded_tokens, oracle_of, oracle_top
 from helpers import SEEDS
@@ -789,3 +789,22 @@ def test_words_are_analysed_once_per_batch_into_the_terms_of_tokenize():
     assert dict(zip(words, n.tolist())) == {"Haftar's": 1, "forces": 2, "took": 2, "the": 1, "town": 1,
                                              "The": 2, "of": 1, "Haftar": 1, "strong": 1,
                                              "Gharyan": 1, "the": 3}
+
+
+def test_the_chunks_holding_words_are_those_whose_terms_say_so_across_runs(monkeypatch):
+    """``chunks_holding`` (what the variant scan reads) decodes the words' postings at once:
+    with 3 low bits the seeds' postings have many runs, and the chunks found are exactly those
+    whose tokens hold one of the words' terms."""
+    import askbrief.index as ix
+
+    monkeypatch.setattr(ix, "LOW_BITS", 3)
+    monkeypatch.setattr(ix, "LOW_MASK", 7)
+    index, _ = cache.load_index([SEEDS])
+    brief = index.brief
+    p = brief._stored.postings
+    assert len(p.run_at) > 2 * len(p.vocab)  # many terms span several runs
+    tokens = [set(tokenize(c.text)) for c in brief.chunks]
+    words = sorted({w for w, _ in brief.word_counts()})
+    for pick in (["Haftar"], ["Hifter", "Tripoli", "nobodyzz"], words[::7], words[-40:], []):
+        terms = {term(w) for w in pick} - {""}
+        assert brief.chunks_holding(pick).tolist() == [i for i, t in enumerate(tokens) if t & terms], pick
