@@ -53,6 +53,7 @@ SPAN_FIELDS = ("paragraph", "part", "start", "end", "para_start", "para_end")  #
 SPAN_WIDTH = 1 + len(SPAN_FIELDS) + 2  # document, SPAN_FIELDS, the text's first and last byte + 1
 TEXT_BLOCK = 4096  # bytes of text per compressed block: a passage read decompresses one or two
 TEXT_LEVEL = 1  # zlib's fastest: 1.6x level 6's speed for 3.5% more bytes (docs/scaling.md)
+THREADED_TEXT = 1 << 24  # bytes of text from which two threads compress it: below, importing the pool costs more
 _DOC_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name not in ("id", "text"))
 _ARRAYS = {"vocab": ("u", 1), "vocab_ptr": ("i", 1), "post_ptr": ("i", 1), "post_lo": ("u", 1),
            "post_run_at": ("i", 1), "post_run_hi": ("u", 1), "post_tf": ("u", 1), "post_tf_at": ("i", 1), "post_tf_big": ("u", 1), "post_ub": ("f", 1), "post_bmax": ("u", 1), "doc_len": ("iu", 1), "spans": ("i", 2), "text": ("u", 1),
@@ -400,7 +401,7 @@ def _save_texts(path: Path, texts: Strings, spool=None) -> np.ndarray:
     with open(path, "wb", opener=_private) as out:
         header = _byte_header(1 << 50)  # the largest: written again with the real length (the same size)
         out.write(header)
-        for block in _compressed(pieces):
+        for block in _compressed(pieces, threaded=total >= THREADED_TEXT):
             starts.append(starts[-1] + out.write(block))
         final = _byte_header(starts[-1])
         if len(final) != len(header):
@@ -410,11 +411,14 @@ def _save_texts(path: Path, texts: Strings, spool=None) -> np.ndarray:
     return np.array(starts, dtype=np.int64)
 
 
-def _compressed(pieces: Iterator[bytes], group: int = 64, ahead: int = 4) -> Iterator[bytes]:
-    """``zlib.compress`` of each piece, in order, on two threads: zlib lets go of the GIL while
-    it compresses, and when the index is written the build's readers are done, so the second
-    core is free (the texts of 1M paragraphs take ~8 s on one). Pieces go ``group`` to a task
-    and at most ``ahead`` tasks are in flight: a few MB in memory whatever the brief's size."""
+def _compressed(pieces: Iterator[bytes], threaded: bool, group: int = 64, ahead: int = 4) -> Iterator[bytes]:
+    """``zlib.compress`` of each piece, in order; ``threaded``, on two threads: zlib lets go of
+    the GIL while it compresses, and when the index is written the build's readers are done, so
+    the second core is free (the texts of 1M paragraphs take ~8 s on one). Pieces go ``group``
+    to a task and at most ``ahead`` tasks are in flight: a few MB in memory whatever the size."""
+    if not threaded:
+        yield from (zlib.compress(piece, TEXT_LEVEL) for piece in pieces)
+        return
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
     from itertools import islice
