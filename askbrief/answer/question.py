@@ -187,6 +187,9 @@ class Question:
     surface: dict[str, str] = field(default_factory=dict)
     stranded: str = ""   # the preposition it ends with ("Which town is it near?"), lowercased
     whose: bool = False  # asks whose: "Which city's mayor ...?", "Whose forces ...?"
+    # a reference left open (``unresolved``) whose question names what the brief does not hold:
+    # "she" after "Who wrote the Harry Potter books?" is no one the brief can say anything of
+    unheld_referent: str = ""
 
     @property
     def referred(self) -> frozenset[str]:
@@ -244,7 +247,15 @@ def read(text: str, index: Index, extra_terms: Sequence[str] = (), *, asked: str
         resolved=dict(resolved or {}), unresolved=dict(unresolved or {}), counts=counts(text),
         surface={m.get(t, t): w for _s, _e, w, t in reversed(words) if t},
         stranded=(st.group(1).lower() if (st := _STRANDED.search(text)) else ""),
-        whose=bool(_WHOSE.search(text)))
+        whose=bool(_WHOSE.search(text)),
+        unheld_referent=next((ref for ref, earlier in (unresolved or {}).items() if _names_unheld(earlier, index)), ""))
+
+
+def _names_unheld(question: str, index: Index) -> bool:
+    """Whether a question names something the brief does not hold: a capitalised word after
+    its first ("Harry Potter", "Naples") with a term no chunk holds."""
+    m = index.term_map or {}
+    return any(t not in index for t in _caps(question, word_terms(question), m))
 
 
 # "Which town is it near?": its answer is the preposition's object, "Gharyan", not "near Gharyan"
