@@ -22,3 +22,9 @@ def test_a_reference_left_open_about_what_the_brief_holds_is_still_asked_as_type
     assert q.unheld_referent == ""
     q = read("When did he go there?", idx, unresolved={"he": "Who is the mayor of Naples?"})
     assert q.unheld_referent == "he"
+    # "Turkish" is no word of the brief, but the adjective of Turkey, which it holds
+    q = read("What did he say?", idx, unresolved={"he": "Which Turkish official commented on the escalation?"})
+    assert q.unheld_referent == ""
+    # "it" and "there" left open are asked as typed
+    q = read("How far is it from Gharyan?", idx, unresolved={"it": "What's the best pizza place in Naples?"})
+    assert q.unheld_referent == ""

@@ -261,7 +261,18 @@ def _names_unheld(question: str, index: Index) -> bool:
     the first ("Harry Potter", "Naples") are there, and no chunk holds any of their terms (one
     name the brief lacks beside one it holds, "the Gulf ally of Haftar", is still about the brief)."""
     caps = _caps(question, word_terms(question), index.term_map or {})
-    return bool(caps) and not any(t in index for t in caps)
+    return bool(caps) and not any(_held(t, index) for t in caps)
+
+
+_DEMONYM = re.compile(r"(?:ish|ese|ian|an|n|i)$")
+
+
+def _held(t: str, index: Index) -> bool:
+    """Whether a chunk holds a name's term, or the place whose adjective it is ("turkish" of
+    Turkey, "libyan" of Libya)."""
+    stem = _DEMONYM.sub("", t)
+    return t in index or (stem != t and len(stem) >= 3 and any(
+        stem + end in index for end in ("", "a", "ia", "y", "ey")))
 
 
 # "Which town is it near?": its answer is the preposition's object, "Gharyan", not "near Gharyan"
