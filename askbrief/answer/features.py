@@ -424,7 +424,7 @@ def _speakers(q: Question, r: Read, names: Names, max_cov: float, m: dict[str, s
     that name to the statement when both are in one paragraph."""
     text = names.index.brief.chunks[r.chunk].text
     sents = parse_chunk(text)
-    at = next(i for i, x in enumerate(sents) if x is r.sentence)
+    at = next((i for i, x in enumerate(sents) if x.start == r.sentence.start), 0)
     out = []
     for k, name, nc, off in names.speakers(r.chunk, r.sentence, sents[at - 1] if at else None):
         if nc == r.chunk and r.sentence.start <= off < r.sentence.end:
