@@ -75,3 +75,11 @@ def test_a_name_in_the_sentence_is_its_own_candidate(tmp_path):
     ex = extract(q, a.index, search(a.index, q.search_terms, 20), Settings())
     assert any(c.span.text == "Councillor Maria Okafor" for c in ex.candidates)
     assert not any(c.written or c.pronoun for c in ex.candidates)
+
+
+def test_the_name_and_its_he_said_are_one_source_not_two_agreeing(seeds_assistant):
+    # two citations of one article: the text output must not claim two sources agree
+    from askbrief.render import render_text
+    ans = seeds_assistant.ask("Who tweeted that only intra-Libyan dialogue can solve Libyan problems?")
+    assert len(ans.citations) == 2 and len({c.doc for c in ans.citations}) == 1
+    assert render_text(ans).splitlines()[0].startswith("Guterres  (1 source, confidence ")
