@@ -17,7 +17,10 @@ passages hold of the question, before any answer is weighed:
 - **A name the passages hold only apart from the rest of the question** (``name_alone``):
   every retrieved passage that names a name of the question holds none of the question's
   other words, in either way. The brief names Egypt, but never with anything about a capital:
-  it does not say what the question asks about Egypt.
+  it does not say what the question asks about Egypt. A name stands for its demonym and back
+  ("Libyan" for "Libya", "Egypt" for "Egyptian"): "the Libyan dictator" is named by
+  "Libya's dictator", and a test that counted only "Libyan" read the passages about the
+  country's army, never its dictator.
 
 A question either test catches abstains (with the closest passages), whatever its confidence.
 """
@@ -39,6 +42,21 @@ def _passage(index: Index, hit: Hit) -> tuple[list[str], set[str]]:
     m = index.term_map or {}
     words = [(w, t) for s in parse_chunk(index.brief.chunks[hit.chunk].text) for _a, _b, w, t in s.words if t]
     return [w for w, _t in words], {m.get(t, t) for _w, t in words}
+
+
+# what a demonym adds to its country's name ("Libya-n", "Egypt-ian", "Japan-ese", "Iraq-i")
+_DEMONYM_TAILS = ("n", "an", "ian", "ese", "i", "ish")
+
+
+def _name_forms(names: Sequence[str]) -> set[str]:
+    """The question's names with their demonyms or countries: a passage naming any of these
+    names what the question names."""
+    forms = set(names)
+    for t in names:
+        forms.update(t + tail for tail in _DEMONYM_TAILS)
+        forms.update(t[: -len(tail)] for tail in _DEMONYM_TAILS
+                     if t.endswith(tail) and len(t) - len(tail) >= 4)
+    return forms
 
 
 def _held_by_meaning(q: Question, wanted: Sequence[str], words: Sequence[str]) -> set[str]:
@@ -82,10 +100,11 @@ def name_alone(q: Question, index: Index, hits: Sequence[Hit]) -> bool:
     rest = [t for t in own if t not in q.caps]
     if not names or not rest:
         return False
+    forms = _name_forms(names)
     found = False
     for h in hits:
         words, terms = _passage(index, h)
-        if not terms.intersection(names):
+        if not terms.intersection(forms):
             continue
         found = True
         if terms.intersection(rest) or _held_by_meaning(q, rest, words):
