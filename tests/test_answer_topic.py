@@ -108,3 +108,18 @@ def test_the_cut_travels_with_the_weights():
     again = model.Model.from_json(shipped.to_json())
     assert again.off_topic_cut == shipped.off_topic_cut
     assert "off_topic_cut" not in model.Model(shipped.rank, shipped.conf, 0.3).to_json()
+
+
+def test_a_follow_up_about_the_answer_to_an_off_topic_question_abstains(seeds_assistant):
+    # followups-referents fr-null-rowling-libya: "she" stands for an answer the brief does not
+    # hold, so "visit Tripoli" must not find Ban Ki-moon's visit ("October 2014")
+    first = seeds_assistant.ask("Who wrote the Harry Potter books?")
+    assert first.abstained
+    ans = seeds_assistant.ask("When did she visit Tripoli?", context=[first])
+    assert ans.unresolved == {"she": "Who wrote the Harry Potter books?"}
+    assert ans.grade == "none" and ans.abstained and ans.answer is None and ans.evidence is None
+    # an earlier question the brief holds but did not answer leaves its follow-up to the confidence
+    first = seeds_assistant.ask("Who tweeted that only intra-Libyan dialogue can solve Libyan problems?")
+    q = read("What did he call for in that tweet?", seeds_assistant.index,
+             unresolved={"he": first.question})
+    assert not topic.referent_off_topic(q, seeds_assistant.index, Settings().top_k, model.load_model().off_topic_cut)

@@ -23,6 +23,10 @@ passages hold of the question, before any answer is weighed:
   country's army, never its dictator.
 
 A question either test catches abstains (with the closest passages), whatever its confidence.
+So does a follow-up whose reference stands for the answer to an earlier question that either
+test catches (``referent_off_topic``): after "Who wrote the Harry Potter books?", "When did
+she visit Tripoli?" is about someone the brief does not hold, though "visit Tripoli" finds
+"Ban Ki-moon ... visited in October 2014".
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ import numpy as np
 
 from ..index import Index
 from ..models import Hit
-from .question import Question
+from ..retrieve import search
+from .question import Question, read
 from .spans import parse_chunk
 
 
@@ -118,6 +123,16 @@ def off_topic(q: Question, index: Index, hits: Sequence[Hit], cut: float | None)
     if not hits or not q.own:
         return False
     return (cut is not None and unheld(q, index, hits) >= cut) or name_alone(q, index, hits)
+
+
+def referent_off_topic(q: Question, index: Index, top_k: int, cut: float | None) -> bool:
+    """Whether a reference of the follow-up ``q`` left unresolved stands for the answer to an
+    earlier question that is off the brief's topic (asked again here, as it was asked)."""
+    for earlier in dict.fromkeys(q.unresolved.values()):
+        e = read(earlier, index)
+        if off_topic(e, index, search(index, e.search_terms, top_k), cut):
+            return True
+    return False
 
 
 def unheld_cut(shares: np.ndarray, answerable: np.ndarray, sets: np.ndarray,
