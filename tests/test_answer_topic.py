@@ -118,6 +118,9 @@ def test_a_follow_up_about_the_answer_to_an_off_topic_question_abstains(seeds_as
     ans = seeds_assistant.ask("When did she visit Tripoli?", context=[first])
     assert ans.unresolved == {"she": "Who wrote the Harry Potter books?"}
     assert ans.grade == "none" and ans.abstained and ans.answer is None and ans.evidence is None
+    shipped = model.load_model()
+    q = read("When did she visit Tripoli?", seeds_assistant.index, unresolved=ans.unresolved)
+    assert topic.referent_off_topic(q, seeds_assistant.index, Settings().top_k, shipped.off_topic_cut)
     # an earlier question the brief holds but did not answer leaves its follow-up to the confidence
     first = seeds_assistant.ask("Who tweeted that only intra-Libyan dialogue can solve Libyan problems?")
     q = read("What did he call for in that tweet?", seeds_assistant.index,
