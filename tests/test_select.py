@@ -51,14 +51,14 @@ SEED_QUESTIONS.append(("Where were skirmishes reported overnight?", {"Al-Assabaa
 # worded freely (a first turn of followups-seeds.jsonl): answered since the confidence is
 # fitted with each question set weighing alike (it abstained at 0.20)
 SEED_QUESTIONS.append(("Where did the overnight skirmishes take place?", {"Al-Assabaah", "al-Assabaah"}))
+# a known miss until the off-topic test read "Libyan" as naming Libya: every passage naming
+# "Libyan" holds none of "dictator overthrown 2011" (the answer's sentence says "Libya's")
+SEED_QUESTIONS.append(("Who was the Libyan dictator overthrown in 2011?", {"Muammar Gaddafi", "Gaddafi"}))
 
 # the shipped weights get these wrong (strict: the test fails once one is answered right)
 KNOWN_MISSES: list[tuple[str, set[str]]] = [
     # "coastal town of Zawiya" answers right since the candidate builder offers no span with the
     # question's own words around an answer (tests/test_spans.py)
-    # the off-topic test's false alarm (confidence 0.37 over 0.36): every passage naming
-    # "Libyan" holds none of "dictator overthrown 2011" (the answer's sentence says "Libya's")
-    ("Who was the Libyan dictator overthrown in 2011?", {"Muammar Gaddafi", "Gaddafi"}),
 ]
 
 

@@ -23,7 +23,7 @@ from .names import POSSESSIVE_PRONOUNS, Names
 from .quantities import answer_key, quantity, same_quantity
 from .question import PERSON, Question
 from .spans import AGENT_NOUNS, Sentence, Span, parse_chunk
-from .topic import off_topic
+from .topic import off_topic, referent_off_topic
 
 MAX_ALTERNATIVES = 3
 
@@ -45,7 +45,8 @@ def select(q: Question, index: Index, hits: list[Hit], settings: Settings,
     threshold = model.threshold if settings.min_confidence is None else settings.min_confidence
     s_threshold = (model.sentence_threshold if settings.min_sentence_confidence is None
                    else settings.min_sentence_confidence)
-    about = ranked is not None and not asks_nothing(q) and not off_topic(q, index, hits, model.off_topic_cut)
+    about = (ranked is not None and not asks_nothing(q) and not off_topic(q, index, hits, model.off_topic_cut)
+             and not referent_off_topic(q, index, settings.top_k, model.off_topic_cut))
     grade = ("none" if not about else "short" if conf >= threshold and conf > 0.0
              else "sentence" if s_threshold is not None and sconf >= s_threshold and sconf > 0.0
              else "none")

@@ -17,9 +17,16 @@ passages hold of the question, before any answer is weighed:
 - **A name the passages hold only apart from the rest of the question** (``name_alone``):
   every retrieved passage that names a name of the question holds none of the question's
   other words, in either way. The brief names Egypt, but never with anything about a capital:
-  it does not say what the question asks about Egypt.
+  it does not say what the question asks about Egypt. A name stands for its demonym and back
+  ("Libyan" for "Libya", "Egypt" for "Egyptian"): "the Libyan dictator" is named by
+  "Libya's dictator", and a test that counted only "Libyan" read the passages about the
+  country's army, never its dictator.
 
 A question either test catches abstains (with the closest passages), whatever its confidence.
+So does a follow-up whose reference stands for the answer to an earlier question that either
+test catches (``referent_off_topic``): after "Who wrote the Harry Potter books?", "When did
+she visit Tripoli?" is about someone the brief does not hold, though "visit Tripoli" finds
+"Ban Ki-moon ... visited in October 2014".
 """
 
 from __future__ import annotations
@@ -30,7 +37,8 @@ import numpy as np
 
 from ..index import Index
 from ..models import Hit
-from .question import Question
+from ..retrieve import search
+from .question import Question, read
 from .spans import parse_chunk
 
 
@@ -39,6 +47,21 @@ def _passage(index: Index, hit: Hit) -> tuple[list[str], set[str]]:
     m = index.term_map or {}
     words = [(w, t) for s in parse_chunk(index.brief.chunks[hit.chunk].text) for _a, _b, w, t in s.words if t]
     return [w for w, _t in words], {m.get(t, t) for _w, t in words}
+
+
+# what a demonym adds to its country's name ("Libya-n", "Egypt-ian", "Japan-ese", "Iraq-i")
+_DEMONYM_TAILS = ("n", "an", "ian", "ese", "i", "ish")
+
+
+def _name_forms(names: Sequence[str]) -> set[str]:
+    """The question's names with their demonyms or countries: a passage naming any of these
+    names what the question names."""
+    forms = set(names)
+    for t in names:
+        forms.update(t + tail for tail in _DEMONYM_TAILS)
+        forms.update(t[: -len(tail)] for tail in _DEMONYM_TAILS
+                     if t.endswith(tail) and len(t) - len(tail) >= 4)
+    return forms
 
 
 def _held_by_meaning(q: Question, wanted: Sequence[str], words: Sequence[str]) -> set[str]:
@@ -82,10 +105,11 @@ def name_alone(q: Question, index: Index, hits: Sequence[Hit]) -> bool:
     rest = [t for t in own if t not in q.caps]
     if not names or not rest:
         return False
+    forms = _name_forms(names)
     found = False
     for h in hits:
         words, terms = _passage(index, h)
-        if not terms.intersection(names):
+        if not terms.intersection(forms):
             continue
         found = True
         if terms.intersection(rest) or _held_by_meaning(q, rest, words):
@@ -99,6 +123,16 @@ def off_topic(q: Question, index: Index, hits: Sequence[Hit], cut: float | None)
     if not hits or not q.own:
         return False
     return (cut is not None and unheld(q, index, hits) >= cut) or name_alone(q, index, hits)
+
+
+def referent_off_topic(q: Question, index: Index, top_k: int, cut: float | None) -> bool:
+    """Whether a reference of the follow-up ``q`` left unresolved stands for the answer to an
+    earlier question that is off the brief's topic (asked again here, as it was asked)."""
+    for earlier in dict.fromkeys(q.unresolved.values()):
+        e = read(earlier, index)
+        if off_topic(e, index, search(index, e.search_terms, top_k), cut):
+            return True
+    return False
 
 
 def unheld_cut(shares: np.ndarray, answerable: np.ndarray, sets: np.ndarray,
