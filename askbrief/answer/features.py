@@ -113,12 +113,7 @@ def of_type(q: Question, s: Sentence, sp: Span, names: Names) -> bool:
     is ("United Nations" of "United Nations chief Antonio Guterres visited Tripoli"); a "where"
     is not what the place is near ("Gharyan" of "Al-Assabaah, near Gharyan"); and no answer has
     the question's own words around an answer of the type asked ("coastal town of Zawiya" for
-    "... from which coastal town ...?": the answer is "Zawiya", ``beyond_question``). A question
-    whose reference stands for something the brief does not hold (``Question.unheld_referent``:
-    "When did she visit Tripoli?" after "Who wrote the Harry Potter books?") has no answer
-    here: any span would be about someone else."""
-    if q.unheld_referent:
-        return False  # "When did she visit Tripoli?" with "she" no one the brief holds: about no one here
+    "... from which coastal town ...?": the answer is "Zawiya", ``beyond_question``)."""
     if sp.first == sp.last and s.words[sp.first][2].lower() in SUBJECT_PRONOUNS:
         return q.kind == PERSON  # a "he" read as the person it stands for (``_speakers``)
     if q.kind == PERSON:
