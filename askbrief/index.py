@@ -40,6 +40,12 @@ def _kth(values: np.ndarray, k: int) -> float:
     return float(np.partition(values, len(values) - k)[len(values) - k])
 
 
+def _search(a: np.ndarray, keys, side: str = "left") -> np.ndarray:
+    """``np.searchsorted`` with the keys in ``a``'s own type: keys of another type (a Python
+    int, a tuple) make NumPy copy the whole of ``a`` first, 0.3 ms for a million postings."""
+    return np.searchsorted(a, np.asarray(keys, dtype=a.dtype), side)
+
+
 def _find(docs: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each of ``ids`` is in the ascending postings ``docs`` (a binary search each),
     and whether it is there at all."""
@@ -196,7 +202,7 @@ class Freqs:
         both[0::2] = packed & 15
         both[1::2] = packed >> 4
         out = both[a & 1:(a & 1) + b - a]
-        r0, r1 = np.searchsorted(self.big_at, (a, b)).tolist()
+        r0, r1 = _search(self.big_at, (a, b)).tolist()
         if r1 > r0:
             big = self.big[r0:r1]
             if big.max() > 255:
@@ -209,7 +215,7 @@ class Freqs:
         out = (self.nib[pos >> 1] >> ((pos & 1) << 2).astype(np.uint8)) & 15
         big = np.flatnonzero(out == NIBBLE)
         if len(big):
-            full = self.big[np.searchsorted(self.big_at, pos[big])]
+            full = self.big[_search(self.big_at, pos[big])]
             if full.max() > 255:
                 out = out.astype(np.uint16)
             out[big] = full
@@ -284,8 +290,8 @@ class Postings:
 
     def chunks_at(self, a: int, b: int) -> np.ndarray:
         """The chunk numbers of postings ``a:b`` (any positions, across terms)."""
-        r0 = max(int(np.searchsorted(self.run_at, a, side="right")) - 1, 0)
-        r1 = int(np.searchsorted(self.run_at, b))
+        r0 = max(int(_search(self.run_at, a, side="right")) - 1, 0)
+        r1 = int(_search(self.run_at, b))
         at = np.maximum(self.run_at[r0:r1], a) - a
         return _decode(self.lo[a:b], self.run_hi[r0:r1], at)
 
@@ -361,7 +367,7 @@ class Postings:
 
     def entries(self, j: int) -> Plist:
         a, b = self.ptr[j:j + 2].tolist()
-        r0, r1 = np.searchsorted(self.run_at, (a, b)).tolist()
+        r0, r1 = _search(self.run_at, (a, b)).tolist()
         at = self.run_at[r0:r1] - a
         if b > a and (not len(at) or at[0] != 0
                       or (int(self.run_hi[r1 - 1]) << LOW_BITS | int(self.lo[b - 1])) >= len(self.doc_len)):
