@@ -56,6 +56,12 @@ def plural(n: int, noun: str) -> str:
     return noun if n == 1 else noun + "s"
 
 
+def sources(ans: Answer) -> int:
+    """How many documents an answer cites: a name quoted where the brief writes it and the
+    statement its "he" makes are two citations of one source, not two sources agreeing."""
+    return len({c.doc for c in ans.citations})
+
+
 def shorten(text: str, limit: int = QUOTE_MAX) -> str:
     if len(text) <= limit:
         return text
@@ -192,7 +198,7 @@ def render_text(ans: Answer, color: bool = False, width: int = 0) -> str:
         lines += ["", wrap_parts(safe_parts(mark_parts(ans.evidence or "", ans.highlight)), style, width, "  ", "  "), ""]
         lines += [citation_line(n, c, style, ans.highlight, width) for n, c in enumerate(ans.citations, 1)]
         return "\n".join(lines)
-    agree = len(ans.citations)
+    agree = sources(ans)
     shown = dated(ans.answer or "", ans.resolved_date)
     lines.append(f"{style.bold(safe(shown))}  "
                  + style.dim(f"({agree} {plural(agree, 'source')}, confidence {ans.confidence:.2f})"))

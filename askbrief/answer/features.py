@@ -22,18 +22,19 @@ import itertools
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from ..index import Index
 from ..models import Hit, Settings
-from ..text import fold
+from ..text import fold, tokenize
 from .meaning_evidence import soft_evidence, soft_near, soft_window
-from .names import Names, before_title, head_word, locates_place, placed_after_place, titled_lead, written_as_place
+from .names import SUBJECT_PRONOUNS, Names, before_title, head_word, locates_place, placed_after_place, titled_lead, written_as_place
 from .quantities import answer_key, group
 from .question import DATE, DURATION, KINDS, NUMBER, PERSON, PLACE, QUANTITY, Question, bigrams
-from .spans import AGENT_NOUNS, LENGTHS, SHAPES, VERB_START, Sentence, Span, beyond_question, context, parse_chunk
+from .spans import (AGENT_NOUNS, LENGTHS, SHAPES, VERB_START, Sentence, Span, beyond_question, context, parse_chunk,
+                    parse_sentence)
 
 SENTENCES = 10       # sentences read per question (the best by question coverage)
 MIN_COVERAGE = 0.5   # share of the question an answering sentence must hold
@@ -112,7 +113,14 @@ def of_type(q: Question, s: Sentence, sp: Span, names: Names) -> bool:
     is ("United Nations" of "United Nations chief Antonio Guterres visited Tripoli"); a "where"
     is not what the place is near ("Gharyan" of "Al-Assabaah, near Gharyan"); and no answer has
     the question's own words around an answer of the type asked ("coastal town of Zawiya" for
-    "... from which coastal town ...?": the answer is "Zawiya", ``beyond_question``)."""
+    "... from which coastal town ...?": the answer is "Zawiya", ``beyond_question``). A question
+    whose reference stands for something the brief does not hold (``Question.unheld_referent``:
+    "When did she visit Tripoli?" after "Who wrote the Harry Potter books?") has no answer
+    here: any span would be about someone else."""
+    if q.unheld_referent:
+        return False  # "When did she visit Tripoli?" with "she" no one the brief holds: about no one here
+    if sp.first == sp.last and s.words[sp.first][2].lower() in SUBJECT_PRONOUNS:
+        return q.kind == PERSON  # a "he" read as the person it stands for (``_speakers``)
     if q.kind == PERSON:
         # the head is the whole of a hyphenated last word: "Ki-moon" of "Ban Ki-moon", "al-Hassi"
         k, head = sp.last, s.words[sp.last][2]
@@ -153,6 +161,9 @@ class Candidate:
     pronoun: bool = False  # "his forces" counted as "Haftar's forces": supports, never shown
     sent_terms: frozenset[str] = frozenset()  # its sentence's terms, "he" read as its antecedent
     held: float = 0.0  # the share of the question its sentence holds, exactly or by meaning
+    # a "he" that stands for a person (``_speakers``): where the name is written, shown as the
+    # answer (chunk, the quote holding it, the name's span); None for every other span
+    written: tuple[int, Sentence, Span] | None = None
 
 
 @dataclass
@@ -403,6 +414,61 @@ def _key(r: Read, sp: Span, names: Names, m: dict[str, str]) -> tuple[str, bool]
     return (answer_key(owned, m), True) if owned else (answer_key(sp.text, m), False)
 
 
+def _speakers(q: Question, r: Read, names: Names, max_cov: float, m: dict[str, str],
+              max_meant: float) -> list[tuple[Candidate, tuple[list[int], list[float]]]]:
+    """The people a sentence's "he" and "she" stand for, as candidates of a "who" (``Names.speakers``):
+    '"There is no military solution," he said. "Only intra-Libyan dialogue ..."' answers "Who
+    said only intra-Libyan dialogue ...?" with the person "he" is. Each is read where its
+    pronoun stands (a quotation that goes on is read with the sentence that says who speaks)
+    and shown where its name is written (``Candidate.written``), quoted with everything from
+    that name to the statement when both are in one paragraph."""
+    text = names.index.brief.chunks[r.chunk].text
+    sents = parse_chunk(text)
+    at = next((i for i, x in enumerate(sents) if x.start == r.sentence.start), 0)
+    out = []
+    for k, name, nc, off in names.speakers(r.chunk, r.sentence, sents[at - 1] if at else None):
+        if nc == r.chunk and r.sentence.start <= off < r.sentence.end:
+            continue  # "Guterres said he is ...": the name is a candidate of its own
+        read, k2 = r, k
+        if k < 0:  # said in the sentence before: read both as one
+            before = sents[at - 1]
+            both = parse_sentence(text[before.start:r.sentence.end], before.start)
+            if len(both.words) != len(before.words) + len(r.sentence.words):
+                continue
+            terms = [m.get(t, t) for *_r, t in before.words]
+            for j, ant in names.coref(r.chunk, before).items():
+                terms[j] = ant
+            read = replace(r, sentence=both, word_terms=terms + r.word_terms,
+                           soft_words=[0.0] * len(before.words) + (r.soft_words or [0.0] * len(r.sentence.words)))
+            k2 = len(before.words) + k
+        ws, we, w, _t = read.sentence.words[k2]
+        full = names.in_full(name, nc)
+        sp = Span(ws, we, w, k2, k2,
+                  tuple(tokenize(full)), frozenset({"name", "cap"}), False, LENGTHS[0])
+        row = span_features(q, read, sentence_features(q, read), sp, names, max_cov, m, max_meant)
+        if row is None:
+            continue
+        at = _written(names.index.brief.chunks[nc].text, read.sentence if nc == r.chunk else None, name, off)
+        if at is not None:
+            out.append((Candidate(r.chunk, read.sentence, sp, answer_key(full, m), 0, False, r.terms,
+                                  r.cov + r.soft, (nc, *at)), row))
+    return out
+
+
+def _written(text: str, s: Sentence | None, name: str, off: int) -> tuple[Sentence, Span] | None:
+    """Where a person's name is written (the word ``name`` at offset ``off`` of a chunk's
+    ``text``) as a quote and the whole name in it ("Ahmed Al-Mesmari" of "Al-Mesmari"): the
+    sentence that writes it, or, when the sentence ``s`` that says "he" is in the same
+    paragraph, everything from that sentence to ``s``."""
+    first = next((x for x in parse_chunk(text) if x.start <= off < x.end), None)
+    if first is None or (s is not None and first.start >= s.start):
+        return None
+    both = parse_sentence(text[first.start:s.end], first.start) if s is not None else first
+    a, b = off - first.start, off - first.start + len(name)
+    spans = [x for x in both.spans if "name" in x.shapes and "list" not in x.shapes and x.start <= a and x.end == b]
+    return (both, max(spans, key=lambda x: x.end - x.start)) if spans else None
+
+
 # --- a question's candidates ---------------------------------------------------------
 
 def extract(q: Question, index: Index, hits: Sequence[Hit], settings: Settings) -> Extraction:
@@ -428,6 +494,13 @@ def extract(q: Question, index: Index, hits: Sequence[Hit], settings: Settings) 
             vv.extend(values)
             key, pron = _key(r, sp, names, m)
             cands.append(Candidate(r.chunk, r.sentence, sp, key, len(cands), pron, r.terms, r.cov + r.soft))
+        if q.kind == PERSON:
+            for c, (cols, values) in _speakers(q, r, names, max_cov, m, max_meant):
+                rr.extend([len(cands)] * len(cols))
+                cc.extend(cols)
+                vv.extend(values)
+                c.row = len(cands)
+                cands.append(c)
     X = np.zeros((len(cands), len(FEATURES)))
     X[rr, cc] = vv
     groups = group([c.key for c in cands], [c.span.text for c in cands])

@@ -25,7 +25,7 @@ import numpy as np
 from ..text import fold
 from .features import FEATURES, FI, MIN_COVERAGE, Extraction
 from .meaning_evidence import unheld
-from .question import KINDS, NEGATIONS
+from .question import KINDS, NEGATIONS, PERSON
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 CONF_FEATURES = ("bias", "p_top", "score_top", "margin", "sent_cov", "chunk_cov", "max_cov",
@@ -142,12 +142,15 @@ def rank(ex: Extraction, weights: np.ndarray) -> Ranked | None:
 
 
 def _shown(ex: Extraction, s: np.ndarray) -> dict[str, int]:
-    """The row each group is shown by: its best member that is not a pronoun form (a group
-    stated only through pronouns cannot be shown at all), and of a quantity its statement,
-    not its conversion in parentheses."""
+    """The row each group is shown by: its best member that is not a pronoun form, and of a
+    quantity its statement, not its conversion in parentheses. A group stated only through a
+    possessive pronoun is shown as written when it is the best ("interior ministry" of "His
+    interior ministry" for "Which ministry ...?"), except to a "who": "forces" of "his forces"
+    names no one. (Only the best: the others would count as groups the confidence weighs.)"""
     best = {}
+    top = max(ex.groups, key=lambda k: max(s[r] for r in ex.groups[k])) if ex.q.kind != PERSON else None
     for k, rows in ex.groups.items():
-        shown = [r for r in rows if not ex.candidates[r].pronoun]
+        shown = [r for r in rows if not ex.candidates[r].pronoun] or (rows if k == top else [])
         if shown:
             top = max(shown, key=lambda r: s[r])
             if ex.X[top, FI["in_parens"]]:  # "26,000 square kilometres (10,000 sq mi)"

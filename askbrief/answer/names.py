@@ -46,6 +46,10 @@ _NOUN_OF = re.compile(r"(\w+)\s+of\s*$")
 POSSESSIVE_PRONOUNS = frozenset({"his", "her", "their"})
 _PERSON_PRONOUNS = {"he", "she", "him", "his", "her", "himself", "herself"}
 _NAME_RE = re.compile(r"(?<![\w-])[A-Z][\w'’-]*")
+SUBJECT_PRONOUNS = {"he", "she"}
+# '"There is no military solution," he said.': a quotation's speaker ends the sentence
+_SAID_END = re.compile(r"[,\"”]\s+(he|she)\s+(?:" + "|".join(sorted(SAID)) + r")\s*\.?\s*$", re.I)
+_QUOTE_START = re.compile(r"\s*[\"“]")
 _CAP_WORDS = {w.capitalize() for w in ("the", "a", "an", "he", "she", "it", "they", "his", "her",
                                        "their", "this", "that", "in", "on", "at", "but", "and")}
 
@@ -309,18 +313,23 @@ class Names:
         uses as a person (``usage``), followed back along a run of paragraphs that go on saying
         "he" (a spokesman named once, then quoted for four paragraphs: "He also vowed ..." is
         Al-Mesmari's). "" when there is none."""
+        return self.written(chunk, at)[0]
+
+    def written(self, chunk: int, at: int) -> tuple[str, int, int]:
+        """The person a pronoun stands for (``antecedent``), with where the name is written:
+        (the name's last word, its chunk, its offset there); ("", -1, -1) when there is none."""
         chunks = self.index.brief.chunks
         for _ in range(_PRONOUN_STEPS):
-            if who := self._nearest_person(chunk, at):
-                return who
+            if (found := self._nearest_person(chunk, at))[0]:
+                return found
             back = chunk - 2
             if back < 0 or chunks[back].doc != chunks[chunk].doc:
-                return ""
+                break
             m = PERSON_PRONOUN_RE.search(chunks[back].text)
             if not m:
-                return ""
+                break
             chunk, at = back, m.start()
-        return ""
+        return "", -1, -1
 
     def in_full(self, word: str, chunk: int, back: int = 8) -> str:
         """A person's last name as the document last wrote it in full up to ``chunk``:
@@ -338,16 +347,17 @@ class Names:
                     break
         return self._full[key]
 
-    def _nearest_person(self, chunk: int, at: int) -> str:
+    def _nearest_person(self, chunk: int, at: int) -> tuple[str, int, int]:
         """The nearest name before offset ``at`` of a chunk, in it or the two chunks before it
-        in the same document, that the brief uses as a person."""
+        in the same document, that the brief uses as a person: (its last word, the chunk it
+        is written in, its offset there); ("", -1, -1) when there is none."""
         chunks = self.index.brief.chunks
         doc = chunks[chunk].doc
-        texts = [chunks[chunk].text[:at]]
+        texts = [(chunk, chunks[chunk].text[:at])]
         for back in (1, 2):
             if chunk - back >= 0 and chunks[chunk - back].doc == doc:
-                texts.append(chunks[chunk - back].text)
-        for text in texts:
+                texts.append((chunk - back, chunks[chunk - back].text))
+        for k, text in texts:
             for m in reversed(list(_NAME_RE.finditer(text))):
                 word = re.sub(r"['’]s$", "", m.group())
                 if m.start() == 0 or text[m.start() - 2:m.start()].strip() in (".", '."', ".”"):
@@ -355,8 +365,28 @@ class Names:
                         continue
                 place, person = self.usage(word)
                 if person > 0.3 and person > place:
-                    return word
-        return ""
+                    return word, k, m.start()
+        return "", -1, -1
+
+    def speakers(self, chunk: int, s: Sentence, before: Sentence | None = None) -> list[tuple[int, str, int, int]]:
+        """The person pronouns that do what a sentence says ("he" of '"...," he said.', "She
+        warned ..."), each with the person it stands for as the brief writes the name nearest
+        before it (``written``): (word index, name, its chunk, its offset there). A quotation
+        that goes on after '"...," he said.' (``before``, the sentence before it in its
+        paragraph) is said by that "he": its pronoun's index is then in ``before``, negative
+        (``k - len(before.words)``)."""
+        out = []
+        for k, (ws, _we, w, _t) in enumerate(s.words):
+            if w.lower() in SUBJECT_PRONOUNS:
+                name, at_chunk, at = self.written(chunk, s.start + ws)
+                if name:
+                    out.append((k, name, at_chunk, at))
+        if not out and before is not None and _QUOTE_START.match(s.text) and (m := _SAID_END.search(before.text)):
+            k = next(i for i, wd in enumerate(before.words) if wd[0] == m.start(1))
+            name, at_chunk, at = self.written(chunk, before.start + m.start(1))
+            if name:
+                out.append((k - len(before.words), name, at_chunk, at))
+        return out
 
     def owned(self, chunk: int, s: Sentence, sp: Span) -> str:
         """A span after a possessive pronoun read with its owner: "his forces" -> "Haftar's

@@ -187,6 +187,10 @@ class Question:
     surface: dict[str, str] = field(default_factory=dict)
     stranded: str = ""   # the preposition it ends with ("Which town is it near?"), lowercased
     whose: bool = False  # asks whose: "Which city's mayor ...?", "Whose forces ...?"
+    # a person reference left open (``unresolved``) whose question names only what the brief
+    # does not hold: "she" after "Who wrote the Harry Potter books?" is no one the brief can say
+    # anything of
+    unheld_referent: str = ""
 
     @property
     def referred(self) -> frozenset[str]:
@@ -244,7 +248,31 @@ def read(text: str, index: Index, extra_terms: Sequence[str] = (), *, asked: str
         resolved=dict(resolved or {}), unresolved=dict(unresolved or {}), counts=counts(text),
         surface={m.get(t, t): w for _s, _e, w, t in reversed(words) if t},
         stranded=(st.group(1).lower() if (st := _STRANDED.search(text)) else ""),
-        whose=bool(_WHOSE.search(text)))
+        whose=bool(_WHOSE.search(text)),
+        unheld_referent=next((ref for ref, earlier in (unresolved or {}).items()
+                              if ref.lower() in _PERSON_REFERENCES and _names_unheld(earlier, index)), ""))
+
+
+_PERSON_REFERENCES = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
+
+
+def _names_unheld(question: str, index: Index) -> bool:
+    """Whether a question names only what the brief does not hold: its capitalised words after
+    the first ("Harry Potter", "Naples") are there, and no chunk holds any of their terms (one
+    name the brief lacks beside one it holds, "the Gulf ally of Haftar", is still about the brief)."""
+    caps = _caps(question, word_terms(question), index.term_map or {})
+    return bool(caps) and not any(_held(t, index) for t in caps)
+
+
+_DEMONYM = re.compile(r"(?:ish|ese|ian|an|n|i)$")
+
+
+def _held(t: str, index: Index) -> bool:
+    """Whether a chunk holds a name's term, or the place whose adjective it is ("turkish" of
+    Turkey, "libyan" of Libya)."""
+    stem = _DEMONYM.sub("", t)
+    return t in index or (stem != t and len(stem) >= 3 and any(
+        stem + end in index for end in ("", "a", "ia", "y", "ey")))
 
 
 # "Which town is it near?": its answer is the preposition's object, "Gharyan", not "near Gharyan"

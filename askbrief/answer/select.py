@@ -58,8 +58,10 @@ def select(q: Question, index: Index, hits: list[Hit], settings: Settings,
         if grade == "short":
             fields = _short(q, index, hits, settings, ex, ranked, first)
         else:
-            cited = _citation(index.brief, first.chunk, first.sentence.start, first.sentence.end)
-            fields = {"answer": None, "abstained": False, "highlight": first.span.text,
+            chunk, s, sp = first.written if first.written and first.written[0] == first.chunk else (
+                first.chunk, first.sentence, first.span)
+            cited = _citation(index.brief, chunk, s.start, s.end)
+            fields = {"answer": None, "abstained": False, "highlight": sp.text,
                       "evidence": cited.quote, "citations": [cited], "alternatives": []}
     return Answer(question=q.asked, confidence=round(conf, 4), grade=grade,
                   sentence_confidence=round(sconf, 4), retrieved=retrieved,
@@ -81,7 +83,14 @@ def _short(q: Question, index: Index, hits: Sequence[Hit], settings: Settings, e
     """A short answer's fields: its span, every source stating it, the alternatives."""
     sources = _sources(q, index, hits, ranked.order[0], settings, first)[: settings.max_citations]
     citations = [_citation(index.brief, chunk, s.start, s.end) for chunk, s, _sp in sources]
-    return {"answer": folded(first.span.text), "answer_quote": first.span.text,
+    shown = first.span
+    if first.written:  # "he said": the name "he" stands for, quoted where it is written
+        chunk, s, shown = first.written
+        cited = _citation(index.brief, chunk, s.start, s.end)
+        citations = [cited, *(c for c in citations if not (
+            (c.doc, c.paragraph) == (cited.doc, cited.paragraph) and cited.start <= c.start and c.end <= cited.end))]
+        citations = citations[: settings.max_citations]
+    return {"answer": folded(shown.text), "answer_quote": shown.text,
             "abstained": False, "evidence": citations[0].quote,
             "citations": citations,
             "alternatives": _alternatives(q, ex, index, ranked, {c for c, *_r in sources}, settings)}
@@ -173,7 +182,8 @@ def _alternatives(q: Question, ex: Extraction, index: Index, ranked: Ranked, cit
                 or ex.X[row, FI["sent_cov"]] < 0.8 * cov or ranked.prob[key] < 0.5 * ranked.prob[top]
                 or c.key in first.key or first.key in c.key or any(c.key in k for k in shown_keys)):
             continue
-        rows = [r for r in ex.groups[key] if _in_slot(q, ex, ex.candidates[r], m)
+        rows = [r for r in ex.groups[key] if not ex.candidates[r].pronoun and not ex.candidates[r].written
+                and _in_slot(q, ex, ex.candidates[r], m)
                 and not _stated_through_pronoun(names, ex.candidates[r].chunk, ex.candidates[r].sentence, first.key, m)]
         if not rows:
             continue

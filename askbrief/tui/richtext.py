@@ -14,7 +14,7 @@ from rich.text import Text
 
 from askbrief.dates import dated
 from askbrief.models import ABSTAIN_TEXT, SENTENCE_TEXT, Answer, Citation
-from askbrief.render import mark_parts, plural, reference_note, safe, safe_parts, source_label
+from askbrief.render import mark_parts, plural, reference_note, safe, safe_parts, source_label, sources
 
 QUESTION_STYLE = "bold"
 ANSWER_STYLE = "bold #ffa62b"
@@ -113,9 +113,9 @@ def answer_text(answer: Answer, current: int | None = None) -> Text:
     if others:
         out.append("\nOther sources say: ", style=DIM_STYLE)
         out.append(" · ".join(others), style="italic")
-    n = len(answer.citations)
+    n, agree = len(answer.citations), sources(answer)
     out.append("\n")
-    out.append(f"{n} {plural(n, 'source')}{' agree' if n > 1 else ''}", style=DIM_STYLE)
+    out.append(f"{agree} {plural(agree, 'source')}{' agree' if agree > 1 else ''}", style=DIM_STYLE)
     out.append(f" · confidence {answer.confidence:.2f}  ", style=DIM_STYLE)
     out.append_text(markers(n, current))
     return out

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from askbrief.corpus import Brief
 from askbrief.models import Answer
-from askbrief.render import plural
+from askbrief.render import plural, sources
 
 from ..richtext import paragraph_text, source_header
 
@@ -76,7 +76,9 @@ class SourcesPane(VerticalScroll):
         if answer.abstained:
             heading.update(f"Closest passages ({n})" if n else "No passage came close.")
         else:
-            heading.update(f"{n} {plural(n, 'source')}")
+            docs = sources(answer)
+            heading.update(f"{docs} {plural(docs, 'source')}"
+                           + (f" · {n} {plural(n, 'passage')}" if n != docs else ""))
         cards = []
         for i, c in enumerate(answer.citations):
             text = source_header(i, c)
