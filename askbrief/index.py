@@ -40,12 +40,37 @@ def _kth(values: np.ndarray, k: int) -> float:
     return float(np.partition(values, len(values) - k)[len(values) - k])
 
 
+def _search(a: np.ndarray, keys, side: str = "left") -> np.ndarray:
+    """``np.searchsorted`` with the keys in ``a``'s own type: keys of another type (a Python
+    int, a tuple) make NumPy copy the whole of ``a`` first, 0.3 ms for a million postings."""
+    return np.searchsorted(a, np.asarray(keys, dtype=a.dtype), side)
+
+
 def _find(docs: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each of ``ids`` is in the ascending postings ``docs`` (a binary search each),
     and whether it is there at all."""
     at = np.searchsorted(docs, ids)
     at[at == len(docs)] = 0
     return at, docs[at] == ids
+
+
+def _reaching(partial: np.ndarray, read: list[np.ndarray], cut: float) -> np.ndarray:
+    """The chunks (ascending, int32) whose partial score reaches ``cut`` > 0, where only the
+    chunks of the postings ``read`` have one: looked for among those when they are a small
+    part of the array (a gather each; what reaches is sorted), else by a scan of the array."""
+    if 64 * sum(map(len, read)) < len(partial):
+        return np.unique(np.concatenate([d[partial[d] >= cut] for d in read])).astype(np.int32, copy=False)
+    return np.flatnonzero(partial >= cut).astype(np.int32)
+
+
+def _keys(tf: np.ndarray, doc_len: np.ndarray, docs: np.ndarray) -> np.ndarray | None:
+    """The places of postings (frequencies ``tf`` in chunks ``docs``) in
+    ``Postings.weight_table``: tf << 8 | chunk length; None if a frequency needs more than a byte."""
+    if tf.dtype != np.uint8 and len(tf) and int(tf.max()) > 255:
+        return None
+    key = tf.astype(np.uint16) << 8
+    key |= doc_len[docs]
+    return key
 
 
 LOW_BITS = 16
@@ -59,20 +84,34 @@ class Plist:
     the high part in runs (``hi[r]`` from position ``at[r]`` on), two bytes a posting where
     int32 took four. Reading it (``docs``) ors each run's high part into its stretch of low bits,
     once: the numbers are kept, as a warm process kept the pages of the int32 numbers mapped.
-    A folded term's merged postings come as plain chunk numbers (``of_docs``)."""
+    A folded term's merged postings come as plain chunk numbers (``of_docs``). Its frequencies
+    are read from the packed table (``freqs``, from ``start``) when first needed, whole (``tf``)
+    or at a few positions (``tf_at``): a long list only looked up needs a few of them."""
 
-    __slots__ = ("lo", "tf", "hi", "at", "_docs", "start")
+    __slots__ = ("lo", "_tf", "hi", "at", "_docs", "start", "freqs", "n")
 
-    def __init__(self, lo, tf, hi=None, at=None, docs=None, start=None):
-        self.lo, self.tf, self.hi, self.at, self._docs = lo, tf, hi, at, docs
+    def __init__(self, lo, tf, hi=None, at=None, docs=None, start=None, freqs=None, n=None):
+        self.lo, self._tf, self.hi, self.at, self._docs = lo, tf, hi, at, docs
         self.start = start  # where the list starts among all postings (its blocks' bounds), if stored so
+        self.freqs, self.n = freqs, len(tf) if n is None else n
 
     @classmethod
     def of_docs(cls, docs: np.ndarray, tf: np.ndarray) -> Plist:
         return cls(None, tf, docs=docs)
 
     def __len__(self) -> int:
-        return len(self.tf)
+        return self.n
+
+    @property
+    def tf(self) -> np.ndarray:
+        """The term's frequency in each chunk of ``docs``."""
+        if self._tf is None:
+            self._tf = self.freqs[self.start:self.start + self.n]
+        return self._tf
+
+    def tf_at(self, at: np.ndarray) -> np.ndarray:
+        """The frequencies at positions ``at`` of the list."""
+        return self.tf[at] if self._tf is not None else self.freqs.at(at + self.start)
 
     @property
     def docs(self) -> np.ndarray:
@@ -83,7 +122,7 @@ class Plist:
         return self._docs
 
     def first(self, n: int) -> np.ndarray:
-        if self._docs is not None or n >= len(self.tf):
+        if self._docs is not None or n >= self.n:
             return self.docs[:n]
         return _decode(self.lo[:n], self.hi, self.at, n)
 
@@ -163,12 +202,23 @@ class Freqs:
         both[0::2] = packed & 15
         both[1::2] = packed >> 4
         out = both[a & 1:(a & 1) + b - a]
-        r0, r1 = np.searchsorted(self.big_at, (a, b)).tolist()
+        r0, r1 = _search(self.big_at, (a, b)).tolist()
         if r1 > r0:
             big = self.big[r0:r1]
             if big.max() > 255:
                 out = out.astype(np.uint16)
             out[self.big_at[r0:r1] - a] = big
+        return out
+
+    def at(self, pos: np.ndarray) -> np.ndarray:
+        """The frequencies at positions ``pos`` (ascending), as ``self[a:b]`` gives them."""
+        out = (self.nib[pos >> 1] >> ((pos & 1) << 2).astype(np.uint8)) & 15
+        big = np.flatnonzero(out == NIBBLE)
+        if len(big):
+            full = self.big[_search(self.big_at, pos[big])]
+            if full.max() > 255:
+                out = out.astype(np.uint16)
+            out[big] = full
         return out
 
     def check(self) -> None:
@@ -240,16 +290,29 @@ class Postings:
 
     def chunks_at(self, a: int, b: int) -> np.ndarray:
         """The chunk numbers of postings ``a:b`` (any positions, across terms)."""
-        r0 = max(int(np.searchsorted(self.run_at, a, side="right")) - 1, 0)
-        r1 = int(np.searchsorted(self.run_at, b))
+        r0 = max(int(_search(self.run_at, a, side="right")) - 1, 0)
+        r1 = int(_search(self.run_at, b))
         at = np.maximum(self.run_at[r0:r1], a) - a
         return _decode(self.lo[a:b], self.run_hi[r0:r1], at)
 
     def weights(self, docs: np.ndarray, tf: np.ndarray) -> np.ndarray:
         """BM25's weight of a term in chunks before its idf, tf * (k1 + 1) / (tf + k1 * (1 - b +
         b * doc_len / avgdl)): rank_bm25's expression, in its order, so the floats are its."""
-        norm = K1 * (1 - B + B * self.doc_len[docs].astype(np.int64) / (self.total_len / len(self.doc_len)))
+        return self._weights(self.doc_len[docs], tf)
+
+    def _weights(self, lengths: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        norm = K1 * (1 - B + B * lengths.astype(np.int64) / (self.total_len / len(self.doc_len)))
         return tf * (K1 + 1) / (tf + norm)
+
+    def weight_table(self) -> np.ndarray | None:
+        """``weights`` of every (tf, chunk length) pair below 256, at ``tf << 8 | length``:
+        the same expression on the same numbers, so a lookup gives the same float, where
+        computing it took ten passes over a term's postings. None when chunk lengths need
+        more than a byte."""
+        if self.doc_len.dtype != np.uint8:
+            return None
+        grid = np.arange(1 << 16)
+        return self._weights((grid & 255).astype(np.uint8), (grid >> 8).astype(np.uint8))
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Each term's largest weight (``weights``) over its chunks, as float32 rounded up, and
@@ -304,12 +367,12 @@ class Postings:
 
     def entries(self, j: int) -> Plist:
         a, b = self.ptr[j:j + 2].tolist()
-        r0, r1 = np.searchsorted(self.run_at, (a, b)).tolist()
+        r0, r1 = _search(self.run_at, (a, b)).tolist()
         at = self.run_at[r0:r1] - a
         if b > a and (not len(at) or at[0] != 0
                       or (int(self.run_hi[r1 - 1]) << LOW_BITS | int(self.lo[b - 1])) >= len(self.doc_len)):
             raise ValueError("postings refer to chunks that do not exist")
-        return Plist(self.lo[a:b], self.tf[a:b], self.run_hi[r0:r1], at, start=a)
+        return Plist(self.lo[a:b], None, self.run_hi[r0:r1], at, start=a, freqs=self.tf, n=b - a)
 
     def all_chunks(self) -> np.ndarray:
         """Every posting's chunk number, term after term (an update moves them all)."""
@@ -373,6 +436,10 @@ class Index:
         self._lists: dict[str, Plist | None] = {}
         self._idf: dict[str, float] = {}
         self._bounds: dict[str, float] = {}
+        self._ub: dict[str, float] = {}  # a folded term's largest weight before idf (its spellings' summed)
+        self._keys: dict[str, np.ndarray | None] = {}  # a term read whole: its postings' ``_keys``
+        self._table: np.ndarray | None = None
+        self._spare: list[np.ndarray] = []  # the search's array of partial scores, reused (zeroed after use)
 
     # --- terms -----------------------------------------------------------------------
 
@@ -389,7 +456,10 @@ class Index:
             return self._lists[term]
         p = self.postings
         spellings = self._spellings.get(term, [] if term in self.term_map else [term])
-        found = [p.entries(j) for j in (p.term_id(t) for t in spellings) if j >= 0]
+        ids = [j for j in map(p.term_id, spellings) if j >= 0]
+        found = [p.entries(j) for j in ids]
+        if p.ub is not None:
+            self._ub[term] = float(sum(p.ub[j] for j in ids))
         if not found:
             out = None
         elif len(found) == 1:
@@ -426,13 +496,31 @@ class Index:
 
     # --- scoring ---------------------------------------------------------------------
 
-    def _found(self, terms: Sequence[str]) -> list[tuple[str, Plist]]:
+    def _found(self, terms: Sequence[str]) -> list[tuple[str, np.ndarray, Plist]]:
+        """(term, its chunks, its postings) of the terms that have postings, folded; the
+        chunks decoded once a process."""
         found = []
         for t in self.map_terms(terms):
-            lists = self._postings(t)
-            if lists is not None:
-                found.append((t, lists))
+            pl = self._postings(t)
+            if pl is not None:
+                found.append((t, pl.docs, pl))
         return found
+
+    def _weight_table(self) -> np.ndarray | None:
+        if self._table is None:
+            table = self.postings.weight_table()
+            self._table = table if table is not None else np.empty(0)
+        return self._table if len(self._table) else None
+
+    def _key(self, t: str, pl: Plist) -> np.ndarray | None:
+        """Each posting's place in ``Postings.weight_table`` (tf << 8 | chunk length, uint16),
+        kept per process beside its decoded chunks once the term is read whole: its weights
+        are then one gather from a 512 KB table. None where a frequency or a length needs more
+        than a byte."""
+        if t in self._keys:
+            return self._keys[t]
+        key = self._keys[t] = _keys(pl.tf, self.postings.doc_len, pl.docs) if self._weight_table() is not None else None
+        return key
 
     def score(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(chunk ids, BM25 scores) of the chunks holding at least one of the terms.
@@ -445,33 +533,45 @@ class Index:
         if not found:
             return np.empty(0, dtype=np.int32), np.empty(0)
         if len(found) == 1:
-            t, pl = found[0]
-            docs = pl.docs
-            return docs, self._term_scores(t, docs, pl.tf)
+            return found[0][1], self._scores(found[0])
         scores = np.zeros(self.corpus_size)
         hit = np.zeros(self.corpus_size, dtype=bool)
-        for t, pl in found:
-            docs = pl.docs
-            scores[docs] += self._term_scores(t, docs, pl.tf)
+        for f in found:
+            docs = f[1]
+            scores[docs] += self._scores(f)
             hit[docs] = True
         ids = np.flatnonzero(hit).astype(np.int32)
         return ids, scores[ids]
 
-    def _term_scores(self, t: str, docs: np.ndarray, q_freq: np.ndarray) -> np.ndarray:
-        # BM25Okapi.get_scores: idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / avgdl)))
-        return self.idf(t) * self.postings.weights(docs, q_freq)
+    def _scores(self, f: tuple, at: np.ndarray | None = None) -> np.ndarray:
+        """BM25Okapi.get_scores' term ``f`` at its postings ``at`` (all of them when None):
+        idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / avgdl))), the weight looked
+        up in the table where there is one."""
+        t, docs, pl = f
+        table = self._weight_table()
+        if table is not None:
+            if at is None:
+                key = self._key(t, pl)
+                if key is not None:
+                    return (self.idf(t) * table)[key]  # the same products, a pass fewer
+            else:
+                key = self._keys.get(t)
+                key = _keys(pl.tf_at(at), self.postings.doc_len, docs[at]) if key is None else key[at]
+            if key is not None:
+                return self.idf(t) * table[key]
+        if at is None:
+            return self.idf(t) * self.postings.weights(docs, pl.tf)
+        return self.idf(t) * self.postings.weights(docs[at], pl.tf_at(at))
 
     def _bound(self, t: str) -> float:
         """The most term ``t`` (folded) adds to a chunk's score. A folded term's weight is at
         most the sum of its spellings' (the weight is concave in tf and 0 at 0)."""
         v = self._bounds.get(t)
         if v is None:
-            ub = self.postings.ub
-            if ub is None:
+            if self.postings.ub is None:
                 return math.inf
-            spellings = self._spellings.get(t, [] if t in self.term_map else [t])
-            ids = [j for j in map(self.postings.term_id, spellings) if j >= 0]
-            v = self._bounds[t] = self.idf(t) * float(sum(ub[j] for j in ids))
+            self._postings(t)
+            v = self._bounds[t] = self.idf(t) * self._ub[t]
         return v
 
     def top(self, terms: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -488,51 +588,64 @@ class Index:
         ``BLOCK`` postings whose own bound (``Postings.bmax``) cannot make up the difference
         are not scored but for the chunks an earlier term holds (``_live``).
         """
-        lists = self._found(terms)
-        found = [(t, pl.docs, pl.tf) for t, pl in lists]  # decoded once a question
+        found = self._found(terms)
         if len(found) < 2 or k < 1:
             return self.score(terms)
-        starts = {t: pl.start for t, pl in lists}
-        bound = {t: self._bound(t) for t, _, _ in found}
+        partial = self._spare.pop() if self._spare else np.zeros(self.corpus_size)
+        read_docs: list[np.ndarray] = []
+        try:
+            got = self._top(found, k, partial, read_docs)
+        finally:
+            if 16 * sum(map(len, read_docs)) > len(partial):
+                partial.fill(0)  # one pass over the array costs less than many scattered writes
+            else:
+                for docs in read_docs:
+                    partial[docs] = 0
+            self._spare.append(partial)
+        return self.score(terms) if got is None else got  # None: fewer than k chunks per term
+
+    def _top(self, found: list, k: int, partial: np.ndarray, read_docs: list) -> tuple[np.ndarray, np.ndarray] | None:
+        """``top`` on the zeroed array ``partial``; the postings it scores into it are
+        added to ``read_docs`` (to be zeroed again)."""
+        bound = {f[0]: self._bound(f[0]) for f in found}
         order = sorted(found, key=lambda f: -bound[f[0]])
         left = [0.0] * (len(order) + 1)
         for i in range(len(order) - 1, -1, -1):
             left[i] = left[i + 1] + bound[order[i][0]]
-        partial = np.zeros(self.corpus_size)
         theta, read = 0.0, 0
-        for t, docs, tf in order:  # the essential terms: read whole
+        for f in order:  # the essential terms: read whole
             if left[read] * _UP < theta:
                 break
+            t, docs = f[0], f[1]
             rest = left[read + 1]
-            live = self._live(t, starts[t], len(docs), theta, rest) if rest * _UP < theta else None
+            read_docs.append(docs)
+            live = self._live(t, f[2].start, len(docs), theta, rest) if rest * _UP < theta else None
             if live is None:
-                got = partial[docs] + self._term_scores(t, docs, tf)
+                got = partial[docs] + self._scores(f)
                 partial[docs] = got
             else:  # blocks that cannot lift an unread chunk: only the chunks read so far looked up there
-                skip = ~live
-                d = docs[skip]
-                d = d[partial[d] > 0]
-                at = np.searchsorted(docs, d)
-                partial[d] += self._term_scores(t, d, tf[at])
-                d = docs[live]
-                partial[d] += self._term_scores(t, d, tf[live])
+                d = np.flatnonzero(~live)
+                d = d[partial[docs[d]] > 0]
+                partial[docs[d]] += self._scores(f, d)
+                d = np.flatnonzero(live)
+                partial[docs[d]] += self._scores(f, d)
                 got = partial[docs]
-            if len(docs) >= k:  # the exact k-th best of its most promising chunks: the bar
-                best = docs if len(docs) <= 2 * k else np.sort(docs[np.argpartition(got, len(got) - 2 * k)[-2 * k:]])
-                theta = max(theta, _kth(self._exact(found, best), k) * _DOWN)
             read += 1
-        if theta == 0:  # fewer than k chunks per term: nothing to prune
-            return self.score(terms)
-        ids = np.flatnonzero(partial >= (theta - left[read] * _UP) / _UP).astype(np.int32)
+            if len(docs) >= k and left[read] * _UP >= theta:  # the k-th best score of its most promising chunks: the bar
+                best = docs if len(docs) <= 2 * k else np.sort(docs[np.argpartition(got, len(got) - 2 * k)[-2 * k:]])
+                theta = max(theta, self._bar(partial, best, order[read:], k))
+        if theta == 0:
+            return None
+        ids = _reaching(partial, read_docs, (theta - left[read] * _UP) / _UP)
         got = partial[ids]
-        if len(ids) > 8 * k:  # the exact k-th best of the most promising: a higher bar
+        if len(ids) > 8 * k:  # the k-th best score of the most promising: a higher bar
             best = np.sort(ids[np.argpartition(got, len(ids) - 2 * k)[len(ids) - 2 * k:]])
-            theta = max(theta, _kth(self._exact(found, best), k) * _DOWN)
-        for t, docs, tf in order[read:]:  # the others: looked up for the chunks still in the running
+            theta = max(theta, self._bar(partial, best, order[read:], k))
+        for f in order[read:]:  # the others: looked up for the chunks still in the running
             keep = (got + left[read]) * _UP >= theta
             ids, got = ids[keep], got[keep]
-            at, hit = _find(docs, ids)
-            got[hit] += self._term_scores(t, ids[hit], tf[at[hit]])
+            at, hit = _find(f[1], ids)
+            got[hit] += self._scores(f, at[hit])
             read += 1
         ids = ids[got * _UP >= theta]
         return ids, self._exact(found, ids)
@@ -551,14 +664,25 @@ class Index:
         edges = np.clip(np.arange(fb, lb + 1, dtype=np.int64) * BLOCK, start, start + n)
         return np.repeat(live, np.diff(edges))
 
+    def _bar(self, partial: np.ndarray, best: np.ndarray, unread: list, k: int) -> float:
+        """The k-th best score of chunks ``best`` (ascending, at least k): their partial
+        scores plus the terms not read yet, looked up. The sum is in another order than
+        rank_bm25's, so it is taken a margin lower: no chunk of the true top k falls below it."""
+        scores = partial[best]
+        for f in unread:
+            at, hit = _find(f[1], best)
+            if hit.any():
+                scores[hit] += self._scores(f, at[hit])
+        return _kth(scores, k) * _DOWN * _DOWN
+
     def _exact(self, found: list, ids: np.ndarray) -> np.ndarray:
         """The scores of chunks ``ids`` (ascending), each term looked up by binary search in
         its postings and added in the question's order: ``score``'s floats at those chunks."""
         scores = np.zeros(len(ids))
-        for t, docs, tf in found:
-            at, hit = _find(docs, ids)
+        for f in found:
+            at, hit = _find(f[1], ids)
             if hit.any():
-                scores[hit] += self._term_scores(t, ids[hit], tf[at[hit]])
+                scores[hit] += self._scores(f, at[hit])
         return scores
 
     def __len__(self) -> int:
