@@ -787,7 +787,7 @@ def test_words_are_analysed_once_per_batch_into_the_terms_of_tokenize():
             zip(want[1].tolist(), [list(lookup)[t] for t in want[0].tolist()], want[2].tolist()))
         assert lengths.tolist() == want[3].tolist()
     words, n = counter.word_counts()
-    assert dict(zip(words, n.tolist())) == {"Haftar's": 1, "forces": 2, "took": 2, "the": 1, "town": 1,
+    assert dict(zip(words, n.tolist())) == {"Haftar's": 1, "forces": 2, "took": 2, "town": 1,
                                              "The": 2, "of": 1, "Haftar": 1, "strong": 1,
                                              "Gharyan": 1, "the": 3}
 
