@@ -148,9 +148,9 @@ def _shown(ex: Extraction, s: np.ndarray) -> dict[str, int]:
     interior ministry" for "Which ministry ...?"), except to a "who": "forces" of "his forces"
     names no one. (Only the best: the others would count as groups the confidence weighs.)"""
     best = {}
-    top = max(ex.groups, key=lambda k: max(s[r] for r in ex.groups[k])) if ex.q.kind != PERSON else None
+    lead = max(ex.groups, key=lambda k: max(s[r] for r in ex.groups[k])) if ex.q.kind != PERSON else None
     for k, rows in ex.groups.items():
-        shown = [r for r in rows if not ex.candidates[r].pronoun] or (rows if k == top else [])
+        shown = [r for r in rows if not ex.candidates[r].pronoun] or (rows if k == lead else [])
         if shown:
             top = max(shown, key=lambda r: s[r])
             if ex.X[top, FI["in_parens"]]:  # "26,000 square kilometres (10,000 sq mi)"
