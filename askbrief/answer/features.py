@@ -32,7 +32,7 @@ from ..text import fold, tokenize
 from .meaning_evidence import soft_evidence, soft_near, soft_window
 from .names import SUBJECT_PRONOUNS, Names, before_title, head_word, locates_place, placed_after_place, titled_lead, written_as_place
 from .quantities import answer_key, group
-from .question import DATE, DURATION, KINDS, NUMBER, PERSON, PLACE, QUANTITY, Question, bigrams
+from .question import DATE, DURATION, KINDS, NUMBER, PERSON, PLACE, QUANTITY, Question, as_asked, bigrams
 from .spans import (AGENT_NOUNS, LENGTHS, SHAPES, VERB_START, Sentence, Span, beyond_question, context, parse_chunk,
                     parse_sentence)
 
@@ -221,7 +221,7 @@ def read_sentences(q: Question, index: Index, hits: Sequence[Hit], names: Names)
         sents = parse_chunk(index.brief.chunks[hit.chunk].text)
         word_terms = []
         for s in sents:
-            mt = [m.get(t, t) for *_r, t in s.words]
+            mt = as_asked(q, s.words, [m.get(t, t) for *_r, t in s.words])
             for k, ant in names.coref(hit.chunk, s).items():
                 mt[k] = ant  # "He said ..." counts as "Al-Mesmari said ..."
             word_terms.append(mt)
@@ -366,6 +366,8 @@ def span_features(q: Question, r: Read, f: SentenceFeatures, sp: Span, names: Na
                   max_cov: float, m: dict[str, str], max_meant: float = 0.0) -> tuple[list[int], list[float]] | None:
     """The columns and values of a span's feature row; None when it cannot answer."""
     cterms = [m.get(t, t) for t in sp.terms] if m else sp.terms
+    if q.forms:  # "Turkey" repeats "Which Turkish official ...?"
+        cterms = [q.forms.get(t, t) for t in cterms]
     admitted, usage = _usage_if_admitted(q, r.sentence, sp, cterms, names)
     if not admitted:
         return None

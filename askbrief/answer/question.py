@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ..index import Index
 from ..text import fold, term, tokenize, word_terms
+from .demonyms import name_forms
 
 PERSON, PLACE, DATE, NUMBER, QUANTITY, DURATION, REASON, MANNER, YESNO, THING, WHICH = (
     "person", "place", "date", "number", "quantity", "duration", "reason", "manner", "yesno",
@@ -187,6 +188,10 @@ class Question:
     surface: dict[str, str] = field(default_factory=dict)
     stranded: str = ""   # the preposition it ends with ("Which town is it near?"), lowercased
     whose: bool = False  # asks whose: "Which city's mayor ...?", "Whose forces ...?"
+    # the brief's other forms of the question's names, each to the name's term: "turkey" ->
+    # "turkish" for "Which Turkish official ...?" (``demonyms``); retrieved with its terms and
+    # held by a sentence that writes it capitalised (``as_asked``)
+    forms: dict[str, str] = field(default_factory=dict)
 
     @property
     def referred(self) -> frozenset[str]:
@@ -195,7 +200,7 @@ class Question:
 
     @property
     def search_terms(self) -> list[str]:
-        return list(self.tokens) + list(self.extra)
+        return list(self.tokens) + list(self.extra) + list(self.forms)
 
     def coverage(self, terms) -> float:
         """The weighted share of the question's terms among ``terms``."""
@@ -224,9 +229,14 @@ def read(text: str, index: Index, extra_terms: Sequence[str] = (), *, asked: str
     focus_term = m.get(t := (tokenize(focus) or [""])[0], t)
     own_set, term_set = frozenset(own), frozenset(own + mapped_extra)
     top = math.log(1.0 + (len(index) + 0.5) / 0.5)
+    caps = _caps(text, words, m)
+    forms = _other_forms(caps, own_set, index)
+    # a name the brief writes only in its other form ("Turkey" for "Turkish") weighs as that form
+    idf = {t: index.idf(t) or max((index.idf(f) for f, n in forms.items() if n == t), default=0.0)
+           for t in dict.fromkeys(own + mapped_extra)}
     # in the question's word order, not a set's: sums over the weights must not depend on the
     # interpreter's hash seed (a coverage of exactly one half fell either side of its gate)
-    weights = {t: (index.idf(t) or top) * (1.0 if t in own_set else EXTRA_WEIGHT)
+    weights = {t: (idf[t] or top) * (1.0 if t in own_set else EXTRA_WEIGHT)
                for t in dict.fromkeys(own + mapped_extra)}
     total = sum(weights.values())
     before, after, form = _sides(text, words, m)
@@ -234,12 +244,12 @@ def read(text: str, index: Index, extra_terms: Sequence[str] = (), *, asked: str
     return Question(
         text=text, asked=text if asked is None else asked, kind=kind, focus=focus_term,
         tokens=tokens, extra=extra, own=own_set, term_set=term_set, weights=weights, total=total,
-        oov=sum(top for t in own_set if not index.idf(t)) / total if total else 1.0,
+        oov=sum(top for t in own_set if not idf[t]) / total if total else 1.0,
         before=before, after=after, form=form,
         before_weight=sum(v for t, v in weights.items() if t in before) or 1.0,
         after_weight=sum(v for t, v in weights.items() if t in after) or 1.0,
         bigrams=bigrams([m.get(t, t) for t in tokens]), grams=grams(toks), gram_words=frozenset(toks),
-        plural=_plural_focus(text), caps=_caps(text, words, m),
+        plural=_plural_focus(text), caps=caps, forms=forms,
         negated=bool({fold(x) for x in text.split()} & NEGATIONS) or "n't" in text,
         resolved=dict(resolved or {}), unresolved=dict(unresolved or {}), counts=counts(text),
         surface={m.get(t, t): w for _s, _e, w, t in reversed(words) if t},
@@ -292,6 +302,27 @@ def _caps(text: str, words, m: dict[str, str]) -> tuple[str, ...]:
             b = a + len(core)
             out.extend(m.get(t, t) for s, e, _w, t in words if t and a <= s and e <= b)
     return tuple(out)
+
+
+def _other_forms(caps: Sequence[str], own: frozenset[str], index: Index) -> dict[str, str]:
+    """The brief's terms that are another form of one of the question's names (``caps``) and
+    not a term of the question, each to the name's term."""
+    m = index.term_map or {}
+    out: dict[str, str] = {}
+    for t in caps:
+        for f in sorted(name_forms([t])):
+            f = m.get(f, f)
+            if f != t and f not in own and index.idf(f):
+                out.setdefault(f, t)
+    return out
+
+
+def as_asked(q: Question, words: Sequence[tuple], terms: list[str]) -> list[str]:
+    """A sentence's word ``terms`` with each capitalised word that writes another form of a
+    question's name (``Question.forms``) read as that name: "Turkey" holds "Turkish"."""
+    if not q.forms:
+        return terms
+    return [q.forms.get(t, t) if t and w[2][:1].isupper() else t for t, w in zip(terms, words)]
 
 
 def _plural_focus(question: str) -> bool:
