@@ -404,6 +404,17 @@ def span_features(q: Question, r: Read, f: SentenceFeatures, sp: Span, names: Na
     return cols, values
 
 
+def inner_place(q: Question, s: Sentence, sp: Span, names: Names) -> Span:
+    """What a "where" is answered by in a span: of a place owned by a place ("Libya's Ghademes")
+    the inner, specific place ("Ghademes"), ranked by the whole span's features; else the span."""
+    if q.kind != PLACE or not (owner := re.match(r"((?:[A-Z][\w-]*\s+)*[A-Z][\w-]*)['’]s\s+(?=[A-Z])", sp.text)):
+        return sp
+    if names.kind(owner.group(1)) != PLACE:
+        return sp
+    return next((x for x in s.spans if x.last == sp.last and x.start == sp.start + owner.end()
+                 and x.shapes & {"name", "cap"}), sp)
+
+
 def _key(r: Read, sp: Span, names: Names, m: dict[str, str]) -> tuple[str, bool]:
     """The span's answer key, and whether it states it through a possessive pronoun: "his
     forces" is keyed as "Haftar's forces" when Haftar is its antecedent."""
@@ -489,6 +500,7 @@ def extract(q: Question, index: Index, hits: Sequence[Hit], settings: Settings) 
             rr.extend([len(cands)] * len(cols))
             cc.extend(cols)
             vv.extend(values)
+            sp = inner_place(q, r.sentence, sp, names)
             key, pron = _key(r, sp, names, m)
             cands.append(Candidate(r.chunk, r.sentence, sp, key, len(cands), pron, r.terms, r.cov + r.soft))
         if q.kind == PERSON:

@@ -192,6 +192,9 @@ class Question:
     # "turkish" for "Which Turkish official ...?" (``demonyms``); retrieved with its terms and
     # held by a sentence that writes it capitalised (``as_asked``)
     forms: dict[str, str] = field(default_factory=dict)
+    # the sentence phrases that state a predicate of the question, each to its term:
+    # ("take", "place") -> "hold" for "... be held?" (``as_asked``)
+    phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     @property
     def referred(self) -> frozenset[str]:
@@ -249,7 +252,7 @@ def read(text: str, index: Index, extra_terms: Sequence[str] = (), *, asked: str
         before_weight=sum(v for t, v in weights.items() if t in before) or 1.0,
         after_weight=sum(v for t, v in weights.items() if t in after) or 1.0,
         bigrams=bigrams([m.get(t, t) for t in tokens]), grams=grams(toks), gram_words=frozenset(toks),
-        plural=_plural_focus(text), caps=caps, forms=forms,
+        plural=_plural_focus(text), caps=caps, forms=forms, phrases=_stated_as(text, own_set),
         negated=bool({fold(x) for x in text.split()} & NEGATIONS) or "n't" in text,
         resolved=dict(resolved or {}), unresolved=dict(unresolved or {}), counts=counts(text),
         surface={m.get(t, t): w for _s, _e, w, t in reversed(words) if t},
@@ -317,12 +320,36 @@ def _other_forms(caps: Sequence[str], own: frozenset[str], index: Index) -> dict
     return out
 
 
+# a predicate a sentence often states in other words: the question's phrase, the term it is
+# read as, and the sentence's phrases (terms) that state it: "Where was the conference going to
+# be held?" is answered by "... is planned to take place in Libya's Ghademes", not by "will hold
+# accountable any faction"
+_PHRASES = (
+    (re.compile(r"\b(?:be|been|being|is|are|was|were)\s+(?:\w+\s+)?held\b", re.I), "hold",
+     (("take", "place"), ("happen",), ("occur",))),
+)
+
+
+def _stated_as(text: str, own: frozenset[str]) -> dict[tuple[str, ...], str]:
+    """The sentence phrases (terms) that state a predicate of the question ``text``, each to
+    the question's term for it (``_PHRASES``)."""
+    return {said: t for rx, t, phrases in _PHRASES if t in own and rx.search(text) for said in phrases}
+
+
 def as_asked(q: Question, words: Sequence[tuple], terms: list[str]) -> list[str]:
-    """A sentence's word ``terms`` with each capitalised word that writes another form of a
-    question's name (``Question.forms``) read as that name: "Turkey" holds "Turkish"."""
-    if not q.forms:
-        return terms
-    return [q.forms.get(t, t) if t and w[2][:1].isupper() else t for t, w in zip(terms, words)]
+    """A sentence's word ``terms`` read as the question words them: a capitalised word that
+    writes another form of a question's name (``Question.forms``) as that name ("Turkey" holds
+    "Turkish"), and a phrase that states a predicate of the question in other words
+    (``Question.phrases``) as the question's term ("take place" holds "be held")."""
+    if q.forms:
+        terms = [q.forms.get(t, t) if t and w[2][:1].isupper() else t for t, w in zip(terms, words)]
+    if q.phrases:
+        terms = list(terms)
+        for k in range(len(terms)):
+            for said, t in q.phrases.items():
+                if tuple(terms[k:k + len(said)]) == said:
+                    terms[k] = t
+    return terms
 
 
 def _plural_focus(question: str) -> bool:
