@@ -234,12 +234,9 @@ def read(text: str, index: Index, extra_terms: Sequence[str] = (), *, asked: str
     top = math.log(1.0 + (len(index) + 0.5) / 0.5)
     caps = _caps(text, words, m)
     forms = _other_forms(caps, own_set, index)
-    # a name the brief writes only in its other form ("Turkey" for "Turkish") weighs as that form
-    idf = {t: index.idf(t) or max((index.idf(f) for f, n in forms.items() if n == t), default=0.0)
-           for t in dict.fromkeys(own + mapped_extra)}
     # in the question's word order, not a set's: sums over the weights must not depend on the
     # interpreter's hash seed (a coverage of exactly one half fell either side of its gate)
-    weights = {t: (idf[t] or top) * (1.0 if t in own_set else EXTRA_WEIGHT)
+    weights = {t: (index.idf(t) or top) * (1.0 if t in own_set else EXTRA_WEIGHT)
                for t in dict.fromkeys(own + mapped_extra)}
     total = sum(weights.values())
     before, after, form = _sides(text, words, m)
@@ -247,7 +244,7 @@ def read(text: str, index: Index, extra_terms: Sequence[str] = (), *, asked: str
     return Question(
         text=text, asked=text if asked is None else asked, kind=kind, focus=focus_term,
         tokens=tokens, extra=extra, own=own_set, term_set=term_set, weights=weights, total=total,
-        oov=sum(top for t in own_set if not idf[t]) / total if total else 1.0,
+        oov=sum(top for t in own_set if not index.idf(t)) / total if total else 1.0,
         before=before, after=after, form=form,
         before_weight=sum(v for t, v in weights.items() if t in before) or 1.0,
         after_weight=sum(v for t, v in weights.items() if t in after) or 1.0,
