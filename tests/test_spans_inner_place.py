@@ -1,4 +1,4 @@
-"""Where an event is held: "be held" is stated as "take place" (not by "will hold accountable"),
+"""A question's predicate in the brief's words ("be held" as "take place", "took back" as "retook"),
 and a place owned by a place ("Libya's Ghademes") answers "where" with the inner place."""
 
 from askbrief.answer import read
@@ -37,3 +37,15 @@ def test_a_person_s_possessive_keeps_its_noun(tmp_path):
     a = brief_of(tmp_path, {"a.txt": "Karsa is a town in the north.\n\nKhalifa Haftar leads the army. "
                                      "Haftar's forces took Karsa on Monday.\n"})
     assert a.ask("Who took Karsa?").answer == "Haftar's forces"
+
+
+def test_took_back_is_written_retook(seeds_assistant):
+    # was "Tripoli" ("based in Tripoli" and "UN-backed" held the question's "base" and "back")
+    q = read("Where were the forces from that took back the base?", seeds_assistant.index)
+    assert q.phrases[("retook",)] == "take" and "back" not in q.own
+    ans = seeds_assistant.ask("Where were the forces from that took back the base?")
+    assert ans.grade == "short" and ans.answer == "Zawiya"
+    assert ans.evidence.startswith("Pro-government forces from the coastal town of Zawiya battled them, retook the base")
+    assert_verbatim(ans, seeds_assistant.brief)
+    follow = seeds_assistant.ask("How many of Haftar's men did they capture?", context=[ans])
+    assert follow.resolved == {"they": "the forces from Zawiya"}  # was "the forces from Tripoli"

@@ -226,7 +226,9 @@ def read(text: str, index: Index, extra_terms: Sequence[str] = (), *, asked: str
     # "how far", "how long", "how old": the adjective belongs to the question word (the answer
     # is a distance, a duration, an age), so the passages need not contain it
     wh_adjective = {term(a) for a in _HOW_ADJ.findall(text)}
-    own = [m.get(t, t) for t in tokens if t not in wh_adjective]
+    # "took back" the brief writes "retook": its "back" belongs to the verb (``_again``)
+    again = _again(text, index)
+    own = [m.get(t, t) for t in tokens if t not in wh_adjective and not (again and t == "back")]
     mapped_extra = [m.get(t, t) for t in extra if m.get(t, t) not in own]
     kind, focus = question_kind(text)
     focus_term = m.get(t := (tokenize(focus) or [""])[0], t)
@@ -249,7 +251,7 @@ def read(text: str, index: Index, extra_terms: Sequence[str] = (), *, asked: str
         before_weight=sum(v for t, v in weights.items() if t in before) or 1.0,
         after_weight=sum(v for t, v in weights.items() if t in after) or 1.0,
         bigrams=bigrams([m.get(t, t) for t in tokens]), grams=grams(toks), gram_words=frozenset(toks),
-        plural=_plural_focus(text), caps=caps, forms=forms, phrases=_stated_as(text, own_set),
+        plural=_plural_focus(text), caps=caps, forms=forms, phrases={**_stated_as(text, own_set), **again},
         negated=bool({fold(x) for x in text.split()} & NEGATIONS) or "n't" in text,
         resolved=dict(resolved or {}), unresolved=dict(unresolved or {}), counts=counts(text),
         surface={m.get(t, t): w for _s, _e, w, t in reversed(words) if t},
@@ -331,6 +333,20 @@ def _stated_as(text: str, own: frozenset[str]) -> dict[tuple[str, ...], str]:
     """The sentence phrases (terms) that state a predicate of the question ``text``, each to
     the question's term for it (``_PHRASES``)."""
     return {said: t for rx, t, phrases in _PHRASES if t in own and rx.search(text) for said in phrases}
+
+
+_BACK = re.compile(r"\b([a-z]+)\s+back\b", re.I)
+
+
+def _again(text: str, index: Index) -> dict[tuple[str, ...], str]:
+    """A question's verb with "back" ("took back", "captured back") that the brief writes with
+    "re-" ("retook", "recaptured"): that word's term -> the verb's, for ``Question.phrases``."""
+    out = {}
+    for verb in _BACK.findall(text):
+        t = term("re" + verb.lower())
+        if t and index.idf(t):
+            out[(t,)] = term(verb)
+    return out
 
 
 def as_asked(q: Question, words: Sequence[tuple], terms: list[str]) -> list[str]:
