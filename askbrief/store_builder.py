@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .corpus import make_document
+from .counting import ids_of
 from .index import Postings
 from .strings import Strings, byte_order
 from .models import Document
@@ -56,7 +57,7 @@ class Builder:
                 j = len(old or ()) + len(self.vocab)
                 self.vocab.append(t)
             lookup[t] = j
-        self._batch = np.fromiter(map(lookup.__getitem__, batch_vocab), dtype=np.int64, count=len(batch_vocab))
+        self._batch = ids_of(lookup, batch_vocab)
         if len(words):
             self._count_words(words, counts)
 
@@ -66,7 +67,7 @@ class Builder:
         known.update(zip(new, range(len(known), len(known) + len(new))))
         if len(known) > len(self._word_n):
             self._word_n = np.concatenate([self._word_n, np.zeros(len(known), dtype=np.int64)])
-        ids = np.fromiter(map(known.__getitem__, words), dtype=np.int64, count=len(words))
+        ids = ids_of(known, words)
         self._word_n[ids] += counts  # the words of one batch are distinct
 
     def add(self, doc: Document, sha: str, spans: np.ndarray, terms: np.ndarray, chunks: np.ndarray,

@@ -96,3 +96,30 @@ def test_the_built_index_equals_the_in_memory_reference(monkeypatch, tmp_path):
     groups = variants.groups_of(index.brief)
     assert groups == variants.groups_of(fresh)
     assert {"Haftar", "Hifter"} <= next(set(g) for g in groups if "Haftar" in g)
+
+
+def test_ids_of_looks_up_every_key_in_order_and_fails_on_an_unknown_one():
+    table = {w: i for i, w in enumerate(["Haftar", "took", "Gharyan", ""])}
+    for keys in ([], ["took"], ["Gharyan", "took", "Gharyan", "", "Haftar"]):
+        got = counting.ids_of(table, keys)
+        assert got.dtype == np.int64 and got.tolist() == [table[k] for k in keys]
+    with pytest.raises(KeyError):
+        counting.ids_of(table, ["took", "Tripoli"])
+
+
+def _frozen(_item) -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+@pytest.mark.skipif(parallel._context() is None, reason="no forked workers here")
+def test_forked_workers_inherit_the_parents_objects_frozen_for_the_collector():
+    """A worker's full collection must not touch (and so copy) every page of a large parent:
+    the parent's objects are frozen while the pool runs, and thawed after."""
+    import gc
+
+    parent = [{"word": str(i)} for i in range(10_000)]  # tracked objects the workers inherit
+    counts = list(parallel.pmap(_frozen, range(4)))
+    assert all(n >= len(parent) for n in counts)
+    assert gc.get_freeze_count() == 0
