@@ -514,6 +514,13 @@ def _listing(cache: Path) -> list[tuple[str, int, int]]:
     return sorted((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in cache.rglob("*"))
 
 
+# what a one-shot cannot go below, timed beside it (``--reuse``): the interpreter, NumPy (with one
+# BLAS thread, as the command line imports it), and every module the one-shot imports
+FLOORS = {"python -c pass": "pass", "import numpy": "import numpy",
+          "the one-shot's imports": "import numpy, askbrief.cli.ask, askbrief.cli.common, askbrief.cache, "
+                                    "askbrief.answer, askbrief.retrieve, askbrief.variants, askbrief.render"}
+
+
 def bench_reused(n: int, brief: Path, cache: Path, args, questions: list[str]) -> None:
     """The one-shot question and the whole question in a warm process, on an index an earlier
     run built (``--reuse``), and the peers built and queried on the same brief (not with
@@ -528,7 +535,11 @@ def bench_reused(n: int, brief: Path, cache: Path, args, questions: list[str]) -
     ask = [sys.executable, "-m", "askbrief", "ask", questions[0], "--corpus", str(brief), "--no-history"]
     timed(ask, env)  # untimed: bytecode written, the index's pages in the OS's file cache
     load = os.getloadavg()[0]
-    one = [timed(ask, env) for _ in range(args.runs)]
+    one, floors = [], {name: [] for name in FLOORS}
+    for _ in range(args.runs):  # the floors alternate with the one-shot: the same minutes
+        one.append(timed(ask, env))
+        for name, code in FLOORS.items():
+            floors[name].append(timed([sys.executable, "-c", code], {**env, "OPENBLAS_NUM_THREADS": "1"})[0])
     w, _, warm_rss = run_worker("warm", brief, cache, questions, args.workdir)
     if _listing(cache) != before:
         print(f"WARNING: the cache {cache} changed during the run (rebuilt?): the figures include a build")
@@ -536,6 +547,7 @@ def bench_reused(n: int, brief: Path, cache: Path, args, questions: list[str]) -
                                              f"{statistics.median(x[3] for x in one):.3f}; runs "
                                              f"{', '.join(f'{x[0]:.2f}' for x in one)})"],
             "one-shot RSS (MB)": [f"{statistics.median(x[1] for x in one):.0f}"],
+            **{f"  floor: {name} (s)": [f"{statistics.median(t):.3f}"] for name, t in floors.items()},
             "retrieval p50 / p95 (ms)": [f"{pct(w['search_ms'], 50):.1f} / {pct(w['search_ms'], 95):.1f}"],
             "whole question p50 / p95 (ms)": [f"{pct(w['ask_ms'], 50):.1f} / {pct(w['ask_ms'], 95):.1f}"],
             "recall@1/5/20 vs exact (%)": ["100 (exact)"]}
