@@ -452,31 +452,41 @@ def bench_size(n: int, args, questions: list[str]) -> None:
     one = [timed([sys.executable, "-m", "askbrief", "ask", questions[0], "--corpus", str(brief), "--no-history"],
                  env) for _ in range(args.runs)]
     w, _, warm_rss = run_worker("warm", brief, cache, questions)
-    s50, s95 = pct(w["search_ms"], 50), pct(w["search_ms"], 95)
-    a50, a95 = pct(w["ask_ms"], 50), pct(w["ask_ms"], 95)
     print(f"chunks {b['chunks']:,}  terms {w['terms']:,}  postings {w['postings']:,}  "
           f"name variants folded {w['variants']}  freshness checked by: {w['checked']}")
     rows = {"cold build (s)": [f"{build_wall:.1f}"], "build peak RSS (MB)": [f"{build_rss:.0f}"],
             "index on disk (MB)": [f"{index_mb:.0f}"],
             "  without the texts (MB)": [f"{index_mb - texts_mb:.0f} (postings {postings_mb:.0f})"],
-            "one-shot ask, warm cache (s)": [f"{statistics.median(x[0] for x in one):.3f}"],
-            "one-shot RSS (MB)": [f"{statistics.median(x[1] for x in one):.0f}"],
-            "retrieval p50 / p95 (ms)": [f"{s50:.1f} / {s95:.1f}"],
-            "whole question p50 / p95 (ms)": [f"{a50:.1f} / {a95:.1f}"],
-            "recall@1/5/20 vs exact (%)": ["100 (exact)"]}
+            **question_rows(f"{statistics.median(x[0] for x in one):.3f}", one, {}, w)}
     names = ["askbrief"]
     if not args.no_peers:
         names += peer_columns(brief, cache, args, questions, w, rows)
+    print_table(n, names, rows, w)
+    print(f"index opened in {w['open_s']:.3f} s in a warm process")
+    if "full_ms" in w:
+        print(f"top-{TOP_K} equal to rank-bm25 full scoring: {w['oracle_same_top']}/{len(w['full_ms'])} questions "
+              f"(rank-bm25 p50/p95 {pct(w['full_ms'], 50):.1f} / {pct(w['full_ms'], 95):.1f} ms)")
+    sys.stdout.flush()
+
+
+def question_rows(one_shot: str, one: list, floors: dict[str, list[float]], w: dict) -> dict[str, list[str]]:
+    """askbrief's rows of the question side: the one-shot (its cell given), its floors, retrieval
+    and the whole question from the warm worker ``w``."""
+    return {"one-shot ask, warm cache (s)": [one_shot],
+            "one-shot RSS (MB)": [f"{statistics.median(x[1] for x in one):.0f}"],
+            **{f"  floor: {name} (s)": [f"{statistics.median(t):.3f}"] for name, t in floors.items()},
+            "retrieval p50 / p95 (ms)": [f"{pct(w['search_ms'], 50):.1f} / {pct(w['search_ms'], 95):.1f}"],
+            "whole question p50 / p95 (ms)": [f"{pct(w['ask_ms'], 50):.1f} / {pct(w['ask_ms'], 95):.1f}"],
+            "recall@1/5/20 vs exact (%)": ["100 (exact)"]}
+
+
+def print_table(n: int, names: list[str], rows: dict[str, list[str]], w: dict) -> None:
     print("| " + f"{n:,} paragraphs | " + " | ".join(names) + " |")
     print("|---|" + "---:|" * len(names))
     for label, cells in rows.items():
         print(f"| {label} | " + " | ".join(cells) + " |")
     if w["ask_errors"]:
         print(f"  {len(w['ask_errors'])} questions failed in ask(); first: {w['ask_errors'][0][:200]}")
-    print(f"index opened in {w['open_s']:.3f} s in a warm process")
-    if "full_ms" in w:
-        print(f"top-{TOP_K} equal to rank-bm25 full scoring: {w['oracle_same_top']}/{len(w['full_ms'])} questions "
-              f"(rank-bm25 p50/p95 {pct(w['full_ms'], 50):.1f} / {pct(w['full_ms'], 95):.1f} ms)")
     sys.stdout.flush()
 
 
@@ -543,14 +553,8 @@ def bench_reused(n: int, brief: Path, cache: Path, args, questions: list[str]) -
     w, _, warm_rss = run_worker("warm", brief, cache, questions, args.workdir)
     if _listing(cache) != before:
         print(f"WARNING: the cache {cache} changed during the run (rebuilt?): the figures include a build")
-    rows = {"one-shot ask, warm cache (s)": [f"{statistics.median(x[0] for x in one):.3f} (CPU "
-                                             f"{statistics.median(x[3] for x in one):.3f}; runs "
-                                             f"{', '.join(f'{x[0]:.2f}' for x in one)})"],
-            "one-shot RSS (MB)": [f"{statistics.median(x[1] for x in one):.0f}"],
-            **{f"  floor: {name} (s)": [f"{statistics.median(t):.3f}"] for name, t in floors.items()},
-            "retrieval p50 / p95 (ms)": [f"{pct(w['search_ms'], 50):.1f} / {pct(w['search_ms'], 95):.1f}"],
-            "whole question p50 / p95 (ms)": [f"{pct(w['ask_ms'], 50):.1f} / {pct(w['ask_ms'], 95):.1f}"],
-            "recall@1/5/20 vs exact (%)": ["100 (exact)"]}
+    rows = question_rows(f"{statistics.median(x[0] for x in one):.3f} (CPU {statistics.median(x[3] for x in one):.3f}; "
+                         f"runs {', '.join(f'{x[0]:.2f}' for x in one)})", one, floors, w)
     names = ["askbrief"]
     if not args.no_peers:
         peer_rows = {"cold build (s)": ["–"], "build peak RSS (MB)": ["–"], "index on disk (MB)": [f"{dir_mb(cache / 'index'):.0f}"],
@@ -558,13 +562,7 @@ def bench_reused(n: int, brief: Path, cache: Path, args, questions: list[str]) -
         rows = {**peer_rows, **rows}
         names += peer_columns(brief, cache, args, questions, w, rows, args.workdir / f"peers-{n}")
     print(f"\n== {n:,} paragraphs, index reused from {cache} (load {load:.1f} -> {os.getloadavg()[0]:.1f})")
-    print("| " + f"{n:,} paragraphs | " + " | ".join(names) + " |")
-    print("|---|" + "---:|" * len(names))
-    for label, cells in rows.items():
-        print(f"| {label} | " + " | ".join(cells) + " |")
-    if w["ask_errors"]:
-        print(f"  {len(w['ask_errors'])} questions failed in ask(); first: {w['ask_errors'][0][:200]}")
-    sys.stdout.flush()
+    print_table(n, names, rows, w)
 
 
 def _mapped(brief: Path, cache: Path, questions: list[str], work: Path | None = None) -> list[list[str]]:
