@@ -92,6 +92,16 @@ def answer_key(text: str, term_map: dict[str, str] | None = None) -> str:
     return key or fold(text).strip()
 
 
+def keys_within(words: Sequence[tuple[int, int, str, str]], term_map: dict[str, str] | None = None) -> str:
+    """The terms of a sentence's words (``Sentence.words``) run together as ``answer_key`` runs
+    a span's: the key of any span of the sentence is a substring of this (a span is a run of
+    whole words, so its terms are a run of these), or, when the span has no terms, of the
+    sentence's folded text. A sentence holding neither cannot state an answer: its spans need
+    not be worked out to know it."""
+    m = term_map or {}
+    return "".join(m.get(k, k) for k in (str(_NUM.get(t, t)) for *_r, t in words if t and t not in _PARTICLE_TERMS))
+
+
 def same_quantity(a: tuple[str, float], b: tuple[str, float]) -> bool:
     """Within 4% (a rounded conversion: "50 km" and "31 miles"), or 1 degree apart."""
     if a[0] != b[0]:

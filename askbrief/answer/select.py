@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from ..corpus import Brief
 from ..index import Index
 from ..models import Alternative, Answer, Citation, Hit, Retrieved, Settings
-from ..text import tokenize
+from ..text import fold, tokenize
 from .features import FI, Candidate, Extraction, extract
 from .model import MIN_COVERAGE, Model, Ranked, load_model, rank
 from .names import POSSESSIVE_PRONOUNS, Names
-from .quantities import answer_key, quantity, same_quantity
+from .quantities import answer_key, keys_within, quantity, same_quantity
 from .question import PERSON, Question
 from .spans import AGENT_NOUNS, Sentence, Span, parse_chunk
 from .topic import off_topic, referent_off_topic
@@ -45,11 +45,13 @@ def select(q: Question, index: Index, hits: list[Hit], settings: Settings,
     threshold = model.threshold if settings.min_confidence is None else settings.min_confidence
     s_threshold = (model.sentence_threshold if settings.min_sentence_confidence is None
                    else settings.min_sentence_confidence)
-    about = (ranked is not None and not asks_nothing(q) and not off_topic(q, index, hits, model.off_topic_cut)
-             and not referent_off_topic(q, index, settings.top_k, model.off_topic_cut))
-    grade = ("none" if not about else "short" if conf >= threshold and conf > 0.0
+    grade = ("short" if conf >= threshold and conf > 0.0
              else "sentence" if s_threshold is not None and sconf >= s_threshold and sconf > 0.0
              else "none")
+    # whether the question is about the brief at all is asked only of an answer it would give
+    if grade != "none" and (ranked is None or asks_nothing(q) or off_topic(q, index, hits, model.off_topic_cut)
+                            or referent_off_topic(q, index, settings.top_k, model.off_topic_cut)):
+        grade = "none"
     fields: dict
     if grade == "none":
         fields = {"answer": None, "abstained": True, "evidence": None, "alternatives": [],
@@ -143,6 +145,8 @@ def _sources(q: Question, index: Index, hits: Sequence[Hit], key: str, settings:
         for s in parse_chunk(index.brief.chunks[hit.chunk].text):
             if q.coverage(_sentence_terms(s, m)) < need:
                 continue
+            if not qty and key not in fold(s.text) and key not in keys_within(s.words, m):
+                continue  # no span of it has the key: its spans are not worked out
             sp = next((sp for sp in s.spans if answer_key(sp.text, m) == key
                        or (qty and (q2 := quantity(sp.text)) and same_quantity(q2, qty))), None)
             if sp is not None:

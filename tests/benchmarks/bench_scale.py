@@ -6,7 +6,7 @@ Run by hand (pytest does not collect it):
     python tests/benchmarks/bench_scale.py                         # 10k and 100k paragraphs
     python tests/benchmarks/bench_scale.py --sizes 1000000         # about 10 minutes
     python tests/benchmarks/bench_scale.py --sizes 10000 --no-peers --questions 100
-    python tests/benchmarks/bench_scale.py --sizes 1000000 --reuse DIR   # one-shot and warm only, on DIR/cache-1000000
+    python tests/benchmarks/bench_scale.py --sizes 1000000 --reuse DIR   # one-shot, warm and the peers, on DIR/cache-1000000 (no build)
 
 The briefs are synthetic but made of real text whose vocabulary grows as a news archive's does
 (Heaps' law): articles of 4–16 paragraphs, each a run of 1–5 sentences of a SQuAD paragraph
@@ -452,48 +452,16 @@ def bench_size(n: int, args, questions: list[str]) -> None:
     one = [timed([sys.executable, "-m", "askbrief", "ask", questions[0], "--corpus", str(brief), "--no-history"],
                  env) for _ in range(args.runs)]
     w, _, warm_rss = run_worker("warm", brief, cache, questions)
-    s50, s95 = pct(w["search_ms"], 50), pct(w["search_ms"], 95)
-    a50, a95 = pct(w["ask_ms"], 50), pct(w["ask_ms"], 95)
     print(f"chunks {b['chunks']:,}  terms {w['terms']:,}  postings {w['postings']:,}  "
           f"name variants folded {w['variants']}  freshness checked by: {w['checked']}")
     rows = {"cold build (s)": [f"{build_wall:.1f}"], "build peak RSS (MB)": [f"{build_rss:.0f}"],
             "index on disk (MB)": [f"{index_mb:.0f}"],
             "  without the texts (MB)": [f"{index_mb - texts_mb:.0f} (postings {postings_mb:.0f})"],
-            "one-shot ask, warm cache (s)": [f"{statistics.median(x[0] for x in one):.3f}"],
-            "one-shot RSS (MB)": [f"{statistics.median(x[1] for x in one):.0f}"],
-            "retrieval p50 / p95 (ms)": [f"{s50:.1f} / {s95:.1f}"],
-            "whole question p50 / p95 (ms)": [f"{a50:.1f} / {a95:.1f}"],
-            "recall@1/5/20 vs exact (%)": ["100 (exact)"]}
+            **question_rows(f"{statistics.median(x[0] for x in one):.3f}", one, {}, w)}
     names = ["askbrief"]
     if not args.no_peers:
-        qs = _mapped(brief, cache, questions)
-        for peer in ("tantivy", "bm25s"):
-            try:
-                __import__(peer)
-            except ImportError:
-                print(f"({peer} not installed: pip install {peer})")
-                continue
-            pb, _, p_rss = run_worker(f"{peer}_build", brief, cache, questions)
-            pq, _, p_q_rss = run_worker(f"{peer}_query", brief, cache, qs)
-            first = [run_worker(f"{peer}_query", brief, cache, qs[:1]) for _ in range(args.runs)]
-            names.append(peer)
-            rows["cold build (s)"].append(f"{pb['build_s']:.1f} (+{pb['analysis_s']:.0f} analysis)")
-            rows["build peak RSS (MB)"].append(f"{p_rss:.0f}")
-            with_texts = run_worker("tantivy_texts", brief, cache, questions)[0]["mb"] if peer == "tantivy" else None
-            rows["index on disk (MB)"].append(f"{with_texts:.0f} (texts stored)" if with_texts else "–")
-            rows["  without the texts (MB)"].append(f"{pb['mb']:.0f}")
-            rows["one-shot ask, warm cache (s)"].append(f"{statistics.median(x[1] for x in first):.3f} (search only)")
-            rows["one-shot RSS (MB)"].append(f"{statistics.median(x[2] for x in first):.0f}")
-            rows["retrieval p50 / p95 (ms)"].append(f"{pct(pq['search_ms'], 50):.1f} / {pct(pq['search_ms'], 95):.1f}")
-            rows["whole question p50 / p95 (ms)"].append("–")
-            rows["recall@1/5/20 vs exact (%)"].append(
-                " / ".join(f"{recall(pq['top'], w['top'], k):.1f}" for k in (1, 5, 20)) if "top" in pq else "–")
-    print("| " + f"{n:,} paragraphs | " + " | ".join(names) + " |")
-    print("|---|" + "---:|" * len(names))
-    for label, cells in rows.items():
-        print(f"| {label} | " + " | ".join(cells) + " |")
-    if w["ask_errors"]:
-        print(f"  {len(w['ask_errors'])} questions failed in ask(); first: {w['ask_errors'][0][:200]}")
+        names += peer_columns(brief, cache, args, questions, w, rows)
+    print_table(n, names, rows, w)
     print(f"index opened in {w['open_s']:.3f} s in a warm process")
     if "full_ms" in w:
         print(f"top-{TOP_K} equal to rank-bm25 full scoring: {w['oracle_same_top']}/{len(w['full_ms'])} questions "
@@ -501,14 +469,74 @@ def bench_size(n: int, args, questions: list[str]) -> None:
     sys.stdout.flush()
 
 
+def question_rows(one_shot: str, one: list, floors: dict[str, list[float]], w: dict) -> dict[str, list[str]]:
+    """askbrief's rows of the question side: the one-shot (its cell given), its floors, retrieval
+    and the whole question from the warm worker ``w``."""
+    return {"one-shot ask, warm cache (s)": [one_shot],
+            "one-shot RSS (MB)": [f"{statistics.median(x[1] for x in one):.0f}"],
+            **{f"  floor: {name} (s)": [f"{statistics.median(t):.3f}"] for name, t in floors.items()},
+            "retrieval p50 / p95 (ms)": [f"{pct(w['search_ms'], 50):.1f} / {pct(w['search_ms'], 95):.1f}"],
+            "whole question p50 / p95 (ms)": [f"{pct(w['ask_ms'], 50):.1f} / {pct(w['ask_ms'], 95):.1f}"],
+            "recall@1/5/20 vs exact (%)": ["100 (exact)"]}
+
+
+def print_table(n: int, names: list[str], rows: dict[str, list[str]], w: dict) -> None:
+    print("| " + f"{n:,} paragraphs | " + " | ".join(names) + " |")
+    print("|---|" + "---:|" * len(names))
+    for label, cells in rows.items():
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    if w["ask_errors"]:
+        print(f"  {len(w['ask_errors'])} questions failed in ask(); first: {w['ask_errors'][0][:200]}")
+    sys.stdout.flush()
+
+
+def peer_columns(brief: Path, cache: Path, args, questions: list[str], w: dict, rows: dict[str, list[str]],
+                 work: Path | None = None) -> list[str]:
+    """Build and query the peers (those installed) on askbrief's analysed terms of the brief in
+    ``cache``, adding a cell to each row; the peers' names, in column order."""
+    qs = _mapped(brief, cache, questions, work)
+    names = []
+    for peer in ("tantivy", "bm25s"):
+        try:
+            __import__(peer)
+        except ImportError:
+            print(f"({peer} not installed: pip install {peer})")
+            continue
+        pb, _, p_rss = run_worker(f"{peer}_build", brief, cache, questions, work)
+        pq, _, p_q_rss = run_worker(f"{peer}_query", brief, cache, qs, work)
+        first = [run_worker(f"{peer}_query", brief, cache, qs[:1], work) for _ in range(args.runs)]
+        names.append(peer)
+        rows["cold build (s)"].append(f"{pb['build_s']:.1f} (+{pb['analysis_s']:.0f} analysis)")
+        rows["build peak RSS (MB)"].append(f"{p_rss:.0f}")
+        with_texts = run_worker("tantivy_texts", brief, cache, questions, work)[0]["mb"] if peer == "tantivy" else None
+        rows["index on disk (MB)"].append(f"{with_texts:.0f} (texts stored)" if with_texts else "–")
+        rows["  without the texts (MB)"].append(f"{pb['mb']:.0f}")
+        rows["one-shot ask, warm cache (s)"].append(f"{statistics.median(x[1] for x in first):.3f} (search only)")
+        rows["one-shot RSS (MB)"].append(f"{statistics.median(x[2] for x in first):.0f}")
+        rows["retrieval p50 / p95 (ms)"].append(f"{pct(pq['search_ms'], 50):.1f} / {pct(pq['search_ms'], 95):.1f}")
+        rows["whole question p50 / p95 (ms)"].append("–")
+        rows["recall@1/5/20 vs exact (%)"].append(
+            " / ".join(f"{recall(pq['top'], w['top'], k):.1f}" for k in (1, 5, 20)) if "top" in pq else "–")
+    return names
+
+
 def _listing(cache: Path) -> list[tuple[str, int, int]]:
     return sorted((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in cache.rglob("*"))
 
 
+# what a one-shot cannot go below, timed beside it (``--reuse``): the interpreter, NumPy (with one
+# BLAS thread, as the command line imports it), and every module the one-shot imports
+FLOORS = {"python -c pass": "pass", "import numpy": "import numpy",
+          "the one-shot's imports": "import numpy, askbrief.cli.ask, askbrief.cli.common, askbrief.cache, "
+                                    "askbrief.answer, askbrief.retrieve, askbrief.variants, askbrief.render"}
+
+
 def bench_reused(n: int, brief: Path, cache: Path, args, questions: list[str]) -> None:
     """The one-shot question and the whole question in a warm process, on an index an earlier
-    run built (``--reuse``): the build and the peers are not run, and the cache is only read
-    (checked: a one-shot that found it stale would rebuild it, and that is reported)."""
+    run built (``--reuse``), and the peers built and queried on the same brief (not with
+    ``--no-peers``; their analysed terms are kept in ``WORKDIR/peers-N`` for the next run). The
+    askbrief cache is only read (checked: a one-shot that found it stale would rebuild it, and
+    that is reported)."""
     if not (brief / ".made").exists() or not list((cache / "index").glob("index-*")):
         sys.exit(f"--reuse: no brief at {brief} or no index in {cache}")
     before = _listing(cache)
@@ -517,23 +545,27 @@ def bench_reused(n: int, brief: Path, cache: Path, args, questions: list[str]) -
     ask = [sys.executable, "-m", "askbrief", "ask", questions[0], "--corpus", str(brief), "--no-history"]
     timed(ask, env)  # untimed: bytecode written, the index's pages in the OS's file cache
     load = os.getloadavg()[0]
-    one = [timed(ask, env) for _ in range(args.runs)]
+    one, floors = [], {name: [] for name in FLOORS}
+    for _ in range(args.runs):  # the floors alternate with the one-shot: the same minutes
+        one.append(timed(ask, env))
+        for name, code in FLOORS.items():
+            floors[name].append(timed([sys.executable, "-c", code], {**env, "OPENBLAS_NUM_THREADS": "1"})[0])
     w, _, warm_rss = run_worker("warm", brief, cache, questions, args.workdir)
     if _listing(cache) != before:
         print(f"WARNING: the cache {cache} changed during the run (rebuilt?): the figures include a build")
+    rows = question_rows(f"{statistics.median(x[0] for x in one):.3f} (CPU {statistics.median(x[3] for x in one):.3f}; "
+                         f"runs {', '.join(f'{x[0]:.2f}' for x in one)})", one, floors, w)
+    names = ["askbrief"]
+    if not args.no_peers:
+        peer_rows = {"cold build (s)": ["–"], "build peak RSS (MB)": ["–"], "index on disk (MB)": [f"{dir_mb(cache / 'index'):.0f}"],
+                     "  without the texts (MB)": ["–"]}
+        rows = {**peer_rows, **rows}
+        names += peer_columns(brief, cache, args, questions, w, rows, args.workdir / f"peers-{n}")
     print(f"\n== {n:,} paragraphs, index reused from {cache} (load {load:.1f} -> {os.getloadavg()[0]:.1f})")
-    print(f"| {n:,} paragraphs | askbrief |\n|---|---:|")
-    print(f"| one-shot ask, warm cache (s) | {statistics.median(x[0] for x in one):.3f} "
-          f"(CPU {statistics.median(x[3] for x in one):.3f}; runs {', '.join(f'{x[0]:.2f}' for x in one)}) |")
-    print(f"| one-shot RSS (MB) | {statistics.median(x[1] for x in one):.0f} |")
-    print(f"| retrieval p50 / p95 (ms) | {pct(w['search_ms'], 50):.1f} / {pct(w['search_ms'], 95):.1f} |")
-    print(f"| whole question p50 / p95 (ms) | {pct(w['ask_ms'], 50):.1f} / {pct(w['ask_ms'], 95):.1f} |")
-    if w["ask_errors"]:
-        print(f"  {len(w['ask_errors'])} questions failed in ask(); first: {w['ask_errors'][0][:200]}")
-    sys.stdout.flush()
+    print_table(n, names, rows, w)
 
 
-def _mapped(brief: Path, cache: Path, questions: list[str]) -> list[list[str]]:
+def _mapped(brief: Path, cache: Path, questions: list[str], work: Path | None = None) -> list[list[str]]:
     """The questions' terms as askbrief searches them (variants folded)."""
     code = ("import json,sys; from askbrief.cache import load_index; from askbrief.text import tokenize; "
             "from askbrief.variants import term_map; ix,_=load_index([sys.argv[1]], term_map=term_map); "
@@ -542,7 +574,7 @@ def _mapped(brief: Path, cache: Path, questions: list[str]) -> list[list[str]]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(questions, f)
     try:
-        _, _, out, _ = timed([sys.executable, "-c", code, str(brief), f.name], child_env(cache))
+        _, _, out, _ = timed([sys.executable, "-c", code, str(brief), f.name], child_env(cache, work))
     finally:
         os.unlink(f.name)
     return json.loads(out)
@@ -563,8 +595,8 @@ def main() -> None:
     p.add_argument("--build-only", action="store_true", help="askbrief's cold build only: time, peak RSS, size")
     p.add_argument("--briefs", type=Path, help="where the briefs are made or found (default: the workdir)")
     p.add_argument("--reuse", type=Path, metavar="DIR",
-                   help="measure only the one-shot and warm questions on DIR/cache-N, an index an earlier run "
-                        "built for the same brief path (not rebuilt, not written; no peers)")
+                   help="measure the one-shot and warm questions on DIR/cache-N, an index an earlier run "
+                        "built for the same brief path (not rebuilt, not written), and the peers beside it")
     args = p.parse_args()
     sys.path.insert(0, str(ROOT))
     args.workdir.mkdir(parents=True, exist_ok=True)
