@@ -188,6 +188,13 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
             kinds[e.name] = kind_in(e, texts, names)
         return kinds[e.name]
 
+    sexes: dict[str, str | None] = {}
+
+    def sex_of(e: Entity) -> str | None:
+        if e.name not in sexes:
+            sexes[e.name] = mentions.sex(e.name, texts + _brief_texts(e.name, index))
+        return sexes[e.name]
+
     fold = index.map_term if index is not None else str
     turns = [Turn(a, _spelled_out(a), fold, lambda word: _brief_texts(word, index), kind_of,
                    lambda a: mentions.people_meant(a, index, names), lambda a: _after(a, index))
@@ -210,7 +217,7 @@ def resolve(question: str, context: Sequence[Answer], index=None) -> Resolution:
         if key in by_kind:  # "When did he order his forces ...?": his is he
             found.append((pos, ref, by_kind[key]))
             continue
-        choice = _choose(ref, want, turns, own_terms, taken, kind_of, index)
+        choice = _choose(ref, want, turns, own_terms, taken, kind_of, index, sex_of)
         if choice is None:
             if (unanswered := _unanswered(want, turns)) is not None:
                 res.unresolved[ref] = unanswered
@@ -268,8 +275,14 @@ def _unanswered(want: str, turns: list[Turn]) -> str | None:
 
 
 def _choose(ref: str, want: str, turns: list[Turn], own_terms: set[str], taken: set[frozenset[str]],
-            kind_of, index) -> Entity | None:
-    """The referent of one reference: the best-fitting name of the newest turn that has one."""
+            kind_of, index, sex_of=lambda e: None) -> Entity | None:
+    """The referent of one reference: the best-fitting name of the newest turn that has one.
+    "he" and "she" agree with how the brief refers to a person (``sex_of``: "he", "she" or
+    None): never someone it calls the other. A "she" takes someone the brief calls "she"
+    before anyone it does not say of; a "he" keeps the surest person it does not say of (a
+    news brief calls most people "he", and a spokesman it quotes without a pronoun is still
+    the "he" of "Who said ...?")."""
+    said = _AGREES.get(ref.lower()) if want == PERSON else None
     for turn in turns:
         if want == THING and " " in ref and (done := mentions.done(turn.question, ref)):
             return done  # "that meeting" after "Where did Haftar meet Lavrov?"
@@ -289,11 +302,13 @@ def _choose(ref: str, want: str, turns: list[Turn], own_terms: set[str], taken: 
             if kind is None and _common_word(e, turn, want, from_answer, index):
                 continue
             fit = _fits(want, kind, e, from_answer, e.name == turn.identity and turn.asked_who)
+            if fit and said in ("he", "she") and (known := sex_of(e)):
+                fit = 3 if known == said else 0
             if fit and want == THING and kind is None and turn.adds(e):
                 fit = 1  # a name the answer's sentence adds, untyped: one typed a place or thing first
             if fit > best_fit:
                 best, best_fit = e, fit
-            if fit == 2 or (fit and want == PLACE):
+            if fit == 3 or (fit == 2 and said != "she") or (fit and want == PLACE):
                 break  # a place or thing: the first named; a person or group: the surest
         if want == GROUP and best_fit < 2:  # one name is "they" only when no two people are
             best = _pair(turn, own_terms, kind_of) or best

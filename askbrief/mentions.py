@@ -156,3 +156,44 @@ def people_meant(answer: Answer, index, names) -> list[str]:
             if who not in out:
                 out.append(who)
     return out
+
+
+# a title that says a person's sex, before the name (and any of its other words): "Ms. Maria Lopez"
+_SEX_TITLE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\b\.?\s+(?:[A-Z][\w'’-]*\s+)*$")
+_GENDERED = re.compile(r"\b(?:(he|him|his|himself)|(she|her|hers|herself))\b", re.I)
+_SENTENCE_END = re.compile(r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<=[.!?])[\"”]?\s+(?=[\"“]?[A-Z])")
+_CAPS_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
+
+
+def sex(name: str, texts: Sequence[str]) -> str | None:
+    """"he" or "she": how ``texts`` (paragraphs) refer to the person ``name``: by a title before
+    the name ("Mr.", "Ms.", "Mrs.", "Miss"), or by the first personal pronoun after the name
+    where the name is its sentence's first ("Malik said the bridge took two years. She said
+    ..."; not the "He" after "Mayor Tom Reed opened it with Sara Malik."): in the same
+    sentence, else the next sentence's first word. None when they do not say, or say both about
+    as often."""
+    words = name.split()
+    if not words:
+        return None
+    last = re.escape(words[-1])
+    # the last word alone ("Ms. Lopez") stands for the name only when no one else has it
+    others = {m.group(1) for text in texts for m in re.finditer(rf"\b([A-Z][\w'’-]*)\s+{last}(?![\w'’-])", text)}
+    alone = len(words) == 1 or others <= {words[-2]}
+    rx = re.compile(rf"(?<![\w-]){last}(?![\w'’-])" if alone else rf"(?<![\w-]){re.escape(name)}(?![\w'’-])")
+    he = she = 0
+    for text in texts:
+        bounds = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]
+        for a, b, c in zip(bounds, bounds[1:], [*bounds[2:], len(text)]):
+            m = rx.search(text, a, b)
+            if not m:
+                continue
+            if (t := _SEX_TITLE.search(text[max(a, m.start() - 60):m.start()])):
+                he, she = (he + 1, she) if t.group(1) == "Mr" else (he, she + 1)
+                continue
+            runs = [r for r in _CAPS_RUN.finditer(text, a, m.start()) if r.end() < m.start() - 1]
+            if runs and not (len(runs) == 1 and runs[0].start() == a and runs[0].group().lower() in STOPWORDS):
+                continue  # not the sentence's first name
+            p = _GENDERED.search(text, m.end(), b) or _GENDERED.match(text, b, c)
+            if p:
+                he, she = (he + 1, she) if p.group(1) else (he, she + 1)
+    return "he" if he > 2 * she else "she" if she > 2 * he else None

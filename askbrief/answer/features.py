@@ -32,7 +32,7 @@ from ..text import fold, tokenize
 from .meaning_evidence import soft_evidence, soft_near, soft_window
 from .names import SUBJECT_PRONOUNS, Names, before_title, head_word, locates_place, placed_after_place, titled_lead, written_as_place
 from .quantities import answer_key, group
-from .question import DATE, DURATION, KINDS, NUMBER, PERSON, PLACE, QUANTITY, Question, bigrams
+from .question import DATE, DURATION, KINDS, NUMBER, PERSON, PLACE, QUANTITY, Question, as_asked, bigrams
 from .spans import (AGENT_NOUNS, LENGTHS, SHAPES, VERB_START, Sentence, Span, beyond_question, context, parse_chunk,
                     parse_sentence)
 
@@ -221,7 +221,7 @@ def read_sentences(q: Question, index: Index, hits: Sequence[Hit], names: Names)
         sents = parse_chunk(index.brief.chunks[hit.chunk].text)
         word_terms = []
         for s in sents:
-            mt = [m.get(t, t) for *_r, t in s.words]
+            mt = as_asked(q, s.words, [m.get(t, t) for *_r, t in s.words])
             for k, ant in names.coref(hit.chunk, s).items():
                 mt[k] = ant  # "He said ..." counts as "Al-Mesmari said ..."
             word_terms.append(mt)
@@ -366,6 +366,8 @@ def span_features(q: Question, r: Read, f: SentenceFeatures, sp: Span, names: Na
                   max_cov: float, m: dict[str, str], max_meant: float = 0.0) -> tuple[list[int], list[float]] | None:
     """The columns and values of a span's feature row; None when it cannot answer."""
     cterms = [m.get(t, t) for t in sp.terms] if m else sp.terms
+    if q.forms:  # "Turkey" repeats "Which Turkish official ...?"
+        cterms = [q.forms.get(t, t) for t in cterms]
     admitted, usage = _usage_if_admitted(q, r.sentence, sp, cterms, names)
     if not admitted:
         return None
@@ -400,6 +402,17 @@ def span_features(q: Question, r: Read, f: SentenceFeatures, sp: Span, names: Na
         cols += (FI["g_place"], ki["g_place"], FI["g_person"], ki["g_person"])
         values += (gp, gp, gq, gq)
     return cols, values
+
+
+def inner_place(q: Question, s: Sentence, sp: Span, names: Names) -> Span:
+    """What a "where" is answered by in a span: of a place owned by a place ("Libya's Ghademes")
+    the inner, specific place ("Ghademes"), ranked by the whole span's features; else the span."""
+    if q.kind != PLACE or not (owner := re.match(r"((?:[A-Z][\w-]*\s+)*[A-Z][\w-]*)['’]s\s+(?=[A-Z])", sp.text)):
+        return sp
+    if names.kind(owner.group(1)) != PLACE:
+        return sp
+    return next((x for x in s.spans if x.last == sp.last and x.start == sp.start + owner.end()
+                 and x.shapes & {"name", "cap"}), sp)
 
 
 def _key(r: Read, sp: Span, names: Names, m: dict[str, str]) -> tuple[str, bool]:
@@ -487,6 +500,7 @@ def extract(q: Question, index: Index, hits: Sequence[Hit], settings: Settings) 
             rr.extend([len(cands)] * len(cols))
             cc.extend(cols)
             vv.extend(values)
+            sp = inner_place(q, r.sentence, sp, names)
             key, pron = _key(r, sp, names, m)
             cands.append(Candidate(r.chunk, r.sentence, sp, key, len(cands), pron, r.terms, r.cov + r.soft))
         if q.kind == PERSON:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ..index import Index
 from ..text import fold, term, tokenize, word_terms
+from .demonyms import name_forms
 
 PERSON, PLACE, DATE, NUMBER, QUANTITY, DURATION, REASON, MANNER, YESNO, THING, WHICH = (
     "person", "place", "date", "number", "quantity", "duration", "reason", "manner", "yesno",
@@ -187,6 +188,13 @@ class Question:
     surface: dict[str, str] = field(default_factory=dict)
     stranded: str = ""   # the preposition it ends with ("Which town is it near?"), lowercased
     whose: bool = False  # asks whose: "Which city's mayor ...?", "Whose forces ...?"
+    # the brief's other forms of the question's names, each to the name's term: "turkey" ->
+    # "turkish" for "Which Turkish official ...?" (``demonyms``); retrieved with its terms and
+    # held by a sentence that writes it capitalised (``as_asked``)
+    forms: dict[str, str] = field(default_factory=dict)
+    # the sentence phrases that state a predicate of the question, each to its term:
+    # ("take", "place") -> "hold" for "... be held?" (``as_asked``)
+    phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     @property
     def referred(self) -> frozenset[str]:
@@ -195,7 +203,7 @@ class Question:
 
     @property
     def search_terms(self) -> list[str]:
-        return list(self.tokens) + list(self.extra)
+        return list(self.tokens) + list(self.extra) + list(self.forms)
 
     def coverage(self, terms) -> float:
         """The weighted share of the question's terms among ``terms``."""
@@ -218,12 +226,16 @@ def read(text: str, index: Index, extra_terms: Sequence[str] = (), *, asked: str
     # "how far", "how long", "how old": the adjective belongs to the question word (the answer
     # is a distance, a duration, an age), so the passages need not contain it
     wh_adjective = {term(a) for a in _HOW_ADJ.findall(text)}
-    own = [m.get(t, t) for t in tokens if t not in wh_adjective]
+    # "took back" the brief writes "retook": its "back" belongs to the verb (``_again``)
+    again = _again(text, index)
+    own = [m.get(t, t) for t in tokens if t not in wh_adjective and not (again and t == "back")]
     mapped_extra = [m.get(t, t) for t in extra if m.get(t, t) not in own]
     kind, focus = question_kind(text)
     focus_term = m.get(t := (tokenize(focus) or [""])[0], t)
     own_set, term_set = frozenset(own), frozenset(own + mapped_extra)
     top = math.log(1.0 + (len(index) + 0.5) / 0.5)
+    caps = _caps(text, words, m)
+    forms = _other_forms(caps, own_set, index)
     # in the question's word order, not a set's: sums over the weights must not depend on the
     # interpreter's hash seed (a coverage of exactly one half fell either side of its gate)
     weights = {t: (index.idf(t) or top) * (1.0 if t in own_set else EXTRA_WEIGHT)
@@ -239,7 +251,7 @@ def read(text: str, index: Index, extra_terms: Sequence[str] = (), *, asked: str
         before_weight=sum(v for t, v in weights.items() if t in before) or 1.0,
         after_weight=sum(v for t, v in weights.items() if t in after) or 1.0,
         bigrams=bigrams([m.get(t, t) for t in tokens]), grams=grams(toks), gram_words=frozenset(toks),
-        plural=_plural_focus(text), caps=_caps(text, words, m),
+        plural=_plural_focus(text), caps=caps, forms=forms, phrases={**_stated_as(text, own_set), **again},
         negated=bool({fold(x) for x in text.split()} & NEGATIONS) or "n't" in text,
         resolved=dict(resolved or {}), unresolved=dict(unresolved or {}), counts=counts(text),
         surface={m.get(t, t): w for _s, _e, w, t in reversed(words) if t},
@@ -292,6 +304,65 @@ def _caps(text: str, words, m: dict[str, str]) -> tuple[str, ...]:
             b = a + len(core)
             out.extend(m.get(t, t) for s, e, _w, t in words if t and a <= s and e <= b)
     return tuple(out)
+
+
+def _other_forms(caps: Sequence[str], own: frozenset[str], index: Index) -> dict[str, str]:
+    """The brief's terms that are another form of one of the question's names (``caps``) and
+    not a term of the question, each to the name's term."""
+    m = index.term_map or {}
+    out: dict[str, str] = {}
+    for t in caps:
+        for f in sorted(name_forms([t])):
+            f = m.get(f, f)
+            if f != t and f not in own and index.idf(f):
+                out.setdefault(f, t)
+    return out
+
+
+# a predicate a sentence often states in other words: the question's phrase, the term it is
+# read as, and the sentence's phrases (terms) that state it: "Where was the conference going to
+# be held?" is answered by "... is planned to take place in Libya's Ghademes", not by "will hold
+# accountable any faction"
+_PHRASES = (
+    (re.compile(r"\b(?:be|been|being|is|are|was|were)\s+(?:\w+\s+)?held\b", re.I), "hold",
+     (("take", "place"), ("happen",), ("occur",))),
+)
+
+
+def _stated_as(text: str, own: frozenset[str]) -> dict[tuple[str, ...], str]:
+    """The sentence phrases (terms) that state a predicate of the question ``text``, each to
+    the question's term for it (``_PHRASES``)."""
+    return {said: t for rx, t, phrases in _PHRASES if t in own and rx.search(text) for said in phrases}
+
+
+_BACK = re.compile(r"\b([a-z]+)\s+back\b", re.I)
+
+
+def _again(text: str, index: Index) -> dict[tuple[str, ...], str]:
+    """A question's verb with "back" ("took back", "captured back") that the brief writes with
+    "re-" ("retook", "recaptured"): that word's term -> the verb's, for ``Question.phrases``."""
+    out = {}
+    for verb in _BACK.findall(text):
+        t = term("re" + verb.lower())
+        if t and index.idf(t):
+            out[(t,)] = term(verb)
+    return out
+
+
+def as_asked(q: Question, words: Sequence[tuple], terms: list[str]) -> list[str]:
+    """A sentence's word ``terms`` read as the question words them: a capitalised word that
+    writes another form of a question's name (``Question.forms``) as that name ("Turkey" holds
+    "Turkish"), and a phrase that states a predicate of the question in other words
+    (``Question.phrases``) as the question's term ("take place" holds "be held")."""
+    if q.forms:
+        terms = [q.forms.get(t, t) if t and w[2][:1].isupper() else t for t, w in zip(terms, words)]
+    if q.phrases:
+        terms = list(terms)
+        for k in range(len(terms)):
+            for said, t in q.phrases.items():
+                if tuple(terms[k:k + len(said)]) == said:
+                    terms[k] = t
+    return terms
 
 
 def _plural_focus(question: str) -> bool:

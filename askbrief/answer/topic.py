@@ -38,6 +38,7 @@ import numpy as np
 from ..index import Index
 from ..models import Hit
 from ..retrieve import search
+from .demonyms import name_forms
 from .question import Question, read
 from .spans import parse_chunk
 
@@ -47,21 +48,6 @@ def _passage(index: Index, hit: Hit) -> tuple[list[str], set[str]]:
     m = index.term_map or {}
     words = [(w, t) for s in parse_chunk(index.brief.chunks[hit.chunk].text) for _a, _b, w, t in s.words if t]
     return [w for w, _t in words], {m.get(t, t) for _w, t in words}
-
-
-# what a demonym adds to its country's name ("Libya-n", "Egypt-ian", "Japan-ese", "Iraq-i")
-_DEMONYM_TAILS = ("n", "an", "ian", "ese", "i", "ish")
-
-
-def _name_forms(names: Sequence[str]) -> set[str]:
-    """The question's names with their demonyms or countries: a passage naming any of these
-    names what the question names."""
-    forms = set(names)
-    for t in names:
-        forms.update(t + tail for tail in _DEMONYM_TAILS)
-        forms.update(t[: -len(tail)] for tail in _DEMONYM_TAILS
-                     if t.endswith(tail) and len(t) - len(tail) >= 4)
-    return forms
 
 
 def _held_by_meaning(q: Question, wanted: Sequence[str], words: Sequence[str]) -> set[str]:
@@ -105,7 +91,7 @@ def name_alone(q: Question, index: Index, hits: Sequence[Hit]) -> bool:
     rest = [t for t in own if t not in q.caps]
     if not names or not rest:
         return False
-    forms = _name_forms(names)
+    forms = name_forms(names)
     found = False
     for h in hits:
         words, terms = _passage(index, h)
