@@ -54,3 +54,30 @@ def test_the_coverage_gate_counts_what_the_sentence_holds_by_meaning():
     logistic = [1.0 / (1.0 + math.exp(-float(row @ shipped.conf))) for row in (held, short)]
     assert shipped.confidence(held) == pytest.approx(logistic[0])
     assert shipped.confidence(short) == pytest.approx(logistic[1] * 0.4)
+
+
+def test_the_sentence_model_reads_the_mass_of_the_whole_sentence(tmp_path):
+    # two people in the answering sentence split the ranker's mass between them: the sentence
+    # holds all of it, however little either span holds, and leads every other sentence
+    from askbrief.answer import read
+    from askbrief.answer.features import extract
+    from askbrief.models import Settings
+    from askbrief.retrieve import search
+
+    from helpers import brief_of
+
+    a = brief_of(tmp_path, {"a.txt": "Omar Hadi and Sami Adel signed the harbour treaty in Tunis. "
+                                     "Rain fell on the harbour all week, said Nabil Karim.\n"})
+    q = read("Who signed the harbour treaty?", a.index)
+    ex = extract(q, a.index, search(a.index, q.search_terms, 20), Settings())
+    w = model.load_model().rank
+    r = model.rank(ex, w)
+    x = dict(zip(model.SENT_FEATURES, r.sent_x))
+    assert list(r.sent_x[: len(model.CONF_FEATURES)]) == list(r.conf_x)
+    top = ex.candidates[r.best[r.order[0]]]
+    s = ex.X @ w
+    p = np.exp(s - s.max()) / np.exp(s - s.max()).sum()
+    same = [c.row for c in ex.candidates if c.sentence.start == top.sentence.start and c.chunk == top.chunk]
+    assert len(same) >= 2 and math.isclose(x["s_mass"], float(p[same].sum()))
+    assert x["s_mass"] > r.prob[r.order[0]] and x["s_mass_rank"] == 1.0
+    assert x["s_margin"] > 0.0 and math.isclose(x["s_top_share"], float(p[top.row]) / x["s_mass"])

@@ -238,3 +238,22 @@ def test_another_person_stating_it_is_still_an_alternative(tmp_path):
     ans = a.ask("Who opened the Karsa bridge?", settings=Settings(min_confidence=0.0))
     shown = [ans.answer] + [alt.answer for alt in ans.alternatives]
     assert sorted(shown) == ["Governor Tomas Reyes", "Mayor Ana Ruiz"]
+
+
+
+@pytest.mark.parametrize("question,gold,doc,paragraph", [
+    ("Which military alliance supported the 2011 revolt?", "NATO", "001_1f37c06d38456ad0", 6),
+    ("Which European body warned of an uncontrollable clash?", "European Union's mission to Libya",
+     "001_1f37c06d38456ad0", 29)])
+def test_a_freely_worded_question_gets_the_sentence_that_answers_it(seeds_assistant, question, gold, doc, paragraph):
+    # "supported the 2011 revolt" for "the 2011 NATO-supported uprising", "warned of an
+    # uncontrollable clash" for "expressed concern over ... leading to an uncontrollable
+    # confrontation": too little of the question word for word for a short answer, but the
+    # sentence leads every other sentence read, by the ranker's mass on all its spans and by
+    # what it holds of the question (``model.SENT_FEATURES``), so it is the answer
+    ans = seeds_assistant.ask(question)
+    assert ans.grade == "sentence" and not ans.abstained and ans.answer is None
+    assert ans.sentence_confidence >= 0.43 > ans.confidence
+    assert gold in ans.evidence
+    assert [(c.doc, c.paragraph) for c in ans.citations] == [(doc, paragraph)]
+    assert_verbatim(ans, seeds_assistant.brief)

@@ -3,7 +3,7 @@
 import numpy as np
 
 from askbrief.models import Settings
-from training import fit
+from training import fit, fit_sentence
 
 
 def test_training_is_deterministic():
@@ -97,3 +97,14 @@ def test_the_off_topic_cut_leaves_answerable_training_questions_alone():
     caught = fit.Item.caught
     assert caught(item(0.9, False, True), 0.51) and not caught(item(0.3, False, True), 0.51)
     assert caught(item(0.0, False, True, alone=True), 0.51)  # a name held only apart: caught
+
+
+def test_the_sentence_model_weighs_each_set_as_the_root_of_its_size():
+    # 3,600 SQuAD and 100 + 400 seed questions: SQuAD weighs 60 parts against 10 and 20, not
+    # 3,600 against 500; the mean weight stays 1
+    sets = np.array(["squad"] * 3600 + ["seeds-questions"] * 100 + ["seeds-free-train"] * 400)
+    w = fit_sentence.root_weights(sets)
+    assert np.isclose(w.mean(), 1.0)
+    total = {s: w[sets == s].sum() for s in ("squad", "seeds-questions", "seeds-free-train")}
+    assert np.isclose(total["squad"] / total["seeds-questions"], 6.0)
+    assert np.isclose(total["seeds-free-train"] / total["seeds-questions"], 2.0)

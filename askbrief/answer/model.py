@@ -34,6 +34,10 @@ CONF_FEATURES = ("bias", "p_top", "score_top", "margin", "sent_cov", "chunk_cov"
                  "missing_max_m", "missing_share_m") + tuple(
                      f"kind_{k}" for k in KINDS)
 _CI = {f: i for i, f in enumerate(CONF_FEATURES)}
+# the sentence model's own evidence, beside the confidence model's: how the top answer's
+# sentence stands among the sentences read (``_sentence_features``)
+SENT_FEATURES = CONF_FEATURES + ("s_mass", "s_margin", "s_cands", "s_held", "s_held_margin",
+                                 "s_held_rank", "s_mass_rank", "s_sents", "s_top_share")
 
 
 @dataclass
@@ -57,7 +61,7 @@ class Model:
     def from_json(cls, data: dict) -> Model:
         rank = np.array([data["rank"].get(f, 0.0) for f in FEATURES])
         conf = np.array([data["conf"].get(f, 0.0) for f in CONF_FEATURES])
-        sent = np.array([data["sent"].get(f, 0.0) for f in CONF_FEATURES]) if "sent" in data else None
+        sent = np.array([data["sent"].get(f, 0.0) for f in SENT_FEATURES]) if "sent" in data else None
         return cls(rank, conf, float(data["threshold"]), data.get("meta", {}), sent,
                    data.get("sentence_threshold"), data.get("off_topic_cut"))
 
@@ -66,7 +70,7 @@ class Model:
                "rank": {f: round(float(v), 5) for f, v in zip(FEATURES, self.rank) if abs(v) > 1e-6},
                "conf": {f: round(float(v), 5) for f, v in zip(CONF_FEATURES, self.conf)}}
         if self.sent is not None and self.sentence_threshold is not None:
-            out["sent"] = {f: round(float(v), 5) for f, v in zip(CONF_FEATURES, self.sent)}
+            out["sent"] = {f: round(float(v), 5) for f, v in zip(SENT_FEATURES, self.sent)}
             out["sentence_threshold"] = round(self.sentence_threshold, 4)
         if self.off_topic_cut is not None:
             out["off_topic_cut"] = round(self.off_topic_cut, 4)
@@ -75,10 +79,10 @@ class Model:
     def confidence(self, conf_x: np.ndarray) -> float:
         return confidence(self.conf, conf_x)
 
-    def sentence_confidence(self, conf_x: np.ndarray) -> float:
+    def sentence_confidence(self, sent_x: np.ndarray) -> float:
         """The chance that the top answer's sentence holds an answer (0 without a sentence
-        model)."""
-        return sentence_confidence(self.sent, conf_x) if self.sent is not None else 0.0
+        model); ``sent_x`` is ``Ranked.sent_x``."""
+        return sentence_confidence(self.sent, sent_x) if self.sent is not None else 0.0
 
 
 def confidence(weights: np.ndarray, conf_x: np.ndarray) -> float:
@@ -92,10 +96,10 @@ def confidence(weights: np.ndarray, conf_x: np.ndarray) -> float:
     return conf * held if held < MIN_COVERAGE else conf
 
 
-def sentence_confidence(weights: np.ndarray, conf_x: np.ndarray) -> float:
+def sentence_confidence(weights: np.ndarray, sent_x: np.ndarray) -> float:
     """The sentence model's logistic output: no coverage gate, since a sentence worded unlike
     the question is exactly what it must judge."""
-    return _sigmoid(float(conf_x @ weights))
+    return _sigmoid(float(sent_x @ weights))
 
 
 def _sigmoid(x: float) -> float:
@@ -122,6 +126,7 @@ class Ranked:
     score: dict[str, float]
     prob: dict[str, float]
     conf_x: np.ndarray
+    sent_x: np.ndarray  # the sentence model's features (``SENT_FEATURES``)
 
 
 def rank(ex: Extraction, weights: np.ndarray) -> Ranked | None:
@@ -138,7 +143,9 @@ def rank(ex: Extraction, weights: np.ndarray) -> Ranked | None:
         return None
     prob = {k: float(p[rows].sum()) for k, rows in ex.groups.items()}
     order = sorted(best, key=lambda k: (-score[k], -prob[k], k))
-    return Ranked(order, best, score, prob, _confidence_features(ex, order, best, score, prob))
+    conf_x = _confidence_features(ex, order, best, score, prob)
+    return Ranked(order, best, score, prob, conf_x,
+                  np.concatenate([conf_x, _sentence_features(ex, s, p, best[order[0]])]))
 
 
 def _shown(ex: Extraction, s: np.ndarray) -> dict[str, int]:
@@ -159,6 +166,31 @@ def _shown(ex: Extraction, s: np.ndarray) -> dict[str, int]:
                 top = max(same, key=lambda r: s[r]) if same else top
             best[k] = top
     return best
+
+
+def _sentence_features(ex: Extraction, s: np.ndarray, p: np.ndarray, top: int) -> list[float]:
+    """How the top answer's sentence stands among the sentences read, for the sentence model:
+    a sentence answer is right when its sentence holds the answer, whichever of its spans is,
+    so what counts is the ranker's mass on all of its candidates and its lead over the best
+    candidate of any other sentence, and how much of the question it holds (exactly or by
+    meaning) against the others. A freely worded question's right sentence often splits the
+    mass among several spans, which leaves each too weak for a short answer."""
+    cands = ex.candidates
+    of: dict[tuple[int, int, int], list[int]] = {}
+    for i, c in enumerate(cands):
+        of.setdefault((c.chunk, c.sentence.start, c.sentence.end), []).append(i)
+    mass = {k: float(p[rows].sum()) for k, rows in of.items()}
+    held = {k: cands[rows[0]].held for k, rows in of.items()}
+    c = cands[top]
+    k0 = (c.chunk, c.sentence.start, c.sentence.end)
+    others = [k for k in of if k != k0]
+    own = float(s[of[k0]].max())
+    margin = own - max((float(s[of[k]].max()) for k in others), default=own - 10.0)
+    by_mass = sorted(of, key=lambda k: -mass[k])
+    by_held = sorted(of, key=lambda k: -held[k])
+    return [mass[k0], min(5.0, margin), math.log(len(of[k0])), held[k0],
+            held[k0] - max((held[k] for k in others), default=0.0), 1.0 / (1 + by_held.index(k0)),
+            1.0 / (1 + by_mass.index(k0)), math.log(len(of)), float(p[top]) / mass[k0]]
 
 
 def _confidence_features(ex: Extraction, order: list[str], best: dict[str, int],

@@ -41,7 +41,7 @@ def select(q: Question, index: Index, hits: list[Hit], settings: Settings,
     ex = extract(q, index, hits, settings)
     ranked = rank(ex, model.rank) if hits and q.own else None
     conf = model.confidence(ranked.conf_x) if ranked is not None else 0.0
-    sconf = model.sentence_confidence(ranked.conf_x) if ranked is not None else 0.0
+    sconf = model.sentence_confidence(ranked.sent_x) if ranked is not None else 0.0
     threshold = model.threshold if settings.min_confidence is None else settings.min_confidence
     s_threshold = (model.sentence_threshold if settings.min_sentence_confidence is None
                    else settings.min_sentence_confidence)
