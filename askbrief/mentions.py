@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from .answer.names import PERSON_PRONOUN_RE, Entity, entities
 from .answer.question import PERSON, PLACE, THING
 from .models import Answer
-from .text import STOPWORDS, term, tokenize
+from .text import STOPWORDS, sentence_spans, term, tokenize
 
 GROUP = "group"
 
@@ -161,7 +161,6 @@ def people_meant(answer: Answer, index, names) -> list[str]:
 # a title that says a person's sex, before the name (and any of its other words): "Ms. Maria Lopez"
 _SEX_TITLE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\b\.?\s+(?:[A-Z][\w'’-]*\s+)*$")
 _GENDERED = re.compile(r"\b(?:(he|him|his|himself)|(she|her|hers|herself))\b", re.I)
-_SENTENCE_END = re.compile(r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<=[.!?])[\"”]?\s+(?=[\"“]?[A-Z])")
 _CAPS_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
 
 
@@ -182,7 +181,8 @@ def sex(name: str, texts: Sequence[str]) -> str | None:
     rx = re.compile(rf"(?<![\w-]){last}(?![\w'’-])" if alone else rf"(?<![\w-]){re.escape(name)}(?![\w'’-])")
     he = she = 0
     for text in texts:
-        bounds = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]
+        starts = [a for a, _e in sentence_spans(text)]
+        bounds = [*starts, len(text)]
         for a, b, c in zip(bounds, bounds[1:], [*bounds[2:], len(text)]):
             m = rx.search(text, a, b)
             if not m:
